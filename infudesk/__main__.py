@@ -1,0 +1,7 @@
+"""`python -m infudesk`."""
+
+import sys
+
+from infudesk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,55 @@
+"""GUI wiring: the QApplication, the store (or a clear message why not), the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from datetime import date
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from infudesk import APP_NAME
+from infudesk.errors import UserError
+from infudesk.paths import DataPaths
+from infudesk.resources import resource
+from infudesk.services.audit import Actor
+from infudesk.services.demo import seed_demo
+from infudesk.store.database import Store, open_store
+from infudesk.ui.forms import APP_STYLE
+from infudesk.ui.main_window import MainWindow
+from infudesk.ui.ops import Backend
+
+log = logging.getLogger(__name__)
+
+
+def open_for_gui(paths: DataPaths, demo: bool) -> Store:
+    """Open the store; the demo database is filled on first use."""
+    store = open_store(paths, demo=demo)
+    if demo:
+        with store.session() as s:
+            seed_demo(s, Actor.system("demo"), today=date.today())
+    return store
+
+
+def run_gui(paths: DataPaths, *, demo: bool) -> int:
+    started = time.perf_counter()
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setStyleSheet(APP_STYLE)
+    app.setWindowIcon(QIcon(str(resource("icons", "infudesk.svg"))))
+    try:
+        store = open_for_gui(paths, demo)
+    except UserError as exc:
+        QMessageBox.critical(None, exc.title, exc.message)
+        print(f"infudesk: {exc.message}", file=sys.stderr)
+        return 1
+    try:
+        window = MainWindow(Backend(store, Actor.workstation_user()))
+        window.show()
+        log.info("main window shown after %.0f ms", (time.perf_counter() - started) * 1000)
+        return app.exec()
+    finally:
+        store.close()

@@ -1,0 +1,142 @@
+"""The command line: `infudesk` opens the app; subcommands serve admins, scripts and tests."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import random
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from infudesk import __version__
+from infudesk.errors import UserError
+from infudesk.paths import DataPaths, resolve_data_dir
+
+log = logging.getLogger("infudesk.cli")
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--data-dir", default=default, metavar="PATH",
+        help="folder of the database (default: INFUDESK_DATA_DIR, else the user data folder)",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", default=argparse.SUPPRESS if suppress else False,
+        help="use the demo database (fictional patients, clearly marked DEMO)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="infudesk", description="Front-desk app of an infusion center."
+    )
+    parser.add_argument("--version", action="version", version=f"infudesk {__version__}")
+    _common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    seed = sub.add_parser("seed", help="fill a database with generated fictional patients")
+    _common(seed, suppress=True)
+    seed.add_argument("--patients", type=int, default=0, metavar="N", help="add N patients")
+    seed.add_argument("--rng-seed", type=int, default=None, help="for repeatable data")
+
+    export = sub.add_parser("export", help="export records")
+    _common(export, suppress=True)
+    export_sub = export.add_subparsers(dest="what", metavar="WHAT", required=True)
+    ep = export_sub.add_parser("patient", help="write a patient's whole record as record.json")
+    _common(ep, suppress=True)
+    ep.add_argument("mrn")
+    ep.add_argument("--out", required=True, metavar="DIR")
+    return parser
+
+
+def _paths(args: argparse.Namespace) -> DataPaths:
+    return DataPaths(resolve_data_dir(args.data_dir, demo=args.demo))
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from infudesk.services.audit import Actor
+    from infudesk.services.demo import seed_demo
+    from infudesk.services.seed import seed_patients
+    from infudesk.store.database import open_store
+
+    if not args.demo and args.patients <= 0:
+        print("infudesk seed: say what to add: --demo and/or --patients N (N > 0).", file=sys.stderr)
+        return 2
+    paths = _paths(args)
+    store = open_store(paths, demo=args.demo)
+    actor = Actor.system("seed")
+    today = date.today()
+    started = time.perf_counter()
+    try:
+        added = 0
+        if args.demo:
+            with store.session() as s:
+                added += seed_demo(s, actor, today=today)
+        if args.patients > 0:
+            rng = random.Random(args.rng_seed)
+            with store.session() as s:
+
+                def show(n: int) -> None:
+                    print(f"\r  {n:,} / {args.patients:,} patients", end="", file=sys.stderr)
+
+                added += seed_patients(s, actor, args.patients, rng=rng, today=today, progress=show)
+            print(file=sys.stderr)
+    finally:
+        store.close()
+    print(f"Added {added:,} patients to {paths.db} in {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from infudesk.services.audit import Actor
+    from infudesk.services.export import export_patient
+    from infudesk.store.database import open_store
+
+    store = open_store(_paths(args), demo=args.demo, create=False, exclusive=False)
+    try:
+        with store.session() as s:
+            target = export_patient(s, Actor.system("export"), args.mrn, Path(args.out))
+    finally:
+        store.close()
+    print(f"Wrote {target}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from infudesk.logsetup import configure
+
+    paths = _paths(args)
+    if args.command in (None, "seed"):
+        paths.ensure()  # owner-only folder, before anything else creates it
+    if paths.root.exists():
+        configure(paths.logs)
+    try:
+        if args.command == "seed":
+            return cmd_seed(args)
+        if args.command == "export":
+            return cmd_export(args)
+        from infudesk.app import run_gui
+
+        return run_gui(_paths(args), demo=args.demo)
+    except UserError as exc:
+        print(f"infudesk: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        log.exception("unexpected error")
+        print(
+            "infudesk: something unexpected went wrong. Nothing was saved from the failed step. "
+            "Details are in the log file in the data folder's 'logs' directory.",
+            file=sys.stderr,
+        )
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

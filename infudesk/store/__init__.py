@@ -1,0 +1,1 @@
+"""Persistence: ORM models, the encrypted engine, migrations and backups."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of the infudesk database (applied automatically at start)."""

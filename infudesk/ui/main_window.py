@@ -1,0 +1,98 @@
+"""The main window: navigation on the left, one screen at a time on the right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from infudesk import __version__
+from infudesk.ui.ops import Backend
+from infudesk.ui.patients_screen import PatientsScreen
+
+
+class MainWindow(QMainWindow):
+    """Screens register in the navigation with ``add_screen``; later issues add theirs."""
+
+    def __init__(self, backend: Backend, today: Callable[[], date] = date.today) -> None:
+        super().__init__()
+        self.backend = backend
+        self.setObjectName("mainWindow")
+        demo = backend.demo
+        self.setWindowTitle("infudesk — DEMO (fictional patients)" if demo else "infudesk")
+        self.resize(1280, 800)
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        if demo:
+            banner = QLabel("DEMO — this database holds fictional patients only. Do not enter real patient data.")
+            banner.setObjectName("demoBanner")
+            banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            outer.addWidget(banner)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(body, 1)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(180)
+        body.addWidget(self.nav)
+        self.stack = QStackedWidget()
+        body.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.patients = PatientsScreen(backend, today)
+        self.patients.status_changed.connect(lambda m: self.statusBar().showMessage(m))
+        self.add_screen("Patients", self.patients)
+        self.nav.currentRowChanged.connect(self._switch)
+        self.nav.setCurrentRow(0)
+        self._last_row = 0
+
+        where = QLabel(f"{'DEMO · ' if demo else ''}{backend.store.paths.db}  ·  v{__version__}")
+        where.setObjectName("dbLabel")
+        self.statusBar().addPermanentWidget(where)
+
+        QShortcut(QKeySequence.StandardKey.Find, self, self.find_patient)
+        QShortcut(QKeySequence.StandardKey.New, self, self.new_patient)
+        self.patients.search_box.setFocus()
+
+    def add_screen(self, title: str, screen: QWidget) -> None:
+        self.stack.addWidget(screen)
+        self.nav.addItem(title)
+
+    def _switch(self, row: int) -> None:
+        current = self.stack.currentWidget()
+        leaving = getattr(current, "can_leave", None)
+        if row != getattr(self, "_last_row", row) and leaving is not None and not leaving():
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(self._last_row)
+            self.nav.blockSignals(False)
+            return
+        self._last_row = row
+        self.stack.setCurrentIndex(row)
+
+    def find_patient(self) -> None:
+        self.nav.setCurrentRow(0)
+        self.patients.focus_search()
+
+    def new_patient(self) -> None:
+        self.nav.setCurrentRow(0)
+        self.patients.new_patient()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.patients.can_leave():
+            event.accept()
+        else:
+            event.ignore()
