@@ -33,6 +33,17 @@ def open_for_gui(paths: DataPaths, demo: bool) -> Store:
     return store
 
 
+def install_excepthook() -> None:
+    """An error nobody caught becomes a calm dialog (details go to the log, not the screen)."""
+    from infudesk.ui.ops import report
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+        log.error("uncaught %s", kind.__name__, exc_info=(kind, exc, tb))  # type: ignore[arg-type]
+        report(QApplication.activeWindow(), exc)
+
+    sys.excepthook = hook
+
+
 def run_gui(paths: DataPaths, *, demo: bool) -> int:
     started = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv)
@@ -43,9 +54,12 @@ def run_gui(paths: DataPaths, *, demo: bool) -> int:
     try:
         store = open_for_gui(paths, demo)
     except UserError as exc:
-        QMessageBox.critical(None, exc.title, exc.message)
+        box = QMessageBox(QMessageBox.Icon.Critical, exc.title, exc.message)
+        box.setObjectName("openErrorBox")
+        box.exec()
         print(f"infudesk: {exc.message}", file=sys.stderr)
         return 1
+    install_excepthook()
     try:
         window = MainWindow(Backend(store, Actor.workstation_user()))
         window.show()

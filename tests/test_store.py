@@ -729,6 +729,7 @@ def test_table_rebuild_in_a_migration_does_not_cascade_delete(
         _REBUILD_MIGRATION.replace("{head}", head_revision()), encoding="utf-8"
     )
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
+    monkeypatch.setattr(migrate, "HEAD", "9001")  # what a release with that script declares
     assert head_revision() == "9001"
 
     st = open_store(paths)
@@ -781,3 +782,9 @@ def test_sessions_in_many_threads_at_once(store: Store) -> None:
     for t in threads:
         t.join(timeout=30)
     assert errors == []
+
+
+def test_head_constant_matches_the_migration_scripts() -> None:
+    from infudesk.store import migrate
+
+    assert migrate.head_revision() == migrate.HEAD
