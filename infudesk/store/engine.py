@@ -64,6 +64,7 @@ def make_engine(path: Path, key: bytes) -> Engine:
     engine = create_engine(
         "sqlite://", creator=connect, module=sqlcipher, poolclass=QueuePool,
         pool_size=5, max_overflow=10, pool_use_lifo=True,
+        hide_parameters=True,  # errors (and so logs) never carry patient data
     )
 
     @event.listens_for(engine, "connect")
