@@ -16,6 +16,7 @@ from infudesk.paths import DataPaths
 from infudesk.resources import resource
 from infudesk.services.audit import Actor
 from infudesk.services.demo import seed_demo
+from infudesk.services.payers import ensure_starter_payers
 from infudesk.store.database import Store, open_store
 from infudesk.ui.forms import APP_STYLE
 from infudesk.ui.main_window import MainWindow
@@ -27,9 +28,10 @@ log = logging.getLogger(__name__)
 def open_for_gui(paths: DataPaths, demo: bool) -> Store:
     """Open the store; the demo database is filled on first use."""
     store = open_store(paths, demo=demo)
-    if demo:
-        with store.session() as s:
+    with store.session() as s:
+        if demo:
             seed_demo(s, Actor.system("demo"), today=date.today())
+        ensure_starter_payers(s, Actor.system("setup"), resource("payers.json"))
     return store
 
 

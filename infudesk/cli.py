@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common(ep, suppress=True)
     ep.add_argument("mrn")
     ep.add_argument("--out", required=True, metavar="DIR")
+
+    quote = sub.add_parser("quote", help="what a visit or a course costs: JSON in, JSON out")
+    quote.add_argument(
+        "--json", required=True, metavar="FILE", help="the request (spec/quote-json.md); - for stdin"
+    )
     return parser
 
 
@@ -106,8 +111,33 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_quote(args: argparse.Namespace) -> int:
+    """Pure computation: no data folder, logging set-up, database or Qt."""
+    from infudesk.domain.quote_request import RequestError, run
+
+    try:
+        raw = sys.stdin.buffer.read() if args.json == "-" else Path(args.json).read_bytes()
+    except OSError as exc:
+        print(f"infudesk quote: cannot read {args.json}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    try:
+        out = run(raw)
+    except RequestError as exc:
+        print(f"infudesk quote: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: still one line, never a traceback
+        print(f"infudesk quote: internal error ({type(exc).__name__}); please report it "
+              "with the request", file=sys.stderr)
+        return 3
+    sys.stdout.buffer.write(out.encode("utf-8"))
+    sys.stdout.flush()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "quote":  # before anything creates folders, logs or imports Qt
+        return cmd_quote(args)
     from infudesk.logsetup import configure
 
     paths = _paths(args)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from infudesk.domain.patients import PatientData
 from infudesk.services import patients as ps
 from infudesk.services.audit import Actor
+from infudesk.services.demo_care import seed_demo_care
 from infudesk.services.seed import seed_patients
 from infudesk.store.models import Patient
 
@@ -75,4 +76,5 @@ def seed_demo(session: Session, actor: Actor, *, today: date) -> int:
     added = seed_patients(
         session, actor, DEMO_GENERATED, rng=random.Random(DEMO_RNG_SEED), today=today
     )
+    seed_demo_care(session, actor, today=today)
     return len(SHOWCASE) + added

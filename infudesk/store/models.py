@@ -148,3 +148,216 @@ class AuditEvent(Base):
         ForeignKey("patients.id", ondelete="RESTRICT"), index=True
     )
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+Rate = Annotated[Decimal, mapped_column(Numeric(7, 4))]
+MoneyOpt = Annotated[Decimal | None, mapped_column(Numeric(12, 2), nullable=True)]
+
+
+class Setting(Base):
+    """A site setting (JSON value), e.g. how many days before a visit to re-verify."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="null")
+    updated_at: Mapped[Updated]
+    updated_by: Mapped[Str100] = mapped_column(default="")
+
+
+class Payer(Base):
+    """An insurer or plan administrator in the site's payer directory."""
+
+    __tablename__ = "payers"
+
+    id: Mapped[IntPK]
+    name: Mapped[Str200] = mapped_column(unique=True)
+    plan_types: Mapped[Str200] = mapped_column(default="")  # comma-separated PlanType values
+    phone: Mapped[Str20] = mapped_column(default="")
+    fax: Mapped[Str20] = mapped_column(default="")
+    portal: Mapped[Str200] = mapped_column(default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[Created]
+    updated_at: Mapped[Updated]
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PayerNote(Base):
+    """A payer policy change that applies from a date (e.g. a new site-of-care rule)."""
+
+    __tablename__ = "payer_notes"
+
+    id: Mapped[IntPK]
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id", ondelete="CASCADE"), index=True)
+    effective_on: Mapped[date]
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[Created]
+    created_by: Mapped[Str100] = mapped_column(default="")
+
+
+class Coverage(Base):
+    """One insurance plan of a patient, at a rank (1 primary, 2 secondary, 3 tertiary).
+
+    A replaced plan keeps its row (status 'replaced', an end date): history is never erased.
+    """
+
+    __tablename__ = "coverages"
+
+    id: Mapped[IntPK]
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="RESTRICT"), index=True)
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id", ondelete="RESTRICT"), index=True)
+    rank: Mapped[int] = mapped_column(default=1)
+    plan_name: Mapped[Str200] = mapped_column(default="")
+    plan_type: Mapped[str] = mapped_column(String(30))
+    medigap_plan: Mapped[str] = mapped_column(String(2), default="")
+    member_id: Mapped[Str50] = mapped_column(default="")
+    group_number: Mapped[Str50] = mapped_column(default="")
+    subscriber_name: Mapped[Str200] = mapped_column(default="")
+    subscriber_relationship: Mapped[str] = mapped_column(String(20), default="self")
+    subscriber_birth_date: Mapped[date | None] = mapped_column(default=None)
+    network: Mapped[str] = mapped_column(String(3), default="in")
+    effective_on: Mapped[date]
+    terminates_on: Mapped[date | None] = mapped_column(default=None)
+    plan_year_start: Mapped[str] = mapped_column(String(5), default="01-01")
+    status: Mapped[str] = mapped_column(String(10), default="active", index=True)
+    replaced_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coverages.id", ondelete="SET NULL"), default=None
+    )
+    changed_on: Mapped[date | None] = mapped_column(default=None)  # last edit by a person
+    created_at: Mapped[Created]
+    updated_at: Mapped[Updated]
+    created_by: Mapped[Str100] = mapped_column(default="")
+    updated_by: Mapped[Str100] = mapped_column(default="")
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class BenefitTerms(Base):
+    """The cost-sharing terms of a coverage as recorded at a moment (append-only history)."""
+
+    __tablename__ = "benefit_terms"
+
+    id: Mapped[IntPK]
+    coverage_id: Mapped[int] = mapped_column(
+        ForeignKey("coverages.id", ondelete="CASCADE"), index=True
+    )
+    as_of: Mapped[date]
+    source: Mapped[Str50] = mapped_column(default="manual")
+    deductible: Mapped[MoneyOpt]
+    deductible_met: Mapped[Money] = mapped_column(default=Decimal("0"))
+    oop_max: Mapped[MoneyOpt]
+    oop_met: Mapped[Money] = mapped_column(default=Decimal("0"))
+    coinsurance: Mapped[Rate] = mapped_column(default=Decimal("0"))
+    copay: Mapped[Money] = mapped_column(default=Decimal("0"))
+    copay_applies: Mapped[str] = mapped_column(String(20), default="none")
+    copay_after_deductible: Mapped[bool] = mapped_column(default=False)
+    copay_counts_toward_deductible: Mapped[bool] = mapped_column(default=False)
+    deductible_applies: Mapped[bool] = mapped_column(default=True)
+    family_deductible: Mapped[MoneyOpt]
+    family_deductible_met: Mapped[MoneyOpt]
+    family_oop_max: Mapped[MoneyOpt]
+    family_oop_met: Mapped[MoneyOpt]
+    family_embedded: Mapped[bool] = mapped_column(default=True)
+    recorded_at: Mapped[Created]
+    recorded_by: Mapped[Str100] = mapped_column(default="")
+
+
+class TherapyOrder(Base):
+    """What a patient is to receive, how often, where, and who ordered it."""
+
+    __tablename__ = "therapy_orders"
+
+    id: Mapped[IntPK]
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="RESTRICT"), index=True)
+    drug_name: Mapped[Str100]
+    drug_hcpcs: Mapped[str] = mapped_column(String(5))
+    dose: Mapped[Decimal] = mapped_column(Numeric(12, 3))
+    dose_per_kg: Mapped[bool] = mapped_column(default=False)
+    weight_kg: Mapped[Decimal | None] = mapped_column(Numeric(6, 2), default=None)
+    route: Mapped[str] = mapped_column(String(2))
+    minutes: Mapped[int]
+    every_days: Mapped[int]
+    visit_count: Mapped[int]
+    start_on: Mapped[date]
+    diagnosis: Mapped[str] = mapped_column(String(10))
+    provider_name: Mapped[Str200]
+    provider_npi: Mapped[str] = mapped_column(String(10))
+    site_of_care: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    changed_on: Mapped[date | None] = mapped_column(default=None)  # last edit by a person
+    created_at: Mapped[Created]
+    updated_at: Mapped[Updated]
+    created_by: Mapped[Str100] = mapped_column(default="")
+    updated_by: Mapped[Str100] = mapped_column(default="")
+    version: Mapped[int] = mapped_column(default=1)
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        cascade="all, delete-orphan", order_by="OrderLine.position", passive_deletes=True
+    )
+    visits: Mapped[list[PlannedVisit]] = relationship(
+        cascade="all, delete-orphan", order_by="PlannedVisit.on", passive_deletes=True
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class OrderLine(Base):
+    """A billing line of every visit of an order (suggested, then editable)."""
+
+    __tablename__ = "order_lines"
+
+    id: Mapped[IntPK]
+    order_id: Mapped[int] = mapped_column(
+        ForeignKey("therapy_orders.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    code: Mapped[str] = mapped_column(String(5))
+    modifier: Mapped[str] = mapped_column(String(2), default="")
+    units: Mapped[int]
+    label: Mapped[Str200] = mapped_column(default="")
+    kind: Mapped[str] = mapped_column(String(5), default="drug")
+    edited: Mapped[bool] = mapped_column(default=False)
+
+
+class PlannedVisit(Base):
+    """A date on which a visit of the order is planned."""
+
+    __tablename__ = "planned_visits"
+
+    id: Mapped[IntPK]
+    order_id: Mapped[int] = mapped_column(
+        ForeignKey("therapy_orders.id", ondelete="CASCADE"), index=True
+    )
+    on: Mapped[date] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(10), default="planned")
+
+
+class Verification(Base):
+    """A benefits-verification checklist for one coverage and one therapy order."""
+
+    __tablename__ = "verifications"
+
+    id: Mapped[IntPK]
+    coverage_id: Mapped[int] = mapped_column(
+        ForeignKey("coverages.id", ondelete="RESTRICT"), index=True
+    )
+    order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("therapy_orders.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(12), default="not_started", index=True)
+    template: Mapped[str] = mapped_column(Text, default="")  # the checklist as used (JSON)
+    answers: Mapped[str] = mapped_column(Text, default="{}")  # JSON, typed text per item key
+    problem: Mapped[str] = mapped_column(Text, default="")
+    completed_on: Mapped[date | None] = mapped_column(default=None)
+    created_at: Mapped[Created]
+    updated_at: Mapped[Updated]
+    created_by: Mapped[Str100] = mapped_column(default="")
+    updated_by: Mapped[Str100] = mapped_column(default="")
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from infudesk import __version__
 from infudesk.ui.ops import Backend
 from infudesk.ui.patients_screen import PatientsScreen
+from infudesk.ui.verifications_screen import VerificationsScreen
 
 
 class MainWindow(QMainWindow):
@@ -56,6 +57,9 @@ class MainWindow(QMainWindow):
         self.patients = PatientsScreen(backend, today)
         self.patients.status_changed.connect(lambda m: self.statusBar().showMessage(m))
         self.add_screen("Patients", self.patients)
+        self.verifications = VerificationsScreen(backend, today)
+        self.verifications.open_patient.connect(self.show_patient)
+        self.add_screen("Verifications", self.verifications)
         self.nav.currentRowChanged.connect(self._switch)
         self.nav.setCurrentRow(0)
         self._last_row = 0
@@ -83,6 +87,11 @@ class MainWindow(QMainWindow):
         self._last_row = row
         self.stack.setCurrentIndex(row)
 
+    def show_patient(self, patient_id: int) -> None:
+        self.nav.setCurrentRow(0)
+        if self.stack.currentWidget() is self.patients:
+            self.patients.open_patient(patient_id)
+
     def find_patient(self) -> None:
         self.nav.setCurrentRow(0)
         self.patients.focus_search()
@@ -92,7 +101,9 @@ class MainWindow(QMainWindow):
         self.patients.new_patient()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.patients.can_leave():
+        current = self.stack.currentWidget()
+        screens = [current] if current is self.patients else [current, self.patients]
+        if all(getattr(s, "can_leave", lambda: True)() for s in screens):
             event.accept()
         else:
             event.ignore()

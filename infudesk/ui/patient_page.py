@@ -35,6 +35,7 @@ from infudesk.errors import ValidationFailed
 from infudesk.services import patients as ps
 from infudesk.ui.forms import FieldBox
 from infudesk.ui.ops import Backend, attempt, report
+from infudesk.ui.patient_tabs import CoveragesTab, OrdersTab, VerificationsTab
 
 TEXT_FIELDS: dict[str, str] = {
     "first_name": "First name",
@@ -160,7 +161,19 @@ class PatientPage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("patientTabs")
         outer.addWidget(self.tabs, 1)
-        self.tabs.addTab(self._build_demographics(), "Demographics")
+        demographics = QWidget()
+        dl = QVBoxLayout(demographics)
+        dl.setContentsMargins(0, 0, 0, 0)
+        dl.addWidget(self._build_demographics(), 1)
+        self.tabs.addTab(demographics, "Demographics")
+        self.coverages = CoveragesTab(self.backend, self.today)
+        self.orders = OrdersTab(self.backend, self.today)
+        self.verifications = VerificationsTab(self.backend, self.today)
+        self.tabs.addTab(self.coverages, "Coverages")
+        self.tabs.addTab(self.orders, "Therapy orders")
+        self.tabs.addTab(self.verifications, "Verifications")
+        for tab in (self.coverages, self.orders, self.verifications):
+            tab.changed.connect(self._refresh_tabs)
 
         bar = QHBoxLayout()
         self.status = QLabel("")
@@ -181,7 +194,7 @@ class PatientPage(QWidget):
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         bar.addWidget(self.save_button)
-        outer.addLayout(bar)
+        dl.addLayout(bar)
 
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
@@ -390,6 +403,14 @@ class PatientPage(QWidget):
             self.active_button.show()
             self.active_button.setText("Make inactive…" if data.active else "Make active again")
         self.tabs.setCurrentIndex(0)
+        for i in range(1, self.tabs.count()):
+            self.tabs.setTabEnabled(i, record is not None)
+        self._refresh_tabs()
+
+    def _refresh_tabs(self) -> None:
+        pid = self.record.id if self.record else None
+        for tab in (self.coverages, self.orders, self.verifications):
+            tab.set_patient(pid)
 
     # -- actions -----------------------------------------------------------------------
     def new_patient(self) -> None:

@@ -1,0 +1,908 @@
+"""The cost-sharing engine: how a visit, or a course of visits, splits between plans, help and patient.
+
+Pure Python and ``Decimal``; rules and figures from ``domain/cost-sharing.md`` and the quote
+contract (``spec/quote-json.md``). One visit under one coverage (``plan_share``):
+
+1. the copay (per visit, at most the allowed amount), then the deductible, then coinsurance on
+   what is left of each line at that line's rate — copay and deductible are taken from the
+   lines in the order given; with ``copay_after_deductible`` the deductible comes first and the
+   copay is charged only when the deductible is met by then (or does not apply at all);
+2. the out-of-pocket room caps the sum, taking from coinsurance first, then the deductible,
+   then the copay.
+
+A course (``quote``) applies the visits in date order. Each coverage keeps its own books
+(plan year and accumulators): they move by the patient's share under that coverage and reset
+to zero on a visit on or after the next ``plan_year_start``. Choices where the documents are
+silent:
+
+- A secondary keeps its books as if it were primary (the NAIC model's "credit to its
+  deductible what it would have credited without the other plan"): its deductible and OOP
+  accumulators move by the share its own adjudication gave the patient, not by what the
+  patient finally paid. Medigap has no accumulators.
+- Medigap Plan G pays Medicare's coinsurance and any copay; Plans C and F pay the deductible
+  too. The secondary never pays an out-of-network balance bill.
+- Assistance pays the patient's cost sharing before the balance bill; a copay card pays
+  cost sharing only (never the balance bill). Cards are also refused when the *secondary* is
+  government coverage (Medicare, Medicaid): the anti-kickback rule is about any such coverage.
+- A copay card's ``used`` belongs to the calendar year of the first visit; a grant's balance
+  runs down across the course and is not applied to visits after ``expires``.
+- Money is rounded half up to the cent: each line's allowed amount and balance bill, each
+  visit's coinsurance and each discount. Everything else is sums and minimums of cents, so
+  ``allowed + balance_bill == primary + secondary + assistance + patient`` holds exactly.
+- The same terms are assumed in every plan year of the course (a warning says so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+from decimal import Decimal
+
+from infudesk.domain.coverage import FEDERAL_OOP_CEILING, GOVERNMENT, PlanType
+from infudesk.domain.money import cents, format_money, format_percent
+
+ZERO = Decimal("0.00")
+MEDIGAP_PLANS: tuple[str, ...] = ("C", "F", "G")
+MEDIGAP_PAYS_DEDUCTIBLE = frozenset({"C", "F"})
+NETWORKS: tuple[str, ...] = ("in", "out")
+COB_METHODS: tuple[str, ...] = ("standard", "non_duplication")
+# Original Medicare, by calendar year (cost-sharing.md)
+PART_B_DEDUCTIBLE: dict[int, Decimal] = {2025: Decimal("257.00"), 2026: Decimal("283.00")}
+PART_B_COINSURANCE = Decimal("0.20")
+# Medicare Advantage in-network out-of-pocket limit
+MA_OOP_LIMIT: dict[int, Decimal] = {2025: Decimal("9350.00")}
+# Plan types that behave like a commercial plan (their own terms, OOP ceiling applies)
+_CEILING_TYPES = frozenset(
+    {PlanType.COMMERCIAL, PlanType.EMPLOYER_SELF_FUNDED, PlanType.MARKETPLACE}
+)
+_PLAN_NAMES: dict[str, str] = {
+    PlanType.MEDICARE_PART_B: "Medicare Part B",
+    PlanType.MEDICARE_ADVANTAGE: "The Medicare Advantage plan",
+    PlanType.MEDICAID: "Medicaid",
+    PlanType.MEDICAID_MANAGED_CARE: "The Medicaid plan",
+}
+
+
+# --- inputs ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    """The day of the year on which a plan year starts (never 29 February)."""
+
+    month: int = 1
+    day: int = 1
+
+    def year_containing(self, d: date) -> date:
+        """The start of the plan year that contains ``d``."""
+        start = date(d.year, self.month, self.day)
+        return start if start <= d else date(d.year - 1, self.month, self.day)
+
+    def label(self, start: date) -> str:
+        """'2026' for a calendar plan year, '2025-2026' for one starting 2025-07-01."""
+        if (self.month, self.day) == (1, 1):
+            return str(start.year)
+        return f"{start.year}-{start.year + 1}"
+
+    def __str__(self) -> str:
+        return f"{self.month:02d}-{self.day:02d}"
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    """One billed line of a visit; ``unit_price`` is the allowed (or self-pay) price per unit."""
+
+    code: str
+    units: int
+    unit_price: Decimal
+    charge: Decimal | None = None  # billed charge per unit (out-of-network balance bill)
+    coinsurance: Decimal | None = None  # overrides the coverage's rate for this line
+
+    @property
+    def allowed(self) -> Decimal:
+        return cents(self.unit_price * self.units)
+
+    @property
+    def balance_bill(self) -> Decimal:
+        """(charge − unit price) × units when the charge is higher, else zero."""
+        if self.charge is None or self.charge <= self.unit_price:
+            return ZERO
+        return cents((self.charge - self.unit_price) * self.units)
+
+
+@dataclass(frozen=True)
+class FamilyTerms:
+    """The family deductible and OOP; embedded: each person's own limits apply inside them."""
+
+    deductible: Decimal | None = None
+    deductible_met: Decimal = ZERO
+    oop_max: Decimal | None = None
+    oop_met: Decimal = ZERO
+    embedded: bool = True
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """A coverage's terms for the quote (field names as in the quote contract)."""
+
+    plan_type: str
+    medigap_plan: str | None = None
+    network: str = "in"
+    deductible: Decimal | None = None
+    deductible_met: Decimal = ZERO
+    oop_max: Decimal | None = None
+    oop_met: Decimal = ZERO
+    coinsurance: Decimal = ZERO
+    copay: Decimal = ZERO
+    copay_after_deductible: bool = False
+    copay_counts_toward_deductible: bool = False
+    deductible_applies: bool = True
+    family: FamilyTerms | None = None
+    plan_year_start: MonthDay = MonthDay()
+    cob_method: str = "standard"
+
+
+@dataclass(frozen=True)
+class CopayCard:
+    """A manufacturer copay program: pays cost sharing up to a per-visit and a yearly maximum."""
+
+    name: str = "Copay card"
+    per_visit_max: Decimal | None = None
+    annual_max: Decimal | None = None
+    used: Decimal = ZERO  # already paid this calendar year (that of the first visit)
+    counts_toward_accumulators: bool = True
+    kind = "copay_card"
+
+
+@dataclass(frozen=True)
+class FoundationGrant:
+    """A charitable foundation's grant: a balance, not applied to visits after ``expires``."""
+
+    name: str = "Foundation grant"
+    balance: Decimal = ZERO
+    expires: date | None = None
+    kind = "foundation_grant"
+
+
+@dataclass(frozen=True)
+class Discount:
+    """A charity-care or sliding-scale discount: ``percent`` (0–1) of what is still owed."""
+
+    name: str = "Discount"
+    percent: Decimal = ZERO
+    kind = "discount"
+
+
+Program = CopayCard | FoundationGrant | Discount
+
+
+@dataclass(frozen=True)
+class QuoteRequest:
+    """Visits (every one with the same lines), coverages and assistance programs."""
+
+    dates: tuple[date, ...]
+    lines: tuple[ServiceLine, ...]
+    primary: Coverage | None = None  # None: self-pay
+    secondary: Coverage | None = None
+    assistance: tuple[Program, ...] = ()
+
+
+def check_coverage(c: Coverage) -> tuple[str, str] | None:
+    """(field, message) for the first thing the engine cannot accept, else None.
+
+    Types and ranges of single fields are the caller's concern; this checks the combinations.
+    """
+    if c.plan_type == PlanType.MEDIGAP:
+        if c.medigap_plan not in MEDIGAP_PLANS:
+            return "medigap_plan", "give the Medigap plan letter: C, F or G"
+        for f in fields(Coverage):
+            if f.name not in ("plan_type", "medigap_plan") and getattr(c, f.name) != f.default:
+                return f.name, (
+                    f"a Medigap plan's benefit is set by its letter ({c.medigap_plan}); "
+                    f"leave {f.name} out"
+                )
+        return None
+    if c.medigap_plan is not None:
+        return "medigap_plan", "only a Medigap plan has a plan letter"
+    if c.plan_type == PlanType.MEDICARE_PART_B and c.plan_year_start != MonthDay():
+        return "plan_year_start", "Original Medicare's year is the calendar year (01-01)"
+    pairs = [
+        ("deductible_met", c.deductible, c.deductible_met, "deductible"),
+        ("oop_met", c.oop_max, c.oop_met, "out-of-pocket maximum"),
+    ]
+    if c.family is not None:
+        fam = c.family
+        pairs += [
+            ("family.deductible_met", fam.deductible, fam.deductible_met, "family deductible"),
+            ("family.oop_met", fam.oop_max, fam.oop_met, "family out-of-pocket maximum"),
+        ]
+    for name, limit, met, what in pairs:
+        if limit is not None and met > limit:
+            return name, f"{format_money(met)} met is more than the {what} {format_money(limit)}"
+    return None
+
+
+def check_pairing(primary: Coverage | None, secondary: Coverage | None) -> tuple[str, str] | None:
+    """(field, message) when the two coverages cannot go together, else None."""
+    if primary is not None and primary.plan_type == PlanType.MEDIGAP:
+        return "primary.plan_type", "Medigap pays after Original Medicare: give it as the secondary"
+    if secondary is None:
+        return None
+    if primary is None:
+        return "secondary", "a secondary coverage needs a primary (no primary means self-pay)"
+    if secondary.plan_type == PlanType.MEDIGAP and primary.plan_type != PlanType.MEDICARE_PART_B:
+        return "secondary.plan_type", (
+            "Medigap only works with Original Medicare: the primary must be medicare_part_b"
+        )
+    return None
+
+
+def copay_card_refusal(primary: Coverage | None, secondary: Coverage | None) -> str | None:
+    """Why a manufacturer copay card cannot be used with these coverages, or None."""
+    if primary is None:
+        return "there is no insurance; copay cards pay part of an insured patient's share"
+    for c in (primary, secondary):
+        if c is not None and (c.plan_type in GOVERNMENT or c.plan_type == PlanType.MEDIGAP):
+            name = "Medicaid" if "medicaid" in c.plan_type else "Medicare"
+            return f"the patient has {name} coverage, and federal anti-kickback rules bar manufacturer copay cards"
+    return None
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Accumulators:
+    """What is met of the deductible and OOP in the current plan year (person and family)."""
+
+    deductible_met: Decimal = ZERO
+    oop_met: Decimal = ZERO
+    family_deductible_met: Decimal = ZERO
+    family_oop_met: Decimal = ZERO
+
+    @classmethod
+    def of(cls, c: Coverage) -> Accumulators:
+        fam = c.family
+        if fam is None:
+            return cls(c.deductible_met, c.oop_met)
+        return cls(c.deductible_met, c.oop_met, fam.deductible_met, fam.oop_met)
+
+
+@dataclass(frozen=True)
+class Share:
+    """One coverage's split of one visit: the patient's part by kind (after the OOP cap)."""
+
+    copay: Decimal
+    deductible: Decimal
+    coinsurance: Decimal
+    deductible_room: Decimal  # deductible left before the visit (0: met, none, or waived)
+    oop_room: Decimal | None  # OOP room before the visit (None: no maximum)
+    capped: Decimal  # what the OOP room took off
+    copay_waiting: bool  # a copay that waits for the deductible was not charged
+    coinsurance_parts: tuple[tuple[str, Decimal, Decimal], ...]  # (code, base, rate)
+
+    @property
+    def patient(self) -> Decimal:
+        return self.copay + self.deductible + self.coinsurance
+
+
+@dataclass(frozen=True)
+class AssistancePayment:
+    """What one program paid at one visit."""
+
+    program: int  # index in the request's assistance list
+    name: str
+    kind: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class VisitQuote:
+    """One visit: the contract's figures plus its explanation in plain language."""
+
+    date: date
+    plan_year: str
+    allowed: Decimal
+    deductible: Decimal
+    coinsurance: Decimal
+    copay: Decimal
+    primary_paid: Decimal
+    secondary_paid: Decimal
+    balance_bill: Decimal
+    patient_owes_before_assistance: Decimal
+    assistance_paid: Decimal
+    patient_owes: Decimal
+    assistance: tuple[AssistancePayment, ...] = ()
+    accumulators: Accumulators | None = None  # the primary's, after this visit
+    explanation: tuple[str, ...] = ()
+
+
+TOTAL_FIELDS: tuple[str, ...] = (
+    "allowed",
+    "deductible",
+    "coinsurance",
+    "copay",
+    "primary_paid",
+    "secondary_paid",
+    "balance_bill",
+    "patient_owes_before_assistance",
+    "assistance_paid",
+    "patient_owes",
+)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Sums over visits."""
+
+    visits: int
+    allowed: Decimal
+    deductible: Decimal
+    coinsurance: Decimal
+    copay: Decimal
+    primary_paid: Decimal
+    secondary_paid: Decimal
+    balance_bill: Decimal
+    patient_owes_before_assistance: Decimal
+    assistance_paid: Decimal
+    patient_owes: Decimal
+
+    @classmethod
+    def of(cls, visits: Sequence[VisitQuote]) -> Totals:
+        sums = {name: sum((getattr(v, name) for v in visits), ZERO) for name in TOTAL_FIELDS}
+        return cls(visits=len(visits), **sums)
+
+
+@dataclass(frozen=True)
+class PlanYearTotals:
+    """The visits of one plan year of the primary (calendar year when self-pay)."""
+
+    plan_year: str
+    start: date
+    end: date
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The whole course: visits in date order, totals, per-plan-year totals, warnings."""
+
+    visits: tuple[VisitQuote, ...]
+    totals: Totals
+    plan_years: tuple[PlanYearTotals, ...]
+    warnings: tuple[str, ...]
+
+
+# --- one visit under one coverage ------------------------------------------------------------
+
+
+def _room(
+    limit: Decimal | None, met: Decimal, fam_limit: Decimal | None, fam_met: Decimal, embedded: bool
+) -> Decimal | None:
+    """What is left of a limit (None: no limit), with the family's limit when there is one."""
+    own = None if limit is None else max(limit - met, ZERO)
+    if fam_limit is None:
+        return own
+    fam = max(fam_limit - fam_met, ZERO)
+    if not embedded or own is None:
+        return fam
+    return min(own, fam)
+
+
+def deductible_room(c: Coverage, acc: Accumulators) -> Decimal:
+    """Deductible left this plan year (zero when there is none)."""
+    fam = c.family
+    room = _room(
+        c.deductible,
+        acc.deductible_met,
+        fam.deductible if fam else None,
+        acc.family_deductible_met,
+        fam.embedded if fam else True,
+    )
+    return ZERO if room is None else room
+
+
+def oop_room(c: Coverage, acc: Accumulators) -> Decimal | None:
+    """OOP room left this plan year (None: no maximum, as for Original Medicare)."""
+    if c.plan_type == PlanType.MEDICARE_PART_B:
+        return None
+    fam = c.family
+    return _room(
+        c.oop_max,
+        acc.oop_met,
+        fam.oop_max if fam else None,
+        acc.family_oop_met,
+        fam.embedded if fam else True,
+    )
+
+
+def _take(left: list[Decimal], amount: Decimal) -> Decimal:
+    """Take up to ``amount`` from the line amounts in order (in place); returns what was taken."""
+    taken = ZERO
+    for i, x in enumerate(left):
+        if amount <= 0:
+            break
+        t = x if x < amount else amount
+        left[i] = x - t
+        amount -= t
+        taken += t
+    return taken
+
+
+def plan_share(
+    lines: Sequence[ServiceLine], allowed: Sequence[Decimal], c: Coverage, acc: Accumulators
+) -> Share:
+    """The patient's share of one visit under ``c`` (``allowed``: each line's allowed amount)."""
+    left = list(allowed)
+    room = deductible_room(c, acc) if c.deductible_applies else ZERO
+    waiting = False
+    if c.copay_after_deductible:
+        ded = _take(left, room)
+        if ded == room:
+            copay = _take(left, c.copay)
+        else:
+            copay, waiting = ZERO, c.copay > 0
+    else:
+        copay = _take(left, c.copay)
+        ded_left = room - copay if c.copay_counts_toward_deductible else room
+        ded = _take(left, ded_left) if ded_left > 0 else ZERO
+    parts = tuple(
+        (line.code, base, c.coinsurance if line.coinsurance is None else line.coinsurance)
+        for line, base in zip(lines, left, strict=True)
+        if base > 0
+    )
+    coins = cents(sum((base * rate for _, base, rate in parts), ZERO))
+    oop = oop_room(c, acc)
+    capped = ZERO
+    if oop is not None and copay + ded + coins > oop:
+        capped = over = copay + ded + coins - oop
+        cut = min(over, coins)
+        coins, over = coins - cut, over - cut
+        cut = min(over, ded)
+        ded, over = ded - cut, over - cut
+        copay -= over
+    return Share(copay, ded, coins, room, oop, capped, waiting, parts)
+
+
+def advance(c: Coverage, acc: Accumulators, deductible: Decimal, oop: Decimal) -> Accumulators:
+    """The accumulators after crediting ``deductible`` and ``oop`` (each capped at its limit)."""
+
+    def add(met: Decimal, limit: Decimal | None, credit: Decimal) -> Decimal:
+        total = met + credit
+        return total if limit is None or total < limit else limit
+
+    fam = c.family
+    return Accumulators(
+        add(acc.deductible_met, c.deductible, deductible),
+        add(acc.oop_met, c.oop_max, oop),
+        add(acc.family_deductible_met, fam.deductible, deductible) if fam else ZERO,
+        add(acc.family_oop_met, fam.oop_max, oop) if fam else ZERO,
+    )
+
+
+def _deductible_credit(c: Coverage, s: Share) -> Decimal:
+    return s.deductible + s.copay if c.copay_counts_toward_deductible else s.deductible
+
+
+# --- a course of visits ----------------------------------------------------------------------
+
+
+class _Book:
+    """One coverage's plan year and accumulators as the course moves on."""
+
+    __slots__ = ("c", "role", "start", "acc")
+
+    def __init__(self, c: Coverage, role: str) -> None:
+        self.c = c
+        self.role = role
+        self.start: date | None = None
+        self.acc = Accumulators.of(c)
+
+    def enter(self, d: date) -> bool:
+        """Move to the plan year of ``d``; True when that is a new one (accumulators reset)."""
+        start = self.c.plan_year_start.year_containing(d)
+        if start == self.start:
+            return False
+        first = self.start is None
+        self.start = start
+        if first:
+            return False
+        self.acc = Accumulators()
+        return True
+
+    @property
+    def label(self) -> str:
+        assert self.start is not None
+        return self.c.plan_year_start.label(self.start)
+
+
+def _plan_name(c: Coverage, role: str) -> str:
+    if c.plan_type == PlanType.MEDIGAP:
+        return f"Medigap Plan {c.medigap_plan}"
+    name = _PLAN_NAMES.get(c.plan_type)
+    if name:
+        return name
+    net = "out of network" if c.network == "out" else "in network"
+    return f"The {role} plan ({net})"
+
+
+def _coverage_warnings(c: Coverage, role: str) -> Iterator[str]:
+    if c.plan_type == PlanType.MEDICARE_PART_B:
+        if c.oop_max is not None or (c.family is not None and c.family.oop_max is not None):
+            yield f"{role}.oop_max: Original Medicare has no out-of-pocket maximum; it was ignored."
+        if c.coinsurance != PART_B_COINSURANCE:
+            yield (
+                f"{role}.coinsurance: Original Medicare's coinsurance is 20% (0.20), not "
+                f"{format_percent(c.coinsurance)}; give a reduced rate on the drug's line instead."
+            )
+    elif c.deductible is not None and c.oop_max is not None and c.oop_max < c.deductible:
+        yield (
+            f"{role}: the out-of-pocket maximum {format_money(c.oop_max)} is below the deductible "
+            f"{format_money(c.deductible)}; the patient never pays more than the maximum."
+        )
+
+
+def _year_warnings(c: Coverage, role: str, start: date) -> Iterator[str]:
+    """Figures that look wrong for the plan year starting on ``start``."""
+    year = start.year
+    if c.plan_type == PlanType.MEDICARE_PART_B:
+        known = PART_B_DEDUCTIBLE.get(year)
+        if known is not None and c.deductible != known:
+            given = "none" if c.deductible is None else format_money(c.deductible)
+            yield (
+                f"{role}.deductible: the Part B deductible for {year} is {format_money(known)}, "
+                f"this request gives {given}."
+            )
+        return
+    if c.network != "in":
+        return
+    if c.plan_type in _CEILING_TYPES and year in FEDERAL_OOP_CEILING:
+        single, family = FEDERAL_OOP_CEILING[year]
+        if c.oop_max is not None and c.oop_max > single:
+            yield (
+                f"{role}.oop_max: {format_money(c.oop_max)} is above the {year} federal limit "
+                f"for one person ({format_money(single)}); check the figure with the payer."
+            )
+        if c.family is not None and c.family.oop_max is not None and c.family.oop_max > family:
+            yield (
+                f"{role}.family.oop_max: {format_money(c.family.oop_max)} is above the {year} "
+                f"federal family limit ({format_money(family)}); check the figure with the payer."
+            )
+    if c.plan_type == PlanType.MEDICARE_ADVANTAGE and year in MA_OOP_LIMIT:
+        limit = MA_OOP_LIMIT[year]
+        if c.oop_max is not None and c.oop_max > limit:
+            yield (
+                f"{role}.oop_max: {format_money(c.oop_max)} is above the {year} Medicare "
+                f"Advantage in-network limit ({format_money(limit)}); check the figure."
+            )
+
+
+def _money(x: Decimal) -> str:
+    return f"${x:,.2f}"
+
+
+def _label(prog: Program) -> str:
+    """'Acme card (copay card)'; just 'Copay card' for a program without its own name."""
+    kind = prog.kind.replace("_", " ")
+    return prog.name if prog.name.lower() == kind else f"{prog.name} ({kind})"
+
+
+class _Course:
+    """State of a course while its visits are applied in date order."""
+
+    def __init__(self, req: QuoteRequest) -> None:
+        self.req = req
+        self.lines = req.lines
+        self.allowed_by_line = [line.allowed for line in req.lines]
+        self.allowed = sum(self.allowed_by_line, ZERO)
+        p, s = req.primary, req.secondary
+        self.balance_bill = (
+            sum((line.balance_bill for line in req.lines), ZERO)
+            if p is not None and p.network == "out"
+            else ZERO
+        )
+        self.warnings: list[str] = []
+        self.primary = _Book(p, "primary") if p is not None else None
+        self.secondary = (
+            _Book(s, "secondary") if s is not None and s.plan_type != PlanType.MEDIGAP else None
+        )
+        for book in (self.primary, self.secondary):
+            if book is not None:
+                self._warn(*_coverage_warnings(book.c, book.role))
+        self.card_refusal = copay_card_refusal(p, s)
+        self.card_year: dict[int, tuple[int, Decimal]] = {}  # program → (calendar year, used)
+        self.grant_left: dict[int, Decimal] = {}
+        for i, prog in enumerate(req.assistance):
+            if isinstance(prog, CopayCard) and self.card_refusal:
+                self._warn(f"assistance[{i}] ({prog.name}): not applied: {self.card_refusal}.")
+            elif isinstance(prog, FoundationGrant):
+                self.grant_left[i] = prog.balance
+        pieces = "; ".join(
+            f"{line.code} {line.units} × {_money(line.unit_price)} = {_money(a)}"
+            for line, a in zip(self.lines, self.allowed_by_line, strict=True)
+        )
+        what = "Self-pay price" if p is None else "Allowed amount"
+        self.allowed_text = f"{what} {_money(self.allowed)}: {pieces}."
+
+    def _warn(self, *messages: str) -> None:
+        for m in messages:
+            if m not in self.warnings:
+                self.warnings.append(m)
+
+    def visit(self, d: date) -> VisitQuote:
+        out: list[str] = [self.allowed_text]
+        p, pbook = self.req.primary, self.primary
+        allowed = self.allowed
+        if p is None or pbook is None:
+            share = Share(ZERO, ZERO, ZERO, ZERO, None, ZERO, False, ())
+            label = str(d.year)
+            cost = allowed
+            primary_paid = ZERO
+            out.append(f"No insurance used: the patient pays the self-pay price, {_money(allowed)}.")
+        else:
+            self._new_year(pbook, d, out)
+            label = pbook.label
+            share = plan_share(self.lines, self.allowed_by_line, p, pbook.acc)
+            out.extend(_explain_share(p, share))
+            cost = share.patient
+            primary_paid = allowed - cost
+            out.append(f"{_plan_name(p, 'primary')} pays {_money(primary_paid)}.")
+        bb = self.balance_bill
+        if bb:
+            out.append(
+                f"Balance bill {_money(bb)}: out of network, the provider may bill its charge above "
+                "the allowed amount; this does not count toward the out-of-pocket maximum."
+            )
+        secondary_paid = self._secondary(d, share, primary_paid, out)
+        cost -= secondary_paid
+        before = cost + bb
+        payments, not_counted = self._assistance(d, cost, bb, out)
+        paid = sum((x.amount for x in payments), ZERO)
+        owes = before - paid
+        acc = None
+        if p is not None and pbook is not None:
+            credit_ded = max(_deductible_credit(p, share) - not_counted, ZERO)
+            credit_oop = max(share.patient - not_counted, ZERO)
+            if not_counted:
+                out.append(
+                    f"The plan does not count the card's {_money(not_counted)} toward the "
+                    "deductible or out-of-pocket maximum (accumulator adjustment)."
+                )
+            pbook.acc = acc = advance(p, pbook.acc, credit_ded, credit_oop)
+            out.extend(_explain_accumulators(p, acc))
+        tail = f" ({_money(before)} before assistance)" if paid else ""
+        out.append(f"Patient owes {_money(owes)}{tail}.")
+        return VisitQuote(
+            date=d,
+            plan_year=label,
+            allowed=allowed,
+            deductible=share.deductible,
+            coinsurance=share.coinsurance,
+            copay=share.copay,
+            primary_paid=primary_paid,
+            secondary_paid=secondary_paid,
+            balance_bill=bb,
+            patient_owes_before_assistance=before,
+            assistance_paid=paid,
+            patient_owes=owes,
+            assistance=tuple(payments),
+            accumulators=acc,
+            explanation=tuple(out),
+        )
+
+    def _new_year(self, book: _Book, d: date, out: list[str]) -> None:
+        first = book.start is None
+        reset = book.enter(d)
+        if first or reset:
+            self._warn(*_year_warnings(book.c, book.role, book.start or d))
+        if reset:
+            what = "primary plan" if book.role == "primary" else "secondary plan"
+            out.append(
+                f"New plan year {book.label} of the {what} (from {book.start}): the deductible "
+                "and out-of-pocket amounts met start again at $0.00."
+            )
+            self._warn(
+                f"{book.role}: the course runs into plan year {book.label} (from {book.start}); "
+                "the same deductible, coinsurance and out-of-pocket maximum are assumed."
+            )
+
+    def _secondary(self, d: date, share: Share, primary_paid: Decimal, out: list[str]) -> Decimal:
+        s = self.req.secondary
+        if s is None:
+            return ZERO
+        left = share.patient
+        if s.plan_type == PlanType.MEDIGAP:
+            paid = share.coinsurance + share.copay
+            name = _plan_name(s, "secondary")
+            if s.medigap_plan in MEDIGAP_PAYS_DEDUCTIBLE:
+                paid += share.deductible
+                out.append(
+                    f"{name} pays what Medicare leaves, deductible and coinsurance: {_money(paid)}."
+                )
+            else:
+                not_paid = (
+                    f" but not the Part B deductible ({_money(share.deductible)})"
+                    if share.deductible
+                    else ""
+                )
+                out.append(f"{name} pays Medicare's coinsurance ({_money(paid)}){not_paid}.")
+            return paid
+        book = self.secondary
+        assert book is not None
+        self._new_year(book, d, out)
+        own = plan_share(self.lines, self.allowed_by_line, s, book.acc)
+        normal = self.allowed - own.patient
+        book.acc = advance(s, book.acc, _deductible_credit(s, own), own.patient)
+        if s.cob_method == "non_duplication":
+            paid = max(normal - primary_paid, ZERO)
+            out.append(
+                f"Secondary plan (non-duplication): its normal benefit {_money(normal)} less the "
+                f"{_money(primary_paid)} the primary paid: pays {_money(paid)}."
+            )
+        else:
+            paid = min(normal, left)
+            out.append(
+                f"Secondary plan (standard coordination): as primary it would pay {_money(normal)}; "
+                f"the primary left {_money(left)} unpaid; it pays the smaller, {_money(paid)}."
+            )
+        return paid
+
+    def _assistance(
+        self, d: date, cost: Decimal, bb: Decimal, out: list[str]
+    ) -> tuple[list[AssistancePayment], Decimal]:
+        """Programs in order; returns the payments and what cards not counted by the plan paid."""
+        payments: list[AssistancePayment] = []
+        not_counted = ZERO
+        for i, prog in enumerate(self.req.assistance):
+            if cost + bb <= 0:
+                break
+            if isinstance(prog, CopayCard):
+                if self.card_refusal:
+                    out.append(f"{_label(prog)}: not used ({self.card_refusal}).")
+                    continue
+                year, used = self.card_year.get(i, (d.year, prog.used))
+                if year != d.year:
+                    year, used = d.year, ZERO
+                pay = cost
+                if prog.per_visit_max is not None:
+                    pay = min(pay, prog.per_visit_max)
+                if prog.annual_max is not None:
+                    pay = min(pay, max(prog.annual_max - used, ZERO))
+                used += pay
+                self.card_year[i] = (year, used)
+                cost -= pay
+                if not prog.counts_toward_accumulators:
+                    not_counted += pay
+                limits = []
+                if prog.per_visit_max is not None:
+                    limits.append(f"at most {_money(prog.per_visit_max)} a visit")
+                if prog.annual_max is not None:
+                    limits.append(
+                        f"{_money(max(prog.annual_max - used, ZERO))} of its "
+                        f"{_money(prog.annual_max)} for {year} left"
+                    )
+                extra = f" ({'; '.join(limits)})" if limits else ""
+                out.append(f"{_label(prog)} pays {_money(pay)}{extra}.")
+            elif isinstance(prog, FoundationGrant):
+                if prog.expires is not None and d > prog.expires:
+                    out.append(f"{_label(prog)}: expired on {prog.expires}, not applied.")
+                    self._warn(
+                        f"assistance[{i}] ({prog.name}): the grant expires on {prog.expires}; "
+                        "visits after that get nothing from it unless it is renewed."
+                    )
+                    continue
+                pay = min(self.grant_left[i], cost + bb)
+                self.grant_left[i] -= pay
+                from_cost = min(pay, cost)
+                cost, bb = cost - from_cost, bb - (pay - from_cost)
+                out.append(
+                    f"{_label(prog)} pays {_money(pay)}; "
+                    f"{_money(self.grant_left[i])} of the grant left."
+                )
+            else:
+                base = cost + bb
+                pay = cents(base * prog.percent)
+                from_cost = min(pay, cost)
+                cost, bb = cost - from_cost, bb - (pay - from_cost)
+                out.append(
+                    f"{_label(prog)}: {format_percent(prog.percent)} of {_money(base)} = "
+                    f"{_money(pay)}."
+                )
+            if pay:
+                payments.append(AssistancePayment(i, prog.name, prog.kind, pay))
+        return payments, not_counted
+
+
+def _explain_share(c: Coverage, s: Share) -> Iterator[str]:
+    if s.copay:
+        yield f"Copay: {_money(s.copay)}."
+    elif s.copay_waiting:
+        yield f"Copay: none yet, it starts once the deductible is met ({_money(c.copay)})."
+    if not c.deductible_applies:
+        yield "Deductible: does not apply to these services."
+    elif c.deductible is None and (c.family is None or c.family.deductible is None):
+        yield "Deductible: none."
+    elif s.deductible_room == 0:
+        yield "Deductible: already met this plan year."
+    else:
+        yield (
+            f"Deductible: {_money(s.deductible)} of the {_money(s.deductible_room)} left "
+            "this plan year."
+        )
+    parts = s.coinsurance_parts
+    if parts:
+        full = cents(sum((base * rate for _, base, rate in parts), ZERO))
+        if len({rate for _, _, rate in parts}) == 1:
+            base = sum((b for _, b, _ in parts), ZERO)
+            terms = f"{format_percent(parts[0][2])} of {_money(base)}"
+        else:
+            terms = " + ".join(
+                f"{format_percent(rate)} of {_money(base)} ({code})" for code, base, rate in parts
+            )
+        yield f"Coinsurance: {terms} = {_money(full)}."
+    if s.oop_room is not None:
+        if s.capped and s.oop_room == 0:
+            yield (
+                "Out-of-pocket maximum already reached this plan year: the plan pays the rest "
+                f"(the patient's share would have been {_money(s.capped)})."
+            )
+        elif s.capped:
+            yield (
+                f"Out-of-pocket maximum: only {_money(s.oop_room)} of room left this plan year, "
+                f"so the patient's share is {_money(s.patient)} instead of "
+                f"{_money(s.patient + s.capped)}."
+            )
+    elif c.plan_type == PlanType.MEDICARE_PART_B:
+        yield "Original Medicare has no out-of-pocket maximum."
+
+
+def _explain_accumulators(c: Coverage, acc: Accumulators) -> Iterator[str]:
+    parts = []
+    if c.deductible is not None:
+        parts.append(f"deductible {_money(acc.deductible_met)} of {_money(c.deductible)}")
+    if c.oop_max is not None and c.plan_type != PlanType.MEDICARE_PART_B:
+        parts.append(f"out-of-pocket {_money(acc.oop_met)} of {_money(c.oop_max)}")
+    fam = c.family
+    if fam is not None:
+        if fam.deductible is not None:
+            parts.append(
+                f"family deductible {_money(acc.family_deductible_met)} of {_money(fam.deductible)}"
+            )
+        if fam.oop_max is not None and c.plan_type != PlanType.MEDICARE_PART_B:
+            parts.append(
+                f"family out-of-pocket {_money(acc.family_oop_met)} of {_money(fam.oop_max)}"
+            )
+    if parts:
+        yield f"Met after this visit: {'; '.join(parts)}."
+
+
+def quote(req: QuoteRequest) -> Quote:
+    """Apply the visits in date order and sum them up, per plan year and in all.
+
+    Raises ``ValueError`` for coverages ``check_coverage``/``check_pairing`` refuse.
+    """
+    for role, c in (("primary", req.primary), ("secondary", req.secondary)):
+        problem = check_coverage(c) if c is not None else None
+        if problem:
+            raise ValueError(f"{role}.{problem[0]}: {problem[1]}")
+    problem = check_pairing(req.primary, req.secondary)
+    if problem:
+        raise ValueError(f"{problem[0]}: {problem[1]}")
+    if not req.dates or not req.lines:
+        raise ValueError("a quote needs at least one visit date and one line")
+    course = _Course(req)
+    visits = tuple(course.visit(d) for d in sorted(req.dates))
+    md = req.primary.plan_year_start if req.primary is not None else MonthDay()
+    years: list[PlanYearTotals] = []
+    start = 0
+    for i in range(1, len(visits) + 1):
+        if i == len(visits) or visits[i].plan_year != visits[start].plan_year:
+            first = visits[start].date
+            year_start = md.year_containing(first)
+            next_start = md.year_containing(year_start + timedelta(days=366))
+            end = next_start - timedelta(days=1)
+            label = visits[start].plan_year
+            years.append(PlanYearTotals(label, year_start, end, Totals.of(visits[start:i])))
+            start = i
+    return Quote(visits, Totals.of(visits), tuple(years), tuple(course.warnings))

@@ -1,0 +1,343 @@
+"""Benefits verifications: the checklist per coverage and therapy order, its answers, the
+benefit figures it feeds into the coverage, and when it is due again."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from infudesk.domain import coverage as dc
+from infudesk.domain import verification as dv
+from infudesk.domain.verification import Status
+from infudesk.errors import Conflict, NotFound, UserError, ValidationFailed
+from infudesk.resources import resource
+from infudesk.services import audit, settings
+from infudesk.services import coverages as cs
+from infudesk.services import orders as ors
+from infudesk.services.audit import Actor
+from infudesk.services.payers import NoteRecord, notes_for
+from infudesk.store.models import Coverage, Patient, Payer, TherapyOrder, Verification
+
+TEMPLATE = ("checklists", "benefits-verification.json")
+
+
+@lru_cache(maxsize=1)
+def template_text() -> str:
+    path = resource(*TEMPLATE)
+    try:
+        text = path.read_text(encoding="utf-8")
+        dv.parse_checklist(text)
+    except OSError as exc:
+        raise UserError(f"The checklist template {path} cannot be read: {exc.strerror}.") from exc
+    except ValueError as exc:
+        raise UserError(f"The checklist template {path} has a problem: {exc}") from exc
+    return text
+
+
+@dataclass(frozen=True)
+class VerificationRecord:
+    id: int
+    version: int
+    coverage_id: int
+    order_id: int | None
+    status: Status
+    checklist: dv.Checklist
+    answers: dict[str, str]  # what was typed, per item key
+    problem: str
+    completed_on: date | None
+    updated_by: str
+    updated_at: Any
+
+
+def _record(v: Verification) -> VerificationRecord:
+    return VerificationRecord(
+        id=v.id, version=v.version, coverage_id=v.coverage_id, order_id=v.order_id,
+        status=Status(v.status), checklist=dv.parse_checklist(v.template),
+        answers=json.loads(v.answers or "{}"), problem=v.problem, completed_on=v.completed_on,
+        updated_by=v.updated_by, updated_at=v.updated_at,
+    )
+
+
+def _load(session: Session, verification_id: int) -> Verification:
+    row = session.get(Verification, verification_id)
+    if row is None:
+        raise NotFound("This verification no longer exists.")
+    return row
+
+
+def get_verification(session: Session, verification_id: int) -> VerificationRecord:
+    return _record(_load(session, verification_id))
+
+
+def start_verification(
+    session: Session, actor: Actor, coverage_id: int, order_id: int | None
+) -> VerificationRecord:
+    """A new checklist for the coverage (and order), pre-filled with the plan's known dates."""
+    cov = session.get(Coverage, coverage_id)
+    if cov is None:
+        raise NotFound("This coverage no longer exists.")
+    if order_id is not None:
+        order = session.get(TherapyOrder, order_id)
+        if order is None or order.patient_id != cov.patient_id:
+            raise NotFound("This therapy order is not the same patient's.")
+    answers = {
+        "effective_date": f"{cov.effective_on:%m/%d/%Y}",
+        "termination_date": f"{cov.terminates_on:%m/%d/%Y}" if cov.terminates_on else "",
+        "plan_year_start": cov.plan_year_start,
+    }
+    row = Verification(
+        coverage_id=coverage_id, order_id=order_id, status=Status.NOT_STARTED,
+        template=template_text(), answers=json.dumps(answers), created_by=actor.name,
+        updated_by=actor.name,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "create", "verification", row.id, patient_id=cov.patient_id)
+    return _record(row)
+
+
+def parse_answers(
+    checklist: dv.Checklist, typed: dict[str, str]
+) -> tuple[dict[str, object], dict[str, str]]:
+    """Values per item key, and a message per key whose text cannot be read."""
+    values: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    for item in checklist.items():
+        value, msg = dv.check_answer(item, typed.get(item.key, ""))
+        if msg:
+            errors[item.key] = msg
+        elif value is not None:
+            values[item.key] = value
+    return values, errors
+
+
+def terms_from_answers(values: dict[str, object]) -> dc.Terms:
+    """The coverage's benefit terms as found in a verification."""
+
+    def money(key: str) -> Decimal | None:
+        v = values.get(key)
+        return v if isinstance(v, Decimal) else None
+
+    applies = str(values.get("copay_applies") or "none")
+    after = applies == "after_deductible"
+    copay = money("copay") or Decimal("0")
+    if after:
+        applies = "per_visit"
+    if applies == "none" and copay > 0:
+        applies = "per_visit"
+    embedded = values.get("family_embedded")
+    return dc.Terms(
+        deductible=money("deductible"),
+        deductible_met=money("deductible_met") or Decimal("0"),
+        oop_max=money("oop_max"),
+        oop_met=money("oop_met") or Decimal("0"),
+        coinsurance=money("coinsurance") or Decimal("0"),
+        copay=copay,
+        copay_applies=applies,
+        copay_after_deductible=after,
+        family_deductible=money("family_deductible"),
+        family_deductible_met=money("family_deductible_met"),
+        family_oop_max=money("family_oop_max"),
+        family_oop_met=money("family_oop_met"),
+        family_embedded=True if embedded is None else bool(embedded),
+    )
+
+
+def save_verification(
+    session: Session,
+    actor: Actor,
+    verification_id: int,
+    typed: dict[str, str],
+    *,
+    status: Status,
+    problem: str = "",
+    expected_version: int,
+    today: date,
+) -> VerificationRecord:
+    """Save the checklist. Drafts keep whatever was typed; 'verified' must be complete and
+    consistent and then records the benefit figures on the coverage (with history)."""
+    row = _load(session, verification_id)
+    if row.version != expected_version:
+        raise Conflict("Someone else saved this verification after you opened it. Reopen it; your "
+                       "answers are still in the form.")
+    rec = _record(row)
+    values, errors = parse_answers(rec.checklist, typed)
+    if status == Status.VERIFIED:
+        for label in dv.missing_required(rec.checklist, values):
+            key = next(i.key for i in rec.checklist.items() if i.label == label)
+            errors.setdefault(key, "Required before the verification can be marked verified.")
+        errors.update({k: m for k, m in dv.benefit_problems(values).items() if k not in errors})
+    if status == Status.PROBLEM and not problem.strip():
+        errors["problem"] = "Say what the problem is (e.g. 'plan terminated 10/31', 'out of network')."
+    if errors and status in (Status.VERIFIED, Status.PROBLEM):
+        raise ValidationFailed(errors)
+    cov = session.get(Coverage, row.coverage_id)
+    assert cov is not None
+    row.answers = json.dumps({k: v for k, v in typed.items() if v.strip()}, ensure_ascii=False)
+    row.status = status if status != Status.NOT_STARTED or not typed else Status.IN_PROGRESS
+    row.problem = problem.strip()
+    row.updated_by = actor.name
+    row.completed_on = today if status == Status.VERIFIED else None
+    if status == Status.VERIFIED:
+        cs.record_terms(session, actor, cov.id, terms_from_answers(values), as_of=today,
+                        source=f"verification #{row.id}")
+        _apply_plan_facts(cov, values)
+    session.flush()
+    audit.record(session, actor, f"verification:{row.status}", "verification", row.id,
+                 patient_id=cov.patient_id)
+    return _record(row)
+
+
+def _apply_plan_facts(cov: Coverage, values: dict[str, object]) -> None:
+    """Dates and network the payer confirmed go onto the coverage (not counted as an edit)."""
+    term = values.get("termination_date")
+    if isinstance(term, date) and term >= cov.effective_on:
+        cov.terminates_on = term
+    start = values.get("plan_year_start")
+    if isinstance(start, str) and dc.check_plan_year_start(start) is None:
+        cov.plan_year_start = start
+    if values.get("in_network") in ("in", "out"):
+        cov.network = str(values["in_network"])
+
+
+# --- due dates and the worklist -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    """One coverage × therapy order on the verification worklist."""
+
+    patient_id: int
+    mrn: str
+    patient_name: str
+    coverage_id: int
+    coverage_label: str
+    payer_id: int
+    payer_name: str
+    order_id: int | None
+    order_label: str
+    latest_id: int | None
+    latest_status: Status | None
+    verified_on: date | None
+    due: dv.Due
+    next_visit: date | None
+
+
+def _due(
+    cov: Coverage, order: ors.OrderRecord | None, verified_on: date | None, today: date,
+    days_before: int,
+) -> dv.Due:
+    visits = tuple(v.on for v in order.visits if v.status == "planned") if order else ()
+    return dv.due(dv.DueInputs(
+        today=today, verified_on=verified_on, plan_year_start=cov.plan_year_start,
+        coverage_effective=cov.effective_on, coverage_termination=cov.terminates_on,
+        coverage_changed_on=cov.changed_on, order_changed_on=order.changed_on if order else None,
+        planned_visits=visits, days_before_visit=days_before,
+    ))
+
+
+def worklist(
+    session: Session,
+    *,
+    today: date,
+    patient_id: int | None = None,
+    payer_id: int | None = None,
+    due_by: date | None = None,
+) -> list[WorkRow]:
+    """Every current coverage × active therapy order with its due state, most urgent first."""
+    days_before = int(settings.get(session, "verification.days_before_visit"))
+    stmt = (
+        select(Coverage, Patient, Payer.name)
+        .join(Patient, Patient.id == Coverage.patient_id)
+        .join(Payer, Payer.id == Coverage.payer_id)
+        .where(Coverage.status == "active", Patient.active.is_(True))
+    )
+    if patient_id is not None:
+        stmt = stmt.where(Coverage.patient_id == patient_id)
+    if payer_id is not None:
+        stmt = stmt.where(Coverage.payer_id == payer_id)
+    rows: list[WorkRow] = []
+    orders_by_patient: dict[int, list[ors.OrderRecord]] = {}
+    for cov, patient, payer_name in session.execute(stmt):
+        if cov.terminates_on is not None and cov.terminates_on < today:
+            continue
+        orders = orders_by_patient.get(patient.id)
+        if orders is None:
+            orders = ors.list_orders(session, patient.id, include_ended=False)
+            orders_by_patient[patient.id] = orders
+        for order in orders or [None]:  # type: ignore[list-item]
+            same_order = (
+                Verification.order_id == order.id if order else Verification.order_id.is_(None)
+            )
+            latest = session.scalars(
+                select(Verification)
+                .where(Verification.coverage_id == cov.id, same_order)
+                .order_by(Verification.id.desc())
+                .limit(1)
+            ).first()
+            verified_on = session.scalars(
+                select(Verification.completed_on)
+                .where(Verification.coverage_id == cov.id, same_order,
+                       Verification.status == Status.VERIFIED)
+                .order_by(Verification.completed_on.desc())
+                .limit(1)
+            ).first()
+            due = _due(cov, order, verified_on, today, days_before)
+            open_work = latest is not None and latest.status in (Status.IN_PROGRESS, Status.PROBLEM)
+            not_due = due_by is not None and (due.due_on is None or due.due_on > due_by)
+            if not_due and not open_work:
+                continue
+            rows.append(WorkRow(
+                patient_id=patient.id, mrn=patient.mrn,
+                patient_name=f"{patient.last_name}, {patient.first_name}",
+                coverage_id=cov.id,
+                coverage_label=dc.coverage_label(cov.rank, payer_name, cov.plan_name),
+                payer_id=cov.payer_id, payer_name=payer_name,
+                order_id=order.id if order else None,
+                order_label=order.label if order else "(no therapy order)",
+                latest_id=latest.id if latest else None,
+                latest_status=Status(latest.status) if latest else None,
+                verified_on=verified_on, due=due,
+                next_visit=order.next_visit(today) if order else None,
+            ))
+    rank = {"overdue": 0, "due": 1, "due_soon": 2, "ok": 3}
+    rows.sort(key=lambda r: (
+        0 if r.latest_status == Status.PROBLEM else 1,
+        rank[r.due.state], r.due.due_on or date.max, r.patient_name,
+    ))
+    return rows
+
+
+def payer_notes_for(session: Session, verification_id: int, *, today: date) -> list[NoteRecord]:
+    """Payer policy notes in effect for this verification (by the next visit, or today)."""
+    row = _load(session, verification_id)
+    cov = session.get(Coverage, row.coverage_id)
+    assert cov is not None
+    on = today
+    if row.order_id is not None:
+        nxt = ors.get_order(session, row.order_id).next_visit(today)
+        on = max(on, nxt) if nxt else on
+    return notes_for(session, cov.payer_id, on=on)
+
+
+def list_for_patient(session: Session, patient_id: int) -> list[tuple[VerificationRecord, str, str]]:
+    """(verification, coverage label, order label), newest first."""
+    stmt = (
+        select(Verification, Coverage, Payer.name)
+        .join(Coverage, Coverage.id == Verification.coverage_id)
+        .join(Payer, Payer.id == Coverage.payer_id)
+        .where(Coverage.patient_id == patient_id)
+        .order_by(Verification.id.desc())
+    )
+    out = []
+    for ver, cov, payer_name in session.execute(stmt):
+        order_label = ors.get_order(session, ver.order_id).label if ver.order_id else "(no order)"
+        out.append((_record(ver), dc.coverage_label(cov.rank, payer_name, cov.plan_name), order_label))
+    return out
