@@ -88,3 +88,11 @@ def fail_on_warning_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
 @pytest.fixture
 def allow_warnings(caplog: pytest.LogCaptureFixture) -> None:
     caplog._infudesk_allowed = True  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _stop_stale_dialog_pollers() -> Iterator[None]:
+    yield
+    from tests.qt_helpers import MODAL_GENERATION
+
+    MODAL_GENERATION[0] += 1

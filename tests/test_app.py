@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from infudesk.app import open_for_gui, run_gui
 from infudesk.paths import DataPaths
 from infudesk.services import patients as ps
-from tests.test_gui_patients import when_modal
+from tests.qt_helpers import when_modal
 
 
 def _capture_dialog(shots: list[str], save_to: Path | None = None) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -27,6 +26,7 @@ from infudesk.ui.ops import Backend
 from infudesk.ui.patient_model import Columns
 from infudesk.ui.patient_page import LookAlikeDialog
 from tests.conftest import TODAY
+from tests.qt_helpers import type_text, when_modal
 
 
 @pytest.fixture
@@ -51,32 +51,11 @@ def field(w: MainWindow, name: str) -> QLineEdit:
     return widget
 
 
-def type_text(qtbot, edit: QLineEdit, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Key clicks for ASCII; other scripts arrive as an input method would commit them."""
-    if text.isascii():
-        qtbot.keyClicks(edit, text)
-    else:
-        edit.insert(text)
-
-
 def type_into(qtbot, w: MainWindow, values: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     for name, text in values.items():
         edit = field(w, name)
         edit.clear()
         type_text(qtbot, edit, text)
-
-
-def when_modal(handler: Callable[[QWidget], None]) -> None:
-    """Answer the next modal dialog (they block in exec(), so answer from a timer)."""
-
-    def poll() -> None:
-        modal = QApplication.activeModalWidget()
-        if modal is None:
-            QTimer.singleShot(20, poll)
-            return
-        handler(modal)
-
-    QTimer.singleShot(0, poll)
 
 
 def search(qtbot, w: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QPlainTextEdit, QWidget
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from infudesk.services import payers as pay
 from infudesk.services import settings
@@ -17,6 +18,7 @@ from infudesk.ui.ops import Backend
 from infudesk.ui.payers_screen import EMPTY_DIRECTORY, NoteColumns, PayersScreen
 from infudesk.ui.settings_screen import DAYS_BEFORE_VISIT, SettingsScreen
 from tests.conftest import TODAY
+from tests.qt_helpers import type_text, when_modal
 
 
 @pytest.fixture
@@ -25,7 +27,7 @@ def backend(store: Store) -> Backend:
 
 
 @pytest.fixture
-def screen(qtbot, backend: Backend) -> PayersScreen:  # type: ignore[no-untyped-def]
+def screen(qtbot: QtBot, backend: Backend) -> PayersScreen:
     w = PayersScreen(backend, today=lambda: TODAY)
     qtbot.addWidget(w)
     w.resize(1100, 750)
@@ -45,15 +47,7 @@ def edit(screen: PayersScreen, name: str) -> QLineEdit:
     return w
 
 
-def type_text(qtbot, edit: QLineEdit, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Key clicks for ASCII; other scripts arrive as an input method would commit them."""
-    if text.isascii():
-        qtbot.keyClicks(edit, text)
-    else:
-        edit.insert(text)
-
-
-def type_into(qtbot, screen: PayersScreen, values: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def type_into(qtbot: QtBot, screen: PayersScreen, values: dict[str, str]) -> None:
     for name, text in values.items():
         e = edit(screen, name)
         e.clear()
@@ -61,21 +55,15 @@ def type_into(qtbot, screen: PayersScreen, values: dict[str, str]) -> None:  # t
         e.editingFinished.emit()  # as when the user tabs out of the field
 
 
-def when_modal(handler: Callable[[QWidget], None]) -> None:
-    """Answer the next modal dialog (they block in exec(), so answer from a timer)."""
-
-    def poll() -> None:
-        modal = QApplication.activeModalWidget()
-        if modal is None:
-            QTimer.singleShot(20, poll)
-            return
-        handler(modal)
-
-    QTimer.singleShot(0, poll)
-
-
-def click(qtbot, button: QWidget) -> None:  # type: ignore[no-untyped-def]
+def click(qtbot: QtBot, button: QWidget) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def select(screen: PayersScreen, payer_id: int) -> None:
+    """Click the payer in the list (as far as the screen can tell)."""
+    item = screen.item_for(payer_id)
+    assert item is not None
+    screen.payer_list.setCurrentItem(item)
 
 
 def all_payers(store: Store) -> list[pay.PayerRecord]:
@@ -92,7 +80,9 @@ def test_empty_directory_invites_to_add_a_payer(screen: PayersScreen) -> None:
     assert screen.can_leave()  # nothing open, nothing to ask
 
 
-def test_create_a_payer_by_typing_and_saving(qtbot, screen: PayersScreen, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_create_a_payer_by_typing_and_saving(
+    qtbot: QtBot, screen: PayersScreen, store: Store
+) -> None:
     click(qtbot, screen.new_button)
     assert screen.right.currentWidget() is screen.editor
     assert screen.title.text() == "New payer"
@@ -138,8 +128,8 @@ def test_create_a_payer_by_typing_and_saving(qtbot, screen: PayersScreen, store:
 
 
 def test_bad_phone_is_shown_at_the_field_and_nothing_is_saved(
-    qtbot, screen: PayersScreen, store: Store
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, screen: PayersScreen, store: Store
+) -> None:
     screen.new_payer()
     typed = {"name": "Société Générale Santé", "phone": "555-01", "fax": "800 555 0112"}
     type_into(qtbot, screen, typed)
@@ -160,7 +150,9 @@ def test_bad_phone_is_shown_at_the_field_and_nothing_is_saved(
     assert [r.data.name for r in all_payers(store)] == ["Société Générale Santé"]
 
 
-def test_duplicate_name_is_an_error_at_the_name(qtbot, screen: PayersScreen, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_name_is_an_error_at_the_name(
+    qtbot: QtBot, screen: PayersScreen, store: Store
+) -> None:
     add_payer(store, "Summit Health")
     screen.reload_list()
     screen.new_payer()
@@ -174,13 +166,13 @@ def test_duplicate_name_is_an_error_at_the_name(qtbot, screen: PayersScreen, sto
     assert len(all_payers(store)) == 1
 
 
-def test_edit_and_save_an_existing_payer(qtbot, screen: PayersScreen, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_edit_and_save_an_existing_payer(qtbot: QtBot, screen: PayersScreen, store: Store) -> None:
     rec = add_payer(store, "Evergreen Medigap", plan_types=("medigap",), phone="8005550113")
     add_payer(store, "Acme Benefits")
     screen.reload_list()
     assert screen.visible_names() == ["Acme Benefits", "Evergreen Medigap"]
     assert screen.right.currentWidget() is screen.empty_page
-    screen.payer_list.setCurrentItem(screen.item_for(rec.id))
+    select(screen, rec.id)
     assert screen.record is not None and screen.record.id == rec.id
     assert edit(screen, "phone").text() == "(800) 555-0113"
     assert screen.plan_checks["medigap"].isChecked()
@@ -211,7 +203,7 @@ def test_edit_and_save_an_existing_payer(qtbot, screen: PayersScreen, store: Sto
         assert [r.data.name for r in pay.list_payers(s)] == ["Acme Benefits"]
 
 
-def test_filter_as_you_type(qtbot, screen: PayersScreen, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_filter_as_you_type(qtbot: QtBot, screen: PayersScreen, store: Store) -> None:
     add_payer(store, "Lakeshore Health", plan_types=("commercial",), phone="8005550111")
     add_payer(store, "Prairie Family Medicaid", plan_types=("medicaid_managed_care",))
     add_payer(store, "Évora Mutual")
@@ -233,8 +225,8 @@ def test_filter_as_you_type(qtbot, screen: PayersScreen, store: Store) -> None: 
 
 
 def test_unsaved_edits_are_kept_when_the_user_cancels(
-    qtbot, screen: PayersScreen, store: Store
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, screen: PayersScreen, store: Store
+) -> None:
     a = add_payer(store, "Acme Benefits")
     b = add_payer(store, "Summit Health")
     screen.reload_list()
@@ -246,7 +238,7 @@ def test_unsaved_edits_are_kept_when_the_user_cancels(
         box.button(QMessageBox.StandardButton.Cancel).click()
 
     when_modal(cancel)
-    screen.payer_list.setCurrentItem(screen.item_for(b.id))
+    select(screen, b.id)
     assert screen.record is not None and screen.record.id == a.id
     assert edit(screen, "portal").text() == "acme.example"
     current = screen.payer_list.currentItem()
@@ -262,7 +254,9 @@ def test_unsaved_edits_are_kept_when_the_user_cancels(
         assert pay.get_payer(s, a.id).data.portal == "acme.example"
 
 
-def test_conflict_is_reported_and_the_form_kept(qtbot, screen: PayersScreen, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_conflict_is_reported_and_the_form_kept(
+    qtbot: QtBot, screen: PayersScreen, store: Store
+) -> None:
     rec = add_payer(store, "Summit Health")
     screen.reload_list()
     screen.open_payer(rec.id)
@@ -292,7 +286,7 @@ def test_conflict_is_reported_and_the_form_kept(qtbot, screen: PayersScreen, sto
     assert not screen.is_dirty()
 
 
-def test_add_a_policy_note(qtbot, screen: PayersScreen, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_add_a_policy_note(qtbot: QtBot, screen: PayersScreen, store: Store) -> None:
     rec = add_payer(store, "Lakeshore Health")
     with store.session() as s:
         pay.add_note(s, Actor("seed"), rec.id, date(2025, 1, 1), "Older rule.")
@@ -328,7 +322,9 @@ def test_add_a_policy_note(qtbot, screen: PayersScreen, store: Store) -> None:  
     ]
 
 
-def test_policy_note_errors_stay_at_their_fields(qtbot, screen: PayersScreen, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_policy_note_errors_stay_at_their_fields(
+    qtbot: QtBot, screen: PayersScreen, store: Store
+) -> None:
     rec = add_payer(store, "Lakeshore Health")
     screen.reload_list()
     screen.open_payer(rec.id)
@@ -349,8 +345,8 @@ def test_policy_note_errors_stay_at_their_fields(qtbot, screen: PayersScreen, st
 
 
 def test_payer_notes_model_is_a_well_behaved_qt_model(
-    qtmodeltester, screen: PayersScreen, store: Store
-) -> None:  # type: ignore[no-untyped-def]
+    qtmodeltester: ModelTester, screen: PayersScreen, store: Store
+) -> None:
     rec = add_payer(store, "Lakeshore Health")
     with store.session() as s:
         pay.add_note(s, Actor("seed"), rec.id, date(2026, 3, 1), "A")
@@ -362,7 +358,7 @@ def test_payer_notes_model_is_a_well_behaved_qt_model(
 
 # -- settings ---------------------------------------------------------------------------
 @pytest.fixture
-def settings_screen(qtbot, backend: Backend) -> SettingsScreen:  # type: ignore[no-untyped-def]
+def settings_screen(qtbot: QtBot, backend: Backend) -> SettingsScreen:
     w = SettingsScreen(backend, today=lambda: TODAY)
     qtbot.addWidget(w)
     w.resize(900, 600)
@@ -371,7 +367,9 @@ def settings_screen(qtbot, backend: Backend) -> SettingsScreen:  # type: ignore[
     return w
 
 
-def test_settings_spin_box_saves(qtbot, settings_screen: SettingsScreen, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_settings_spin_box_saves(
+    qtbot: QtBot, settings_screen: SettingsScreen, store: Store
+) -> None:
     spin = settings_screen.days_spin
     assert spin.value() == 3  # the default
     assert (spin.minimum(), spin.maximum()) == (0, 60)
@@ -394,8 +392,8 @@ def test_settings_spin_box_saves(qtbot, settings_screen: SettingsScreen, store: 
 
 
 def test_settings_unsaved_change_asks_before_leaving(
-    qtbot, settings_screen: SettingsScreen, store: Store
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, settings_screen: SettingsScreen, store: Store
+) -> None:
     settings_screen.days_spin.setValue(10)
 
     def discard(box: QWidget) -> None:

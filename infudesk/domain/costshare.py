@@ -1,4 +1,4 @@
-"""The cost-sharing engine: how a visit, or a course of visits, splits between plans, help and patient.
+"""The cost-sharing engine: how a visit, or a course, splits between plans, help and patient.
 
 Pure Python and ``Decimal``; rules and figures from ``domain/cost-sharing.md`` and the quote
 contract (``spec/quote-json.md``). One visit under one coverage (``plan_share``):
@@ -40,7 +40,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from infudesk.domain.coverage import FEDERAL_OOP_CEILING, GOVERNMENT, PlanType
-from infudesk.domain.money import cents, format_money, format_percent
+from infudesk.domain.money import cents, format_percent
+from infudesk.domain.money import format_money as dollars
 
 ZERO = Decimal("0.00")
 MEDIGAP_PLANS: tuple[str, ...] = ("C", "F", "G")
@@ -219,7 +220,10 @@ def check_coverage(c: Coverage) -> tuple[str, str] | None:
         ]
     for name, limit, met, what in pairs:
         if limit is not None and met > limit:
-            return name, f"{format_money(met)} met is more than the {what} {format_money(limit)}"
+            return (
+                name,
+                f"{dollars(met)} met is more than the {what} {dollars(limit)}",
+            )
     return None
 
 
@@ -245,7 +249,10 @@ def copay_card_refusal(primary: Coverage | None, secondary: Coverage | None) -> 
     for c in (primary, secondary):
         if c is not None and (c.plan_type in GOVERNMENT or c.plan_type == PlanType.MEDIGAP):
             name = "Medicaid" if "medicaid" in c.plan_type else "Medicare"
-            return f"the patient has {name} coverage, and federal anti-kickback rules bar manufacturer copay cards"
+            return (
+                f"the patient has {name} coverage, and federal anti-kickback rules bar "
+                "manufacturer copay cards"
+            )
     return None
 
 
@@ -538,8 +545,8 @@ def _coverage_warnings(c: Coverage, role: str) -> Iterator[str]:
             )
     elif c.deductible is not None and c.oop_max is not None and c.oop_max < c.deductible:
         yield (
-            f"{role}: the out-of-pocket maximum {format_money(c.oop_max)} is below the deductible "
-            f"{format_money(c.deductible)}; the patient never pays more than the maximum."
+            f"{role}: the out-of-pocket maximum {dollars(c.oop_max)} is below the deductible "
+            f"{dollars(c.deductible)}; the patient never pays more than the maximum."
         )
 
 
@@ -549,9 +556,9 @@ def _year_warnings(c: Coverage, role: str, start: date) -> Iterator[str]:
     if c.plan_type == PlanType.MEDICARE_PART_B:
         known = PART_B_DEDUCTIBLE.get(year)
         if known is not None and c.deductible != known:
-            given = "none" if c.deductible is None else format_money(c.deductible)
+            given = "none" if c.deductible is None else dollars(c.deductible)
             yield (
-                f"{role}.deductible: the Part B deductible for {year} is {format_money(known)}, "
+                f"{role}.deductible: the Part B deductible for {year} is {dollars(known)}, "
                 f"this request gives {given}."
             )
         return
@@ -561,25 +568,26 @@ def _year_warnings(c: Coverage, role: str, start: date) -> Iterator[str]:
         single, family = FEDERAL_OOP_CEILING[year]
         if c.oop_max is not None and c.oop_max > single:
             yield (
-                f"{role}.oop_max: {format_money(c.oop_max)} is above the {year} federal limit "
-                f"for one person ({format_money(single)}); check the figure with the payer."
+                f"{role}.oop_max: {dollars(c.oop_max)} is above the {year} federal limit "
+                f"for one person ({dollars(single)}); check the figure with the payer."
             )
         if c.family is not None and c.family.oop_max is not None and c.family.oop_max > family:
             yield (
-                f"{role}.family.oop_max: {format_money(c.family.oop_max)} is above the {year} "
-                f"federal family limit ({format_money(family)}); check the figure with the payer."
+                f"{role}.family.oop_max: {dollars(c.family.oop_max)} is above the {year} "
+                f"federal family limit ({dollars(family)}); check the figure with the payer."
             )
     if c.plan_type == PlanType.MEDICARE_ADVANTAGE and year in MA_OOP_LIMIT:
         limit = MA_OOP_LIMIT[year]
         if c.oop_max is not None and c.oop_max > limit:
             yield (
-                f"{role}.oop_max: {format_money(c.oop_max)} is above the {year} Medicare "
-                f"Advantage in-network limit ({format_money(limit)}); check the figure."
+                f"{role}.oop_max: {dollars(c.oop_max)} is above the {year} Medicare "
+                f"Advantage in-network limit ({dollars(limit)}); check the figure."
             )
 
 
-def _money(x: Decimal) -> str:
-    return f"${x:,.2f}"
+def _price(x: Decimal) -> str:
+    """A unit price as given: $84.12, $84.125 (never rounded for display)."""
+    return dollars(x) if x == cents(x) else f"${x.normalize():,}"
 
 
 def _label(prog: Program) -> str:
@@ -619,11 +627,11 @@ class _Course:
             elif isinstance(prog, FoundationGrant):
                 self.grant_left[i] = prog.balance
         pieces = "; ".join(
-            f"{line.code} {line.units} × {_money(line.unit_price)} = {_money(a)}"
+            f"{line.code} {line.units} × {_price(line.unit_price)} = {dollars(a)}"
             for line, a in zip(self.lines, self.allowed_by_line, strict=True)
         )
         what = "Self-pay price" if p is None else "Allowed amount"
-        self.allowed_text = f"{what} {_money(self.allowed)}: {pieces}."
+        self.allowed_text = f"{what} {dollars(self.allowed)}: {pieces}."
 
     def _warn(self, *messages: str) -> None:
         for m in messages:
@@ -639,7 +647,9 @@ class _Course:
             label = str(d.year)
             cost = allowed
             primary_paid = ZERO
-            out.append(f"No insurance used: the patient pays the self-pay price, {_money(allowed)}.")
+            out.append(
+                f"No insurance used: the patient pays the self-pay price, {dollars(allowed)}."
+            )
         else:
             self._new_year(pbook, d, out)
             label = pbook.label
@@ -647,12 +657,12 @@ class _Course:
             out.extend(_explain_share(p, share))
             cost = share.patient
             primary_paid = allowed - cost
-            out.append(f"{_plan_name(p, 'primary')} pays {_money(primary_paid)}.")
+            out.append(f"{_plan_name(p, 'primary')} pays {dollars(primary_paid)}.")
         bb = self.balance_bill
         if bb:
             out.append(
-                f"Balance bill {_money(bb)}: out of network, the provider may bill its charge above "
-                "the allowed amount; this does not count toward the out-of-pocket maximum."
+                f"Balance bill {dollars(bb)}: out of network, the provider may bill its charge "
+                "above the allowed amount; this does not count toward the out-of-pocket maximum."
             )
         secondary_paid = self._secondary(d, share, primary_paid, out)
         cost -= secondary_paid
@@ -666,13 +676,13 @@ class _Course:
             credit_oop = max(share.patient - not_counted, ZERO)
             if not_counted:
                 out.append(
-                    f"The plan does not count the card's {_money(not_counted)} toward the "
+                    f"The plan does not count the card's {dollars(not_counted)} toward the "
                     "deductible or out-of-pocket maximum (accumulator adjustment)."
                 )
             pbook.acc = acc = advance(p, pbook.acc, credit_ded, credit_oop)
             out.extend(_explain_accumulators(p, acc))
-        tail = f" ({_money(before)} before assistance)" if paid else ""
-        out.append(f"Patient owes {_money(owes)}{tail}.")
+        tail = f" ({dollars(before)} before assistance)" if paid else ""
+        out.append(f"Patient owes {dollars(owes)}{tail}.")
         return VisitQuote(
             date=d,
             plan_year=label,
@@ -718,15 +728,16 @@ class _Course:
             if s.medigap_plan in MEDIGAP_PAYS_DEDUCTIBLE:
                 paid += share.deductible
                 out.append(
-                    f"{name} pays what Medicare leaves, deductible and coinsurance: {_money(paid)}."
+                    f"{name} pays what Medicare leaves, deductible and coinsurance: "
+                    f"{dollars(paid)}."
                 )
             else:
                 not_paid = (
-                    f" but not the Part B deductible ({_money(share.deductible)})"
+                    f" but not the Part B deductible ({dollars(share.deductible)})"
                     if share.deductible
                     else ""
                 )
-                out.append(f"{name} pays Medicare's coinsurance ({_money(paid)}){not_paid}.")
+                out.append(f"{name} pays Medicare's coinsurance ({dollars(paid)}){not_paid}.")
             return paid
         book = self.secondary
         assert book is not None
@@ -737,14 +748,15 @@ class _Course:
         if s.cob_method == "non_duplication":
             paid = max(normal - primary_paid, ZERO)
             out.append(
-                f"Secondary plan (non-duplication): its normal benefit {_money(normal)} less the "
-                f"{_money(primary_paid)} the primary paid: pays {_money(paid)}."
+                f"Secondary plan (non-duplication): its normal benefit {dollars(normal)} less the "
+                f"{dollars(primary_paid)} the primary paid: pays {dollars(paid)}."
             )
         else:
             paid = min(normal, left)
             out.append(
-                f"Secondary plan (standard coordination): as primary it would pay {_money(normal)}; "
-                f"the primary left {_money(left)} unpaid; it pays the smaller, {_money(paid)}."
+                "Secondary plan (standard coordination): as primary it would pay "
+                f"{dollars(normal)}; "
+                f"the primary left {dollars(left)} unpaid; it pays the smaller, {dollars(paid)}."
             )
         return paid
 
@@ -776,14 +788,14 @@ class _Course:
                     not_counted += pay
                 limits = []
                 if prog.per_visit_max is not None:
-                    limits.append(f"at most {_money(prog.per_visit_max)} a visit")
+                    limits.append(f"at most {dollars(prog.per_visit_max)} a visit")
                 if prog.annual_max is not None:
                     limits.append(
-                        f"{_money(max(prog.annual_max - used, ZERO))} of its "
-                        f"{_money(prog.annual_max)} for {year} left"
+                        f"{dollars(max(prog.annual_max - used, ZERO))} of its "
+                        f"{dollars(prog.annual_max)} for {year} left"
                     )
                 extra = f" ({'; '.join(limits)})" if limits else ""
-                out.append(f"{_label(prog)} pays {_money(pay)}{extra}.")
+                out.append(f"{_label(prog)} pays {dollars(pay)}{extra}.")
             elif isinstance(prog, FoundationGrant):
                 if prog.expires is not None and d > prog.expires:
                     out.append(f"{_label(prog)}: expired on {prog.expires}, not applied.")
@@ -797,8 +809,8 @@ class _Course:
                 from_cost = min(pay, cost)
                 cost, bb = cost - from_cost, bb - (pay - from_cost)
                 out.append(
-                    f"{_label(prog)} pays {_money(pay)}; "
-                    f"{_money(self.grant_left[i])} of the grant left."
+                    f"{_label(prog)} pays {dollars(pay)}; "
+                    f"{dollars(self.grant_left[i])} of the grant left."
                 )
             else:
                 base = cost + bb
@@ -806,8 +818,8 @@ class _Course:
                 from_cost = min(pay, cost)
                 cost, bb = cost - from_cost, bb - (pay - from_cost)
                 out.append(
-                    f"{_label(prog)}: {format_percent(prog.percent)} of {_money(base)} = "
-                    f"{_money(pay)}."
+                    f"{_label(prog)}: {format_percent(prog.percent)} of {dollars(base)} = "
+                    f"{dollars(pay)}."
                 )
             if pay:
                 payments.append(AssistancePayment(i, prog.name, prog.kind, pay))
@@ -816,9 +828,9 @@ class _Course:
 
 def _explain_share(c: Coverage, s: Share) -> Iterator[str]:
     if s.copay:
-        yield f"Copay: {_money(s.copay)}."
+        yield f"Copay: {dollars(s.copay)}."
     elif s.copay_waiting:
-        yield f"Copay: none yet, it starts once the deductible is met ({_money(c.copay)})."
+        yield f"Copay: none yet, it starts once the deductible is met ({dollars(c.copay)})."
     if not c.deductible_applies:
         yield "Deductible: does not apply to these services."
     elif c.deductible is None and (c.family is None or c.family.deductible is None):
@@ -827,7 +839,7 @@ def _explain_share(c: Coverage, s: Share) -> Iterator[str]:
         yield "Deductible: already met this plan year."
     else:
         yield (
-            f"Deductible: {_money(s.deductible)} of the {_money(s.deductible_room)} left "
+            f"Deductible: {dollars(s.deductible)} of the {dollars(s.deductible_room)} left "
             "this plan year."
         )
     parts = s.coinsurance_parts
@@ -835,23 +847,23 @@ def _explain_share(c: Coverage, s: Share) -> Iterator[str]:
         full = cents(sum((base * rate for _, base, rate in parts), ZERO))
         if len({rate for _, _, rate in parts}) == 1:
             base = sum((b for _, b, _ in parts), ZERO)
-            terms = f"{format_percent(parts[0][2])} of {_money(base)}"
+            terms = f"{format_percent(parts[0][2])} of {dollars(base)}"
         else:
             terms = " + ".join(
-                f"{format_percent(rate)} of {_money(base)} ({code})" for code, base, rate in parts
+                f"{format_percent(rate)} of {dollars(base)} ({code})" for code, base, rate in parts
             )
-        yield f"Coinsurance: {terms} = {_money(full)}."
+        yield f"Coinsurance: {terms} = {dollars(full)}."
     if s.oop_room is not None:
         if s.capped and s.oop_room == 0:
             yield (
                 "Out-of-pocket maximum already reached this plan year: the plan pays the rest "
-                f"(the patient's share would have been {_money(s.capped)})."
+                f"(the patient's share would have been {dollars(s.capped)})."
             )
         elif s.capped:
             yield (
-                f"Out-of-pocket maximum: only {_money(s.oop_room)} of room left this plan year, "
-                f"so the patient's share is {_money(s.patient)} instead of "
-                f"{_money(s.patient + s.capped)}."
+                f"Out-of-pocket maximum: only {dollars(s.oop_room)} of room left this plan year, "
+                f"so the patient's share is {dollars(s.patient)} instead of "
+                f"{dollars(s.patient + s.capped)}."
             )
     elif c.plan_type == PlanType.MEDICARE_PART_B:
         yield "Original Medicare has no out-of-pocket maximum."
@@ -860,18 +872,19 @@ def _explain_share(c: Coverage, s: Share) -> Iterator[str]:
 def _explain_accumulators(c: Coverage, acc: Accumulators) -> Iterator[str]:
     parts = []
     if c.deductible is not None:
-        parts.append(f"deductible {_money(acc.deductible_met)} of {_money(c.deductible)}")
+        parts.append(f"deductible {dollars(acc.deductible_met)} of {dollars(c.deductible)}")
     if c.oop_max is not None and c.plan_type != PlanType.MEDICARE_PART_B:
-        parts.append(f"out-of-pocket {_money(acc.oop_met)} of {_money(c.oop_max)}")
+        parts.append(f"out-of-pocket {dollars(acc.oop_met)} of {dollars(c.oop_max)}")
     fam = c.family
     if fam is not None:
         if fam.deductible is not None:
             parts.append(
-                f"family deductible {_money(acc.family_deductible_met)} of {_money(fam.deductible)}"
+                f"family deductible {dollars(acc.family_deductible_met)} "
+                f"of {dollars(fam.deductible)}"
             )
         if fam.oop_max is not None and c.plan_type != PlanType.MEDICARE_PART_B:
             parts.append(
-                f"family out-of-pocket {_money(acc.family_oop_met)} of {_money(fam.oop_max)}"
+                f"family out-of-pocket {dollars(acc.family_oop_met)} of {dollars(fam.oop_max)}"
             )
     if parts:
         yield f"Met after this visit: {'; '.join(parts)}."

@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any, NoReturn, TypeVar
 
 from infudesk.domain import costshare as cs
+from infudesk.domain.validation import normalize_code
 
 MAX_VISITS = 366
 MAX_LINES = 100
@@ -149,7 +150,7 @@ def decode(raw: bytes | str) -> object:
         except UnicodeDecodeError as exc:
             _fail("request", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
     if not raw.strip():
-        _fail("request", "empty; expected a JSON object such as {\"service_dates\": [...], ...}")
+        _fail("request", 'empty; expected a JSON object such as {"service_dates": [...], ...}')
     try:
         return json.loads(
             raw, parse_float=Decimal, parse_constant=_no_constant, object_pairs_hook=_pairs
@@ -294,7 +295,8 @@ def request_from_json(value: object) -> cs.QuoteRequest:
 
 
 def _dates(obj: dict[str, Any]) -> tuple[date, ...]:
-    has_dates, has_schedule = "service_dates" in obj, "schedule" in obj
+    has_dates = obj.get("service_dates") is not None
+    has_schedule = obj.get("schedule") is not None
     if has_dates and has_schedule:
         _fail("schedule", "give service_dates or schedule, not both")
     if has_schedule:
@@ -351,7 +353,7 @@ def _line(value: object, path: str, index: int) -> cs.ServiceLine:
     price = _money(obj["unit_price"], _at(path, "unit_price"), places=4)
     charge = _get(obj, "charge", path, lambda v, p: _opt_money(v, p, places=4), None)
     rate = _get(obj, "coinsurance", path, lambda v, p: None if v is None else _rate(v, p), None)
-    return cs.ServiceLine(code.upper(), units, price, charge, rate)
+    return cs.ServiceLine(normalize_code(code), units, price, charge, rate)
 
 
 def _plan_year_start(value: object, path: str) -> cs.MonthDay:
@@ -446,11 +448,13 @@ def _program(value: object, path: str) -> cs.Program:
         return card
     if kind == "foundation_grant":
         if "balance" not in obj:
-            _fail(_at(path, "balance"), "missing; the grant's balance left, e.g. \"4000.00\"")
+            _fail(_at(path, "balance"), 'missing; the grant\'s balance left, e.g. "4000.00"')
         return cs.FoundationGrant(
             name=name,
             balance=_money(obj["balance"], _at(path, "balance")),
-            expires=_get(obj, "expires", path, lambda v, p: None if v is None else _date(v, p), None),
+            expires=_get(
+                obj, "expires", path, lambda v, p: None if v is None else _date(v, p), None
+            ),
         )
     if "percent" not in obj:
         _fail(_at(path, "percent"), 'missing; the share taken off, e.g. "0.50" for 50%')

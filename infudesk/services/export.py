@@ -6,6 +6,7 @@ import json
 import os
 from dataclasses import asdict
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,17 +16,26 @@ from sqlalchemy.orm import Session
 from infudesk import __version__
 from infudesk.domain.patients import LANGUAGES, SEXES
 from infudesk.services import audit
+from infudesk.services import coverages as cs
+from infudesk.services import orders as ors
 from infudesk.services import patients as ps
+from infudesk.services import verifications as vs
 from infudesk.services.audit import Actor
 from infudesk.store.models import AuditEvent, utcnow
 
-FORMAT = "infudesk-patient-record/1"
+FORMAT = "infudesk-patient-record/2"
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+def _money(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return _plain(value)
 
 
 def patient_record(session: Session, mrn: str) -> dict[str, Any]:
@@ -39,6 +49,37 @@ def patient_record(session: Session, mrn: str) -> dict[str, Any]:
     events = session.scalars(
         select(AuditEvent).where(AuditEvent.patient_id == rec.id).order_by(AuditEvent.id)
     )
+    coverages = []
+    for cov in cs.list_coverages(session, rec.id, include_history=True):
+        coverages.append({
+            "id": cov.id,
+            "payer": cov.payer_name,
+            **{k: _plain(v) for k, v in asdict(cov.data).items() if k != "payer_id"},
+            "status": cov.status,
+            "replaced_by": cov.replaced_by_id,
+            "benefit_terms_history": [
+                {"as_of": _plain(t.as_of), "source": t.source, "recorded_by": t.recorded_by,
+                 **{k: _money(v) for k, v in asdict(t.terms).items()}}
+                for t in cs.terms_history(session, cov.id)
+            ],
+        })
+    orders = []
+    for order in ors.list_orders(session, rec.id):
+        orders.append({
+            "id": order.id,
+            **{k: _money(v) for k, v in asdict(order.data).items()},
+            "status": order.status,
+            "billing_lines": [asdict(ln) for ln in order.lines],
+            "planned_visits": [{"date": _plain(v.on), "status": v.status} for v in order.visits],
+        })
+    verifications = [
+        {
+            "id": ver.id, "coverage": cov_label, "therapy_order": order_label,
+            "status": str(ver.status), "completed_on": _plain(ver.completed_on),
+            "answers": ver.answers, "problem": ver.problem, "checklist": ver.checklist.name,
+        }
+        for ver, cov_label, order_label in vs.list_for_patient(session, rec.id)
+    ]
     return {
         "format": FORMAT,
         "app_version": __version__,
@@ -51,6 +92,9 @@ def patient_record(session: Session, mrn: str) -> dict[str, Any]:
             "updated_at": _plain(rec.updated_at),
             "updated_by": rec.updated_by,
         },
+        "coverages": coverages,
+        "therapy_orders": orders,
+        "verifications": verifications,
         "history": [
             {
                 "at": _plain(e.at),

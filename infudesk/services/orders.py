@@ -20,6 +20,7 @@ from infudesk.store.models import OrderLine, Patient, PlannedVisit, TherapyOrder
 
 ORDER_FIELDS = tuple(f.name for f in fields(OrderData))
 MODIFIERS = ("", "JW", "JZ")
+BILLING_FIELDS = frozenset({"drug", "dose", "dose_per_kg", "weight_kg", "route", "minutes"})
 
 
 @dataclass(frozen=True)
@@ -80,11 +81,17 @@ def check_lines(lines: list[BillingLine]) -> dict[str, str]:
 def suggest(data: OrderData) -> list[BillingLine]:
     """The suggested lines for an order as typed (raises ValidationFailed if it is not valid)."""
     drug = find_drug(data.drug_hcpcs, data.drug_name)
-    errors = validate_order(data, drug)
+    errors = {k: m for k, m in validate_order(data, drug).items() if k in BILLING_FIELDS}
     if errors:
         raise ValidationFailed(errors)
     assert drug is not None
     return suggested_lines(data, drug)
+
+
+def _validate_all(data: OrderData) -> None:
+    errors = validate_order(data, find_drug(data.drug_hcpcs, data.drug_name))
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _normalized(data: OrderData) -> OrderData:
@@ -130,6 +137,7 @@ def create_order(
     """Save a new order; lines default to the suggestions, visits to the schedule."""
     if session.get(Patient, patient_id) is None:
         raise NotFound("This patient record no longer exists.")
+    _validate_all(data)
     suggested = suggest(data)
     data = _normalized(data)
     chosen = suggested if lines is None else lines
@@ -163,6 +171,7 @@ def update_order(
     if order.version != expected_version:
         raise Conflict("Someone else changed this order after you opened it. Reopen it; your "
                        "entries are still in the form.")
+    _validate_all(data)
     suggested = suggest(data)
     data = _normalized(data)
     chosen = suggested if lines is None else lines

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 from infudesk import __version__
 from infudesk.ui.ops import Backend
 from infudesk.ui.patients_screen import PatientsScreen
+from infudesk.ui.payers_screen import PayersScreen
+from infudesk.ui.settings_screen import SettingsScreen
 from infudesk.ui.verifications_screen import VerificationsScreen
 
 
@@ -60,6 +62,10 @@ class MainWindow(QMainWindow):
         self.verifications = VerificationsScreen(backend, today)
         self.verifications.open_patient.connect(self.show_patient)
         self.add_screen("Verifications", self.verifications)
+        self.payers = PayersScreen(backend, today)
+        self.add_screen("Payers", self.payers)
+        self.settings = SettingsScreen(backend, today)
+        self.add_screen("Settings", self.settings)
         self.nav.currentRowChanged.connect(self._switch)
         self.nav.setCurrentRow(0)
         self._last_row = 0
@@ -102,7 +108,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         current = self.stack.currentWidget()
-        screens = [current] if current is self.patients else [current, self.patients]
+        others = [self.stack.widget(i) for i in range(self.stack.count())]
+        screens = [current] + [s for s in others if s is not current]
         if all(getattr(s, "can_leave", lambda: True)() for s in screens):
             event.accept()
         else:

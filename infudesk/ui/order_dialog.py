@@ -37,6 +37,11 @@ from infudesk.ui.widgets import Form
 LINE_COLUMNS = ("Code", "Modifier", "Units", "What")
 
 
+def drug_key(hcpcs: str, title: str) -> str:
+    """The drug list's entries are told apart by code and product name."""
+    return f"{hcpcs}|{title}"
+
+
 class OrderDialog(QDialog):
     """``exec()`` returns Accepted once saved (``saved`` holds the order)."""
 
@@ -73,7 +78,7 @@ class OrderDialog(QDialog):
 
         order = QGroupBox("Order")
         ol = QFormLayout(order)
-        drugs = [((d.hcpcs, d.title), f"{d.title} — {d.hcpcs}") for d in drug_list()]
+        drugs = [(drug_key(d.hcpcs, d.title), f"{d.title} — {d.hcpcs}") for d in drug_list()]
         ol.addRow("Drug *", f.combo("drug", [(None, "— choose —"), *drugs]))
         ol.addRow("Dose *", f.line("dose", "e.g. 5 (mg/kg) or 600 (mg)"))
         ol.addRow("", f.check("dose_per_kg", "Dose is per kg of body weight"))
@@ -157,11 +162,12 @@ class OrderDialog(QDialog):
 
     def _load(self, rec: os_.OrderRecord) -> None:
         f, d = self.form, rec.data
-        f.set("drug", (d.drug_hcpcs, d.drug_name))
-        if f.choice("drug") is None:  # a drug no longer on the list: keep what the order says
+        key = drug_key(d.drug_hcpcs, d.drug_name)
+        f.set("drug", key)
+        if f.choice("drug") != key:  # a drug no longer on the list: keep what the order says
             combo = f.widgets["drug"]
-            combo.addItem(f"{d.drug_name} — {d.drug_hcpcs}", (d.drug_hcpcs, d.drug_name))  # type: ignore[attr-defined]
-            f.set("drug", (d.drug_hcpcs, d.drug_name))
+            combo.addItem(f"{d.drug_name} — {d.drug_hcpcs}", key)  # type: ignore[attr-defined]
+            f.set("drug", key)
         for name in ("dose_per_kg", "route", "start_on", "diagnosis", "provider_name",
                      "provider_npi", "site_of_care", "notes", "minutes", "every_days", "visit_count"):
             f.set(name, getattr(d, name))
@@ -177,7 +183,7 @@ class OrderDialog(QDialog):
         f = self.form
         f.begin_read()
         drug = f.choice("drug")
-        hcpcs, name = drug if isinstance(drug, tuple) else ("", "")
+        hcpcs, _, name = drug.partition("|") if isinstance(drug, str) else ("", "", "")
         data = OrderData(
             drug_name=name, drug_hcpcs=hcpcs, dose=f.decimal("dose"),
             dose_per_kg=f.flag("dose_per_kg"), weight_kg=f.decimal("weight_kg"),

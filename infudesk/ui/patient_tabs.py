@@ -51,8 +51,11 @@ def glance(rows: Sequence[vs.WorkRow]) -> tuple[str, str]:
     d = worst.due
     if worst.verified_on is None and worst.latest_status == Status.IN_PROGRESS:
         return "In progress", STATE_COLORS["due"]
+    if d.state in ("ok", "due_soon") and worst.verified_on is not None:
+        nxt = f" · next check {d.due_on:%m/%d/%Y}" if d.due_on else ""
+        return f"Verified {worst.verified_on:%m/%d/%Y}{nxt}", STATE_COLORS[d.state]
     if d.state == "ok":
-        return (f"Verified {worst.verified_on:%m/%d/%Y}" if worst.verified_on else "Up to date"), STATE_COLORS["ok"]
+        return "Up to date", STATE_COLORS["ok"]
     when = f" {d.due_on:%m/%d/%Y}" if d.due_on else ""
     label = {"overdue": "Overdue since", "due": "Due", "due_soon": "Due"}[d.state]
     return f"{label}{when}", STATE_COLORS[d.state]
