@@ -135,7 +135,7 @@ def test_bad_phone_is_shown_at_the_field_and_nothing_is_saved(
     type_into(qtbot, screen, typed)
     click(qtbot, screen.save_button)
     assert screen.boxes["phone"].error.isVisible()
-    assert "10 digits" in screen.boxes["phone"].error.text()
+    assert "10 digits" in screen.boxes["phone"].message
     assert not screen.boxes["name"].error.isVisible()
     assert not screen.boxes["fax"].error.isVisible()
     assert "Nothing was saved" in screen.status.text()
@@ -159,7 +159,7 @@ def test_duplicate_name_is_an_error_at_the_name(
     type_into(qtbot, screen, {"name": "summit health", "phone": "8005550116"})
     qtbot.keyClick(edit(screen, "name"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert screen.boxes["name"].error.isVisible()
-    assert "already in the directory" in screen.boxes["name"].error.text()
+    assert "already in the directory" in screen.boxes["name"].message
     assert edit(screen, "name").text() == "summit health"
     assert edit(screen, "phone").text() == "(800) 555-0116"
     assert screen.record is None
@@ -331,7 +331,7 @@ def test_policy_note_errors_stay_at_their_fields(
     type_into(qtbot, screen, {"note_date": "02/30/2027", "note_text": "Step therapy first."})
     click(qtbot, screen.add_note_button)
     assert screen.boxes["note_date"].error.isVisible()
-    assert "not a date" in screen.boxes["note_date"].error.text()
+    assert "not a date" in screen.boxes["note_date"].message
     assert edit(screen, "note_date").text() == "02/30/2027"
     assert edit(screen, "note_text").text() == "Step therapy first."
     assert screen.notes_model.rowCount() == 0

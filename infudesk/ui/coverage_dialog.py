@@ -113,13 +113,13 @@ class CoverageDialog(QDialog):
         f.set("family_embedded", True)
         self.terms_note = QLabel("")
         self.terms_note.setObjectName("termsNote")
-        self.terms_note.setWordWrap(True)
+        self.terms_note.setWordWrap(False)
         tl.addRow(self.terms_note)
         cols.addWidget(terms)
 
         self.status = QLabel("")
         self.status.setObjectName("dialogStatus")
-        self.status.setWordWrap(True)
+        self.status.setWordWrap(False)
         outer.addWidget(self.status)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
@@ -143,7 +143,7 @@ class CoverageDialog(QDialog):
                 f.set(name, getattr(t, name))
             self.terms_note.setText(
                 f"Current figures from {rec.terms.source} on {rec.terms.as_of:%m/%d/%Y} "
-                f"({rec.terms.recorded_by}). Saving changed figures adds a new entry; the old "
+                f"({rec.terms.recorded_by}).\nSaving changed figures adds a new entry; the old "
                 "ones stay in the history."
             )
 

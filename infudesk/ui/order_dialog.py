@@ -145,7 +145,7 @@ class OrderDialog(QDialog):
 
         self.status = QLabel("")
         self.status.setObjectName("dialogStatus")
-        self.status.setWordWrap(True)
+        self.status.setWordWrap(False)
         outer.addWidget(self.status)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)

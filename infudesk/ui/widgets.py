@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QWidget,
 )
 
@@ -55,7 +56,9 @@ class Form:
         edit = QPlainTextEdit()
         edit.setTabChangesFocus(True)
         edit.setFixedHeight(height)
-        return self._box(name, edit)
+        box = self._box(name, edit)
+        box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        return box
 
     # -- reading -----------------------------------------------------------------------
     def value(self, name: str) -> str:
