@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -200,6 +201,44 @@ def _load(session: Session, order_id: int) -> TherapyOrder:
 
 def get_order(session: Session, order_id: int) -> OrderRecord:
     return _record(_load(session, order_id))
+
+
+def orders_for_patients(
+    session: Session, patient_ids: Iterable[int], *, include_ended: bool = True
+) -> list[OrderRecord]:
+    """The orders of many patients at once: three plain queries, no ORM objects (fast)."""
+    ids = list(patient_ids)
+    if not ids:
+        return []
+    cols = [getattr(TherapyOrder, n) for n in ORDER_FIELDS]
+    stmt = select(TherapyOrder.id, TherapyOrder.version, TherapyOrder.patient_id,
+                  TherapyOrder.status, TherapyOrder.changed_on, *cols)
+    stmt = stmt.where(TherapyOrder.patient_id.in_(ids)).order_by(TherapyOrder.id)
+    if not include_ended:
+        stmt = stmt.where(TherapyOrder.status == "active")
+    heads = session.execute(stmt).all()
+    order_ids = [h[0] for h in heads]
+    lines: dict[int, list[BillingLine]] = {}
+    for oid, code, mod, units, label, kind in session.execute(
+        select(OrderLine.order_id, OrderLine.code, OrderLine.modifier, OrderLine.units,
+               OrderLine.label, OrderLine.kind)
+        .where(OrderLine.order_id.in_(order_ids)).order_by(OrderLine.order_id, OrderLine.position)
+    ):
+        lines.setdefault(oid, []).append(BillingLine(code, mod, units, label, kind))
+    visits: dict[int, list[VisitRecord]] = {}
+    for vid, oid, on, status in session.execute(
+        select(PlannedVisit.id, PlannedVisit.order_id, PlannedVisit.on, PlannedVisit.status)
+        .where(PlannedVisit.order_id.in_(order_ids)).order_by(PlannedVisit.order_id, PlannedVisit.on)
+    ):
+        visits.setdefault(oid, []).append(VisitRecord(vid, on, status))
+    return [
+        OrderRecord(
+            id=h[0], version=h[1], patient_id=h[2], status=h[3], changed_on=h[4],
+            data=OrderData(*h[5:]), lines=tuple(lines.get(h[0], ())),
+            visits=tuple(visits.get(h[0], ())),
+        )
+        for h in heads
+    ]
 
 
 def list_orders(session: Session, patient_id: int, *, include_ended: bool = True) -> list[OrderRecord]:

@@ -251,59 +251,63 @@ def worklist(
     payer_id: int | None = None,
     due_by: date | None = None,
 ) -> list[WorkRow]:
-    """Every current coverage × active therapy order with its due state, most urgent first."""
+    """Every current coverage × active therapy order with its due state, most urgent first.
+
+    Three queries whatever the number of patients (coverages, orders, verifications).
+    """
     days_before = int(settings.get(session, "verification.days_before_visit"))
     stmt = (
-        select(Coverage, Patient, Payer.name)
+        select(Coverage, Patient.id, Patient.mrn, Patient.last_name, Patient.first_name, Payer.name)
         .join(Patient, Patient.id == Coverage.patient_id)
         .join(Payer, Payer.id == Coverage.payer_id)
         .where(Coverage.status == "active", Patient.active.is_(True))
+        .where((Coverage.terminates_on.is_(None)) | (Coverage.terminates_on >= today))
     )
     if patient_id is not None:
         stmt = stmt.where(Coverage.patient_id == patient_id)
     if payer_id is not None:
         stmt = stmt.where(Coverage.payer_id == payer_id)
-    rows: list[WorkRow] = []
+    found = session.execute(stmt).all()
+    if not found:
+        return []
+    patient_ids = {r[1] for r in found}
+    coverage_ids = {r[0].id for r in found}
     orders_by_patient: dict[int, list[ors.OrderRecord]] = {}
-    for cov, patient, payer_name in session.execute(stmt):
-        if cov.terminates_on is not None and cov.terminates_on < today:
-            continue
-        orders = orders_by_patient.get(patient.id)
-        if orders is None:
-            orders = ors.list_orders(session, patient.id, include_ended=False)
-            orders_by_patient[patient.id] = orders
-        for order in orders or [None]:  # type: ignore[list-item]
-            same_order = (
-                Verification.order_id == order.id if order else Verification.order_id.is_(None)
-            )
-            latest = session.scalars(
-                select(Verification)
-                .where(Verification.coverage_id == cov.id, same_order)
-                .order_by(Verification.id.desc())
-                .limit(1)
-            ).first()
-            verified_on = session.scalars(
-                select(Verification.completed_on)
-                .where(Verification.coverage_id == cov.id, same_order,
-                       Verification.status == Status.VERIFIED)
-                .order_by(Verification.completed_on.desc())
-                .limit(1)
-            ).first()
+    for found_order in ors.orders_for_patients(session, patient_ids, include_ended=False):
+        orders_by_patient.setdefault(found_order.patient_id, []).append(found_order)
+    latest: dict[tuple[int, int | None], tuple[int, str]] = {}
+    verified: dict[tuple[int, int | None], date] = {}
+    for vid, cov_id, order_id, status, completed in session.execute(
+        select(Verification.id, Verification.coverage_id, Verification.order_id,
+               Verification.status, Verification.completed_on)
+        .where(Verification.coverage_id.in_(coverage_ids))
+        .order_by(Verification.id)
+    ):
+        key = (cov_id, order_id)
+        latest[key] = (vid, status)
+        if status == Status.VERIFIED and completed is not None:
+            verified[key] = max(completed, verified.get(key, completed))
+    rows: list[WorkRow] = []
+    for cov, pid, mrn, last, first, payer_name in found:
+        choices: list[ors.OrderRecord | None] = list(orders_by_patient.get(pid, [])) or [None]
+        for order in choices:
+            key = (cov.id, order.id if order else None)
+            last_id, last_status = latest.get(key, (None, None))
+            verified_on = verified.get(key)
             due = _due(cov, order, verified_on, today, days_before)
-            open_work = latest is not None and latest.status in (Status.IN_PROGRESS, Status.PROBLEM)
+            open_work = last_status in (Status.IN_PROGRESS, Status.PROBLEM)
             not_due = due_by is not None and (due.due_on is None or due.due_on > due_by)
             if not_due and not open_work:
                 continue
             rows.append(WorkRow(
-                patient_id=patient.id, mrn=patient.mrn,
-                patient_name=f"{patient.last_name}, {patient.first_name}",
+                patient_id=pid, mrn=mrn, patient_name=f"{last}, {first}",
                 coverage_id=cov.id,
                 coverage_label=dc.coverage_label(cov.rank, payer_name, cov.plan_name),
                 payer_id=cov.payer_id, payer_name=payer_name,
                 order_id=order.id if order else None,
                 order_label=order.label if order else "(no therapy order)",
-                latest_id=latest.id if latest else None,
-                latest_status=Status(latest.status) if latest else None,
+                latest_id=last_id,
+                latest_status=Status(last_status) if last_status else None,
                 verified_on=verified_on, due=due,
                 next_visit=order.next_visit(today) if order else None,
             ))

@@ -151,6 +151,10 @@ class PatientPage(QWidget):
         self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         titles.addWidget(self.title)
         titles.addWidget(self.subtitle)
+        self.coverage_line = QLabel("")
+        self.coverage_line.setObjectName("coverageGlance")
+        self.coverage_line.setTextFormat(Qt.TextFormat.RichText)
+        titles.addWidget(self.coverage_line)
         head.addLayout(titles, 1)
         self.back_button = QPushButton("← Patient list")
         self.back_button.setObjectName("backButton")
@@ -411,6 +415,7 @@ class PatientPage(QWidget):
         pid = self.record.id if self.record else None
         for tab in (self.coverages, self.orders, self.verifications):
             tab.set_patient(pid)
+        self.coverage_line.setText(self.coverages.summary())
 
     # -- actions -----------------------------------------------------------------------
     def new_patient(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from datetime import date
 
@@ -148,10 +149,12 @@ class CoveragesTab(_Tab):
         self.table.doubleClicked.connect(lambda _i: self.edit())
         self.history_box.toggled.connect(lambda _c: self.refresh())
         self.records: list[cs.CoverageRecord] = []
+        self.glances: list[tuple[str, str]] = []
 
     def refresh(self) -> None:
         if self.patient_id is None:
             self.records = []
+            self.glances = []
             _fill(self.table, [], [])
             return
         pid = self.patient_id
@@ -160,8 +163,8 @@ class CoveragesTab(_Tab):
         work = attempt(self, lambda: self.backend.query(
             vs.worklist, today=self.today(), patient_id=pid)) or []
         rows, colors = [], []
-        for c in self.records:
-            text, color = glance([w for w in work if w.coverage_id == c.id])
+        self.glances = [glance([w for w in work if w.coverage_id == c.id]) for c in self.records]
+        for c, (text, color) in zip(self.records, self.glances, strict=True):
             t = c.terms.terms if c.terms else None
             d = c.data
             state = c.state_on(self.today())
@@ -186,6 +189,19 @@ class CoveragesTab(_Tab):
     def _current(self) -> cs.CoverageRecord | None:
         ident = _selected(self.table)
         return next((c for c in self.records if c.id == ident), None)
+
+    def summary(self) -> str:
+        """Rich text for the patient header: each current plan and its verification state."""
+        if self.patient_id is None:
+            return ""
+        current = [(c, g) for c, g in zip(self.records, self.glances, strict=True)
+                   if c.state_on(self.today()) in ("active", "future")]
+        if not current:
+            return "<span style='color:#555'>No coverage on file (self-pay)</span>"
+        return " &nbsp;·&nbsp; ".join(
+            f"{html.escape(c.label)} — <span style='color:{color}'>{html.escape(text)}</span>"
+            for c, (text, color) in current
+        )
 
     def add(self) -> None:
         if self.patient_id is None:
