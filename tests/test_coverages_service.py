@@ -161,13 +161,7 @@ def test_duplicate_payer_name_is_refused_case_insensitively(store: Store, actor:
         assert count(s, Payer) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "payers._check_unique compares SQLite lower(name) (ASCII-only) with Python str.lower(): a "
-        "stored name with an uppercase non-ASCII letter is never matched, so duplicates slip in"
-    ),
-)
+# Regression: duplicates were let in when SQLite's ASCII-only lower() met a capital É.
 def test_duplicate_payer_name_with_accented_capitals_is_refused(store: Store, actor: Actor) -> None:
     with store.session() as s:
         new_payer(s, actor, "ÉLAN Health")
@@ -752,13 +746,7 @@ def test_end_coverage(store: Store, actor: Actor, ids: dict[str, int]) -> None:
         assert events(s, "coverage")[-1] == ("end", cov.id, {"on": "2026-11-30"})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "coverages.edit_coverage: a change of the benefit terms alone neither sets changed_on nor "
-        "bumps the coverage version, so a second clerk's stale edit is not a Conflict"
-    ),
-)
+# Regression: a terms-only edit must set changed_on and move the version.
 def test_terms_only_edit_counts_as_a_change(
     store: Store, actor: Actor, ids: dict[str, int]
 ) -> None:

@@ -359,6 +359,25 @@ def test_update_order_with_only_new_lines_bumps_the_version(
         assert order_events(s) == [("create", rec.id), ("update", rec.id)]
 
 
+def test_same_day_line_edit_still_bumps_the_version(
+    store: Store, actor: Actor, patient_id: int
+) -> None:
+    """Same day, same clerk, same order fields: only the lines differ, the version must move."""
+    with store.session() as s:
+        rec = ors.create_order(s, actor, patient_id, INFLIXIMAB, today=TODAY)
+    lines = [replace(rec.lines[0], units=37), *rec.lines[1:]]
+    with store.session() as s:
+        upd = ors.update_order(
+            s, actor, rec.id, rec.data, expected_version=rec.version, today=TODAY, lines=lines
+        )
+        assert upd.version > rec.version
+    with store.session() as s:
+        assert ors.get_order(s, rec.id).version == upd.version
+        assert ors.get_order(s, rec.id).lines[0].units == 37
+        with pytest.raises(Conflict):  # the clerk who opened the first version
+            ors.update_order(s, actor, rec.id, rec.data, expected_version=rec.version, today=TODAY)
+
+
 def test_update_order_re_suggests_lines_and_replans(
     store: Store, actor: Actor, patient_id: int
 ) -> None:

@@ -516,13 +516,7 @@ def test_verified_row_is_due_before_the_next_visit(store: Store, actor: Actor, c
         assert settings.get(s, "verification.days_before_visit") == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "settings.put checks isinstance(value, int), which True passes (bool is an int): a yes/no "
-        "is stored as the number of days"
-    ),
-)
+# Regression: bool is an int in Python; a yes/no is not a number of days.
 def test_days_before_visit_refuses_a_boolean(store: Store, actor: Actor) -> None:
     with store.session() as s, pytest.raises(ValidationFailed):
         settings.put(s, actor, "verification.days_before_visit", True)
@@ -578,13 +572,7 @@ def test_coverage_edited_after_verification_is_due_that_day(
         assert (row.verified_on, row.due.due_on) == (TODAY, date(2026, 12, 5))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "coverages.edit_coverage does not set changed_on when only the benefit terms change, so the "
-        "worklist does not ask for a new verification"
-    ),
-)
+# Regression: a terms-only edit after a verification makes it due that day.
 def test_terms_edited_after_verification_is_due_that_day(
     store: Store, actor: Actor, care: Care
 ) -> None:

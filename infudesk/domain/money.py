@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
-_MONEY = re.compile(r"^\$?\s*(-?[0-9][0-9,]*(\.[0-9]{0,2})?|-?\.[0-9]{1,2})$")
+MAX_MONEY = Decimal("100000000")  # a hundred million: anything above is a typo
+MONEY_HELP = "Type an amount in dollars, e.g. 1,500 or 1500.00."
+PERCENT_HELP = "Type the percent, e.g. 20 for 20%."
+_MONEY_RE = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?$|^\.[0-9]{1,2}$")
+_NUMBER_RE = re.compile(r"^(?:[0-9]+(?:\.[0-9]{1,2})?|\.[0-9]{1,2})$")
+_MINUS = ("-", "\u2212")
 
 
 def cents(value: Decimal) -> Decimal:
@@ -14,34 +19,74 @@ def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def parse_money(text: str, *, allow_empty: bool = True) -> Decimal | None:
-    """'$1,234.50', '1234.5', '900' → Decimal; '' → None. ValueError says what is wrong."""
-    s = text.strip()
-    if not s:
-        if allow_empty:
-            return None
-        raise ValueError("Enter an amount, e.g. 1,500.00.")
-    m = _MONEY.match(s)
-    if not m or (("," in s) and not re.match(r"^\$?\s*-?[0-9]{1,3}(,[0-9]{3})*(\.[0-9]{0,2})?$", s)):
-        raise ValueError("Type an amount in dollars, e.g. 1,500.00 (at most two decimals).")
-    value = Decimal(m.group(1).replace(",", ""))
-    if value < 0:
-        raise ValueError("An amount cannot be negative.")
+def check_money(text: str) -> tuple[Decimal | None, str | None]:
+    """(amount, None), or (None, what is wrong). '$1,500', '1500.5', '.5'; '' → (None, None).
+
+    Negatives (-5, (5), -$5) are refused with their own message; so is anything over $100M.
+    """
+    t = text.replace(" ", "")
+    if not t:
+        return None, None
+    negative = False
+    if t.startswith("(") and t.endswith(")"):  # accountants' negative
+        negative, t = True, t[1:-1]
+    if t.startswith(_MINUS):
+        negative, t = True, t[1:]
+    t = t.removeprefix("$")
+    if t.startswith(_MINUS):
+        negative, t = True, t[1:]
+    if not _MONEY_RE.match(t):
+        return None, MONEY_HELP
+    if negative:
+        return None, "An amount cannot be negative."
+    amount = Decimal(t.replace(",", ""))
+    if amount > MAX_MONEY:
+        return None, f"An amount over ${MAX_MONEY:,.0f} is not plausible here: check it."
+    return amount.quantize(CENT), None
+
+
+def check_percent(text: str) -> tuple[Decimal | None, str | None]:
+    """(rate, None) or (None, what is wrong): '20' and '20%' → 0.20; '0.5%' → 0.005.
+
+    '0.2' without a % sign is refused as ambiguous (20%? 0.2%?); over 100 is refused.
+    """
+    t = text.replace(" ", "")
+    if not t:
+        return None, None
+    has_sign = t.endswith("%")
+    t = t.removesuffix("%")
+    negative = t.startswith(_MINUS)
+    t = t.lstrip("-\u2212")
+    if not _NUMBER_RE.match(t):
+        return None, PERCENT_HELP
+    if negative:
+        return None, "A percent cannot be negative."
+    number = Decimal(t)
+    if number > 100:
+        return None, "A percent cannot be over 100."
+    if 0 < number < 1 and not has_sign:
+        return None, (
+            f"Type the percent, e.g. 20 for 20% (not {t}). For a rate under 1%,"
+            f" add the % sign: {t}%."
+        )
+    decimals = len(t.partition(".")[2])
+    return (number / 100).quantize(Decimal(1).scaleb(-(decimals + 2))), None
+
+
+def parse_money(text: str) -> Decimal | None:
+    """Like check_money, raising ValueError with the message."""
+    value, error = check_money(text)
+    if error:
+        raise ValueError(error)
     return value
 
 
 def parse_percent(text: str) -> Decimal | None:
-    """'20', '20%', '12.5 %' → Decimal('0.20') etc.; '' → None. Over 100% is refused."""
-    s = text.strip().rstrip("%").strip()
-    if not s:
-        return None
-    try:
-        value = Decimal(s)
-    except InvalidOperation:
-        raise ValueError("Type a percentage, e.g. 20 for 20%.") from None
-    if not value.is_finite() or value < 0 or value > 100:
-        raise ValueError("A percentage is between 0 and 100.")
-    return (value / 100).quantize(Decimal("0.0001"))
+    """Like check_percent, raising ValueError with the message."""
+    value, error = check_percent(text)
+    if error:
+        raise ValueError(error)
+    return value
 
 
 def format_money(value: Decimal | None, *, blank: str = "") -> str:
@@ -56,8 +101,7 @@ def format_percent(rate: Decimal | None, *, blank: str = "") -> str:
     if rate is None:
         return blank
     pct = (rate * 100).normalize()
-    text = f"{pct:f}"
-    return f"{text}%"
+    return f"{pct:f}%"
 
 
 def format_quantity(value: Decimal | None) -> str:

@@ -21,6 +21,24 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
+from infudesk.domain.coverage import FEDERAL_OOP_CEILING
+from infudesk.domain.money import (
+    CENT as CENT,
+)
+from infudesk.domain.money import (
+    MAX_MONEY as MAX_MONEY,
+)
+from infudesk.domain.money import (
+    MONEY_HELP as MONEY_HELP,
+)
+from infudesk.domain.money import (
+    PERCENT_HELP as PERCENT_HELP,
+)
+from infudesk.domain.money import (
+    check_money,
+    check_percent,
+)
+
 # --- Status ---------------------------------------------------------------------------------
 
 
@@ -233,20 +251,13 @@ def parse_checklist(text: str) -> Checklist:
 
 _YES = {"yes", "y", "true"}
 _NO = {"no", "n", "false"}
-_MONEY_RE = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?$|^\.[0-9]{1,2}$")
-_NUMBER_RE = re.compile(r"^(?:[0-9]+(?:\.[0-9]{1,2})?|\.[0-9]{1,2})$")
 _US_DATE_RE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
 _ISO_DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
 _TIME_RE = re.compile(r"^([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?(?:\s*([ap])\.?m?\.?)?$", re.I)
 _MONTH_DAY_RE = re.compile(r"^([0-9]{1,2})[-/]([0-9]{1,2})$")
-_MINUS = ("-", "\u2212")
 MIN_YEAR = 1900
 MAX_YEAR = 2200
-CENT = Decimal("0.01")
-MAX_MONEY = Decimal("100000000")  # a hundred million: anything above is a typo
 
-MONEY_HELP = "Type an amount in dollars, e.g. 1,500 or 1500.00."
-PERCENT_HELP = "Type the percent, e.g. 20 for 20%."
 DATE_HELP = "Type a date as MM/DD/YYYY (or YYYY-MM-DD), e.g. 01/31/2027."
 DATETIME_HELP = "Type a date and time, e.g. 11/27/2026 2:30 PM or 2026-11-27 14:30."
 MONTH_DAY_HELP = "Type the month and day as MM-DD, e.g. 01-01 or 07-01."
@@ -261,48 +272,6 @@ def parse_month_day(text: str) -> tuple[int, int]:
     if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2000, month)[1]:
         raise ValueError(f"There is no {month:02d}-{day:02d}: check the month and day.")
     return month, day
-
-
-def _parse_money(text: str) -> tuple[object | None, str | None]:
-    t = text.replace(" ", "")
-    negative = False
-    if t.startswith("(") and t.endswith(")"):  # accountants' negative
-        negative, t = True, t[1:-1]
-    if t.startswith(_MINUS):
-        negative, t = True, t[1:]
-    t = t.removeprefix("$")
-    if t.startswith(_MINUS):
-        negative, t = True, t[1:]
-    if not _MONEY_RE.match(t):
-        return None, MONEY_HELP
-    if negative:
-        return None, "An amount cannot be negative."
-    amount = Decimal(t.replace(",", ""))
-    if amount > MAX_MONEY:
-        return None, f"An amount over {_usd(MAX_MONEY)} is not plausible here: check it."
-    return amount.quantize(CENT), None
-
-
-def _parse_percent(text: str) -> tuple[object | None, str | None]:
-    t = text.replace(" ", "")
-    has_sign = t.endswith("%")
-    t = t.removesuffix("%")
-    negative = t.startswith(_MINUS)
-    t = t.lstrip("-\u2212")
-    if not _NUMBER_RE.match(t):
-        return None, PERCENT_HELP
-    if negative:
-        return None, "A percent cannot be negative."
-    number = Decimal(t)
-    if number > 100:
-        return None, "A percent cannot be over 100."
-    if 0 < number < 1 and not has_sign:
-        return None, (
-            f"Type the percent, e.g. 20 for 20% (not {t}). For a rate under 1%,"
-            f" add the % sign: {t}%."
-        )
-    decimals = len(t.partition(".")[2])
-    return (number / 100).quantize(Decimal(1).scaleb(-(decimals + 2))), None
 
 
 def _parse_date(text: str) -> tuple[date | None, str | None]:
@@ -379,9 +348,9 @@ def check_answer(item: ChecklistItem, raw: str) -> tuple[object | None, str | No
                 return c.value, None
         return None, f"Choose one of: {_choice_labels(item)}."
     if kind is Kind.MONEY:
-        return _parse_money(text)
+        return check_money(text)
     if kind is Kind.PERCENT:
-        return _parse_percent(text)
+        return check_percent(text)
     if kind is Kind.DATE:
         return _parse_date(text)
     if kind is Kind.DATETIME:
@@ -407,10 +376,7 @@ def missing_required(checklist: Checklist, answers: Mapping[str, object]) -> lis
 # --- Cross-checks ---------------------------------------------------------------------------
 
 # Federal out-of-pocket ceilings for marketplace and employer plans: (individual, family).
-OOP_CEILINGS: dict[int, tuple[Decimal, Decimal]] = {
-    2025: (Decimal("9200"), Decimal("18400")),
-    2026: (Decimal("10600"), Decimal("21200")),
-}
+OOP_CEILINGS: dict[int, tuple[Decimal, Decimal]] = FEDERAL_OOP_CEILING
 HIGH_COINSURANCE = Decimal("0.50")
 
 

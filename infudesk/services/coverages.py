@@ -12,7 +12,7 @@ from infudesk.domain import coverage as dc
 from infudesk.errors import Conflict, NotFound, ValidationFailed
 from infudesk.services import audit
 from infudesk.services.audit import Actor
-from infudesk.store.models import BenefitTerms, Coverage, Patient, Payer
+from infudesk.store.models import BenefitTerms, Coverage, Patient, Payer, utcnow
 
 COVERAGE_FIELDS = tuple(f.name for f in fields(dc.CoverageData))
 TERMS_FIELDS = tuple(f.name for f in fields(dc.Terms))
@@ -203,6 +203,11 @@ def edit_coverage(
     old = before.terms.terms if before.terms else None
     if terms is not None and terms != old:
         record_terms(session, actor, coverage_id, terms, as_of=today, source="manual")
+        cov = _load(session, coverage_id)
+        cov.changed_on = today  # new figures by hand: verify again, and a stale edit conflicts
+        cov.updated_by = actor.name
+        cov.updated_at = utcnow()
+        session.flush()
     return get_coverage(session, coverage_id)
 
 

@@ -85,8 +85,17 @@ def _clean(d: PayerData) -> PayerData:
     )
 
 
+def _same_name(session: Session, name: str) -> int | None:
+    """The payer whose name equals ``name`` ignoring case in any script (the directory is small)."""
+    wanted = name.casefold()
+    for pid, existing in session.execute(select(Payer.id, Payer.name)):
+        if existing.casefold() == wanted:
+            return int(pid)
+    return None
+
+
 def _check_unique(session: Session, name: str, self_id: int | None) -> None:
-    other = session.scalar(select(Payer.id).where(func.lower(Payer.name) == name.lower()))
+    other = _same_name(session, name)
     if other is not None and other != self_id:
         raise ValidationFailed({"name": "A payer with this name is already in the directory."})
 
@@ -143,10 +152,10 @@ def get_payer(session: Session, payer_id: int) -> PayerRecord:
 
 
 def payer_by_name(session: Session, name: str) -> PayerRecord:
-    payer = session.scalar(select(Payer).where(func.lower(Payer.name) == name.lower()))
-    if payer is None:
+    pid = _same_name(session, name)
+    if pid is None:
         raise NotFound(f"No payer named {name} in the directory.")
-    return _record(payer)
+    return get_payer(session, pid)
 
 
 def add_note(
@@ -192,8 +201,7 @@ def load_starter_payers(session: Session, actor: Actor, path: Path) -> int:
     data = json.loads(path.read_text(encoding="utf-8"))
     added = 0
     for entry in data["payers"]:
-        exists = session.scalar(select(Payer.id).where(func.lower(Payer.name) == entry["name"].lower()))
-        if exists is not None:
+        if _same_name(session, entry["name"]) is not None:
             continue
         create_payer(session, actor, PayerData(
             name=entry["name"], plan_types=tuple(entry.get("plan_types", ())),

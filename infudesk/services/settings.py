@@ -31,7 +31,7 @@ def put(session: Session, actor: Actor, key: str, value: Any) -> None:
         raise ValidationFailed({key: "Unknown setting."})
     if key in LIMITS:
         low, high = LIMITS[key]
-        if not isinstance(value, int) or not low <= value <= high:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ValidationFailed({key: f"Enter a whole number from {low} to {high}."})
     row = session.get(Setting, key)
     if row is None:

@@ -71,6 +71,25 @@ def report(parent: QWidget | None, exc: BaseException) -> None:
     box.exec()
 
 
+def ask_unsaved(parent: QWidget, what: str) -> str:
+    """'save', 'discard' or 'cancel': what to do with edits that are not saved yet."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Unsaved changes",
+        what,
+        QMessageBox.StandardButton.Save
+        | QMessageBox.StandardButton.Discard
+        | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.setObjectName("unsavedBox")
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    answer = box.exec()
+    if answer == QMessageBox.StandardButton.Save:
+        return "save"
+    return "discard" if answer == QMessageBox.StandardButton.Discard else "cancel"
+
+
 def attempt(parent: QWidget | None, fn: Callable[[], T]) -> T | None:
     """Call ``fn``; on failure show the error and return None (the form keeps its contents)."""
     try:
@@ -80,4 +99,4 @@ def attempt(parent: QWidget | None, fn: Callable[[], T]) -> T | None:
         return None
 
 
-__all__ = ["Backend", "Session", "attempt", "friendly_message", "report"]
+__all__ = ["Backend", "Session", "ask_unsaved", "attempt", "friendly_message", "report"]

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -34,7 +33,7 @@ from infudesk.domain.validation import age_on, format_phone, is_minor
 from infudesk.errors import ValidationFailed
 from infudesk.services import patients as ps
 from infudesk.ui.forms import FieldBox
-from infudesk.ui.ops import Backend, attempt, report
+from infudesk.ui.ops import Backend, ask_unsaved, attempt, report
 from infudesk.ui.patient_tabs import CoveragesTab, OrdersTab, VerificationsTab
 
 TEXT_FIELDS: dict[str, str] = {
@@ -487,21 +486,10 @@ class PatientPage(QWidget):
         """True when the page may be left (nothing unsaved, or the user chose what to do)."""
         if not self.is_dirty():
             return True
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Unsaved changes",
-            "This patient has changes that are not saved yet.",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setObjectName("unsavedBox")
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        answer = box.exec()
-        if answer == QMessageBox.StandardButton.Save:
+        answer = ask_unsaved(self, "This patient has changes that are not saved yet.")
+        if answer == "save":
             return self.save()
-        return answer == QMessageBox.StandardButton.Discard
+        return answer == "discard"
 
     def cancel(self) -> None:
         if self.confirm_leave():

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -48,7 +47,7 @@ from infudesk.domain.validation import check_phone, format_phone, phone_digits
 from infudesk.errors import ValidationFailed
 from infudesk.services import payers as pay
 from infudesk.ui.forms import FieldBox
-from infudesk.ui.ops import Backend, attempt, report
+from infudesk.ui.ops import Backend, ask_unsaved, attempt, report
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -804,23 +803,12 @@ class PayersScreen(QWidget):
         what = "This payer has changes that are not saved yet."
         if self.note_pending() and not self.form_dirty():
             what = "The policy note you typed has not been added yet."
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Unsaved changes",
-            what,
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setObjectName("unsavedBox")
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        answer = box.exec()
-        if answer == QMessageBox.StandardButton.Save:
+        answer = ask_unsaved(self, what)
+        if answer == "save":
             if self.form_dirty() and not self.save():
                 return False
             return not self.note_pending() or self.add_note()
-        if answer == QMessageBox.StandardButton.Discard:
+        if answer == "discard":
             self.revert()
             self._set_text("note_text", "")
             return True

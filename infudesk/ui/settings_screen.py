@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -28,7 +27,7 @@ from infudesk.errors import ValidationFailed
 from infudesk.services import settings as st
 from infudesk.services.audit import Actor
 from infudesk.ui.forms import FieldBox
-from infudesk.ui.ops import Backend, attempt, report
+from infudesk.ui.ops import Backend, ask_unsaved, attempt, report
 
 DAYS_BEFORE_VISIT = "verification.days_before_visit"
 HINT_STYLE = "color: #555;"
@@ -242,21 +241,10 @@ class SettingsScreen(QWidget):
         """True when the screen may be left (nothing unsaved, or the user chose what to do)."""
         if not self.is_dirty():
             return True
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Unsaved changes",
-            "Some settings have changes that are not saved yet.",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setObjectName("unsavedBox")
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        answer = box.exec()
-        if answer == QMessageBox.StandardButton.Save:
+        answer = ask_unsaved(self, "Some settings have changes that are not saved yet.")
+        if answer == "save":
             return self.save()
-        if answer == QMessageBox.StandardButton.Discard:
+        if answer == "discard":
             self.load()
             self.status.setText("")
             return True
