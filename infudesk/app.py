@@ -16,6 +16,7 @@ from infudesk.paths import DataPaths
 from infudesk.resources import resource
 from infudesk.services.audit import Actor
 from infudesk.services.demo import seed_demo
+from infudesk.services.fees import ensure_sample as ensure_sample_fees
 from infudesk.services.payers import ensure_starter_payers
 from infudesk.store.database import Store, open_store
 from infudesk.ui.forms import APP_STYLE
@@ -32,6 +33,7 @@ def open_for_gui(paths: DataPaths, demo: bool) -> Store:
         if demo:
             seed_demo(s, Actor.system("demo"), today=date.today())
         ensure_starter_payers(s, Actor.system("setup"), resource("payers.json"))
+        ensure_sample_fees(s, Actor.system("setup"), resource("fee_schedule.csv"))
     return store
 
 

@@ -461,6 +461,84 @@ def _program(value: object, path: str) -> cs.Program:
     return cs.Discount(name=name, percent=_rate(obj["percent"], _at(path, "percent")))
 
 
+# --- a request back to JSON (saved quotes keep their inputs in the contract's form) --------
+
+
+def _price(x: Decimal) -> str:
+    text = f"{x:f}"
+    return text if "." in text and len(text.partition(".")[2]) >= 2 else f"{x:.2f}"
+
+
+def _coverage_json(c: cs.Coverage) -> dict[str, object]:
+    out: dict[str, object] = {
+        "plan_type": c.plan_type,
+        "network": c.network,
+        "deductible": None if c.deductible is None else _m(c.deductible),
+        "deductible_met": _m(c.deductible_met),
+        "oop_max": None if c.oop_max is None else _m(c.oop_max),
+        "oop_met": _m(c.oop_met),
+        "coinsurance": f"{c.coinsurance:f}",
+        "copay": _m(c.copay),
+        "copay_after_deductible": c.copay_after_deductible,
+        "copay_counts_toward_deductible": c.copay_counts_toward_deductible,
+        "deductible_applies": c.deductible_applies,
+        "plan_year_start": f"{c.plan_year_start.month:02d}-{c.plan_year_start.day:02d}",
+        "cob_method": c.cob_method,
+    }
+    if c.medigap_plan:
+        out["medigap_plan"] = c.medigap_plan
+        for name in ("deductible", "deductible_met", "oop_max", "oop_met", "coinsurance", "copay",
+                     "copay_after_deductible", "copay_counts_toward_deductible",
+                     "deductible_applies"):
+            out.pop(name)
+    if c.plan_type == "medicare_part_b":
+        out.pop("oop_max")
+        out.pop("oop_met")
+    if c.family is not None:
+        f = c.family
+        out["family"] = {
+            "deductible": None if f.deductible is None else _m(f.deductible),
+            "deductible_met": _m(f.deductible_met),
+            "oop_max": None if f.oop_max is None else _m(f.oop_max),
+            "oop_met": _m(f.oop_met),
+            "embedded": f.embedded,
+        }
+    return out
+
+
+def _program_json(p: cs.Program) -> dict[str, object]:
+    if isinstance(p, cs.CopayCard):
+        return {
+            "kind": "copay_card", "name": p.name,
+            "per_visit_max": None if p.per_visit_max is None else _m(p.per_visit_max),
+            "annual_max": None if p.annual_max is None else _m(p.annual_max),
+            "used": _m(p.used), "counts_toward_accumulators": p.counts_toward_accumulators,
+        }
+    if isinstance(p, cs.FoundationGrant):
+        return {"kind": "foundation_grant", "name": p.name, "balance": _m(p.balance),
+                "expires": p.expires.isoformat() if p.expires else None}
+    return {"kind": "discount", "name": p.name, "percent": f"{p.percent:f}"}
+
+
+def request_to_json(r: cs.QuoteRequest) -> dict[str, object]:
+    """The request in the contract's form: ``load_request`` reads it back to the same request."""
+    lines: list[dict[str, object]] = []
+    for ln in r.lines:
+        item: dict[str, object] = {"code": ln.code, "units": ln.units, "unit_price": _price(ln.unit_price)}
+        if ln.charge is not None:
+            item["charge"] = _price(ln.charge)
+        if ln.coinsurance is not None:
+            item["coinsurance"] = f"{ln.coinsurance:f}"
+        lines.append(item)
+    return {
+        "service_dates": [d.isoformat() for d in r.dates],
+        "lines": lines,
+        "primary": None if r.primary is None else _coverage_json(r.primary),
+        "secondary": None if r.secondary is None else _coverage_json(r.secondary),
+        "assistance": [_program_json(p) for p in r.assistance],
+    }
+
+
 # --- the result ------------------------------------------------------------------------------
 
 

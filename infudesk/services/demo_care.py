@@ -11,7 +11,11 @@ from infudesk.domain.coverage import CoverageData, PlanType, Terms
 from infudesk.domain.orders import OrderData
 from infudesk.domain.verification import Status
 from infudesk.resources import resource
+from infudesk.domain.assistance import sliding_scale
+from infudesk.services import assistance as asv
 from infudesk.services import coverages as cs
+from infudesk.services import fees as fsv
+from infudesk.services import quotes as qs
 from infudesk.services import orders as ors
 from infudesk.services import patients as ps
 from infudesk.services import payers as pys
@@ -164,4 +168,25 @@ def seed_demo_care(session: Session, actor: Actor, *, today: date) -> None:
         "pa_required": "yes", "pa_codes": "J3262",
         **_call("Northwind TPA, agent Lee", "NWB-55102", "11/25/2026 11:00 AM"),
     }, status=Status.VERIFIED, on=date(2026, 11, 25))
+    _seed_assistance_and_quotes(session, actor, pid)
     del today  # the demo's dates are fixed so the story reads the same every time
+
+
+def _seed_assistance_and_quotes(session: Session, actor: Actor, pid: dict[str, int]) -> None:
+    """Fee schedule, the showcase patients' assistance, and a saved quote for each."""
+    fsv.ensure_sample(session, actor, resource("fee_schedule.csv"))
+    asv.add_program(session, actor, pid["D0001"], asv.ProgramData(
+        kind="copay_card", name="Infliximab copay program", annual_max=D("20000"),
+        used=D("0"), counts_toward_accumulators=True))
+    asv.add_program(session, actor, pid["D0004"], asv.ProgramData(
+        kind="foundation_grant", name="MS Access Fund grant", balance=D("4000"),
+        expires=date(2026, 12, 31)))
+    scale = sliding_scale(D("41000"), 3, 2026)
+    asv.add_program(session, actor, pid["D0005"], asv.ProgramData(
+        kind="discount", name="Sliding-scale discount", percent=scale.discount,
+        notes=scale.explanation))
+    starts = {"D0001": date(2026, 1, 20), "D0002": date(2026, 12, 1), "D0003": date(2026, 12, 7),
+              "D0004": date(2026, 12, 15), "D0005": date(2026, 12, 3), "D0006": date(2026, 12, 8)}
+    for mrn, start in starts.items():
+        setup = qs.prepare(session, pid[mrn], today=date(2026, 11, 27), from_date=start)
+        qs.save_quote(session, actor, setup, title="Course estimate")

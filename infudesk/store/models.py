@@ -361,3 +361,70 @@ class Verification(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+Price = Annotated[Decimal | None, mapped_column(Numeric(12, 4), nullable=True)]
+
+
+class FeeScheduleRow(Base):
+    """What one billing unit of a code is allowed (per payer and site) or charged.
+
+    ``payer_id`` None is the center's own row: its billed charge and self-pay price.
+    ``site`` "" applies to every site of care.
+    """
+
+    __tablename__ = "fee_schedule"
+
+    id: Mapped[IntPK]
+    payer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("payers.id", ondelete="CASCADE"), index=True, default=None
+    )
+    site: Mapped[str] = mapped_column(String(20), default="")
+    code: Mapped[str] = mapped_column(String(5), index=True)
+    allowed: Mapped[Price]
+    charge: Mapped[Price]
+    self_pay: Mapped[Price]
+    updated_at: Mapped[Updated]
+    updated_by: Mapped[Str100] = mapped_column(default="")
+
+
+class AssistanceProgram(Base):
+    """Financial help a patient has: a copay card, a foundation grant or a discount."""
+
+    __tablename__ = "assistance_programs"
+
+    id: Mapped[IntPK]
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="RESTRICT"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # copay_card | foundation_grant | discount
+    name: Mapped[Str200]
+    per_visit_max: Mapped[MoneyOpt]
+    annual_max: Mapped[MoneyOpt]
+    used: Mapped[Money] = mapped_column(default=Decimal("0"))
+    counts_toward_accumulators: Mapped[bool] = mapped_column(default=True)
+    balance: Mapped[MoneyOpt]
+    expires: Mapped[date | None] = mapped_column(default=None)
+    percent: Mapped[Decimal | None] = mapped_column(Numeric(7, 4), default=None)
+    active: Mapped[bool] = mapped_column(default=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[Created]
+    created_by: Mapped[Str100] = mapped_column(default="")
+
+
+class SavedQuote(Base):
+    """An immutable snapshot of a quote: the request (contract JSON) and its result."""
+
+    __tablename__ = "quotes"
+
+    id: Mapped[IntPK]
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="RESTRICT"), index=True)
+    order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("therapy_orders.id", ondelete="RESTRICT"), index=True
+    )
+    number: Mapped[int]  # version per patient and order: 1, 2, …
+    title: Mapped[Str200] = mapped_column(default="")
+    request: Mapped[str] = mapped_column(Text)
+    result: Mapped[str] = mapped_column(Text)
+    context: Mapped[str] = mapped_column(Text, default="{}")  # coverages, site, programs used
+    patient_owes: Mapped[Money]
+    created_at: Mapped[Created]
+    created_by: Mapped[Str100] = mapped_column(default="")

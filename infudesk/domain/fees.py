@@ -1,0 +1,129 @@
+"""Fee schedules: allowed amounts per payer, code and site; the center's charges and self-pay
+prices. Parsing a schedule CSV (a site keeps it in a spreadsheet) and choosing a price."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from infudesk.domain.orders import SITE_LABELS
+from infudesk.domain.validation import check_procedure_code
+
+COLUMNS = ("payer", "site", "code", "allowed", "charge", "self_pay")
+MAX_UNIT_PRICE = Decimal("1000000")
+
+
+@dataclass(frozen=True)
+class FeeRow:
+    """One price row: ``payer`` "" is the center's own row; ``site`` "" means any site."""
+
+    payer: str
+    site: str
+    code: str
+    allowed: Decimal | None = None
+    charge: Decimal | None = None
+    self_pay: Decimal | None = None
+
+
+def _price(text: str, line: int, column: str) -> Decimal | None:
+    t = text.strip().replace("$", "").replace(",", "")
+    if not t:
+        return None
+    try:
+        value = Decimal(t)
+    except InvalidOperation:
+        raise ValueError(f"Line {line}, column {column}: “{text}” is not an amount.") from None
+    if not value.is_finite() or value < 0 or value > MAX_UNIT_PRICE:
+        raise ValueError(f"Line {line}, column {column}: an amount per unit is 0–1,000,000.")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -4:
+        raise ValueError(f"Line {line}, column {column}: at most 4 decimals.")
+    return value
+
+
+def parse_fee_csv(text: str) -> list[FeeRow]:
+    """Rows of a fee-schedule CSV; ValueError names the line and column of the first problem."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    header: dict[str, int] | None = None
+    rows: list[FeeRow] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    last = 0
+    for raw in reader:
+        line = last + 1
+        last = reader.line_num
+        cells = [c.strip() for c in raw]
+        if not any(cells) or cells[0].startswith("#"):
+            continue
+        if header is None:
+            names = [c.lower() for c in cells]
+            missing = [c for c in COLUMNS if c not in names]
+            if missing:
+                raise ValueError(
+                    f"Line {line}: the header must name the columns {', '.join(COLUMNS)}; "
+                    f"missing {', '.join(missing)}."
+                )
+            header = {name: names.index(name) for name in COLUMNS}
+            continue
+
+        def cell(name: str, cells: list[str] = cells) -> str:
+            assert header is not None
+            i = header[name]
+            return cells[i] if i < len(cells) else ""
+
+        code = cell("code").upper()
+        if check_procedure_code(code):
+            raise ValueError(f"Line {line}, column code: “{cell('code')}” is not a CPT or HCPCS code.")
+        site = cell("site")
+        if site and site not in SITE_LABELS:
+            raise ValueError(f"Line {line}, column site: use one of {', '.join(SITE_LABELS)} or leave it empty.")
+        row = FeeRow(
+            payer=" ".join(cell("payer").split()), site=site, code=code,
+            allowed=_price(cell("allowed"), line, "allowed"),
+            charge=_price(cell("charge"), line, "charge"),
+            self_pay=_price(cell("self_pay"), line, "self_pay"),
+        )
+        if row.allowed is None and row.charge is None and row.self_pay is None:
+            raise ValueError(f"Line {line}: give at least one of allowed, charge, self_pay.")
+        key = (row.payer.casefold(), row.site, row.code)
+        if key in seen:
+            raise ValueError(f"Line {line}: the same payer, site and code as line {seen[key]}.")
+        seen[key] = line
+        rows.append(row)
+    if header is None:
+        raise ValueError("The file is empty: it needs a header line and at least one row.")
+    return rows
+
+
+@dataclass(frozen=True)
+class Price:
+    """The price of one unit of a code for a quote, and where it came from."""
+
+    unit_price: Decimal | None  # allowed (or the self-pay price when self-pay)
+    charge: Decimal | None
+    source: str
+
+
+def choose_price(
+    rows: Iterable[FeeRow], code: str, *, payer: str | None, site: str
+) -> Price:
+    """Payer's row for the site, else the payer's any-site row; the center's row gives the
+    charge and, for self-pay (``payer`` None), the self-pay price."""
+    by_key = {(r.payer.casefold(), r.site, r.code): r for r in rows}
+
+    def find(who: str) -> FeeRow | None:
+        return by_key.get((who.casefold(), site, code)) or by_key.get((who.casefold(), "", code))
+
+    own = find("")
+    charge = own.charge if own else None
+    if payer is None:
+        price = own.self_pay if own and own.self_pay is not None else charge
+        return Price(price, charge, "self-pay price list" if own and own.self_pay is not None
+                     else ("billed charge" if charge is not None else "no price"))
+    mine = find(payer)
+    if mine is not None and mine.allowed is not None:
+        where = f"{payer} fee schedule" + (f" ({site})" if mine.site else "")
+        return Price(mine.allowed, charge, where)
+    return Price(None, charge, f"no allowed amount for {code} from {payer}")

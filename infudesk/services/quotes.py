@@ -1,0 +1,266 @@
+"""Quotes: build the engine's request from a patient's order, coverages, fee schedule and
+assistance; compute; save immutable, numbered snapshots; read them back."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from infudesk.domain import costshare as cs
+from infudesk.domain import coverage as dc
+from infudesk.domain import quote_request as qr
+from infudesk.domain.fees import choose_price
+from infudesk.errors import NotFound, UserError
+from infudesk.services import assistance as asv
+from infudesk.services import audit
+from infudesk.services import coverages as cvs
+from infudesk.services import fees as fsv
+from infudesk.services import orders as ors
+from infudesk.services.audit import Actor
+from infudesk.store.models import Patient, SavedQuote
+
+ENGINE_PLAN = {
+    dc.PlanType.COMMERCIAL: "commercial",
+    dc.PlanType.EMPLOYER_SELF_FUNDED: "commercial",
+    dc.PlanType.MARKETPLACE: "commercial",
+    dc.PlanType.MEDICARE_PART_B: "medicare_part_b",
+    dc.PlanType.MEDICARE_ADVANTAGE: "medicare_advantage",
+    dc.PlanType.MEDIGAP: "medigap",
+    dc.PlanType.MEDICAID: "medicaid",
+    dc.PlanType.MEDICAID_MANAGED_CARE: "medicaid",
+}
+AUTO = -1  # "the patient's current coverage at this rank"
+
+
+@dataclass(frozen=True)
+class QuoteSetup:
+    """Everything a quote is computed from, as the screen shows it (and the user may edit)."""
+
+    patient_id: int
+    order_id: int | None
+    primary_id: int | None  # coverage ids (None: none at this rank / self-pay)
+    secondary_id: int | None
+    site: str
+    dates: tuple[date, ...]
+    lines: tuple[cs.ServiceLine, ...]
+    primary: cs.Coverage | None
+    secondary: cs.Coverage | None
+    program_ids: tuple[int, ...]
+    programs: tuple[cs.Program, ...]
+    labels: dict[str, str]  # what the screen and letters name: order, primary, secondary
+    price_notes: tuple[str, ...] = ()  # where a price came from, or that one is missing
+
+    def request(self) -> cs.QuoteRequest:
+        return cs.QuoteRequest(dates=self.dates, lines=self.lines, primary=self.primary,
+                               secondary=self.secondary, assistance=self.programs)
+
+
+def engine_coverage(rec: cvs.CoverageRecord) -> cs.Coverage:
+    """A saved coverage and its latest terms as the engine sees them."""
+    d = rec.data
+    plan = ENGINE_PLAN[dc.PlanType(d.plan_type)]
+    if plan == "medigap":
+        letter = d.medigap_plan if d.medigap_plan in cs.MEDIGAP_PLANS else None
+        return cs.Coverage(plan_type=plan, medigap_plan=letter)
+    t = rec.terms.terms if rec.terms else dc.Terms()
+    month, day = (int(x) for x in d.plan_year_start.split("-"))
+    family = None
+    if t.family_deductible is not None or t.family_oop_max is not None:
+        family = cs.FamilyTerms(
+            deductible=t.family_deductible, deductible_met=t.family_deductible_met or Decimal(0),
+            oop_max=t.family_oop_max, oop_met=t.family_oop_met or Decimal(0),
+            embedded=t.family_embedded,
+        )
+    return cs.Coverage(
+        plan_type=plan, network=d.network, deductible=t.deductible,
+        deductible_met=t.deductible_met, oop_max=None if plan == "medicare_part_b" else t.oop_max,
+        oop_met=Decimal(0) if plan == "medicare_part_b" else t.oop_met,
+        coinsurance=t.coinsurance, copay=t.copay if t.copay_applies != "none" else Decimal(0),
+        copay_after_deductible=t.copay_after_deductible,
+        copay_counts_toward_deductible=t.copay_counts_toward_deductible,
+        deductible_applies=t.deductible_applies, family=family,
+        plan_year_start=cs.MonthDay(1, 1) if plan == "medicare_part_b" else cs.MonthDay(month, day),
+    )
+
+
+def prepare(
+    session: Session,
+    patient_id: int,
+    *,
+    today: date,
+    order_id: int | None = AUTO,
+    primary_id: int | None = AUTO,
+    secondary_id: int | None = AUTO,
+    site: str | None = None,
+    from_date: date | None = None,
+    program_ids: tuple[int, ...] | None = None,
+) -> QuoteSetup:
+    """The default quote for a patient: the order's remaining planned visits and lines priced
+    from the fee schedule, the current coverages with their latest terms, active programs."""
+    if session.get(Patient, patient_id) is None:
+        raise NotFound("This patient record no longer exists.")
+    orders = ors.list_orders(session, patient_id, include_ended=False)
+    if order_id == AUTO:
+        order_id = orders[0].id if orders else None
+    order = next((o for o in orders if o.id == order_id), None)
+    if order is None:
+        raise UserError("This patient has no therapy order to quote. Add one on the patient's "
+                        "Therapy orders tab first.", title="Nothing to quote")
+    covs = [c for c in cvs.list_coverages(session, patient_id) if c.state_on(today) != "ended"]
+
+    def pick(chosen: int | None, rank: int) -> cvs.CoverageRecord | None:
+        if chosen == AUTO:
+            return next((c for c in covs if c.data.rank == rank), None)
+        return next((c for c in covs if c.id == chosen), None) if chosen else None
+
+    primary, secondary = pick(primary_id, 1), pick(secondary_id, 2)
+    site = site or order.data.site_of_care
+    start = from_date or today
+    dates = tuple(v.on for v in order.visits if v.status == "planned" and v.on >= start)
+    price_rows = fsv.rows(session)
+    lines: list[cs.ServiceLine] = []
+    notes: list[str] = []
+    for ln in order.lines:
+        price = choose_price(price_rows, ln.code, payer=primary.payer_name if primary else None,
+                             site=site)
+        code = f"{ln.code}-{ln.modifier}" if ln.modifier in ("JW",) else ln.code
+        if price.unit_price is None:
+            notes.append(f"{code}: {price.source} — enter the allowed amount per unit.")
+        else:
+            notes.append(f"{code}: ${price.unit_price:,.2f} per unit from the {price.source}.")
+        lines.append(cs.ServiceLine(code=code, units=ln.units,
+                                    unit_price=price.unit_price or Decimal(0), charge=price.charge))
+    programs = asv.list_programs(session, patient_id)
+    chosen_programs = [p for p in programs if program_ids is None or p.id in program_ids]
+    return QuoteSetup(
+        patient_id=patient_id, order_id=order.id,
+        primary_id=primary.id if primary else None,
+        secondary_id=secondary.id if secondary else None,
+        site=site, dates=dates, lines=tuple(lines),
+        primary=engine_coverage(primary) if primary else None,
+        secondary=engine_coverage(secondary) if secondary and primary else None,
+        program_ids=tuple(p.id for p in chosen_programs),
+        programs=tuple(asv.to_engine(p) for p in chosen_programs),
+        labels={
+            "order": order.label,
+            "primary": primary.label if primary else "None (self-pay)",
+            "secondary": secondary.label if secondary and primary else "—",
+            "programs": "; ".join(p.label for p in chosen_programs) or "—",
+        },
+        price_notes=tuple(notes),
+    )
+
+
+def compute(setup: QuoteSetup) -> cs.Quote:
+    """Run the engine; a combination it refuses becomes a UserError naming the field."""
+    for which, cov in (("primary", setup.primary), ("secondary", setup.secondary)):
+        if cov is not None:
+            problem = cs.check_coverage(cov)
+            if problem:
+                raise UserError(f"{which}.{problem[0]}: {problem[1]}", title="Check the quote's terms")
+    problem = cs.check_pairing(setup.primary, setup.secondary)
+    if problem:
+        raise UserError(f"{problem[0]}: {problem[1]}", title="Check the quote's coverages")
+    if not setup.dates:
+        raise UserError("No planned visit on or after the chosen date: pick an earlier date, or "
+                        "plan visits on the therapy order.", title="Nothing to quote")
+    return cs.quote(setup.request())
+
+
+@dataclass(frozen=True)
+class QuoteSummary:
+    id: int
+    number: int
+    title: str
+    order_id: int | None
+    created_at: datetime
+    created_by: str
+    patient_owes: Decimal
+
+
+@dataclass(frozen=True)
+class SavedQuoteRecord:
+    summary: QuoteSummary
+    patient_id: int
+    request: dict[str, Any]  # the contract's request JSON
+    result: dict[str, Any]  # the contract's result JSON
+    context: dict[str, Any]  # labels, site, coverage ids, price notes
+
+
+def save_quote(
+    session: Session, actor: Actor, setup: QuoteSetup, *, title: str = ""
+) -> SavedQuoteRecord:
+    """Compute and keep a numbered, unchangeable snapshot (re-quoting makes the next number)."""
+    result = compute(setup)
+    number = 1 + (session.scalar(
+        select(func.max(SavedQuote.number)).where(
+            SavedQuote.patient_id == setup.patient_id,
+            SavedQuote.order_id.is_(None) if setup.order_id is None
+            else SavedQuote.order_id == setup.order_id,
+        )
+    ) or 0)
+    context = {
+        "site": setup.site, "primary_id": setup.primary_id, "secondary_id": setup.secondary_id,
+        "program_ids": list(setup.program_ids), "labels": setup.labels,
+        "price_notes": list(setup.price_notes),
+    }
+    row = SavedQuote(
+        patient_id=setup.patient_id, order_id=setup.order_id, number=number,
+        title=title.strip() or f"Quote {number}",
+        request=json.dumps(qr.request_to_json(setup.request()), ensure_ascii=False),
+        result=json.dumps(qr.result_to_json(result, setup.primary), ensure_ascii=False),
+        context=json.dumps(context, ensure_ascii=False),
+        patient_owes=result.totals.patient_owes, created_by=actor.name,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "create", "quote", row.id, patient_id=setup.patient_id,
+                 detail={"number": number})
+    return _record(row)
+
+
+def _summary(row: SavedQuote) -> QuoteSummary:
+    return QuoteSummary(row.id, row.number, row.title, row.order_id, row.created_at,
+                        row.created_by, row.patient_owes)
+
+
+def _record(row: SavedQuote) -> SavedQuoteRecord:
+    return SavedQuoteRecord(_summary(row), row.patient_id, json.loads(row.request),
+                            json.loads(row.result), json.loads(row.context))
+
+
+def list_quotes(session: Session, patient_id: int) -> list[QuoteSummary]:
+    stmt = select(SavedQuote).where(SavedQuote.patient_id == patient_id).order_by(SavedQuote.id.desc())
+    return [_summary(r) for r in session.scalars(stmt)]
+
+
+def get_quote(session: Session, quote_id: int) -> SavedQuoteRecord:
+    row = session.get(SavedQuote, quote_id)
+    if row is None:
+        raise NotFound("This saved quote no longer exists.")
+    return _record(row)
+
+
+def setup_from_saved(rec: SavedQuoteRecord) -> QuoteSetup:
+    """A saved quote's inputs, to look at again or to start a new version from."""
+    request = qr.request_from_json(rec.request)
+    ctx = rec.context
+    return QuoteSetup(
+        patient_id=rec.patient_id, order_id=rec.summary.order_id,
+        primary_id=ctx.get("primary_id"), secondary_id=ctx.get("secondary_id"),
+        site=ctx.get("site", ""), dates=request.dates, lines=request.lines,
+        primary=request.primary, secondary=request.secondary,
+        program_ids=tuple(ctx.get("program_ids", ())), programs=request.assistance,
+        labels=dict(ctx.get("labels", {})), price_notes=tuple(ctx.get("price_notes", ())),
+    )
+
+
+def with_changes(setup: QuoteSetup, **changes: Any) -> QuoteSetup:
+    """The setup with some inputs changed (what-if)."""
+    return replace(setup, **changes)
