@@ -16,14 +16,16 @@ from sqlalchemy.orm import Session
 from infudesk import __version__
 from infudesk.domain.patients import LANGUAGES, SEXES
 from infudesk.services import audit
+from infudesk.services import assistance as asv
 from infudesk.services import coverages as cs
 from infudesk.services import orders as ors
 from infudesk.services import patients as ps
+from infudesk.services import quotes as qsv
 from infudesk.services import verifications as vs
 from infudesk.services.audit import Actor
 from infudesk.store.models import AuditEvent, utcnow
 
-FORMAT = "infudesk-patient-record/2"
+FORMAT = "infudesk-patient-record/3"
 
 
 def _plain(value: Any) -> Any:
@@ -80,6 +82,19 @@ def patient_record(session: Session, mrn: str) -> dict[str, Any]:
         }
         for ver, cov_label, order_label in vs.list_for_patient(session, rec.id)
     ]
+    programs = [
+        {"id": p.id, **{k: _money(v) for k, v in asdict(p.data).items()}}
+        for p in asv.list_programs(session, rec.id, active_only=False)
+    ]
+    quotes = []
+    for summary in qsv.list_quotes(session, rec.id):
+        saved = qsv.get_quote(session, summary.id)
+        quotes.append({
+            "number": summary.number, "title": summary.title, "order_id": summary.order_id,
+            "created_at": _plain(summary.created_at), "created_by": summary.created_by,
+            "patient_owes": _money(summary.patient_owes), "request": saved.request,
+            "result": saved.result, "context": saved.context,
+        })
     return {
         "format": FORMAT,
         "app_version": __version__,
@@ -95,6 +110,8 @@ def patient_record(session: Session, mrn: str) -> dict[str, Any]:
         "coverages": coverages,
         "therapy_orders": orders,
         "verifications": verifications,
+        "assistance_programs": programs,
+        "quotes": quotes,
         "history": [
             {
                 "at": _plain(e.at),

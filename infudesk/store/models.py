@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -178,6 +179,7 @@ class Payer(Base):
     portal: Mapped[Str200] = mapped_column(default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
+    appeal_days: Mapped[int] = mapped_column(default=180, server_default="180")
     created_at: Mapped[Created]
     updated_at: Mapped[Updated]
     version: Mapped[int] = mapped_column(default=1)
@@ -428,3 +430,115 @@ class SavedQuote(Base):
     patient_owes: Mapped[Money]
     created_at: Mapped[Created]
     created_by: Mapped[Str100] = mapped_column(default="")
+
+
+class PriorAuthCase(Base):
+    """A prior authorization for one patient, therapy order and coverage."""
+
+    __tablename__ = "prior_auth_cases"
+
+    id: Mapped[IntPK]
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="RESTRICT"), index=True)
+    order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("therapy_orders.id", ondelete="RESTRICT"), index=True
+    )
+    coverage_id: Mapped[int] = mapped_column(
+        ForeignKey("coverages.id", ondelete="RESTRICT"), index=True
+    )
+    state: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    urgent: Mapped[bool] = mapped_column(default=False)
+    auth_number: Mapped[Str50] = mapped_column(default="", index=True)
+    approved_visits: Mapped[int | None] = mapped_column(default=None)
+    start_on: Mapped[date | None] = mapped_column(default=None)
+    end_on: Mapped[date | None] = mapped_column(default=None, index=True)
+    site: Mapped[str] = mapped_column(String(20), default="")
+    follow_up: Mapped[date | None] = mapped_column(default=None, index=True)
+    submitted_on: Mapped[date | None] = mapped_column(default=None)
+    denied_on: Mapped[date | None] = mapped_column(default=None)
+    denial_reason: Mapped[str] = mapped_column(Text, default="")
+    appeal_submitted_on: Mapped[date | None] = mapped_column(default=None)
+    final_internal_denial_on: Mapped[date | None] = mapped_column(default=None)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[Created]
+    updated_at: Mapped[Updated]
+    created_by: Mapped[Str100] = mapped_column(default="")
+    updated_by: Mapped[Str100] = mapped_column(default="")
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PriorAuthLine(Base):
+    """An approved code with its units."""
+
+    __tablename__ = "prior_auth_lines"
+
+    id: Mapped[IntPK]
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("prior_auth_cases.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(8))
+    units: Mapped[int]
+
+
+class PriorAuthEvent(Base):
+    """A change of state, kept for good: who, when, what, why."""
+
+    __tablename__ = "prior_auth_events"
+
+    id: Mapped[IntPK]
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("prior_auth_cases.id", ondelete="CASCADE"), index=True
+    )
+    on: Mapped[date]
+    at: Mapped[Created]
+    by: Mapped[Str100]
+    action: Mapped[str] = mapped_column(String(30))
+    from_state: Mapped[str] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class PriorAuthUsage(Base):
+    """Units (and a visit) used under an approval."""
+
+    __tablename__ = "prior_auth_usages"
+
+    id: Mapped[IntPK]
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("prior_auth_cases.id", ondelete="CASCADE"), index=True
+    )
+    on: Mapped[date]
+    code: Mapped[str] = mapped_column(String(8))
+    units: Mapped[int]
+    visit: Mapped[bool] = mapped_column(default=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    planned_visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("planned_visits.id", ondelete="SET NULL"), default=None
+    )
+    recorded_at: Mapped[Created]
+    recorded_by: Mapped[Str100] = mapped_column(default="")
+
+
+class PriorAuthDocument(Base):
+    """A file attached to a case, kept inside the encrypted database (never as a plain copy)."""
+
+    __tablename__ = "prior_auth_documents"
+
+    id: Mapped[IntPK]
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("prior_auth_cases.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(40))
+    doc_date: Mapped[date]
+    filename: Mapped[Str200]
+    media_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    added_at: Mapped[Created]
+    added_by: Mapped[Str100] = mapped_column(default="")
+    removed: Mapped[bool] = mapped_column(default=False)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    removed_by: Mapped[Str100] = mapped_column(default="")
+    removed_reason: Mapped[str] = mapped_column(Text, default="")
