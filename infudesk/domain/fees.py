@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from infudesk.domain.orders import SITE_LABELS
@@ -26,6 +26,7 @@ class FeeRow:
     allowed: Decimal | None = None
     charge: Decimal | None = None
     self_pay: Decimal | None = None
+    line: int = field(default=0, compare=False)  # where it was in the file (0: not from a file)
 
 
 def _price(text: str, line: int, column: str) -> Decimal | None:
@@ -55,8 +56,9 @@ def parse_fee_csv(text: str) -> list[FeeRow]:
         line = last + 1
         last = reader.line_num
         cells = [c.strip() for c in raw]
-        if not any(cells) or cells[0].startswith("#"):
-            continue
+        comment = bool(cells) and cells[0].startswith("#") and (header is None or not any(cells[1:]))
+        if not any(cells) or comment:
+            continue  # blank lines; "#" comments (below the header: a line with no other cell)
         if header is None:
             names = [c.lower() for c in cells]
             missing = [c for c in COLUMNS if c not in names]
@@ -68,9 +70,10 @@ def parse_fee_csv(text: str) -> list[FeeRow]:
             header = {name: names.index(name) for name in COLUMNS}
             continue
 
-        def cell(name: str, cells: list[str] = cells) -> str:
-            assert header is not None
-            i = header[name]
+        columns = header
+
+        def cell(name: str, cells: list[str] = cells, columns: dict[str, int] = columns) -> str:
+            i = columns[name]
             return cells[i] if i < len(cells) else ""
 
         code = cell("code").upper()
@@ -84,16 +87,19 @@ def parse_fee_csv(text: str) -> list[FeeRow]:
             allowed=_price(cell("allowed"), line, "allowed"),
             charge=_price(cell("charge"), line, "charge"),
             self_pay=_price(cell("self_pay"), line, "self_pay"),
+            line=line,
         )
         if row.allowed is None and row.charge is None and row.self_pay is None:
             raise ValueError(f"Line {line}: give at least one of allowed, charge, self_pay.")
+        if row.payer and row.allowed is None:
+            raise ValueError(f"Line {line}, column allowed: a payer's row needs the allowed amount.")
         key = (row.payer.casefold(), row.site, row.code)
         if key in seen:
             raise ValueError(f"Line {line}: the same payer, site and code as line {seen[key]}.")
         seen[key] = line
         rows.append(row)
-    if header is None:
-        raise ValueError("The file is empty: it needs a header line and at least one row.")
+    if header is None or not rows:
+        raise ValueError("The file is empty or has only a header: it needs at least one price row.")
     return rows
 
 

@@ -7,18 +7,18 @@ from decimal import Decimal as D
 
 from sqlalchemy.orm import Session
 
+from infudesk.domain.assistance import sliding_scale
 from infudesk.domain.coverage import CoverageData, PlanType, Terms
 from infudesk.domain.orders import OrderData
 from infudesk.domain.verification import Status
 from infudesk.resources import resource
-from infudesk.domain.assistance import sliding_scale
 from infudesk.services import assistance as asv
 from infudesk.services import coverages as cs
 from infudesk.services import fees as fsv
-from infudesk.services import quotes as qs
 from infudesk.services import orders as ors
 from infudesk.services import patients as ps
 from infudesk.services import payers as pys
+from infudesk.services import quotes as qs
 from infudesk.services import verifications as vs
 from infudesk.services.audit import Actor
 

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from infudesk import __version__
 from infudesk.domain.patients import LANGUAGES, SEXES
-from infudesk.services import audit
 from infudesk.services import assistance as asv
+from infudesk.services import audit
 from infudesk.services import coverages as cs
 from infudesk.services import orders as ors
 from infudesk.services import patients as ps

@@ -88,13 +88,13 @@ def import_csv(session: Session, actor: Actor, text: str) -> int:
         raise UserError(f"The fee schedule was not imported: {exc} Nothing was changed.",
                         title="Fee schedule not imported") from exc
     payer_ids: dict[str, int] = {}
-    for i, row in enumerate(parsed, start=1):
+    for row in parsed:
         if row.payer and row.payer.casefold() not in payer_ids:
             try:
                 payer_ids[row.payer.casefold()] = payer_by_name(session, row.payer).id
             except UserError:
                 raise UserError(
-                    f"The fee schedule was not imported: row {i} names the payer “{row.payer}”, "
+                    f"The fee schedule was not imported: line {row.line} names the payer “{row.payer}”, "
                     "which is not in the payer directory. Add the payer first (Payers screen) "
                     "or correct the name. Nothing was changed.", title="Fee schedule not imported",
                 ) from None

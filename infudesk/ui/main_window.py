@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from infudesk import __version__
+from infudesk.ui.fees_screen import FeesScreen
 from infudesk.ui.ops import Backend
 from infudesk.ui.patients_screen import PatientsScreen
 from infudesk.ui.payers_screen import PayersScreen
@@ -64,6 +65,9 @@ class MainWindow(QMainWindow):
         self.add_screen("Verifications", self.verifications)
         self.payers = PayersScreen(backend, today)
         self.add_screen("Payers", self.payers)
+        self.fees = FeesScreen(backend, today)
+        self.fees.status_changed.connect(lambda m: self.statusBar().showMessage(m))
+        self.add_screen("Fee schedule", self.fees)
         self.settings = SettingsScreen(backend, today)
         self.add_screen("Settings", self.settings)
         self.nav.currentRowChanged.connect(self._switch)

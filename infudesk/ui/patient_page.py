@@ -32,9 +32,10 @@ from infudesk.domain import patients as dp
 from infudesk.domain.validation import age_on, format_phone, is_minor
 from infudesk.errors import ValidationFailed
 from infudesk.services import patients as ps
+from infudesk.ui.assistance_tab import AssistanceTab
 from infudesk.ui.forms import FieldBox
 from infudesk.ui.ops import Backend, ask_unsaved, attempt, report
-from infudesk.ui.patient_tabs import CoveragesTab, OrdersTab, VerificationsTab
+from infudesk.ui.patient_tabs import CoveragesTab, OrdersTab, VerificationsTab, _Tab
 
 TEXT_FIELDS: dict[str, str] = {
     "first_name": "First name",
@@ -172,10 +173,12 @@ class PatientPage(QWidget):
         self.coverages = CoveragesTab(self.backend, self.today)
         self.orders = OrdersTab(self.backend, self.today)
         self.verifications = VerificationsTab(self.backend, self.today)
+        self.assistance = AssistanceTab(self.backend, self.today)
         self.tabs.addTab(self.coverages, "Coverages")
         self.tabs.addTab(self.orders, "Therapy orders")
         self.tabs.addTab(self.verifications, "Verifications")
-        for tab in (self.coverages, self.orders, self.verifications):
+        self.tabs.addTab(self.assistance, "Assistance")
+        for tab in self._tabs():
             tab.changed.connect(self._refresh_tabs)
 
         bar = QHBoxLayout()
@@ -410,9 +413,12 @@ class PatientPage(QWidget):
             self.tabs.setTabEnabled(i, record is not None)
         self._refresh_tabs()
 
+    def _tabs(self) -> tuple[_Tab, ...]:
+        return (self.coverages, self.orders, self.verifications, self.assistance)
+
     def _refresh_tabs(self) -> None:
         pid = self.record.id if self.record else None
-        for tab in (self.coverages, self.orders, self.verifications):
+        for tab in self._tabs():
             tab.set_patient(pid)
         self.coverage_line.setText(self.coverages.summary())
 
