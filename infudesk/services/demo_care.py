@@ -7,6 +7,7 @@ from decimal import Decimal as D
 
 from sqlalchemy.orm import Session
 
+from infudesk.domain import prior_auth as pa
 from infudesk.domain.assistance import sliding_scale
 from infudesk.domain.coverage import CoverageData, PlanType, Terms
 from infudesk.domain.orders import OrderData
@@ -18,6 +19,7 @@ from infudesk.services import fees as fsv
 from infudesk.services import orders as ors
 from infudesk.services import patients as ps
 from infudesk.services import payers as pys
+from infudesk.services import prior_auths as pas
 from infudesk.services import quotes as qs
 from infudesk.services import verifications as vs
 from infudesk.services.audit import Actor
@@ -169,6 +171,7 @@ def seed_demo_care(session: Session, actor: Actor, *, today: date) -> None:
         **_call("Northwind TPA, agent Lee", "NWB-55102", "11/25/2026 11:00 AM"),
     }, status=Status.VERIFIED, on=date(2026, 11, 25))
     _seed_assistance_and_quotes(session, actor, pid)
+    _seed_prior_auths(session, actor, pid)
     del today  # the demo's dates are fixed so the story reads the same every time
 
 
@@ -190,3 +193,58 @@ def _seed_assistance_and_quotes(session: Session, actor: Actor, pid: dict[str, i
     for mrn, start in starts.items():
         setup = qs.prepare(session, pid[mrn], today=date(2026, 11, 27), from_date=start)
         qs.save_quote(session, actor, setup, title="Course estimate")
+
+
+_FAKE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>"
+    b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _seed_prior_auths(session: Session, actor: Actor, pid: dict[str, int]) -> None:
+    """D0001 approved with units used; D0003 pending with a follow-up; D0004 denied, appeal due."""
+
+    def case_for(mrn: str, *, urgent: bool = False) -> pas.CaseRecord:
+        cov = cs.list_coverages(session, pid[mrn])[0]
+        order = ors.list_orders(session, pid[mrn])[0]
+        return pas.create_case(session, actor, pid[mrn], coverage_id=cov.id, order_id=order.id,
+                               urgent=urgent)
+
+    def step(case: pas.CaseRecord, action: pa.Action, on: date, note: str = "", **details: object) -> pas.CaseRecord:
+        return pas.act(session, actor, case.id, action, on=on, note=note,
+                       expected_version=case.version, **details)
+
+    def attach(case: pas.CaseRecord, kind: str, on: date, name: str, text: str = "") -> None:
+        content = text.encode() if text else _FAKE_PDF
+        pas.add_document(session, actor, case.id, kind=kind, doc_date=on, filename=name, content=content)
+
+    c1 = case_for("D0001")
+    for kind, name in (("letter_of_medical_necessity", "lmn-garcia.pdf"), ("clinical_notes", "gi-notes.pdf"),
+                       ("insurance_card", "card.pdf"), ("signed_order", "order.pdf")):
+        attach(c1, kind, date(2026, 1, 6), name)
+    c1 = step(c1, pa.Action.SUBMIT, date(2026, 1, 7), "Faxed with the LMN and notes.")
+    c1 = step(c1, pa.Action.APPROVE, date(2026, 1, 14), "Approved by phone, letter to follow.",
+              approval=pa.Approval("LKH-PA-77120", (pa.ApprovedLine("J1745", 280),
+                                   pa.ApprovedLine("96365", 7), pa.ApprovedLine("96366", 7)),
+                                   7, date(2026, 1, 15), date(2026, 12, 31), "infusion_center"))
+    order1 = ors.list_orders(session, pid["D0001"])[0]
+    for visit in [v for v in order1.visits if v.on < date(2026, 11, 27)]:
+        c1 = pas.record_visit(session, actor, c1.id, on=visit.on, planned_visit_id=visit.id)
+
+    c3 = case_for("D0003")
+    for kind, name in (("letter_of_medical_necessity", "lmn-obrien.pdf"), ("clinical_notes", "immunology.pdf"),
+                       ("insurance_card", "medicaid-card.pdf"), ("signed_order", "order.pdf")):
+        attach(c3, kind, date(2026, 11, 12), name)
+    c3 = step(c3, pa.Action.SUBMIT, date(2026, 11, 13), "Submitted through the Prairie portal.")
+    step(c3, pa.Action.PEND, date(2026, 11, 18), "Payer asked for recent IgG levels and infection history.",
+         follow_up=date(2026, 11, 25))
+
+    c4 = case_for("D0004")
+    for kind, name in (("letter_of_medical_necessity", "lmn-wang.pdf"), ("clinical_notes", "neuro-notes.pdf"),
+                       ("insurance_card", "card.pdf"), ("signed_order", "order.pdf"), ("lab_results", "mri-report.pdf")):
+        attach(c4, kind, date(2026, 10, 2), name)
+    c4 = step(c4, pa.Action.SUBMIT, date(2026, 10, 5), "Requested for the hospital infusion suite.")
+    c4 = step(c4, pa.Action.DENY, date(2026, 10, 20), "Denial letter received.",
+              reason="Site-of-care policy: ocrelizumab must be given at a non-hospital site.")
+    attach(c4, "payer_letter", date(2026, 10, 20), "denial-letter.txt",
+           "Summit Health — notice of denial, 10/20/2026: site of care not covered (policy SOC-7).")

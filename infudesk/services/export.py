@@ -20,12 +20,13 @@ from infudesk.services import audit
 from infudesk.services import coverages as cs
 from infudesk.services import orders as ors
 from infudesk.services import patients as ps
+from infudesk.services import prior_auths as pas
 from infudesk.services import quotes as qsv
 from infudesk.services import verifications as vs
 from infudesk.services.audit import Actor
 from infudesk.store.models import AuditEvent, utcnow
 
-FORMAT = "infudesk-patient-record/3"
+FORMAT = "infudesk-patient-record/4"
 
 
 def _plain(value: Any) -> Any:
@@ -95,6 +96,30 @@ def patient_record(session: Session, mrn: str) -> dict[str, Any]:
             "patient_owes": _money(summary.patient_owes), "request": saved.request,
             "result": saved.result, "context": saved.context,
         })
+    cases = []
+    for row in pas.list_cases(session, today=date.today(), patient_id=rec.id, include_closed=True):
+        case = pas.get_case(session, row.id)
+        approval = case.case.approval
+        cases.append({
+            "id": case.id, "payer": case.payer_name, "therapy_order": case.order_label,
+            "state": str(case.case.state), "urgent": case.case.urgent,
+            "approval": None if approval is None else {
+                "auth_number": approval.auth_number, "visits": approval.visits,
+                "start": _plain(approval.start), "end": _plain(approval.end), "site": approval.site,
+                "lines": [{"code": ln.code, "units": ln.units} for ln in approval.lines],
+            },
+            "follow_up": _plain(case.case.follow_up), "denied_on": _plain(case.case.denied_on),
+            "denial_reason": case.case.denial_reason,
+            "history": [{"on": _plain(e.on), "by": e.by, "action": str(e.action),
+                         "from": str(e.from_state), "to": str(e.to_state), "note": e.note}
+                        for e in case.case.events],
+            "usage": [{"on": _plain(u.on), "code": u.code, "units": u.units, "visit": u.visit,
+                       "reason": u.reason} for u in case.usages],
+            "documents": [{"id": d.id, "kind": str(d.kind), "date": _plain(d.doc_date),
+                           "file": d.filename, "media_type": d.media_type, "size": d.size,
+                           "sha256": d.sha256, "removed": d.removed, "removed_reason": d.removed_reason}
+                          for d in case.documents],
+        })
     return {
         "format": FORMAT,
         "app_version": __version__,
@@ -112,6 +137,7 @@ def patient_record(session: Session, mrn: str) -> dict[str, Any]:
         "verifications": verifications,
         "assistance_programs": programs,
         "quotes": quotes,
+        "prior_authorizations": cases,
         "history": [
             {
                 "at": _plain(e.at),
@@ -131,6 +157,14 @@ def export_patient(session: Session, actor: Actor, mrn: str, out_dir: Path) -> P
     record["exported_at"] = _plain(utcnow())
     record["exported_by"] = actor.name
     out_dir.mkdir(parents=True, exist_ok=True)
+    files = out_dir / "documents"
+    for case in record["prior_authorizations"]:
+        for doc in case["documents"]:
+            content = pas.document_content(session, actor, doc["id"], purpose="export")
+            files.mkdir(exist_ok=True)
+            name = f"case{case['id']}-doc{doc['id']}-{Path(doc['file']).name}"
+            (files / name).write_bytes(content)
+            doc["exported_as"] = f"documents/{name}"
     target = out_dir / "record.json"
     tmp = out_dir / ".record.json.tmp"
     tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -89,26 +89,37 @@ class CaseRecord:
         return pa.missing_documents(kinds, for_appeal=appeal)
 
 
-def _approval(row: PriorAuthCase, lines: list[PriorAuthLine]) -> pa.Approval | None:
-    if not row.auth_number or row.start_on is None or row.end_on is None:
-        return None
-    return pa.Approval(
-        auth_number=row.auth_number,
-        lines=tuple(pa.ApprovedLine(ln.code, ln.units) for ln in lines),
-        visits=row.approved_visits, start=row.start_on, end=row.end_on, site=row.site,
-    )
+CASE_COLUMNS = (
+    "state", "follow_up", "denied_on", "denial_reason", "final_internal_denial_on",
+    "submitted_on", "appeal_submitted_on", "urgent", "auth_number", "approved_visits",
+    "start_on", "end_on", "site",
+)
+EventTuple = tuple[date, str, str, str, str, str]  # on, by, action, from, to, note
+LineTuple = tuple[str, int]  # code, units
 
 
-def _case_state(row: PriorAuthCase, events: list[PriorAuthEvent], lines: list[PriorAuthLine]) -> pa.CaseState:
+def _case_state(row: Any, events: list[EventTuple], lines: list[LineTuple]) -> pa.CaseState:
+    """The rules' view of a case from its row (ORM object or plain row) and children."""
+    approval = None
+    if row.auth_number and row.start_on is not None and row.end_on is not None:
+        approval = pa.Approval(
+            auth_number=row.auth_number,
+            lines=tuple(pa.ApprovedLine(code, units) for code, units in lines),
+            visits=row.approved_visits, start=row.start_on, end=row.end_on, site=row.site,
+        )
     return pa.CaseState(
         state=State(row.state),
-        events=tuple(pa.Event(e.on, e.by, Action(e.action), State(e.from_state), State(e.to_state), e.note)
-                     for e in events),
-        follow_up=row.follow_up, approval=_approval(row, lines), denied_on=row.denied_on,
+        events=tuple(pa.Event(on, by, Action(action), State(a), State(b), note)
+                     for on, by, action, a, b, note in events),
+        follow_up=row.follow_up, approval=approval, denied_on=row.denied_on,
         denial_reason=row.denial_reason, final_internal_denial_on=row.final_internal_denial_on,
         submitted_on=row.submitted_on, appeal_submitted_on=row.appeal_submitted_on,
         urgent=row.urgent,
     )
+
+
+_EVENT_COLS = (PriorAuthEvent.on, PriorAuthEvent.by, PriorAuthEvent.action,
+               PriorAuthEvent.from_state, PriorAuthEvent.to_state, PriorAuthEvent.note)
 
 
 def _load(session: Session, case_id: int) -> PriorAuthCase:
@@ -120,10 +131,11 @@ def _load(session: Session, case_id: int) -> PriorAuthCase:
 
 def get_case(session: Session, case_id: int) -> CaseRecord:
     row = _load(session, case_id)
-    events = list(session.scalars(select(PriorAuthEvent).where(PriorAuthEvent.case_id == case_id)
-                                  .order_by(PriorAuthEvent.id)))
-    lines = list(session.scalars(select(PriorAuthLine).where(PriorAuthLine.case_id == case_id)
-                                 .order_by(PriorAuthLine.id)))
+    events: list[EventTuple] = [tuple(e) for e in session.execute(  # type: ignore[misc]
+        select(*_EVENT_COLS).where(PriorAuthEvent.case_id == case_id).order_by(PriorAuthEvent.id))]
+    lines: list[LineTuple] = [tuple(ln) for ln in session.execute(  # type: ignore[misc]
+        select(PriorAuthLine.code, PriorAuthLine.units).where(PriorAuthLine.case_id == case_id)
+        .order_by(PriorAuthLine.id))]
     usages = tuple(pa.Usage(u.on, u.code, u.units, u.visit, u.reason) for u in session.scalars(
         select(PriorAuthUsage).where(PriorAuthUsage.case_id == case_id).order_by(PriorAuthUsage.id)))
     docs = tuple(_doc(d) for d in session.scalars(
@@ -381,9 +393,11 @@ def list_cases(
     states: frozenset[State] | None = None, include_closed: bool = False,
 ) -> list[CaseRow]:
     """Cases with what is left and what is due, most urgent first (bulk queries)."""
+    case_cols = [getattr(PriorAuthCase, n) for n in CASE_COLUMNS]
     stmt = (
-        select(PriorAuthCase, Patient.last_name, Patient.first_name, Patient.mrn, Payer.id,
-               Payer.name, Payer.appeal_days, Coverage.plan_type)
+        select(PriorAuthCase.id, PriorAuthCase.patient_id, PriorAuthCase.order_id, *case_cols,
+               Patient.last_name, Patient.first_name, Patient.mrn, Payer.id.label("payer_id"),
+               Payer.name.label("payer_name"), Payer.appeal_days, Coverage.plan_type)
         .join(Patient, Patient.id == PriorAuthCase.patient_id)
         .join(Coverage, Coverage.id == PriorAuthCase.coverage_id)
         .join(Payer, Payer.id == Coverage.payer_id)
@@ -397,27 +411,34 @@ def list_cases(
     if not include_closed:
         stmt = stmt.where(PriorAuthCase.state.not_in([str(s) for s in pa.TERMINAL_STATES]))
     found = session.execute(stmt).all()
-    ids = [r[0].id for r in found]
-    events: dict[int, list[PriorAuthEvent]] = {}
-    lines: dict[int, list[PriorAuthLine]] = {}
+    ids = [r.id for r in found]
+    events: dict[int, list[EventTuple]] = {}
+    lines: dict[int, list[LineTuple]] = {}
     usages: dict[int, list[pa.Usage]] = {}
     for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):
-        for e in session.scalars(select(PriorAuthEvent).where(PriorAuthEvent.case_id.in_(chunk))
-                                 .order_by(PriorAuthEvent.id)):
-            events.setdefault(e.case_id, []).append(e)
-        for ln in session.scalars(select(PriorAuthLine).where(PriorAuthLine.case_id.in_(chunk))):
-            lines.setdefault(ln.case_id, []).append(ln)
+        for cid, *event in session.execute(
+            select(PriorAuthEvent.case_id, *_EVENT_COLS).where(PriorAuthEvent.case_id.in_(chunk))
+            .order_by(PriorAuthEvent.id)
+        ):
+            events.setdefault(cid, []).append(tuple(event))  # type: ignore[arg-type]
+        for cid, code, units in session.execute(
+            select(PriorAuthLine.case_id, PriorAuthLine.code, PriorAuthLine.units)
+            .where(PriorAuthLine.case_id.in_(chunk))
+        ):
+            lines.setdefault(cid, []).append((code, units))
         for cid, on, code, units, visit, reason in session.execute(
             select(PriorAuthUsage.case_id, PriorAuthUsage.on, PriorAuthUsage.code,
                    PriorAuthUsage.units, PriorAuthUsage.visit, PriorAuthUsage.reason)
             .where(PriorAuthUsage.case_id.in_(chunk))
         ):
             usages.setdefault(cid, []).append(pa.Usage(on, code, units, visit, reason))
-    order_ids = {r[0].order_id for r in found if r[0].order_id}
+    order_ids = {r.order_id for r in found if r.order_id}
     order_labels = {o.id: o.label for o in ors.orders_for_patients(
-        session, {r[0].patient_id for r in found if r[0].order_id})} if order_ids else {}
+        session, {r.patient_id for r in found if r.order_id})} if order_ids else {}
     rows: list[CaseRow] = []
-    for row, last, first, mrn, pid, pname, appeal_days, plan_type in found:
+    for row in found:
+        last, first, mrn = row.last_name, row.first_name, row.mrn
+        pid, pname, appeal_days, plan_type = row.payer_id, row.payer_name, row.appeal_days, row.plan_type
         case = _case_state(row, events.get(row.id, []), lines.get(row.id, []))
         used = usages.get(row.id, [])
         rem = pa.remaining(case.approval, used) if case.approval else None
