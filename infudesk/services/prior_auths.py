@@ -211,6 +211,8 @@ def act(
     row.final_internal_denial_on = after.final_internal_denial_on
     row.submitted_on, row.appeal_submitted_on = after.submitted_on, after.appeal_submitted_on
     row.urgent = after.urgent
+    row.updated_by = actor.name
+    row.updated_at = utcnow()
     if after.approval is not None and after.approval != before.case.approval:
         a = after.approval
         row.auth_number, row.approved_visits = a.auth_number.strip(), a.visits
@@ -219,8 +221,6 @@ def act(
             session.delete(old)
         for ln in a.lines:
             session.add(PriorAuthLine(case_id=case_id, code=ln.code.strip().upper(), units=ln.units))
-    row.updated_by = actor.name
-    row.updated_at = utcnow()
     session.add(PriorAuthEvent(case_id=case_id, on=event.on, by=event.by, action=event.action,
                                from_state=event.from_state, to_state=event.to_state,
                                note=event.note))
@@ -265,6 +265,14 @@ def record_visit(
         raise ValidationFailed({"visit": "Visits are recorded against an approved case."})
     if case.order_id is None:
         raise ValidationFailed({"visit": "This case has no therapy order to take the lines from."})
+    visit_row = None
+    if planned_visit_id is not None:
+        visit_row = session.get(PlannedVisit, planned_visit_id)
+        if visit_row is None or visit_row.order_id != case.order_id:
+            raise ValidationFailed({"planned_visit_id": "Choose one of this case's planned visits."})
+        if visit_row.status != "planned":
+            raise ValidationFailed({"planned_visit_id": (
+                f"The visit of {visit_row.on:%m/%d/%Y} is already recorded ({visit_row.status}).")})
     new = usages_for_visit(case, ors.get_order(session, case.order_id), on)
     if not new:
         raise ValidationFailed({"visit": "None of the order's codes are on the approval."})
@@ -279,10 +287,8 @@ def record_visit(
         session.add(PriorAuthUsage(case_id=case_id, on=u.on, code=u.code, units=u.units,
                                    visit=u.visit, reason=u.reason, planned_visit_id=planned_visit_id,
                                    recorded_by=actor.name))
-    if planned_visit_id is not None:
-        visit = session.get(PlannedVisit, planned_visit_id)
-        if visit is not None:
-            visit.status = "given"
+    if visit_row is not None:
+        visit_row.status = "given"
     session.flush()
     audit.record(session, actor, "usage", "prior_auth", case_id, patient_id=case.patient_id)
     return get_case(session, case_id)

@@ -22,6 +22,7 @@ from infudesk.ui.fees_screen import FeesScreen
 from infudesk.ui.ops import Backend
 from infudesk.ui.patients_screen import PatientsScreen
 from infudesk.ui.payers_screen import PayersScreen
+from infudesk.ui.quote_screen import QuoteScreen
 from infudesk.ui.settings_screen import SettingsScreen
 from infudesk.ui.verifications_screen import VerificationsScreen
 
@@ -59,10 +60,14 @@ class MainWindow(QMainWindow):
 
         self.patients = PatientsScreen(backend, today)
         self.patients.status_changed.connect(lambda m: self.statusBar().showMessage(m))
+        self.patients.page.quote_requested.connect(lambda pid: self.show_quote(pid))
         self.add_screen("Patients", self.patients)
         self.verifications = VerificationsScreen(backend, today)
         self.verifications.open_patient.connect(self.show_patient)
         self.add_screen("Verifications", self.verifications)
+        self.quotes = QuoteScreen(backend, today)
+        self.quotes.status_changed.connect(lambda m: self.statusBar().showMessage(m))
+        self.add_screen("Quotes", self.quotes)
         self.payers = PayersScreen(backend, today)
         self.add_screen("Payers", self.payers)
         self.fees = FeesScreen(backend, today)
@@ -102,7 +107,17 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is self.patients:
             self.patients.open_patient(patient_id)
 
+    def show_quote(self, patient_id: int) -> None:
+        self.nav.setCurrentRow(self.stack.indexOf(self.quotes))
+        if self.stack.currentWidget() is self.quotes:
+            self.quotes.show_patient(patient_id)
+
     def find_patient(self) -> None:
+        current = self.stack.currentWidget()
+        focus = getattr(current, "focus_search", None)
+        if current is not self.patients and focus is not None:
+            focus()  # a screen with its own search (Quotes, Payers) searches there
+            return
         self.nav.setCurrentRow(0)
         self.patients.focus_search()
 

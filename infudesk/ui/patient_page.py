@@ -114,6 +114,7 @@ class PatientPage(QWidget):
 
     saved = Signal(int)
     closed = Signal()
+    quote_requested = Signal(int)
 
     def __init__(self, backend: Backend, today: Callable[[], date] = date.today) -> None:
         super().__init__()
@@ -156,6 +157,11 @@ class PatientPage(QWidget):
         self.coverage_line.setTextFormat(Qt.TextFormat.RichText)
         titles.addWidget(self.coverage_line)
         head.addLayout(titles, 1)
+        self.quote_button = QPushButton("Quote…")
+        self.quote_button.setObjectName("quoteButton")
+        self.quote_button.setToolTip("What will this patient owe? Open the Quotes screen")
+        self.quote_button.clicked.connect(self._request_quote)
+        head.addWidget(self.quote_button, 0, Qt.AlignmentFlag.AlignTop)
         self.back_button = QPushButton("← Patient list")
         self.back_button.setObjectName("backButton")
         self.back_button.clicked.connect(self.cancel)
@@ -394,6 +400,7 @@ class PatientPage(QWidget):
         self._write_form(data)
         self.show_errors({})
         self.status.setText("")
+        self.quote_button.setVisible(record is not None)
         if record is None:
             self.title.setText("New patient")
             self.subtitle.setText("Fields marked * are required. The MRN is generated when left empty.")
@@ -412,6 +419,10 @@ class PatientPage(QWidget):
         for i in range(1, self.tabs.count()):
             self.tabs.setTabEnabled(i, record is not None)
         self._refresh_tabs()
+
+    def _request_quote(self) -> None:
+        if self.record is not None and self.confirm_leave():
+            self.quote_requested.emit(self.record.id)
 
     def _tabs(self) -> tuple[_Tab, ...]:
         return (self.coverages, self.orders, self.verifications, self.assistance)
