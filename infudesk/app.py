@@ -7,7 +7,7 @@ import sys
 import time
 from datetime import date
 
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from infudesk import APP_NAME
@@ -48,6 +48,14 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
+def register_fonts() -> None:
+    """The bundled fonts join the system's, so names in any script show (e.g. CJK on a
+    workstation without an East Asian font)."""
+    for path in sorted(resource("fonts").glob("*.ttf")):
+        if QFontDatabase.addApplicationFont(str(path)) < 0:
+            log.warning("font %s could not be loaded", path.name)
+
+
 def run_gui(paths: DataPaths, *, demo: bool) -> int:
     started = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv)
@@ -55,6 +63,7 @@ def run_gui(paths: DataPaths, *, demo: bool) -> int:
     app.setApplicationName(APP_NAME)
     app.setStyleSheet(APP_STYLE)
     app.setWindowIcon(QIcon(str(resource("icons", "infudesk.svg"))))
+    register_fonts()
     try:
         store = open_for_gui(paths, demo)
     except UserError as exc:

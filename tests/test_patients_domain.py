@@ -74,7 +74,9 @@ def test_str_fields_cover_every_text_field() -> None:
             "García, Maria Elena Jr.",
         ),
         ({"first_name": "Zoë"}, "Zoë"),
-        ({"last_name": "Nguyễn"}, "Nguyễn,"),
+        ({"last_name": "Nguyễn"}, "Nguyễn"),
+        ({"first_name": "秀英", "last_name": "王"}, "王秀英"),  # family name first, no comma
+        ({"first_name": "지민", "last_name": "김"}, "김지민"),
         ({}, ""),
     ],
 )

@@ -503,8 +503,9 @@ def test_a_visit_beyond_the_approved_units_needs_a_reason(
     assert rem.units_by_code == {"J1745": 0, "96365": 0, "96366": 0} and rem.visits is None
 
     visit = next_planned_visit(store, demo.order["D0001"])
-    expected = pa.check_usage(approval, case.usages, pa.Usage(visit.on, "J1745", 36, True))
-    assert expected == "J1745: no units left, this visit uses 36 — give a reason to record it anyway."
+    # the visit's given (36) and wasted (JW 4) infliximab are checked together: 40 units
+    expected = pa.check_usage(approval, case.usages, pa.Usage(visit.on, "J1745", 40, True))
+    assert expected == "J1745: no units left, this visit uses 40 — give a reason to record it anyway."
     with store.session() as s, pytest.raises(ValidationFailed) as exc:
         pas.record_visit(s, actor, case.id, on=visit.on, planned_visit_id=visit.id)
     assert exc.value.errors == {"reason": expected}

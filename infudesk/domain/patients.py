@@ -65,9 +65,21 @@ class PatientData:
 
     def display_name(self) -> str:
         """Last, First Middle Suffix (the way a front desk files names)."""
-        given = " ".join(p for p in (self.first_name, self.middle_name) if p)
-        name = f"{self.last_name}, {given}" if self.last_name else given
-        return f"{name} {self.suffix}".strip()
+        return filed_name(self.last_name, self.first_name, self.middle_name, self.suffix)
+
+
+def is_cjk(text: str) -> bool:
+    """Written in Chinese, Japanese or Korean characters (family name first, no comma)."""
+    return any(0x2E80 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF for ch in text)
+
+
+def filed_name(last: str, first: str, middle: str = "", suffix: str = "") -> str:
+    """'García-López, María Elena' — or '王秀英' for a name written in CJK characters."""
+    if is_cjk(last + first):
+        return f"{last}{middle}{first}"
+    given = " ".join(p for p in (first, middle) if p)
+    name = f"{last}, {given}" if last and given else (last or given)
+    return f"{name} {suffix}".strip()
 
 
 PHONE_FIELDS = ("phone_mobile", "phone_home", "guardian_phone", "emergency_phone")

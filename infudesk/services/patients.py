@@ -38,8 +38,7 @@ class PatientRow:
 
     @property
     def display_name(self) -> str:
-        given = " ".join(p for p in (self.first_name, self.middle_name) if p)
-        return f"{self.last_name}, {given}" if given else self.last_name
+        return dp.filed_name(self.last_name, self.first_name, self.middle_name)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ documents kept inside the encrypted database, and what is due next."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -276,13 +276,19 @@ def record_visit(
     new = usages_for_visit(case, ors.get_order(session, case.order_id), on)
     if not new:
         raise ValidationFailed({"visit": "None of the order's codes are on the approval."})
-    so_far = list(case.usages)
+    # check the visit per code (a drug's given and wasted lines together), store each line
+    by_code: dict[str, pa.Usage] = {}
     for u in new:
-        u = pa.Usage(u.on, u.code, u.units, u.visit, reason.strip())
-        message = pa.check_usage(case.case.approval, so_far, u)
-        if message and not u.reason:
+        seen = by_code.get(u.code)
+        by_code[u.code] = pa.Usage(on, u.code, u.units + (seen.units if seen else 0),
+                                   u.visit or (seen.visit if seen else False), reason.strip())
+    checked = list(case.usages)
+    for combined in by_code.values():
+        message = pa.check_usage(case.case.approval, checked, combined)
+        if message and not combined.reason:
             raise ValidationFailed({"reason": message})
-        so_far.append(u)
+        checked.append(combined)
+    so_far = list(case.usages) + [pa.Usage(u.on, u.code, u.units, u.visit, reason.strip()) for u in new]
     for u in so_far[len(case.usages):]:
         session.add(PriorAuthUsage(case_id=case_id, on=u.on, code=u.code, units=u.units,
                                    visit=u.visit, reason=u.reason, planned_visit_id=planned_visit_id,
@@ -392,6 +398,8 @@ class CaseRow:
     approved_visits: int | None
     next_reminder: pa.Reminder | None
     reminders: tuple[pa.Reminder, ...]
+    approved_units: dict[str, int] = field(default_factory=dict)
+    urgent: bool = False
 
 
 def list_cases(
@@ -456,7 +464,8 @@ def list_cases(
             order_label=order_labels.get(row.order_id or -1, "(no order)"), state=case.state,
             auth_number=row.auth_number, end_on=row.end_on, remaining=rem,
             approved_visits=row.approved_visits, next_reminder=due[0] if due else None,
-            reminders=tuple(due),
+            reminders=tuple(due), approved_units=case.approval.units() if case.approval else {},
+            urgent=row.urgent,
         ))
     order = {"overdue": 0, "due": 1, "soon": 2, "info": 3}
     rows.sort(key=lambda r: (order[r.next_reminder.severity] if r.next_reminder else 4,

@@ -22,6 +22,7 @@ from infudesk.ui.fees_screen import FeesScreen
 from infudesk.ui.ops import Backend
 from infudesk.ui.patients_screen import PatientsScreen
 from infudesk.ui.payers_screen import PayersScreen
+from infudesk.ui.prior_auth_screen import PriorAuthScreen
 from infudesk.ui.quote_screen import QuoteScreen
 from infudesk.ui.settings_screen import SettingsScreen
 from infudesk.ui.verifications_screen import VerificationsScreen
@@ -65,6 +66,9 @@ class MainWindow(QMainWindow):
         self.verifications = VerificationsScreen(backend, today)
         self.verifications.open_patient.connect(self.show_patient)
         self.add_screen("Verifications", self.verifications)
+        self.prior_auths = PriorAuthScreen(backend, today)
+        self.prior_auths.open_patient.connect(self.show_patient)
+        self.add_screen("Prior auths", self.prior_auths)
         self.quotes = QuoteScreen(backend, today)
         self.quotes.status_changed.connect(lambda m: self.statusBar().showMessage(m))
         self.add_screen("Quotes", self.quotes)

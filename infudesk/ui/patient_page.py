@@ -36,6 +36,7 @@ from infudesk.ui.assistance_tab import AssistanceTab
 from infudesk.ui.forms import FieldBox
 from infudesk.ui.ops import Backend, ask_unsaved, attempt, report
 from infudesk.ui.patient_tabs import CoveragesTab, OrdersTab, VerificationsTab, _Tab
+from infudesk.ui.prior_auth_tab import PriorAuthTab
 
 TEXT_FIELDS: dict[str, str] = {
     "first_name": "First name",
@@ -180,9 +181,11 @@ class PatientPage(QWidget):
         self.orders = OrdersTab(self.backend, self.today)
         self.verifications = VerificationsTab(self.backend, self.today)
         self.assistance = AssistanceTab(self.backend, self.today)
+        self.prior_auths = PriorAuthTab(self.backend, self.today)
         self.tabs.addTab(self.coverages, "Coverages")
         self.tabs.addTab(self.orders, "Therapy orders")
         self.tabs.addTab(self.verifications, "Verifications")
+        self.tabs.addTab(self.prior_auths, "Prior auths")
         self.tabs.addTab(self.assistance, "Assistance")
         for tab in self._tabs():
             tab.changed.connect(self._refresh_tabs)
@@ -425,7 +428,7 @@ class PatientPage(QWidget):
             self.quote_requested.emit(self.record.id)
 
     def _tabs(self) -> tuple[_Tab, ...]:
-        return (self.coverages, self.orders, self.verifications, self.assistance)
+        return (self.coverages, self.orders, self.verifications, self.prior_auths, self.assistance)
 
     def _refresh_tabs(self) -> None:
         pid = self.record.id if self.record else None
