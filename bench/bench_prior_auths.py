@@ -117,10 +117,10 @@ def main() -> None:
         print(f"list_cases, open cases ({n_open:,}): median {open_ms:.0f} ms ({open_ms / floor_ms:.0f}x floor)")
         print(f"list_cases, all {args.cases:,}: median {all_ms:.0f} ms ({all_ms / floor_ms:.0f}x floor)")
         try:
-            from infudesk.ui.prior_auth_screen import PriorAuthScreen
             from PySide6.QtWidgets import QApplication
 
             from infudesk.ui.ops import Backend
+            from infudesk.ui.prior_auth_screen import PriorAuthScreen
         except ImportError:
             print("(no Prior auths screen yet)")
         else:

@@ -10,9 +10,7 @@ def resources_dir() -> Path:
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen) / "resources"
-    here = Path(__file__).resolve().parent
-    installed = here / "_resources"
-    return installed if installed.is_dir() else here.parent / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
 
 
 def resource(*parts: str) -> Path:

@@ -15,6 +15,20 @@ from infudesk.store.models import Setting
 DEFAULTS: dict[str, Any] = {
     # re-check eligibility this many days before each planned visit
     "verification.days_before_visit": 3,
+    # the letterhead and contact line printed on every document
+    "center.name": "Your Infusion Center (set the name in Settings)",
+    "center.address": "",
+    "center.phone": "",
+    "center.fax": "",
+    "center.npi": "",
+    "center.tin": "",
+    "center.state": "",
+    "center.logo": "",
+    "center.contact_name": "Financial counselor",
+    "center.contact_phone": "",
+    "center.contact_hours": "",
+    "letters.disclaimer_en": "",  # empty: the standard wording
+    "letters.disclaimer_es": "",
 }
 LIMITS: dict[str, tuple[int, int]] = {"verification.days_before_visit": (0, 60)}
 
@@ -29,10 +43,16 @@ def get(session: Session, key: str) -> Any:
 def put(session: Session, actor: Actor, key: str, value: Any) -> None:
     if key not in DEFAULTS:
         raise ValidationFailed({key: "Unknown setting."})
-    if key in LIMITS:
-        low, high = LIMITS[key]
+    if key in LIMITS or isinstance(DEFAULTS[key], int):
+        low, high = LIMITS.get(key, (0, 10_000))
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ValidationFailed({key: f"Enter a whole number from {low} to {high}."})
+    if isinstance(DEFAULTS[key], str):
+        if not isinstance(value, str):
+            raise ValidationFailed({key: "Enter text."})
+        value = value.strip()
+        if len(value) > 2000:
+            raise ValidationFailed({key: "Keep this under 2,000 characters."})
     row = session.get(Setting, key)
     if row is None:
         row = Setting(key=key)
