@@ -55,6 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
     quote.add_argument(
         "--json", required=True, metavar="FILE", help="the request (spec/quote-json.md); - for stdin"
     )
+    letter = sub.add_parser("letter", help="render a document to PDF without the GUI")
+    _common(letter, suppress=True)
+    letter.add_argument(
+        "kind", choices=["cost-letter", "gfe", "pa-packet", "appeal", "verification"],
+        help="which document",
+    )
+    letter.add_argument("--patient", required=True, metavar="MRN")
+    letter.add_argument("--out", required=True, metavar="FILE.pdf")
+    letter.add_argument("--lang", choices=["en", "es"], default=None,
+                        help="language of a patient letter (default: the patient's)")
     return parser
 
 
@@ -134,6 +144,34 @@ def cmd_quote(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_letter(args: argparse.Namespace) -> int:
+    from infudesk.services import letters
+    from infudesk.services import patients as ps
+    from infudesk.services.audit import Actor
+    from infudesk.store.database import open_store
+
+    out = Path(args.out)
+    if out.exists() and out.is_dir():
+        print(f"infudesk letter: {out} is a folder: give a file name ending in .pdf.", file=sys.stderr)
+        return 2
+    store = open_store(_paths(args), demo=args.demo, create=False, exclusive=False)
+    try:
+        with store.session() as s:
+            actor = Actor.system("letter")
+            patient = ps.get_by_mrn(s, args.patient)
+            letter = letters.render(s, actor, args.kind, patient.id, today=date.today(),
+                                    lang=args.lang)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp = out.with_name(f".{out.name}.tmp")
+            tmp.write_bytes(letter.pdf)
+            tmp.replace(out)
+            letters.record_output(s, actor, letter, action="save", target=str(out))
+    finally:
+        store.close()
+    print(f"Wrote {out} ({len(letter.pdf) // 1024} KB)")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "quote":  # before anything creates folders, logs or imports Qt
@@ -150,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_seed(args)
         if args.command == "export":
             return cmd_export(args)
+        if args.command == "letter":
+            return cmd_letter(args)
         from infudesk.app import run_gui
 
         return run_gui(_paths(args), demo=args.demo)

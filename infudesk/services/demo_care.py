@@ -21,8 +21,22 @@ from infudesk.services import patients as ps
 from infudesk.services import payers as pys
 from infudesk.services import prior_auths as pas
 from infudesk.services import quotes as qs
+from infudesk.services import settings
 from infudesk.services import verifications as vs
 from infudesk.services.audit import Actor
+
+DEMO_CENTER = {  # a fictional center for the demo's letterhead
+    "center.name": "Lakeside Infusion Center",
+    "center.address": "1200 N Lakeshore Dr, Suite 300\nChicago, IL 60611",
+    "center.phone": "3125550100",
+    "center.fax": "3125550199",
+    "center.npi": "1851234561",
+    "center.tin": "36-1234567",
+    "center.state": "IL",
+    "center.contact_name": "Ana Ruiz, financial counselor",
+    "center.contact_phone": "3125550142",
+    "center.contact_hours": "Monday to Friday, 8 am to 5 pm",
+}
 
 
 def _payer(session: Session, name: str) -> int:
@@ -46,6 +60,8 @@ def _verify(
 def seed_demo_care(session: Session, actor: Actor, *, today: date) -> None:
     """Give the showcase patients their plans, orders and checklists."""
     pys.load_starter_payers(session, actor, resource("payers.json"))
+    for key, value in DEMO_CENTER.items():
+        settings.put(session, actor, key, value)
     pid = {mrn: ps.get_by_mrn(session, mrn).id for mrn in ("D0001", "D0002", "D0003", "D0004", "D0005", "D0006")}
 
     # D0001 — commercial PPO, infliximab every 8 weeks, verified in October
