@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, defer
 
 from infudesk.domain import coverage as dc
 from infudesk.domain import prior_auth as pa
+from infudesk.domain.patients import filed_name
 from infudesk.domain.prior_auth import Action, State
 from infudesk.errors import Conflict, NotFound, ValidationFailed
 from infudesk.services import audit
@@ -149,7 +150,7 @@ def get_case(session: Session, case_id: int) -> CaseRecord:
     order_label = ors.get_order(session, row.order_id).label if row.order_id else "(no order)"
     return CaseRecord(
         id=row.id, version=row.version, patient_id=row.patient_id, order_id=row.order_id,
-        coverage_id=row.coverage_id, patient_name=f"{patient.last_name}, {patient.first_name}",
+        coverage_id=row.coverage_id, patient_name=filed_name(patient.last_name, patient.first_name),
         mrn=patient.mrn, payer_id=payer.id, payer_name=payer.name, plan_type=cov.plan_type,
         appeal_days=payer.appeal_days, order_label=order_label,
         case=_case_state(row, events, lines), usages=usages, documents=docs, notes=row.notes,
@@ -459,7 +460,7 @@ def list_cases(
         due = pa.reminders(case, today=today, usages=used, plan_type=plan_type,
                            appeal_days=appeal_days)
         rows.append(CaseRow(
-            id=row.id, patient_id=row.patient_id, patient_name=f"{last}, {first}", mrn=mrn,
+            id=row.id, patient_id=row.patient_id, patient_name=filed_name(last, first), mrn=mrn,
             payer_id=pid, payer_name=pname,
             order_label=order_labels.get(row.order_id or -1, "(no order)"), state=case.state,
             auth_number=row.auth_number, end_on=row.end_on, remaining=rem,

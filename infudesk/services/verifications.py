@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from infudesk.domain import coverage as dc
 from infudesk.domain import verification as dv
+from infudesk.domain.patients import filed_name
 from infudesk.domain.verification import Status
 from infudesk.errors import Conflict, NotFound, UserError, ValidationFailed
 from infudesk.resources import resource
@@ -300,7 +301,7 @@ def worklist(
             if not_due and not open_work:
                 continue
             rows.append(WorkRow(
-                patient_id=pid, mrn=mrn, patient_name=f"{last}, {first}",
+                patient_id=pid, mrn=mrn, patient_name=filed_name(last, first),
                 coverage_id=cov.id,
                 coverage_label=dc.coverage_label(cov.rank, payer_name, cov.plan_name),
                 payer_id=cov.payer_id, payer_name=payer_name,
