@@ -96,9 +96,9 @@ def normalize(p: PatientData) -> PatientData:
             if f.name in PHONE_FIELDS:
                 value = v.phone_digits(value) if value else ""
             elif f.name in ("mrn", "state"):
-                value = value.upper()
+                value = v.clean_name(value.upper())  # NFC after the case change: idempotent
             elif f.name == "email":
-                value = value.lower()
+                value = v.clean_name(value.lower())
             changes[f.name] = value
     return replace(p, **changes)  # type: ignore[arg-type]
 
