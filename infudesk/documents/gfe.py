@@ -172,15 +172,18 @@ def story(data: GoodFaithEstimateData) -> list[Flowable]:
     else:
         out.append(pg.para(m(t.separate_none)))
     out.append(pg.para(m(t.other_services)))
-    if data.contact:
-        out.append(
+    # whom to call closes the disclaimer page, so a line never spills onto a page of its own
+    questions = (
+        [
             pg.para(
                 t.questions.format(
-                    name=m(apposition(data.contact.name)),
-                    phone=f"<b>{m(data.contact.phone)}</b>",
+                    name=m(apposition(data.contact.name)), phone=f"<b>{m(data.contact.phone)}</b>"
                 )
             )
-        )
+        ]
+        if data.contact
+        else []
+    )
     out += [
         PageBreak(),
         pg.para(m(t.disclaimer_heading), s.title),
@@ -199,6 +202,7 @@ def story(data: GoodFaithEstimateData) -> list[Flowable]:
         Spacer(1, 8),
         pg.para(f"<b>{m(t.keep_copy)}</b>"),
         pg.para(m(t.not_contract)),
+        *questions,
     ]
     return out
 
