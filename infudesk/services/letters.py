@@ -106,9 +106,22 @@ def _service(order: ors.OrderRecord, lang: str = "en") -> str:
     return f"{d.drug_name} {dose} {route}, {about}"
 
 
-def _prior_auth_state(session: Session, patient_id: int, order_id: int, today: date) -> dd.PriorAuthState:
+def _prior_auth_state(
+    session: Session, patient_id: int, order_id: int, today: date, coverage_id: int | None = None
+) -> dd.PriorAuthState:
+    """From the patient's prior-auth cases; without one, from the latest verification's answer
+    to "prior authorization required?" (no → not required; yes → still to be obtained)."""
     cases = [c for c in pas.list_cases(session, today=today, patient_id=patient_id)
              if c.order_label]
+    if not cases and coverage_id is not None:
+        for ver, _cov, _order in vs.list_for_patient(session, patient_id):  # newest first
+            if ver.coverage_id == coverage_id and ver.status == dv.Status.VERIFIED:
+                answer = ver.answers.get("pa_required", "").strip().lower()
+                if answer in ("no", "n", "false"):
+                    return "not_required"
+                if answer in ("yes", "y", "true"):
+                    return "pending"
+                break
     for c in cases:
         if c.state in pa.APPROVAL_STATES:
             return "approved"
@@ -161,7 +174,7 @@ def cost_letter_data(session: Session, patient_id: int, *, today: date, lang: st
         plan_year_start=(start.month, start.day),
         assistance=tuple(dd.AssistanceApplied(n, a) for n, a in paid.items() if a > 0),
         prior_auth="not_required" if setup.primary is None else _prior_auth_state(
-            session, patient_id, order.id, today),
+            session, patient_id, order.id, today, setup.primary_id),
         benefits_verified_on=verified, disclaimer=disclaimer,
         language=language,  # type: ignore[arg-type]
     )
@@ -244,7 +257,7 @@ def pa_packet_data(session: Session, patient_id: int, *, today: date, lang: str 
     planned = [v.on for v in order.visits if v.status == "planned"] or [today]
     n = len(order.visits)
     codes = tuple(dd.CodeLine(code=ln.code + (f"-{ln.modifier}" if ln.modifier else ""),
-                              description=ln.label, units=ln.units * n,
+                              description=ln.label, units=ln.units,
                               code_type="HCPCS" if ln.code[0].isalpha() else "CPT")
                   for ln in order.lines)
     d = order.data
@@ -280,7 +293,12 @@ def appeal_data(session: Session, patient_id: int, *, today: date, lang: str | N
         member_id=cov.data.member_id, reference=reference, service=_service(order),
         denial_date=c.final_internal_denial_on or c.denied_on, denial_reason=c.denial_reason,
         appeal_days=payer.data.appeal_days if hasattr(payer.data, "appeal_days") else case.appeal_days,
-        rationale=(), enclosures=tuple(pa.DOCUMENT_LABELS[d.kind] for d in case.documents if not d.removed),
+        rationale=(
+            "[Provider to complete: why this treatment at this site is medically necessary for "
+            "this patient — diagnosis and severity, prior therapies and how they failed, recent "
+            "findings, and the risk of delaying or changing the treatment.]",
+        ),
+        enclosures=tuple(pa.DOCUMENT_LABELS[d.kind] for d in case.documents if not d.removed),
         signer=_provider(order),
         codes=tuple(dd.CodeLine(ln.code, ln.label, ln.units) for ln in order.lines),
         diagnoses=(dd.Diagnosis(order.data.diagnosis),), plan=cov.data.plan_name,
@@ -320,6 +338,19 @@ def verification_data(session: Session, patient_id: int, *, today: date, lang: s
             verified_by=ver.updated_by, open_items=tuple(f"Not answered: {m}" for m in missing),
             problem=ver.problem,
         ))
+    for cov in cvs.list_coverages(session, patient_id):
+        if cov.id in latest or cov.state_on(today) == "ended":
+            continue
+        sheets.append(dd.CoverageVerification(
+            role=dc.RANK_LABELS.get(cov.data.rank, ""), payer=cov.payer_name,
+            plan=cov.data.plan_name or cov.payer_name, member_id=cov.data.member_id,
+            status="Not verified yet", benefits=(), called="", reference="", called_at=None,
+            plan_type=dc.PLAN_TYPE_LABELS.get(cov.data.plan_type, ""),
+            group_number=cov.data.group_number, subscriber=cov.data.subscriber_name,
+            open_items=("Benefits not verified yet: call the payer or check the portal.",),
+        ))
+    sheets.sort(key=lambda sheet: list(dc.RANK_LABELS.values()).index(sheet.role)
+                if sheet.role in dc.RANK_LABELS.values() else 9)
     order = ors.list_orders(session, patient_id, include_ended=False)
     return dd.VerificationSummaryData(
         letterhead=letterhead(session), patient=info, issued_on=today,
