@@ -66,7 +66,9 @@ HEADERS = {
 
 def day_patients(session: Session, day: date) -> list[tuple[int, str, str, str]]:
     """(patient id, filed name, MRN, preferred language) of the patients seen on ``day``."""
-    rows = [(pid, *patient_line(session, pid)) for pid in letters.patients_with_visits_on(session, day)]
+    rows = [
+        (pid, *patient_line(session, pid)) for pid in letters.patients_with_visits_on(session, day)
+    ]
     return sorted(rows, key=lambda r: (r[1].casefold(), r[2]))
 
 
@@ -168,6 +170,9 @@ class BatchLetters(QDialog):
         close.setObjectName("closeBatchButton")
         close.clicked.connect(self.reject)
         bar.addWidget(close)
+        for button in (self.all_button, self.none_button, close, self.print_button):
+            button.setAutoDefault(False)
+        self.save_button.setDefault(True)
         lay.addLayout(bar)
 
     # -- the list ------------------------------------------------------------------------------
@@ -199,6 +204,11 @@ class BatchLetters(QDialog):
         t.blockSignals(False)
         t.resizeRowsToContents()
         if self.patients:
+            n = len(self.patients)
+            self.summary.setStyleSheet(MUTED_STYLE)
+            self.summary.setText(
+                f"{n} patient{'s' if n != 1 else ''} with a planned visit on {day:%A, %m/%d/%Y}."
+            )
             self.body.setCurrentWidget(self.table)
         else:
             self.empty.setText(
@@ -229,7 +239,11 @@ class BatchLetters(QDialog):
         n = len(self.checked())
         for button in (self.save_button, self.print_button):
             button.setEnabled(n > 0)
-        self.save_button.setText(f"Save {n} as PDF to a folder…" if n else "Save as PDF to a folder…")
+        for button in (self.all_button, self.none_button):
+            button.setEnabled(bool(self.patients))
+        self.save_button.setText(
+            f"Save {n} as PDF to a folder…" if n else "Save as PDF to a folder…"
+        )
         self.print_button.setText(f"Print {n}…" if n else "Print…")
 
     def _row_of(self, patient_id: int) -> int:
@@ -294,8 +308,12 @@ class BatchLetters(QDialog):
         """Each checked patient's letter as a PDF in ``folder`` (recorded); (id, error or None)."""
         ids = self.checked()
         if not folder.is_dir():
-            report(self, UserError(f"The folder {folder} does not exist: choose another one.",
-                                   title="Not saved"))
+            report(
+                self,
+                UserError(
+                    f"The folder {folder} does not exist: choose another one.", title="Not saved"
+                ),
+            )
             return []
         self.results = []
         progress = self._start(f"Saving {len(ids)} cost letters…", len(ids))

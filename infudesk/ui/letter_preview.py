@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from infudesk.documents.data import letter_language
 from infudesk.domain.patients import LANGUAGES, filed_name
 from infudesk.errors import UserError
 from infudesk.services import letters
 from infudesk.services import patients as ps
 from infudesk.ui.ops import Backend, report
+
+letter_language = letters.dd.letter_language  # the service's rule: Spanish, else English
 
 LANG_KINDS = frozenset({"cost-letter", "gfe"})  # the documents printed in English or Spanish
 LANG_NAMES = {"en": "English", "es": "Spanish"}
@@ -57,7 +58,11 @@ class LastFolder:
 def patient_line(session: Session, patient_id: int) -> tuple[str, str, str]:
     """(filed name, MRN, preferred language code) of a patient, for headings and lists."""
     d = ps.get_patient(session, patient_id).data
-    return filed_name(d.last_name, d.first_name, d.middle_name, d.suffix), d.mrn, d.preferred_language
+    return (
+        filed_name(d.last_name, d.first_name, d.middle_name, d.suffix),
+        d.mrn,
+        d.preferred_language,
+    )
 
 
 def language_text(preferred: str) -> str:
@@ -69,7 +74,7 @@ def language_text(preferred: str) -> str:
     return name
 
 
-def open_pdf(content: bytes, parent: QObject | None = None) -> QPdfDocument:
+def open_pdf(content: bytes, parent: QObject) -> QPdfDocument:
     """A PDF opened with QtPdf straight from its bytes (never a copy on disk)."""
     doc = QPdfDocument(parent)
     buffer = QBuffer(doc)  # lives as long as the document
@@ -166,9 +171,13 @@ class PrintJob:
         return self.painter.end()
 
     def abort(self) -> None:
+        """Stop the job: nothing reaches the printer (a PDF file begun is removed)."""
         self.printer.abort()
         if self.painter.isActive():
             self.painter.end()
+        name = self.printer.outputFileName()
+        if name and self.printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:
+            Path(name).unlink(missing_ok=True)
 
 
 def print_documents(printer: QPrinter, docs: Iterable[QPdfDocument]) -> None:
@@ -251,7 +260,9 @@ class LetterPreview(QDialog):
         has_languages = self.kind in LANG_KINDS
         self.lang_label.setVisible(has_languages)
         self.lang_combo.setVisible(has_languages)
-        self.lang_combo.currentIndexChanged.connect(lambda _i: self.set_language(self.lang_combo.currentData()))
+        self.lang_combo.currentIndexChanged.connect(
+            lambda _i: self.set_language(self.lang_combo.currentData())
+        )
         top.addWidget(self.lang_combo)
         lay.addLayout(top)
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from infudesk import __version__
+from infudesk.ui.batch_letters import BatchLetters
 from infudesk.ui.fees_screen import FeesScreen
 from infudesk.ui.ops import Backend
 from infudesk.ui.patients_screen import PatientsScreen
@@ -34,6 +35,8 @@ class MainWindow(QMainWindow):
     def __init__(self, backend: Backend, today: Callable[[], date] = date.today) -> None:
         super().__init__()
         self.backend = backend
+        self.today = today
+        self.batch_letters: BatchLetters | None = None
         self.setObjectName("mainWindow")
         demo = backend.demo
         self.setWindowTitle("infudesk — DEMO (fictional patients)" if demo else "infudesk")
@@ -87,6 +90,12 @@ class MainWindow(QMainWindow):
         where.setObjectName("dbLabel")
         self.statusBar().addPermanentWidget(where)
 
+        letters_menu = self.menuBar().addMenu("&Letters")
+        batch = letters_menu.addAction("Tomorrow's cost letters…")
+        batch.setObjectName("batchLettersAction")
+        batch.setToolTip("Save or print the cost letters of everyone with a visit tomorrow")
+        batch.triggered.connect(self.open_batch_letters)
+
         QShortcut(QKeySequence.StandardKey.Find, self, self.find_patient)
         QShortcut(QKeySequence.StandardKey.New, self, self.new_patient)
         self.patients.search_box.setFocus()
@@ -115,6 +124,14 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(self.stack.indexOf(self.quotes))
         if self.stack.currentWidget() is self.quotes:
             self.quotes.show_patient(patient_id)
+
+    def open_batch_letters(self) -> BatchLetters:
+        """The cost letters of one day's patients (tomorrow's to begin with), in one go."""
+        dialog = BatchLetters(self.backend, today=self.today(), parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.batch_letters = dialog
+        dialog.open()
+        return dialog
 
     def find_patient(self) -> None:
         current = self.stack.currentWidget()

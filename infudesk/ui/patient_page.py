@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -31,9 +32,11 @@ from PySide6.QtWidgets import (
 from infudesk.domain import patients as dp
 from infudesk.domain.validation import age_on, format_phone, is_minor
 from infudesk.errors import ValidationFailed
+from infudesk.services import letters
 from infudesk.services import patients as ps
 from infudesk.ui.assistance_tab import AssistanceTab
 from infudesk.ui.forms import FieldBox
+from infudesk.ui.letter_preview import LetterPreview, show_letter
 from infudesk.ui.ops import Backend, ask_unsaved, attempt, report
 from infudesk.ui.patient_tabs import CoveragesTab, OrdersTab, VerificationsTab, _Tab
 from infudesk.ui.prior_auth_tab import PriorAuthTab
@@ -126,6 +129,7 @@ class PatientPage(QWidget):
         self._loaded = dp.PatientData()
         self.widgets: dict[str, QWidget] = {}
         self.boxes: dict[str, FieldBox] = {}
+        self.letter_preview: LetterPreview | None = None
         self._build()
 
     # -- construction ------------------------------------------------------------------
@@ -163,6 +167,17 @@ class PatientPage(QWidget):
         self.quote_button.setToolTip("What will this patient owe? Open the Quotes screen")
         self.quote_button.clicked.connect(self._request_quote)
         head.addWidget(self.quote_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.print_button = QPushButton("Print…")
+        self.print_button.setObjectName("printButton")
+        self.print_button.setToolTip("Preview, print or save one of this patient's documents")
+        self.print_menu = QMenu(self.print_button)
+        self.print_menu.setObjectName("printMenu")
+        for kind, label in letters.KINDS.items():
+            action = self.print_menu.addAction(label + "…")
+            action.setObjectName(f"print_{kind}")
+            action.triggered.connect(lambda _c=False, k=kind: self.print_document(k))
+        self.print_button.setMenu(self.print_menu)
+        head.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignTop)
         self.back_button = QPushButton("← Patient list")
         self.back_button.setObjectName("backButton")
         self.back_button.clicked.connect(self.cancel)
@@ -404,6 +419,7 @@ class PatientPage(QWidget):
         self.show_errors({})
         self.status.setText("")
         self.quote_button.setVisible(record is not None)
+        self.print_button.setVisible(record is not None)
         if record is None:
             self.title.setText("New patient")
             self.subtitle.setText("Fields marked * are required. The MRN is generated when left empty.")
@@ -426,6 +442,13 @@ class PatientPage(QWidget):
     def _request_quote(self) -> None:
         if self.record is not None and self.confirm_leave():
             self.quote_requested.emit(self.record.id)
+
+    def print_document(self, kind: str) -> LetterPreview | None:
+        """Preview one of the patient's documents (from what is saved), to print or save."""
+        if self.record is None:
+            return None
+        self.letter_preview = show_letter(self, self.backend, kind, self.record.id, today=self.today())
+        return self.letter_preview
 
     def _tabs(self) -> tuple[_Tab, ...]:
         return (self.coverages, self.orders, self.verifications, self.prior_auths, self.assistance)

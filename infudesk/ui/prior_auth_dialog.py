@@ -55,6 +55,7 @@ from infudesk.errors import UserError, ValidationFailed
 from infudesk.services import orders as ors
 from infudesk.services import prior_auths as pas
 from infudesk.ui.forms import FieldBox
+from infudesk.ui.letter_preview import LetterPreview, show_letter
 from infudesk.ui.ops import Backend, report
 from infudesk.ui.patient_tabs import _fill, _selected, _table
 from infudesk.ui.widgets import Form
@@ -721,6 +722,7 @@ class PriorAuthDialog(QDialog):
         self.order: ors.OrderRecord | None = None
         self.action_buttons: dict[Action, QPushButton] = {}
         self.missing: list[DocumentKind] = []
+        self.letter_preview: LetterPreview | None = None
         self._build()
         self.reload(self.record)
         self.resize(1180, 860)
@@ -771,8 +773,25 @@ class PriorAuthDialog(QDialog):
         grid.setColumnStretch(1, 5)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.packet_button = buttons.addButton("PA packet…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.packet_button.setObjectName("paPacketButton")
+        self.packet_button.setToolTip("Cover sheet and letter of medical necessity: preview, print")
+        self.packet_button.clicked.connect(lambda: self.open_letter("pa-packet"))
+        self.appeal_button = buttons.addButton(
+            "Appeal letter…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.appeal_button.setObjectName("appealLetterButton")
+        self.appeal_button.setToolTip("A letter asking the payer to reconsider: preview, print")
+        self.appeal_button.clicked.connect(lambda: self.open_letter("appeal"))
         buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
+
+    def open_letter(self, kind: str) -> LetterPreview | None:
+        """Preview the patient's PA packet or appeal letter (to print or save)."""
+        self.letter_preview = show_letter(
+            self, self.backend, kind, self.record.patient_id, today=self.today()
+        )
+        return self.letter_preview
 
     def _approval_panel(self) -> QGroupBox:
         box = QGroupBox("Approval")
@@ -885,6 +904,7 @@ class PriorAuthDialog(QDialog):
         )
         self._show_state(rec)
         self._show_actions(rec)
+        self.appeal_button.setVisible(case.state in (State.DENIED, State.APPEAL_DENIED))
         self._show_approval(rec)
         self._show_documents(rec)
         self._show_reminders(rec)

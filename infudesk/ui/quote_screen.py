@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -62,6 +63,7 @@ from infudesk.ui.compare_dialog import (
     select_data,
 )
 from infudesk.ui.forms import ERROR_STYLE
+from infudesk.ui.letter_preview import LetterPreview, show_letter
 from infudesk.ui.ops import Backend, attempt, report
 from infudesk.ui.patient_tabs import _table
 from infudesk.ui.widgets import Form
@@ -267,6 +269,7 @@ class QuoteScreen(QWidget):
         self._shown_lines: tuple[cs.ServiceLine, ...] = ()  # the lines those cells show
         self._filling = False
         self.compare_dialog: CompareDialog | None = None
+        self.letter_preview: LetterPreview | None = None
         self._visits: list[dict[str, Any]] = []
         self._from_quote: int | None = None  # the saved quote a new version started from
         self._status_error = False
@@ -327,6 +330,13 @@ class QuoteScreen(QWidget):
             "The same course under other coverages or sites of care, side by side"
         )
         top.addWidget(self.compare_button)
+        self.letter_button = QPushButton("Cost letter…")
+        self.letter_button.setObjectName("costLetterButton")
+        self.letter_button.setToolTip(
+            "Preview, print or save the patient's cost letter (from the latest saved quote)"
+        )
+        self.letter_button.setEnabled(False)
+        top.addWidget(self.letter_button)
         return top
 
     def _build_selectors(self) -> QWidget:
@@ -684,6 +694,7 @@ class QuoteScreen(QWidget):
         self.new_version_button.clicked.connect(self.new_version)
         self.back_button.clicked.connect(self.back_to_current)
         self.compare_button.clicked.connect(self.open_compare)
+        self.letter_button.clicked.connect(self.open_cost_letter)
 
     def _tab_order(self) -> None:
         chain: list[QWidget] = [
@@ -695,6 +706,7 @@ class QuoteScreen(QWidget):
             self.secondary_combo,
             self.program_list,
             self.compare_button,
+            self.letter_button,
             self.lines_table,
         ]
         chain += [
@@ -849,6 +861,7 @@ class QuoteScreen(QWidget):
         self.search_box.clear()
         self.search_box.blockSignals(False)
         self.patient_label.setText(f"{name}{preferred} · MRN {d.mrn}{born}")
+        self.letter_button.setEnabled(True)
         self.viewing = None
         self._live = None
         self.banner.hide()
@@ -1694,6 +1707,58 @@ class QuoteScreen(QWidget):
         self.compare_dialog = dialog
         dialog.open()
         return dialog
+
+    # -- the cost letter ---------------------------------------------------------------
+    def _shown_is_latest_saved(self) -> bool:
+        """True when the figures on screen are those of the latest saved quote (which is what
+        the cost letter prints), or when nothing that could be saved is shown."""
+        latest = self.saved[0] if self.saved else None
+        if self.viewing is not None:
+            return latest is not None and self.viewing.summary.id == latest.id
+        if self.setup is None or not self.save_button.isEnabled():
+            return True  # nothing computed to save: the letter shows what is saved
+        if latest is None:
+            return False
+        rec = attempt(self, lambda: self.backend.query(qs.get_quote, latest.id))
+        return rec is None or qs.setup_from_saved(rec) == self.setup
+
+    def open_cost_letter(self) -> LetterPreview | None:
+        """Preview the patient's cost letter; unsaved figures on screen are saved first if the
+        user wants them in the letter (the letter prints the latest saved quote)."""
+        if self.patient_id is None:
+            return None
+        pid = self.patient_id
+        if not self._shown_is_latest_saved():
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                "Save this quote first?",
+                "The cost letter shows the latest saved quote. The figures on screen are not "
+                "saved yet: save them as a new quote first?",
+                QMessageBox.StandardButton.Yes
+                | QMessageBox.StandardButton.No
+                | QMessageBox.StandardButton.Cancel,
+                self,
+            )
+            box.setObjectName("saveFirstBox")
+            box.button(QMessageBox.StandardButton.Yes).setText("Save, then preview")
+            box.button(QMessageBox.StandardButton.No).setText(
+                "Preview the saved quote" if self.saved else "Preview without saving"
+            )
+            box.setDefaultButton(QMessageBox.StandardButton.Yes)
+            answer = box.exec()
+            if answer == QMessageBox.StandardButton.Cancel:
+                return None
+            if answer == QMessageBox.StandardButton.Yes:
+                before = self.saved[0].id if self.saved else None
+                if self.viewing is not None:
+                    self.new_version()
+                self.save()
+                if (self.saved[0].id if self.saved else None) == before:
+                    return None  # not saved: the status line says why
+        self.letter_preview = show_letter(
+            self, self.backend, "cost-letter", pid, today=self.today()
+        )
+        return self.letter_preview
 
     # -- the main window's questions ---------------------------------------------------
     def can_leave(self) -> bool:

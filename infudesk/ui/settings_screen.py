@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QImageReader, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -23,6 +30,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from infudesk.domain.patients import US_STATES
+from infudesk.domain.validation import check_npi, check_phone, format_phone, phone_digits
 from infudesk.errors import ValidationFailed
 from infudesk.services import settings as st
 from infudesk.services.audit import Actor
@@ -31,6 +40,10 @@ from infudesk.ui.ops import Backend, ask_unsaved, attempt, report
 
 DAYS_BEFORE_VISIT = "verification.days_before_visit"
 HINT_STYLE = "color: #555;"
+ADDRESS_LINES = 4  # what the letterhead has room for
+SHORT_FIELD_WIDTH = 220
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
+_TIN_RE = re.compile(r"^\d{2}-?\d{7}$")
 
 
 @dataclass
@@ -41,6 +54,53 @@ class SettingField:
     box: FieldBox
     read: Callable[[], Any]
     write: Callable[[Any], None]
+    check: Callable[[Any], str | None] | None = None  # the value's problem, or None
+
+
+def check_center_name(value: str) -> str | None:
+    return None if value.strip() else "Enter the center's name (it heads every letter)."
+
+
+def check_optional_phone(value: str) -> str | None:
+    return check_phone(value) if value.strip() else None
+
+
+def check_optional_npi(value: str) -> str | None:
+    return check_npi(value) if value.strip() else None
+
+
+def check_tin(value: str) -> str | None:
+    if value.strip() and not _TIN_RE.match(value.strip()):
+        return "A TIN (EIN) is 9 digits, written NN-NNNNNNN, e.g. 36-1234567."
+    return None
+
+
+def normalize_tin(value: str) -> str:
+    v = value.strip()
+    return f"{v[:2]}-{v[2:]}" if re.fullmatch(r"\d{9}", v) else v
+
+
+def check_address(value: str) -> str | None:
+    if len(value.splitlines()) > ADDRESS_LINES:
+        return f"The letterhead has room for {ADDRESS_LINES} address lines."
+    return None
+
+
+def check_logo(value: str) -> str | None:
+    """Empty, or a PNG or JPEG file that can be read."""
+    if not value.strip():
+        return None
+    path = Path(value.strip()).expanduser()
+    if path.suffix.lower() not in LOGO_SUFFIXES:
+        return "Choose a PNG or JPEG picture for the logo."
+    if not path.is_file():
+        return "This file does not exist (or is not reachable from this computer)."
+    if not os.access(path, os.R_OK):
+        return "This file cannot be read: check its permissions."
+    reader = QImageReader(str(path))
+    if not reader.canRead():
+        return "This file is not a picture infudesk can read: save it as PNG or JPEG again."
+    return None
 
 
 def read_settings(session: Session, keys: list[str]) -> dict[str, Any]:
@@ -110,6 +170,7 @@ class SettingsScreen(QWidget):
         outer.addLayout(bar)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
 
+        self._build_center()
         self._build_verification()
         self.load()
 
@@ -130,9 +191,10 @@ class SettingsScreen(QWidget):
         read: Callable[[], Any],
         write: Callable[[Any], None],
         hint: str = "",
+        check: Callable[[Any], str | None] | None = None,
     ) -> SettingField:
         box = FieldBox(widget, key.replace(".", "_"))
-        field = SettingField(key, box, read, write)
+        field = SettingField(key, box, read, write, check)
         self.fields[key] = field
         form.addRow(label, box)
         if hint:
@@ -141,6 +203,168 @@ class SettingsScreen(QWidget):
             note.setStyleSheet(HINT_STYLE)
             form.addRow("", note)
         return field
+
+    def _build_center(self) -> None:
+        """The letterhead, the contact line and the disclaimers printed on every document."""
+        form = self.add_group("Center and letterhead")
+        self.center_edits: dict[str, QLineEdit] = {}
+
+        def line(
+            key: str,
+            label: str,
+            check: Callable[[Any], str | None] | None = None,
+            *,
+            placeholder: str = "",
+            phone: bool = False,
+            hint: str = "",
+            widget: QWidget | None = None,
+            edit: QLineEdit | None = None,
+        ) -> None:
+            edit = edit or QLineEdit()
+            edit.setObjectName(key.replace(".", "_"))
+            edit.setMaxLength(200)
+            edit.setPlaceholderText(placeholder)
+            edit.setAccessibleName(label)
+            self.center_edits[key] = edit
+            if phone:
+                read = lambda e=edit: _phone_value(e.text())  # noqa: E731
+                write = lambda v, e=edit: e.setText(format_phone(str(v)))  # noqa: E731
+            elif key == "center.tin":
+                read = lambda e=edit: normalize_tin(e.text())  # noqa: E731
+                write = lambda v, e=edit: e.setText(str(v))  # noqa: E731
+            else:
+                read = lambda e=edit: e.text().strip()  # noqa: E731
+                write = lambda v, e=edit: e.setText(str(v))  # noqa: E731
+            field = self.add_field(form, label, key, widget or edit, read, write, hint, check)
+            edit.textChanged.connect(self._changed)
+            edit.editingFinished.connect(lambda f=field: self._check_field(f))
+
+        line("center.name", "Center name *", check_center_name)
+        self.address_edit = QPlainTextEdit()
+        self.address_edit.setObjectName("center_address")
+        self.address_edit.setTabChangesFocus(True)
+        self.address_edit.setPlaceholderText("1200 N Lakeshore Dr, Suite 300\nChicago, IL 60611")
+        self.address_edit.setAccessibleName("Address (one line per printed line)")
+        lines = self.address_edit.fontMetrics().lineSpacing() * ADDRESS_LINES
+        self.address_edit.setFixedHeight(lines + 14)
+        self.address_edit.textChanged.connect(self._changed)
+        self.add_field(
+            form,
+            "Address",
+            "center.address",
+            self.address_edit,
+            lambda: _address_value(self.address_edit.toPlainText()),
+            lambda v: self.address_edit.setPlainText(str(v)),
+            check=check_address,
+        )
+        line(
+            "center.phone", "Phone", check_optional_phone, placeholder="(312) 555-0100", phone=True
+        )
+        line("center.fax", "Fax", check_optional_phone, placeholder="(312) 555-0199", phone=True)
+        line("center.npi", "NPI", check_optional_npi, placeholder="10 digits")
+        self.center_edits["center.npi"].setMaxLength(10)
+        line("center.tin", "TIN (EIN)", check_tin, placeholder="NN-NNNNNNN")
+        self.center_edits["center.tin"].setMaxLength(10)
+        self.state_combo = QComboBox()
+        self.state_combo.setObjectName("center_state")
+        self.state_combo.addItem("—", "")
+        for code in US_STATES:
+            self.state_combo.addItem(code, code)
+        self.state_combo.setAccessibleName("State where care is given")
+        self.state_combo.setMaximumWidth(90)
+        self.state_combo.currentIndexChanged.connect(lambda _i: self._changed())
+        self.add_field(
+            form,
+            "State",
+            "center.state",
+            self.state_combo,
+            lambda: str(self.state_combo.currentData() or ""),
+            lambda v: self.state_combo.setCurrentIndex(max(self.state_combo.findData(str(v)), 0)),
+            hint="Where care is given (printed on Good Faith Estimates).",
+        )
+        logo_row = QWidget()
+        lay = QHBoxLayout(logo_row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.logo_edit = QLineEdit()
+        lay.addWidget(self.logo_edit, 1)
+        self.logo_button = QPushButton("Choose…")
+        self.logo_button.setObjectName("chooseLogoButton")
+        self.logo_button.clicked.connect(self.choose_logo)
+        lay.addWidget(self.logo_button)
+        line(
+            "center.logo",
+            "Logo",
+            check_logo,
+            placeholder="A PNG or JPEG picture (optional)",
+            hint="The picture is read from this file each time a letter is printed: keep it "
+            "where every workstation can reach it.",
+            widget=logo_row,
+            edit=self.logo_edit,
+        )
+        self.logo_edit.setMaxLength(1000)
+        for key in ("center.phone", "center.fax", "center.npi", "center.tin"):
+            self.center_edits[key].setMaximumWidth(SHORT_FIELD_WIDTH)
+        line(
+            "center.contact_name",
+            "Contact for questions",
+            placeholder="Ana Ruiz, financial counselor",
+        )
+        line(
+            "center.contact_phone",
+            "Contact phone",
+            check_optional_phone,
+            placeholder="empty: the center's phone",
+            phone=True,
+        )
+        self.center_edits["center.contact_phone"].setMaximumWidth(SHORT_FIELD_WIDTH)
+        line("center.contact_hours", "Contact hours", placeholder="Monday to Friday, 8 am to 5 pm")
+        self.disclaimer_edits: dict[str, QPlainTextEdit] = {}
+        for lang, label in (("en", "Disclaimer (English)"), ("es", "Disclaimer (Spanish)")):
+            key = f"letters.disclaimer_{lang}"
+            edit = QPlainTextEdit()
+            edit.setObjectName(key.replace(".", "_"))
+            edit.setTabChangesFocus(True)
+            edit.setPlaceholderText("Empty: the standard wording")
+            edit.setAccessibleName(label)
+            edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 4 + 14)
+            edit.textChanged.connect(self._changed)
+            self.disclaimer_edits[lang] = edit
+            self.add_field(
+                form,
+                label,
+                key,
+                edit,
+                _plain_reader(edit),
+                _plain_writer(edit),
+                hint=(
+                    "Printed at the end of each cost letter. Leave empty for the standard "
+                    "wording: an estimate, not a bill nor a promise of payment, that may change."
+                    if lang == "en"
+                    else "The same for letters in Spanish (leave empty for the standard wording)."
+                ),
+            )
+
+    def choose_logo(self) -> None:
+        current = self.logo_edit.text().strip()
+        start = str(Path(current).parent) if current else str(Path.home())
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Choose the center's logo", start, "Pictures (*.png *.jpg *.jpeg)"
+        )
+        if path:
+            self.logo_edit.setText(path)
+            self._check_field(self.fields["center.logo"])
+
+    def _check_field(self, field: SettingField) -> None:
+        """Show a field's problem as soon as the user leaves it (a good phone number or TIN
+        is shown in its usual form)."""
+        problem = field.check(field.read()) if field.check is not None else None
+        field.box.set_error(problem)
+        edit = self.center_edits.get(field.key)
+        if problem is None and edit is not None and field.key != "center.logo":
+            text = edit.text()
+            field.write(field.read())
+            if edit.text() != text:
+                edit.setCursorPosition(len(edit.text()))
 
     def _build_verification(self) -> None:
         form = self.add_group("Benefits verification")
@@ -217,6 +441,14 @@ class SettingsScreen(QWidget):
             self.show_errors({})
             self.status.setText("No changes to save.")
             return True
+        problems = {
+            key: problem
+            for key, value in values.items()
+            if (check := self.fields[key].check) is not None and (problem := check(value))
+        }
+        if problems:
+            self.show_errors(problems)
+            return False
         try:
             self.backend.mutate(write_settings, values)
         except ValidationFailed as exc:
@@ -260,6 +492,23 @@ class SettingsScreen(QWidget):
             return
         if not self.is_dirty():
             self.load()
+
+
+def _phone_value(text: str) -> str:
+    """The digits of a valid phone number (as stored); anything else as typed (to be checked)."""
+    return phone_digits(text) if text.strip() and check_phone(text) is None else text.strip()
+
+
+def _plain_reader(edit: QPlainTextEdit) -> Callable[[], str]:
+    return lambda: edit.toPlainText().strip()
+
+
+def _plain_writer(edit: QPlainTextEdit) -> Callable[[Any], None]:
+    return lambda value: edit.setPlainText(str(value))
+
+
+def _address_value(text: str) -> str:
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 __all__ = ["SettingField", "SettingsScreen", "read_settings", "write_settings"]
