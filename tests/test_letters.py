@@ -603,3 +603,29 @@ def test_cli_out_folder_or_unknown_kind_exits_2(
     msg = assert_clean_failure(result, 2)
     assert "invalid choice" in msg and "'invoice'" in msg
     assert not (tmp_path / "i.pdf").exists()
+
+
+def test_a_chosen_case_is_printed_not_just_the_latest(store: Store, actor: Actor) -> None:
+    from infudesk.services import prior_auths as pas
+
+    d0001, d0004 = pid_of(store, "D0001"), pid_of(store, "D0004")
+    with store.session() as s:
+        denied = pas.list_cases(s, today=TODAY, patient_id=d0004)[0].id
+        approved = pas.list_cases(s, today=TODAY, patient_id=d0001)[0].id
+        packet = letters.render(s, actor, "pa-packet", d0004, today=TODAY, case_id=denied)
+        assert packet.pdf.startswith(b"%PDF")
+        with pytest.raises(UserError, match="another patient"):
+            letters.render(s, actor, "appeal", d0004, today=TODAY, case_id=approved)
+        with pytest.raises(UserError, match="not been denied"):
+            letters.render(s, actor, "appeal", d0001, today=TODAY, case_id=approved)
+
+
+def test_spanish_letters_use_the_spanish_contact_hours(store: Store, actor: Actor) -> None:
+    from infudesk.services import settings
+
+    with store.session() as s:
+        settings.put(s, actor, "center.contact_hours_es", "de lunes a viernes, de 9 a 13 h")
+        letter = letters.render(s, actor, "cost-letter", pid_of(store, "D0001"), today=TODAY)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(letter.pdf)).pages)
+    assert "de lunes a viernes, de 9 a 13 h" in " ".join(text.split())
+    assert "Monday to Friday" not in text

@@ -63,10 +63,13 @@ def letterhead(session: Session) -> dd.Letterhead:
     )
 
 
-def _contact(session: Session) -> dd.Contact:
+def _contact(session: Session, lang: str = "en") -> dd.Contact:
     phone = str(settings.get(session, "center.contact_phone") or settings.get(session, "center.phone"))
+    hours = str(settings.get(session, "center.contact_hours"))
+    if lang == "es":
+        hours = str(settings.get(session, "center.contact_hours_es")) or hours
     return dd.Contact(name=str(settings.get(session, "center.contact_name")),
-                      phone=format_phone(phone), hours=str(settings.get(session, "center.contact_hours")))
+                      phone=format_phone(phone), hours=hours)
 
 
 def _patient(session: Session, patient_id: int) -> tuple[dd.PatientInfo, ps.PatientRecord]:
@@ -169,7 +172,8 @@ def cost_letter_data(session: Session, patient_id: int, *, today: date, lang: st
     return dd.CostLetterData(
         letterhead=letterhead(session), patient=info, issued_on=today,
         service=_service(order, language),
-        visits=visits_from_quote(result, p.oop_max if p else None), contact=_contact(session),
+        visits=visits_from_quote(result, p.oop_max if p else None),
+        contact=_contact(session, language),
         coverages=tuple(coverages), terms=terms, every_days=order.data.every_days,
         plan_year_start=(start.month, start.day),
         assistance=tuple(dd.AssistanceApplied(n, a) for n, a in paid.items() if a > 0),
@@ -220,7 +224,7 @@ def gfe_data(session: Session, patient_id: int, *, today: date, lang: str | None
             "Visits with the ordering physician and any laboratory tests are billed separately.",),
         requested_on=today, covers_through=min(today + timedelta(days=365), dates[-1]) if dates else None,
         patient_address_lines=address, patient_phone=format_phone(d.phone_mobile or d.phone_home),
-        patient_email=d.email, contact=_contact(session),
+        patient_email=d.email, contact=_contact(session, language),
         language=language,  # type: ignore[arg-type]
     )
 
@@ -234,7 +238,17 @@ def _assistance_totals(result: cs.Quote) -> dict[str, Decimal]:
     return out
 
 
-def _case(session: Session, patient_id: int, today: date, *, denied: bool) -> pas.CaseRecord:
+def _case(
+    session: Session, patient_id: int, today: date, *, denied: bool, case_id: int | None = None
+) -> pas.CaseRecord:
+    if case_id is not None:
+        case = pas.get_case(session, case_id)
+        if case.patient_id != patient_id:
+            raise UserError("This case belongs to another patient.")
+        if denied and case.case.denied_on is None:
+            raise UserError("This case has not been denied: there is nothing to appeal.",
+                            title="Nothing to print")
+        return case
     rows = pas.list_cases(session, today=today, patient_id=patient_id, include_closed=True)
     if denied:
         rows = [r for r in rows if r.state in (pa.State.DENIED, pa.State.APPEAL_DENIED)]
@@ -248,9 +262,12 @@ def _provider(order: ors.OrderRecord) -> dd.Provider:
     return dd.Provider(name=order.data.provider_name, npi=order.data.provider_npi)
 
 
-def pa_packet_data(session: Session, patient_id: int, *, today: date, lang: str | None = None) -> dd.PaPacketData:
+def pa_packet_data(
+    session: Session, patient_id: int, *, today: date, lang: str | None = None,
+    case_id: int | None = None,
+) -> dd.PaPacketData:
     info, _ = _patient(session, patient_id)
-    case = _case(session, patient_id, today, denied=False)
+    case = _case(session, patient_id, today, denied=False, case_id=case_id)
     order = ors.get_order(session, case.order_id) if case.order_id else _order(session, patient_id)
     cov = cvs.get_coverage(session, case.coverage_id)
     payer = pys.get_payer(session, cov.data.payer_id or 0)
@@ -278,9 +295,12 @@ def pa_packet_data(session: Session, patient_id: int, *, today: date, lang: str 
     )
 
 
-def appeal_data(session: Session, patient_id: int, *, today: date, lang: str | None = None) -> dd.AppealData:
+def appeal_data(
+    session: Session, patient_id: int, *, today: date, lang: str | None = None,
+    case_id: int | None = None,
+) -> dd.AppealData:
     info, _ = _patient(session, patient_id)
-    case = _case(session, patient_id, today, denied=True)
+    case = _case(session, patient_id, today, denied=True, case_id=case_id)
     order = ors.get_order(session, case.order_id) if case.order_id else _order(session, patient_id)
     cov = cvs.get_coverage(session, case.coverage_id)
     payer = pys.get_payer(session, cov.data.payer_id or 0)
@@ -366,14 +386,16 @@ BUILDERS_BY_KIND: dict[str, Callable[..., documents.DocumentData]] = {
 
 def render(
     session: Session, actor: Actor, kind: str, patient_id: int, *, today: date,
-    lang: str | None = None,
+    lang: str | None = None, case_id: int | None = None,
 ) -> Letter:
-    """Build the document (in memory: nothing is written to disk here)."""
+    """Build the document (in memory: nothing is written to disk here). ``case_id`` picks the
+    prior-auth case of a PA packet or appeal (default: the patient's latest)."""
     if kind not in BUILDERS_BY_KIND:
         raise UserError(f"Unknown document “{kind}”: use one of {', '.join(KINDS)}.")
     if lang is not None and lang not in ("en", "es"):
         raise UserError("The language is en (English) or es (Spanish).")
-    data = BUILDERS_BY_KIND[kind](session, patient_id, today=today, lang=lang)
+    extra = {"case_id": case_id} if kind in ("pa-packet", "appeal") and case_id is not None else {}
+    data = BUILDERS_BY_KIND[kind](session, patient_id, today=today, lang=lang, **extra)
     out = io.BytesIO()
     documents.build(data, out)
     rec = ps.get_patient(session, patient_id)

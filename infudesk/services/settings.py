@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "center.contact_name": "Financial counselor",
     "center.contact_phone": "",
     "center.contact_hours": "",
+    "center.contact_hours_es": "",  # for Spanish letters (empty: the English hours)
     "letters.disclaimer_en": "",  # empty: the standard wording
     "letters.disclaimer_es": "",
 }
