@@ -21,7 +21,7 @@ from sqlalchemy import (
     TypeDecorator,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -63,6 +63,20 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class Tracked:
+    """Who created and last changed a row, when, and its version (a stale save is refused)."""
+
+    created_at: Mapped[Created]
+    updated_at: Mapped[Updated]
+    created_by: Mapped[Str100] = mapped_column(default="")
+    updated_by: Mapped[Str100] = mapped_column(default="")
+    version: Mapped[int] = mapped_column(default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 class Base(DeclarativeBase):
@@ -200,7 +214,7 @@ class PayerNote(Base):
     created_by: Mapped[Str100] = mapped_column(default="")
 
 
-class Coverage(Base):
+class Coverage(Tracked, Base):
     """One insurance plan of a patient, at a rank (1 primary, 2 secondary, 3 tertiary).
 
     A replaced plan keeps its row (status 'replaced', an end date): history is never erased.
@@ -229,13 +243,6 @@ class Coverage(Base):
         ForeignKey("coverages.id", ondelete="SET NULL"), default=None
     )
     changed_on: Mapped[date | None] = mapped_column(default=None)  # last edit by a person
-    created_at: Mapped[Created]
-    updated_at: Mapped[Updated]
-    created_by: Mapped[Str100] = mapped_column(default="")
-    updated_by: Mapped[Str100] = mapped_column(default="")
-    version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class BenefitTerms(Base):
@@ -268,7 +275,7 @@ class BenefitTerms(Base):
     recorded_by: Mapped[Str100] = mapped_column(default="")
 
 
-class TherapyOrder(Base):
+class TherapyOrder(Tracked, Base):
     """What a patient is to receive, how often, where, and who ordered it."""
 
     __tablename__ = "therapy_orders"
@@ -292,11 +299,6 @@ class TherapyOrder(Base):
     status: Mapped[str] = mapped_column(String(10), default="active")
     notes: Mapped[str] = mapped_column(Text, default="")
     changed_on: Mapped[date | None] = mapped_column(default=None)  # last edit by a person
-    created_at: Mapped[Created]
-    updated_at: Mapped[Updated]
-    created_by: Mapped[Str100] = mapped_column(default="")
-    updated_by: Mapped[Str100] = mapped_column(default="")
-    version: Mapped[int] = mapped_column(default=1)
 
     lines: Mapped[list[OrderLine]] = relationship(
         cascade="all, delete-orphan", order_by="OrderLine.position", passive_deletes=True
@@ -304,8 +306,6 @@ class TherapyOrder(Base):
     visits: Mapped[list[PlannedVisit]] = relationship(
         cascade="all, delete-orphan", order_by="PlannedVisit.on", passive_deletes=True
     )
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class OrderLine(Base):
@@ -339,7 +339,7 @@ class PlannedVisit(Base):
     status: Mapped[str] = mapped_column(String(10), default="planned")
 
 
-class Verification(Base):
+class Verification(Tracked, Base):
     """A benefits-verification checklist for one coverage and one therapy order."""
 
     __tablename__ = "verifications"
@@ -356,13 +356,6 @@ class Verification(Base):
     answers: Mapped[str] = mapped_column(Text, default="{}")  # JSON, typed text per item key
     problem: Mapped[str] = mapped_column(Text, default="")
     completed_on: Mapped[date | None] = mapped_column(default=None)
-    created_at: Mapped[Created]
-    updated_at: Mapped[Updated]
-    created_by: Mapped[Str100] = mapped_column(default="")
-    updated_by: Mapped[Str100] = mapped_column(default="")
-    version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 Price = Annotated[Decimal | None, mapped_column(Numeric(12, 4), nullable=True)]
@@ -432,7 +425,7 @@ class SavedQuote(Base):
     created_by: Mapped[Str100] = mapped_column(default="")
 
 
-class PriorAuthCase(Base):
+class PriorAuthCase(Tracked, Base):
     """A prior authorization for one patient, therapy order and coverage."""
 
     __tablename__ = "prior_auth_cases"
@@ -459,13 +452,6 @@ class PriorAuthCase(Base):
     appeal_submitted_on: Mapped[date | None] = mapped_column(default=None)
     final_internal_denial_on: Mapped[date | None] = mapped_column(default=None)
     notes: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[Created]
-    updated_at: Mapped[Updated]
-    created_by: Mapped[Str100] = mapped_column(default="")
-    updated_by: Mapped[Str100] = mapped_column(default="")
-    version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class PriorAuthLine(Base):
