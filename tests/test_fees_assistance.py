@@ -133,13 +133,14 @@ def test_error_line_after_a_quoted_cell_spanning_two_lines() -> None:
 @pytest.mark.parametrize(
     ("cells", "column", "words"),
     [
-        (",,J1745,,-1.00,", "charge", "0–1,000,000"),
-        (",,J1745,,,-0.01", "self_pay", "0–1,000,000"),
-        ("Lakeshore Health,,J1745,abc,,", "allowed", "“abc” is not an amount"),
-        (",,J1745,,12..5,", "charge", "is not an amount"),
-        (",,J1745,,NaN,", "charge", "0–1,000,000"),
-        (",,J1745,,1000000.01,", "charge", "0–1,000,000"),
-        (",,J1745,,,1.23456", "self_pay", "at most 4 decimals"),
+        # one rule for prices typed in a form or a file (infudesk.domain.fees.check_unit_price)
+        (",,J1745,,-1.00,", "charge", "cannot be negative"),
+        (",,J1745,,,-0.01", "self_pay", "cannot be negative"),
+        ("Lakeshore Health,,J1745,abc,,", "allowed", "“abc”: Type the amount per unit"),
+        (",,J1745,,12..5,", "charge", "Type the amount per unit"),
+        (",,J1745,,NaN,", "charge", "Type the amount per unit"),
+        (",,J1745,,1000000.01,", "charge", "over $1,000,000"),
+        (",,J1745,,,1.23456", "self_pay", "up to 4 decimals"),
     ],
 )
 def test_error_bad_amount_names_line_and_column(cells: str, column: str, words: str) -> None:

@@ -16,7 +16,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from infudesk.domain.coverage import CoverageData, PlanType
-from infudesk.domain.fees import COLUMNS, FeeRow
+from infudesk.domain.fees import COLUMNS, FeeRow, check_unit_price
 from infudesk.domain.patients import PatientData
 from infudesk.resources import resource
 from infudesk.services import assistance as asv
@@ -27,7 +27,7 @@ from infudesk.services import payers as pay
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store
 from infudesk.ui.assistance_tab import AssistanceDialog, AssistanceTab
-from infudesk.ui.fees_screen import CENTER, CENTER_LABEL, FeeColumns, FeesScreen, check_unit_price
+from infudesk.ui.fees_screen import CENTER, CENTER_LABEL, FeeColumns, FeesScreen
 from infudesk.ui.ops import Backend
 from tests.conftest import TODAY
 from tests.qt_helpers import type_text, when_modal

@@ -7,8 +7,9 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from infudesk.domain.money import check_money
 from infudesk.domain.orders import SITE_LABELS
 from infudesk.domain.validation import check_procedure_code
 
@@ -29,19 +30,19 @@ class FeeRow:
     line: int = field(default=0, compare=False)  # where it was in the file (0: not from a file)
 
 
+PRICE_HELP = "Type the amount per unit in dollars, e.g. 92.50 (up to 4 decimals)."
+
+
+def check_unit_price(text: str) -> tuple[Decimal | None, str | None]:
+    """A price per unit as typed (in a form or a schedule file): '$1,234.5', '0.0125';
+    0 to 1,000,000, up to 4 decimals. '' → (None, None)."""
+    return check_money(text, places=4, maximum=MAX_UNIT_PRICE, help_text=PRICE_HELP)
+
+
 def _price(text: str, line: int, column: str) -> Decimal | None:
-    t = text.strip().replace("$", "").replace(",", "")
-    if not t:
-        return None
-    try:
-        value = Decimal(t)
-    except InvalidOperation:
-        raise ValueError(f"Line {line}, column {column}: “{text}” is not an amount.") from None
-    if not value.is_finite() or value < 0 or value > MAX_UNIT_PRICE:
-        raise ValueError(f"Line {line}, column {column}: an amount per unit is 0–1,000,000.")
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -4:
-        raise ValueError(f"Line {line}, column {column}: at most 4 decimals.")
+    value, error = check_unit_price(text)
+    if error:
+        raise ValueError(f"Line {line}, column {column}: “{text}”: {error}")
     return value
 
 

@@ -9,7 +9,6 @@ CENT = Decimal("0.01")
 MAX_MONEY = Decimal("100000000")  # a hundred million: anything above is a typo
 MONEY_HELP = "Type an amount in dollars, e.g. 1,500 or 1500.00."
 PERCENT_HELP = "Type the percent, e.g. 20 for 20%."
-_MONEY_RE = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?$|^\.[0-9]{1,2}$")
 _NUMBER_RE = re.compile(r"^(?:[0-9]+(?:\.[0-9]{1,2})?|\.[0-9]{1,2})$")
 _MINUS = ("-", "\u2212")
 
@@ -19,10 +18,21 @@ def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def check_money(text: str) -> tuple[Decimal | None, str | None]:
+def _amount_re(places: int) -> re.Pattern[str]:
+    d = f"[0-9]{{1,{places}}}"
+    return re.compile(rf"^(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)(?:\.{d})?$|^\.{d}$")
+
+
+_AMOUNT_RE = {2: _amount_re(2), 4: _amount_re(4)}
+
+
+def check_money(
+    text: str, *, places: int = 2, maximum: Decimal = MAX_MONEY, help_text: str = MONEY_HELP
+) -> tuple[Decimal | None, str | None]:
     """(amount, None), or (None, what is wrong). '$1,500', '1500.5', '.5'; '' → (None, None).
 
-    Negatives (-5, (5), -$5) are refused with their own message; so is anything over $100M.
+    Negatives (-5, (5), -$5) are refused with their own message; so is anything over
+    ``maximum``. Amounts keep up to ``places`` decimals (2 for money, 4 for a unit price).
     """
     t = text.replace(" ", "")
     if not t:
@@ -35,14 +45,14 @@ def check_money(text: str) -> tuple[Decimal | None, str | None]:
     t = t.removeprefix("$")
     if t.startswith(_MINUS):
         negative, t = True, t[1:]
-    if not _MONEY_RE.match(t):
-        return None, MONEY_HELP
+    if not _AMOUNT_RE[places].match(t):
+        return None, help_text
     if negative:
         return None, "An amount cannot be negative."
     amount = Decimal(t.replace(",", ""))
-    if amount > MAX_MONEY:
-        return None, f"An amount over ${MAX_MONEY:,.0f} is not plausible here: check it."
-    return amount.quantize(CENT), None
+    if amount > maximum:
+        return None, f"An amount over ${maximum:,.0f} is not plausible here: check it."
+    return (amount.quantize(CENT) if places == 2 else amount), None
 
 
 def check_percent(text: str) -> tuple[Decimal | None, str | None]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from infudesk.domain.fees import FeeRow, parse_fee_csv
+from infudesk.domain.fees import FeeRow, check_unit_price, parse_fee_csv
 from infudesk.domain.orders import SITE_LABELS
 from infudesk.domain.validation import check_procedure_code
 from infudesk.errors import UserError, ValidationFailed
@@ -54,8 +54,10 @@ def save_row(
     if site and site not in SITE_LABELS:
         errors["site"] = "Choose a site of care, or any site."
     for name, value in (("allowed", allowed), ("charge", charge), ("self_pay", self_pay)):
-        if value is not None and value < 0:
-            errors[name] = "An amount cannot be negative."
+        if value is not None:
+            _, problem = check_unit_price(f"{value:f}")  # the same rule as a form or a file
+            if problem:
+                errors[name] = problem
     if payer_id is not None and allowed is None:
         errors["allowed"] = "A payer's row needs the allowed amount per unit."
     if payer_id is None and charge is None and self_pay is None:

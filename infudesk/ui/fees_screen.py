@@ -6,7 +6,6 @@ import codecs
 import csv
 import enum
 import io
-import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -40,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from infudesk.domain.fees import COLUMNS, MAX_UNIT_PRICE, parse_fee_csv
+from infudesk.domain.fees import COLUMNS, check_unit_price, parse_fee_csv
 from infudesk.domain.orders import SITE_LABELS
 from infudesk.errors import UserError, ValidationFailed
 from infudesk.services import fees
@@ -58,8 +57,6 @@ AMOUNTS = ("allowed", "charge", "self_pay")
 HINT_STYLE = "color: #555;"
 NOT_IMPORTED = "Fee schedule not imported"
 MAX_FILE_BYTES = 20_000_000
-_PRICE_RE = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,4})?$|^\.[0-9]{1,4}$")
-PRICE_HELP = "Type the amount per unit in dollars, e.g. 92.50 (up to 4 decimals)."
 CENTER_HINT = (
     "The center's row: its billed charge and/or self-pay price per unit. Quotes for self-pay "
     "patients use the self-pay price (else the charge)."
@@ -95,31 +92,6 @@ _AMOUNT_COLUMNS = {
 
 
 # -- plain helpers (no widgets) ---------------------------------------------------------------
-def check_unit_price(text: str) -> tuple[Decimal | None, str | None]:
-    """(price, None) or (None, what is wrong) for a price per unit as typed; '' → (None, None).
-
-    Like the schedule CSV: '$1,234.5', '0.0125' (up to 4 decimals), 0 to 1,000,000.
-    """
-    t = text.replace(" ", "")
-    if not t:
-        return None, None
-    negative = False
-    if t.startswith("(") and t.endswith(")"):
-        negative, t = True, t[1:-1]
-    for _ in range(2):  # '-$5' and '$-5'
-        if t.startswith(("-", "\u2212")):
-            negative, t = True, t[1:]
-        t = t.removeprefix("$")
-    if not _PRICE_RE.match(t):
-        return None, PRICE_HELP
-    if negative:
-        return None, "An amount cannot be negative."
-    value = Decimal(t.replace(",", ""))
-    if value > MAX_UNIT_PRICE:
-        return None, f"An amount per unit is at most ${MAX_UNIT_PRICE:,.0f}: check it."
-    return value, None
-
-
 def unit_text(value: Decimal | None, *, dollar: bool = True, thousands: bool = True) -> str:
     """92.5 → '$92.50'; 0.0125 → '$0.0125' (cents at least, never a rounded-off price)."""
     if value is None:
