@@ -188,8 +188,6 @@ class CostLetterText:
     pa_pending: str
     pa_unknown: str
     pa_denied: str
-    pa_approved: str
-    pa_not_required: str
     nothing_pending: str  # {date} {pa}
     nothing_pending_pa_approved: str
     nothing_pending_pa_not_required: str
@@ -317,8 +315,6 @@ COST_LETTER: dict[Language, CostLetterText] = {
             "Your insurance has denied approval of these infusions. We are working on it and "
             "will talk with you before any visit; this estimate assumes they will be approved."
         ),
-        pa_approved="Your insurance has approved these infusions.",
-        pa_not_required="Your insurance does not need to approve these infusions in advance.",
         nothing_pending="We confirmed your benefits on {date}{pa}. Nothing is pending.",
         nothing_pending_pa_approved=", and your insurance approved these infusions",
         nothing_pending_pa_not_required=", and no prior approval is needed",
@@ -463,8 +459,6 @@ COST_LETTER: dict[Language, CostLetterText] = {
             "hablaremos con usted antes de cualquier visita; este cálculo supone que se "
             "aprobarán."
         ),
-        pa_approved="Su seguro ya aprobó estas infusiones.",
-        pa_not_required="Su seguro no necesita aprobar estas infusiones por adelantado.",
         nothing_pending=("Confirmamos sus beneficios el {date}{pa}. No hay nada pendiente."),
         nothing_pending_pa_approved=", y su seguro ya aprobó estas infusiones",
         nothing_pending_pa_not_required=(

@@ -39,9 +39,6 @@ class Backend:
         with self.store.session() as session:
             return fn(session, self.actor, *args, **kwargs)
 
-    def session(self) -> Any:
-        return self.store.session()
-
 
 def friendly_message(exc: BaseException) -> tuple[str, str]:
     """(title, text) for an error shown to the user."""
