@@ -20,7 +20,6 @@ from PySide6.QtGui import QColor, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -51,6 +50,7 @@ from infudesk.ui.prior_auth_dialog import (
     reminder_line,
     us,
 )
+from infudesk.ui.widgets import choice_combo, title_bar
 
 Index = QModelIndex | QPersistentModelIndex
 EXPIRING_DAYS = 60
@@ -420,31 +420,13 @@ class PriorAuthScreen(QWidget):
         self.backend = backend
         self.today = today
         lay = QVBoxLayout(self)
-        top = QHBoxLayout()
-        title = QLabel("Prior authorizations")
-        title.setObjectName("pageTitle")
-        top.addWidget(title)
-        top.addSpacing(16)
-        top.addWidget(QLabel("Show"))
-        self.show_combo = QComboBox()
-        self.show_combo.setObjectName("showFilter")
-        for value, label in SHOW:
-            self.show_combo.addItem(label, value)
-        top.addWidget(self.show_combo)
-        top.addWidget(QLabel("Payer"))
-        self.payer_combo = QComboBox()
-        self.payer_combo.setObjectName("payerFilter")
-        self.payer_combo.addItem("All payers", None)
-        top.addWidget(self.payer_combo)
-        top.addWidget(QLabel("State"))
-        self.state_combo = QComboBox()
-        self.state_combo.setObjectName("stateFilter")
-        self.state_combo.addItem("All states", None)
-        for state in State:
-            self.state_combo.addItem(STATE_LABELS[state], state.value)
-        top.addWidget(self.state_combo)
-        top.addStretch(1)
-        lay.addLayout(top)
+        self.show_combo = choice_combo("showFilter", SHOW)
+        self.payer_combo = choice_combo("payerFilter", [(None, "All payers")])
+        self.state_combo = choice_combo(
+            "stateFilter", [(None, "All states"), *((s.value, STATE_LABELS[s]) for s in State)]
+        )
+        lay.addLayout(title_bar("Prior authorizations", ("Show", self.show_combo),
+                                ("Payer", self.payer_combo), ("State", self.state_combo)))
         bar = QHBoxLayout()
         self.open_button = QPushButton("Open case…")
         self.open_button.setObjectName("openCaseButton")

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,6 +23,7 @@ from infudesk.services import payers as pys
 from infudesk.services import verifications as vs
 from infudesk.ui.ops import Backend, attempt
 from infudesk.ui.patient_tabs import STATE_COLORS, _fill, _selected, _table, open_checklist
+from infudesk.ui.widgets import choice_combo, title_bar
 
 COLUMNS = ("Patient", "MRN", "Coverage", "Therapy order", "Next visit", "Due", "Why", "Checklist")
 SHOW = (("attention", "Needs attention (overdue, due, due soon, in progress, problems)"),
@@ -41,29 +41,14 @@ class VerificationsScreen(QWidget):
         self.backend = backend
         self.today = today
         lay = QVBoxLayout(self)
-        top = QHBoxLayout()
-        title = QLabel("Verifications")
-        title.setObjectName("pageTitle")
-        top.addWidget(title)
-        top.addSpacing(16)
-        top.addWidget(QLabel("Show"))
-        self.show_combo = QComboBox()
-        self.show_combo.setObjectName("showFilter")
-        for value, label in SHOW:
-            self.show_combo.addItem(label, value)
-        top.addWidget(self.show_combo)
-        top.addWidget(QLabel("Payer"))
-        self.payer_combo = QComboBox()
-        self.payer_combo.setObjectName("payerFilter")
-        top.addWidget(self.payer_combo)
-        top.addWidget(QLabel("Due by"))
+        self.show_combo = choice_combo("showFilter", SHOW)
+        self.payer_combo = choice_combo("payerFilter", [])
         self.due_by = QLineEdit()
         self.due_by.setObjectName("dueBy")
         self.due_by.setPlaceholderText("MM/DD/YYYY")
         self.due_by.setMaximumWidth(110)
-        top.addWidget(self.due_by)
-        top.addStretch(1)
-        lay.addLayout(top)
+        lay.addLayout(title_bar("Verifications", ("Show", self.show_combo),
+                                ("Payer", self.payer_combo), ("Due by", self.due_by)))
         bar = QHBoxLayout()
         self.verify_button = QPushButton("Verify…")
         self.verify_button.setObjectName("verifyButton")

@@ -9,6 +9,8 @@ from decimal import Decimal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSizePolicy,
@@ -18,6 +20,29 @@ from PySide6.QtWidgets import (
 from infudesk.domain.money import format_money, format_percent, parse_money, parse_percent
 from infudesk.domain.patients import parse_date
 from infudesk.ui.forms import FieldBox
+
+
+def choice_combo(name: str, choices: Iterable[tuple[object, str]]) -> QComboBox:
+    """A combo box of (value, label) choices, named for tests and style sheets."""
+    combo = QComboBox()
+    combo.setObjectName(name)
+    for value, label in choices:
+        combo.addItem(label, value)
+    return combo
+
+
+def title_bar(title: str, *filters: tuple[str, QWidget]) -> QHBoxLayout:
+    """A screen's title followed by labelled filter widgets, left-aligned."""
+    bar = QHBoxLayout()
+    heading = QLabel(title)
+    heading.setObjectName("pageTitle")
+    bar.addWidget(heading)
+    bar.addSpacing(16)
+    for label, widget in filters:
+        bar.addWidget(QLabel(label))
+        bar.addWidget(widget)
+    bar.addStretch(1)
+    return bar
 
 
 class Form:
