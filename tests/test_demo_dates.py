@@ -291,10 +291,16 @@ def test_seeded_on_the_stories_day_gives_the_stories_dates(tmp_path: Path) -> No
     assert (t.d2_first, t.d2_verified) == (date(2026, 12, 1), date(2026, 11, 20))
     assert (t.d3_first, t.d3_follow_up) == (date(2026, 12, 7), date(2026, 12, 1))
     assert (t.d4_next, t.d4_denied, t.d4_grant_expires) == (
-        date(2026, 12, 15), date(2026, 10, 20), date(2026, 12, 31))
+        date(2026, 12, 15),
+        date(2026, 10, 20),
+        date(2026, 12, 31),
+    )
     assert t.d5_first == date(2026, 12, 3)  # Mon, Tue, Wed, Thu: the 4th business day
     assert (t.d6_first, t.d6_next, t.d6_verified) == (
-        date(2026, 2, 3), date(2026, 12, 8), date(2026, 11, 25))
+        date(2026, 2, 3),
+        date(2026, 12, 8),
+        date(2026, 11, 25),
+    )
 
 
 def test_verified_recently_is_never_before_the_plan_year() -> None:
@@ -303,6 +309,7 @@ def test_verified_recently_is_never_before_the_plan_year() -> None:
     assert DemoDates(date(2027, 1, 10)).d1_verified == date(2027, 1, 1)
     assert DemoDates(date(2027, 2, 7)).d1_verified == date(2027, 1, 1)  # not 12/31/2026
     assert DemoDates(date(2027, 2, 9)).d1_verified == date(2027, 1, 2)  # 38 days before
+
 
 def test_weekday_and_business_day_rules() -> None:
     assert weekday_on_or_after(date(2026, 12, 5)) == date(2026, 12, 7)  # Saturday → Monday

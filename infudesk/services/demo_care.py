@@ -191,7 +191,10 @@ def seed_demo_care(session: Session, actor: Actor, *, today: date) -> None:
     """Give the showcase patients their plans, orders, checklists, prior authorizations,
     assistance and a saved quote each, dated relative to ``today`` (the seed day)."""
     t = DemoDates(today)
-    ago = lambda days: today - timedelta(days=days)  # noqa: E731
+
+    def ago(days: int) -> date:
+        return today - timedelta(days=days)
+
     pys.load_starter_payers(session, actor, resource("payers.json"))
     for key, value in DEMO_CENTER.items():
         settings.put(session, actor, key, value)
