@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QImage
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QProgressDialog, QWidget
 from sqlalchemy import select
 
 from infudesk.domain.prior_auth import State
@@ -41,7 +41,7 @@ from infudesk.ui.prior_auth_dialog import PriorAuthDialog
 from infudesk.ui.quote_screen import QuoteScreen
 from infudesk.ui.settings_screen import SettingsScreen
 from tests.conftest import TODAY
-from tests.qt_helpers import when_modal
+from tests.qt_helpers import MODAL_GENERATION, when_modal
 
 LEFT = Qt.MouseButton.LeftButton
 DAY_OF_TWO = date(2026, 12, 22)  # D0001 and D0002 have a planned visit that day
@@ -124,14 +124,32 @@ def test_cost_letter_from_the_quote_screen_preview_language_print_save(  # type:
     assert quotes.patient_id == pid and quotes.letter_button.isEnabled()
     with seeded.session() as s:
         saved_before = len(qs.list_quotes(s, pid))
-    assert saved_before == 1  # the demo's saved quote covers the whole year from January
+    assert saved_before == 1  # the demo's saved quote: made on the seed day, from then on
 
-    # the screen quotes from today on (one visit left): not what is saved, so it asks first
+    # what the screen shows is the saved quote (the last visit, 12/22): the letter opens at once
     seen: list[str] = []
     answer(QMessageBox.StandardButton.Cancel, seen)
     qtbot.mouseClick(quotes.letter_button, LEFT)
+    assert not seen  # no question asked
+    seen.clear()
+    dlg = quotes.letter_preview
+    assert isinstance(dlg, LetterPreview)
+    closing.append(dlg)
+    first = text_of(dlg.letter.pdf)
+    assert "22 de diciembre de 2026" in first and "20 de enero de 2026" not in first
+    dlg.close()
+    MODAL_GENERATION[0] += 1  # the answer armed above is not needed: stop its poller
+
+    # a what-if on screen (30% coinsurance) is not what is saved: it asks first
+    coins = quotes.terms.widgets["primary.coinsurance"]
+    assert isinstance(coins, QLineEdit)
+    coins.selectAll()
+    qtbot.keyClicks(coins, "30")
+    qtbot.keyClick(coins, Qt.Key.Key_Return)
+    answer(QMessageBox.StandardButton.Cancel, seen)
+    qtbot.mouseClick(quotes.letter_button, LEFT)
     assert seen and "not saved" in seen[0]
-    assert quotes.letter_preview is None  # cancelled: nothing opened
+    assert quotes.letter_preview is dlg  # cancelled: nothing new opened
 
     answer(QMessageBox.StandardButton.No, seen)  # preview the saved quote as it is
     qtbot.mouseClick(quotes.letter_button, LEFT)
@@ -139,7 +157,7 @@ def test_cost_letter_from_the_quote_screen_preview_language_print_save(  # type:
     assert isinstance(dlg, LetterPreview)
     closing.append(dlg)
     assert dlg.isVisible() and "D0001" in dlg.windowTitle()
-    assert "20 de enero de 2026" in text_of(dlg.letter.pdf)  # the saved quote's first visit
+    assert "el 20% del precio del plan" in text_of(dlg.letter.pdf)  # the saved quote's terms
     dlg.close()
     with seeded.session() as s:
         assert len(qs.list_quotes(s, pid)) == saved_before
@@ -157,7 +175,7 @@ def test_cost_letter_from_the_quote_screen_preview_language_print_save(  # type:
     assert dlg.view.document() is doc
     spanish = text_of(dlg.letter.pdf)
     assert "usted" in spanish and "García" in spanish
-    assert "22 de diciembre de 2026" in spanish and "20 de enero de 2026" not in spanish
+    assert "22 de diciembre de 2026" in spanish and "el 30% del precio del plan" in spanish
 
     # the same figures saved again: no question this time
     assert quotes._shown_is_latest_saved()

@@ -158,7 +158,9 @@ def test_cost_letter_d0001_is_in_spanish_with_the_saved_quotes_figures(
         "Lakeshore Health PPO",
         "LKH482913307",
         "infliximab (Remicade) 360 mg por vía intravenosa",
-        "7 visitas, cada 8 semanas",
+        # the demo's saved quote is made on the seed day with the visits from then on: the last
+        # of her 7 approved visits (it used to cover all 7 from January, six of them past)
+        "el 22 de diciembre de 2026",
         "Infliximab copay program",
         "Firma del paciente o de la persona responsable",
         "Esto es un cálculo aproximado",
@@ -177,14 +179,15 @@ def test_cost_letter_d0001_is_in_spanish_with_the_saved_quotes_figures(
         saved = qsv.get_quote(s, qsv.list_quotes(s, pid)[0].id)
     totals = saved.result["totals"]
     assert Decimal(totals["assistance_paid"]) > 0  # the figures below are not all $0.00
+    assert totals["visits"] == 1  # one visit from the seed day on (see above)
     assert_has(
         text,
-        f"Calculamos que usted pagará {money(totals['patient_owes'])} por las "
-        f"{totals['visits']} visitas de 2026",
+        f"Calculamos que usted pagará {money(totals['patient_owes'])} por su visita del "
+        "22 de diciembre de 2026",
         f"Esta cantidad ya descuenta {money(totals['assistance_paid'])} de ayuda financiera",
         f"Sin esa ayuda, a usted le tocaría pagar {money(totals['patient_owes_before_assistance'])}",
         f"Su seguro pagaría {money(totals['primary_paid'])}",
-        f"Total 2026 ({totals['visits']} visitas) {money(totals['allowed'])} "
+        f"Total 2026 (1 visita) {money(totals['allowed'])} "
         f"{money(totals['primary_paid'])} {money(totals['patient_owes_before_assistance'])} "
         f"{money(totals['assistance_paid'])} {money(totals['patient_owes'])}",
     )

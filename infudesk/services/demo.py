@@ -126,14 +126,15 @@ SHOWCASE: tuple[PatientData, ...] = (
 )
 
 
-def seed_demo(session: Session, actor: Actor, *, today: date) -> int:
-    """Create the showcase and generated patients unless already there; returns rows added."""
+def seed_demo(
+    session: Session, actor: Actor, *, today: date, generated: int = DEMO_GENERATED
+) -> int:
+    """Create the showcase and ``generated`` other patients unless already there; returns rows
+    added. Every date of the showcase is worked out from ``today``, the seed day."""
     if session.scalar(select(Patient.id).where(Patient.mrn == "D0001")) is not None:
         return 0
     for data in SHOWCASE:
         ps.create_patient(session, actor, data, today=today, allow_look_alike=True)
-    added = seed_patients(
-        session, actor, DEMO_GENERATED, rng=random.Random(DEMO_RNG_SEED), today=today
-    )
+    added = seed_patients(session, actor, generated, rng=random.Random(DEMO_RNG_SEED), today=today)
     seed_demo_care(session, actor, today=today)
     return len(SHOWCASE) + added
