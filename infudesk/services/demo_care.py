@@ -105,6 +105,7 @@ def seed_demo_care(session: Session, actor: Actor, *, today: date) -> None:
         "plan_active": "yes", "in_network": "in", "place_of_service": "11", "deductible": "283",
         "deductible_met": "0", "oop_max": "", "oop_met": "0", "coinsurance": "20",
         "pa_required": "no", "benefit_type": "medical", "acquisition": "buy_and_bill",
+        "lcd_met": "yes",
         **_call("Medicare provider line (IVR, agent Tom)", "MCR-20261120-0457", "11/20/2026 9:40 AM"),
     }, status=Status.VERIFIED, on=date(2026, 11, 20))
     _verify(session, actor, c2b, o2, {
