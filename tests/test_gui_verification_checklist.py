@@ -36,10 +36,12 @@ def group(d: VerificationDialog, title: str) -> QGroupBox:
 
 
 def test_conditional_items_follow_the_answers(
-    qtbot, store: Store, actor: Actor, medicare_verification: int  # type: ignore[no-untyped-def]
+    qtbot,
+    store: Store,
+    actor: Actor,
+    medicare_verification: int,  # type: ignore[no-untyped-def]
 ) -> None:
-    d = VerificationDialog(Backend(store, actor), medicare_verification,
-                           today=lambda: TODAY)
+    d = VerificationDialog(Backend(store, actor), medicare_verification, today=lambda: TODAY)
     qtbot.addWidget(d)
     d.resize(1366, 728)
     d.show()
@@ -64,19 +66,29 @@ def test_conditional_items_follow_the_answers(
 
 
 def test_verified_save_asks_for_the_abn_then_keeps_the_items_asked(
-    qtbot, store: Store, actor: Actor, medicare_verification: int  # type: ignore[no-untyped-def]
+    qtbot,
+    store: Store,
+    actor: Actor,
+    medicare_verification: int,  # type: ignore[no-untyped-def]
 ) -> None:
-    d = VerificationDialog(Backend(store, actor), medicare_verification,
-                           today=lambda: TODAY)
+    d = VerificationDialog(Backend(store, actor), medicare_verification, today=lambda: TODAY)
     qtbot.addWidget(d)
     d.show()
     for key, value in {
-        "plan_active": "yes", "in_network": "in", "pa_required": "no", "lcd_met": "no",
+        "plan_active": "yes",
+        "in_network": "in",
+        "pa_required": "no",
+        "lcd_met": "no",
         "call_at": "11/27/2026 9:00 AM",
     }.items():
         d.form.set(key, value)
-    for key, value in {"coinsurance": "20", "call_with": "IVR", "call_reference": "M-9",
-                       "visit_limit": "12", "auth_number": "typed while PA was yes"}.items():
+    for key, value in {
+        "coinsurance": "20",
+        "call_with": "IVR",
+        "call_reference": "M-9",
+        "visit_limit": "12",
+        "auth_number": "typed while PA was yes",
+    }.items():
         d.form.set(key, value)
     d.verified_button.click()
     assert d.saved is None

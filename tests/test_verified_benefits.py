@@ -43,8 +43,13 @@ PLAN = cs.Coverage(
 )
 
 
-def run(f: vb.QuoteFacts, *, dates: tuple[date, ...] = (VISIT,), plan: cs.Coverage = PLAN,
-        programs: tuple[cs.Program, ...] = ()) -> cs.Quote:
+def run(
+    f: vb.QuoteFacts,
+    *,
+    dates: tuple[date, ...] = (VISIT,),
+    plan: cs.Coverage = PLAN,
+    programs: tuple[cs.Program, ...] = (),
+) -> cs.Quote:
     req = cs.QuoteRequest(
         dates=dates,
         lines=vb.apply_to_lines(f, LINES, KINDS),
@@ -93,7 +98,10 @@ def test_v2_template_has_the_benefit_investigation_items() -> None:
     assert dict(c.item("referral").show_if) == {"network_design": ("hmo", "pos")}
     assert dict(c.item("pa_submission").show_if) == {"pa_required": (True,)}
     assert [c.value for c in c.item("pa_submission").choices] == [
-        "portal", "fax", "phone", "vendor"
+        "portal",
+        "fax",
+        "phone",
+        "vendor",
     ]
 
 
@@ -177,25 +185,37 @@ def test_count_kind() -> None:
 
 
 def template_with(show_if: object, *, kind: str = "text") -> str:
-    return json.dumps({
-        "name": "T", "version": 1, "sections": [{"title": "S", "items": [
-            {"key": "plan", "label": "Plan", "kind": "choice", "choices": ["a", "b"]},
-            {"key": "ok", "label": "OK", "kind": "yesno"},
-            {"key": "note", "label": "Note", "kind": "text"},
-            {"key": "x", "label": "X", "kind": kind, "show_if": show_if},
-        ]}],
-    })
+    return json.dumps(
+        {
+            "name": "T",
+            "version": 1,
+            "sections": [
+                {
+                    "title": "S",
+                    "items": [
+                        {"key": "plan", "label": "Plan", "kind": "choice", "choices": ["a", "b"]},
+                        {"key": "ok", "label": "OK", "kind": "yesno"},
+                        {"key": "note", "label": "Note", "kind": "text"},
+                        {"key": "x", "label": "X", "kind": kind, "show_if": show_if},
+                    ],
+                }
+            ],
+        }
+    )
 
 
-@pytest.mark.parametrize(("show_if", "message"), [
-    ({"later": ["a"]}, "“later”, which is not an item above this one"),
-    ({"note": ["a"]}, "can only name a yes/no or choice item; “note” is text"),
-    ({"plan": ["c"]}, "\"c\" is not one of its choices (a, b)"),
-    ({"plan": "a"}, "“plan” must be a list of answers"),
-    ({"ok": ["yes"]}, "is a yes/no item: write true or false"),
-    ({}, "“show_if” must be an object"),
-    (["plan"], "“show_if” must be an object"),
-])
+@pytest.mark.parametrize(
+    ("show_if", "message"),
+    [
+        ({"later": ["a"]}, "“later”, which is not an item above this one"),
+        ({"note": ["a"]}, "can only name a yes/no or choice item; “note” is text"),
+        ({"plan": ["c"]}, '"c" is not one of its choices (a, b)'),
+        ({"plan": "a"}, "“plan” must be a list of answers"),
+        ({"ok": ["yes"]}, "is a yes/no item: write true or false"),
+        ({}, "“show_if” must be an object"),
+        (["plan"], "“show_if” must be an object"),
+    ],
+)
 def test_show_if_mistakes_are_named(show_if: object, message: str) -> None:
     with pytest.raises(ValueError, match=r"item 4 \(“x”\)") as err:
         vf.parse_checklist(template_with(show_if))
@@ -243,11 +263,11 @@ def test_drug_and_administration_coinsurance() -> None:
     assert (q.totals.deductible, q.totals.coinsurance) == (D("1000.00"), D("1000.00"))
     assert q.totals.patient_owes == D("2000.00")
     # with the deductible not applying: 30% × 4,000 + 10% × 1,000 = 1,200 + 100 = 1,300
-    assert run(facts(drug_coinsurance=D("0.30"), admin_coinsurance=D("0.10"),
-                     deductible_applies=False)).totals.patient_owes == D("1300.00")
+    assert run(
+        facts(drug_coinsurance=D("0.30"), admin_coinsurance=D("0.10"), deductible_applies=False)
+    ).totals.patient_owes == D("1300.00")
     assert vb.explanation_notes(f, PLAN, lines, ()) == (
-        "Coinsurance 30% on the drug and 10% on administration — per verification of "
-        "11/20/2026.",
+        "Coinsurance 30% on the drug and 10% on administration — per verification of 11/20/2026.",
     )
     # a rate set by hand on a line stays
     own = (cs.ServiceLine("J1745", 40, D("100.00"), coinsurance=D("0.05")), LINES[1])
@@ -304,8 +324,18 @@ def warns(f: vb.QuoteFacts, dates: tuple[date, ...] = (VISIT,)) -> tuple[str, ..
 
 
 def test_warnings_for_what_the_desk_must_act_on() -> None:
-    assert warns(facts(in_network="in", step_therapy="met", referral="on_file",
-                       lcd_met="yes", plan_type="medicare")) == ()
+    assert (
+        warns(
+            facts(
+                in_network="in",
+                step_therapy="met",
+                referral="on_file",
+                lcd_met="yes",
+                plan_type="medicare",
+            )
+        )
+        == ()
+    )
     (w,) = warns(facts(in_network="out", oon_benefits="none"))
     assert w.startswith("Out of network with no out-of-network benefits")
     assert w.endswith("(per verification of 11/20/2026).")
@@ -340,16 +370,33 @@ def test_visit_limit_counts_per_plan_year() -> None:
 
 def test_facts_from_answers_and_json_round_trip() -> None:
     values: dict[str, object] = {
-        "deductible_applies": False, "drug_coinsurance": D("0.30"), "facility_fee": D("0"),
-        "visit_limit": 30, "visits_used": 4, "accumulator_program": "maximizer",
-        "in_network": "out", "oon_benefits": "covered", "lcd_met": "no", "abn": "signed",
-        "plan_type": "medicare", "preferred_product": " Inflectra ", "coinsurance": D("0.2"),
+        "deductible_applies": False,
+        "drug_coinsurance": D("0.30"),
+        "facility_fee": D("0"),
+        "visit_limit": 30,
+        "visits_used": 4,
+        "accumulator_program": "maximizer",
+        "in_network": "out",
+        "oon_benefits": "covered",
+        "lcd_met": "no",
+        "abn": "signed",
+        "plan_type": "medicare",
+        "preferred_product": " Inflectra ",
+        "coinsurance": D("0.2"),
     }
     f = vb.facts_from_answers(values, ON)
     assert f == vb.QuoteFacts(
-        verified_on=ON, deductible_applies=False, drug_coinsurance=D("0.30"),
-        visit_limit=30, visits_used=4, accumulator_program="maximizer", in_network="out",
-        oon_benefits="covered", lcd_met="no", abn="signed", plan_type="medicare",
+        verified_on=ON,
+        deductible_applies=False,
+        drug_coinsurance=D("0.30"),
+        visit_limit=30,
+        visits_used=4,
+        accumulator_program="maximizer",
+        in_network="out",
+        oon_benefits="covered",
+        lcd_met="no",
+        abn="signed",
+        plan_type="medicare",
         preferred_product="Inflectra",
     )  # a $0 facility fee is no fee
     assert vb.QuoteFacts.from_json(json.loads(json.dumps(f.to_json()))) == f
@@ -367,13 +414,36 @@ def test_split_rates_without_deductible_share_each_line_at_its_rate(
 ) -> None:
     """No deductible and no OOP maximum: the patient pays drug × its rate + administration ×
     its rate + facility fee × the plan's 20%, to the cent; never more than the allowed."""
-    f = facts(drug_coinsurance=drug_rate, admin_coinsurance=admin_rate, facility_fee=fee,
-              deductible_applies=False)
+    f = facts(
+        drug_coinsurance=drug_rate,
+        admin_coinsurance=admin_rate,
+        facility_fee=fee,
+        deductible_applies=False,
+    )
     lines = (cs.ServiceLine("J1745", 1, drug), cs.ServiceLine("96365", 1, admin))
-    req = cs.QuoteRequest(dates=(VISIT,), lines=vb.apply_to_lines(f, lines, KINDS),
-                          primary=vb.apply_to_coverage(f, PLAN))
+    req = cs.QuoteRequest(
+        dates=(VISIT,),
+        lines=vb.apply_to_lines(f, lines, KINDS),
+        primary=vb.apply_to_coverage(f, PLAN),
+    )
     q = cs.quote(req)
     raw = drug * drug_rate + admin * admin_rate + fee * D("0.20")
     expected = raw.quantize(D("0.01"), rounding=ROUND_HALF_UP)  # the engine rounds half up
     assert q.totals.patient_owes == expected
     assert q.totals.patient_owes <= q.totals.allowed
+
+
+def test_second_look_at_split_rates_and_visits_used() -> None:
+    answers = {
+        "drug_coinsurance": D("0.60"),
+        "admin_coinsurance": D("0.10"),
+        "visit_limit": 12,
+        "visits_used": 13,
+    }
+    warnings = vf.benefit_warnings(answers, 2026)
+    assert warnings == {
+        "drug_coinsurance": "A coinsurance of 60% is unusually high: check it with the payer.",
+        "visits_used": "13 visits used is more than the 12 allowed: check both figures (the "
+        "plan may not pay for more visits this plan year).",
+    }
+    assert vf.benefit_warnings({"visit_limit": 12, "visits_used": 12}, 2026) == {}

@@ -29,9 +29,17 @@ from tests.conftest import TODAY
 
 V1 = Path(__file__).parent / "data" / "benefits-verification-v1.json"
 BASE = {  # D0001's Lakeshore PPO as the payer gave it
-    "plan_active": "yes", "in_network": "in", "deductible": "2000", "deductible_met": "500",
-    "oop_max": "6500", "oop_met": "900", "coinsurance": "20", "pa_required": "no",
-    "call_with": "Dana", "call_reference": "LKH-2", "call_at": "11/27/2026 9:00 AM",
+    "plan_active": "yes",
+    "in_network": "in",
+    "deductible": "2000",
+    "deductible_met": "500",
+    "oop_max": "6500",
+    "oop_met": "900",
+    "coinsurance": "20",
+    "pa_required": "no",
+    "call_with": "Dana",
+    "call_reference": "LKH-2",
+    "call_at": "11/27/2026 9:00 AM",
 }
 
 
@@ -43,16 +51,23 @@ def demo(store: Store) -> dict[str, int]:
         return {mrn: ps.get_by_mrn(s, mrn).id for mrn in ("D0001", "D0002")}
 
 
-def reverify(store: Store, actor: Actor, patient: int, answers: dict[str, str],
-             *, on: date = TODAY) -> vs.VerificationRecord:
+def reverify(
+    store: Store, actor: Actor, patient: int, answers: dict[str, str], *, on: date = TODAY
+) -> vs.VerificationRecord:
     """Verify the patient's primary coverage and order again with these answers."""
     with store.session() as s:
         setup = qs.prepare(s, patient, today=TODAY)
         assert setup.primary_id is not None
         rec = vs.start_verification(s, actor, setup.primary_id, setup.order_id)
-        return vs.save_verification(s, actor, rec.id, {**rec.answers, **answers},
-                                    status=Status.VERIFIED, expected_version=rec.version,
-                                    today=on)
+        return vs.save_verification(
+            s,
+            actor,
+            rec.id,
+            {**rec.answers, **answers},
+            status=Status.VERIFIED,
+            expected_version=rec.version,
+            today=on,
+        )
 
 
 def quote(store: Store, patient: int) -> tuple[qs.QuoteSetup, cs.Quote]:
@@ -77,17 +92,31 @@ def test_d0001_before_is_unchanged_by_an_old_style_verification(
 def test_d0001_every_figure_changing_answer(
     store: Store, actor: Actor, demo: dict[str, int]
 ) -> None:
-    reverify(store, actor, demo["D0001"], {
-        **BASE, "deductible_applies": "no", "drug_coinsurance": "25", "admin_coinsurance": "10",
-        "facility_fee": "150", "accumulator_program": "Accumulator adjustment program",
-    })
+    reverify(
+        store,
+        actor,
+        demo["D0001"],
+        {
+            **BASE,
+            "deductible_applies": "no",
+            "drug_coinsurance": "25",
+            "admin_coinsurance": "10",
+            "facility_fee": "150",
+            "accumulator_program": "Accumulator adjustment program",
+        },
+    )
     setup, q = quote(store, demo["D0001"])
     assert setup.primary is not None and setup.primary.deductible_applies is False
     assert [(ln.code, ln.coinsurance) for ln in setup.lines] == [
-        ("J1745", D("0.25")), ("J1745-JW", D("0.25")), ("96365", D("0.10")),
-        ("96366", D("0.10")), ("G0463", None),
+        ("J1745", D("0.25")),
+        ("J1745-JW", D("0.25")),
+        ("96365", D("0.10")),
+        ("96366", D("0.10")),
+        ("G0463", None),
     ]
     assert setup.lines[-1].unit_price == D("150.00")
+    assert setup.price_notes[-1] == "G0463: facility fee per visit, per verification of 11/27/2026."
+    assert len(setup.price_notes) == len(setup.lines)
     assert setup.programs[0].counts_toward_accumulators is False  # type: ignore[union-attr]
     (v,) = q.visits
     # A = 3,968 + 150 facility = 4,118; no deductible;
@@ -101,8 +130,7 @@ def test_d0001_every_figure_changing_answer(
     assert v.accumulators is not None and v.accumulators.oop_met == D("900")
     assert v.explanation[1:5] == (
         "Deductible does not apply to this service — per verification of 11/27/2026.",
-        "Coinsurance 25% on the drug and 10% on administration — per verification of "
-        "11/27/2026.",
+        "Coinsurance 25% on the drug and 10% on administration — per verification of 11/27/2026.",
         "Facility fee $150.00 per visit (G0463), shared like the other lines — per "
         "verification of 11/27/2026.",
         "Copay-card payments do not count toward the deductible or out-of-pocket maximum "
@@ -114,9 +142,17 @@ def test_d0001_every_figure_changing_answer(
 def test_d0001_split_rates_with_the_deductible(
     store: Store, actor: Actor, demo: dict[str, int]
 ) -> None:
-    reverify(store, actor, demo["D0001"], {
-        **BASE, "deductible_applies": "yes", "drug_coinsurance": "25", "admin_coinsurance": "10",
-    })
+    reverify(
+        store,
+        actor,
+        demo["D0001"],
+        {
+            **BASE,
+            "deductible_applies": "yes",
+            "drug_coinsurance": "25",
+            "admin_coinsurance": "10",
+        },
+    )
     _, q = quote(store, demo["D0001"])
     (v,) = q.visits
     # deductible 1,500 comes off J1745 (3,330): 1,830 × 25% = 457.50; J1745-JW 370 × 25% =
@@ -130,16 +166,22 @@ def test_d0001_split_rates_with_the_deductible(
 def test_terms_edited_after_the_verification_win_for_the_deductible(
     store: Store, actor: Actor, demo: dict[str, int]
 ) -> None:
-    reverify(store, actor, demo["D0001"], {**BASE, "deductible_applies": "no"},
-             on=date(2026, 11, 20))
+    reverify(
+        store, actor, demo["D0001"], {**BASE, "deductible_applies": "no"}, on=date(2026, 11, 20)
+    )
     with store.session() as s:
         setup = qs.prepare(s, demo["D0001"], today=TODAY)
         assert setup.primary_id is not None
         terms = cvs.get_coverage(s, setup.primary_id).terms
         assert terms is not None and terms.terms.deductible_applies is False  # recorded too
-        cvs.record_terms(s, actor, setup.primary_id,
-                         replace(terms.terms, deductible_applies=True), as_of=TODAY,
-                         source="edited by hand")
+        cvs.record_terms(
+            s,
+            actor,
+            setup.primary_id,
+            replace(terms.terms, deductible_applies=True),
+            as_of=TODAY,
+            source="edited by hand",
+        )
     setup, q = quote(store, demo["D0001"])
     assert setup.primary is not None and setup.primary.deductible_applies is True
     assert q.visits[0].patient_owes_before_assistance == D("1993.60")
@@ -149,13 +191,26 @@ def test_terms_edited_after_the_verification_win_for_the_deductible(
 def test_d0001_warnings_from_the_checklist(
     store: Store, actor: Actor, demo: dict[str, int]
 ) -> None:
-    reverify(store, actor, demo["D0001"], {
-        **BASE, "in_network": "out", "oon_benefits": "none", "network_design": "HMO",
-        "referral": "Required, not on file yet", "step_therapy": "not_met",
-        "preferred_product": "Inflectra (Q5103)", "visit_limit": "6", "visits_used": "6",
-        "pa_required": "yes", "pa_submission": "vendor", "pa_contact": "UM vendor, fax 555-0100",
-        "auth_number": "A-7781",
-    })
+    reverify(
+        store,
+        actor,
+        demo["D0001"],
+        {
+            **BASE,
+            "in_network": "out",
+            "oon_benefits": "none",
+            "network_design": "HMO",
+            "referral": "Required, not on file yet",
+            "step_therapy": "not_met",
+            "preferred_product": "Inflectra (Q5103)",
+            "visit_limit": "6",
+            "visits_used": "6",
+            "pa_required": "yes",
+            "pa_submission": "vendor",
+            "pa_contact": "UM vendor, fax 555-0100",
+            "auth_number": "A-7781",
+        },
+    )
     _, q = quote(store, demo["D0001"])
     mine = [w for w in q.warnings if w.endswith("(per verification of 11/27/2026).")]
     assert [w.split(":")[0] for w in mine] == [
@@ -175,9 +230,16 @@ def test_d0002_medicare_lcd_not_met_and_abn(
     store: Store, actor: Actor, demo: dict[str, int]
 ) -> None:
     answers = {
-        "plan_active": "yes", "in_network": "in", "deductible": "283", "deductible_met": "0",
-        "coinsurance": "20", "pa_required": "no", "call_with": "IVR", "call_reference": "M-1",
-        "call_at": "11/27/2026 9:00 AM", "lcd_met": "no",
+        "plan_active": "yes",
+        "in_network": "in",
+        "deductible": "283",
+        "deductible_met": "0",
+        "coinsurance": "20",
+        "pa_required": "no",
+        "call_with": "IVR",
+        "call_reference": "M-1",
+        "call_at": "11/27/2026 9:00 AM",
+        "lcd_met": "no",
     }
     with pytest.raises(ValidationFailed) as err:  # the ABN is asked, and required, now
         reverify(store, actor, demo["D0002"], answers)
@@ -200,8 +262,9 @@ def test_hidden_answers_are_not_kept(store: Store, actor: Actor, demo: dict[str,
 def test_saved_quote_keeps_the_verified_facts(
     store: Store, actor: Actor, demo: dict[str, int]
 ) -> None:
-    reverify(store, actor, demo["D0001"], {**BASE, "deductible_applies": "no",
-                                           "facility_fee": "150"})
+    reverify(
+        store, actor, demo["D0001"], {**BASE, "deductible_applies": "no", "facility_fee": "150"}
+    )
     with store.session() as s:
         saved = qs.save_quote(s, actor, qs.prepare(s, demo["D0001"], today=TODAY))
     again = qs.setup_from_saved(saved)
@@ -219,10 +282,14 @@ def test_old_v1_verification_still_loads_complete_and_quotes_as_before(
     with store.session() as s:
         setup = qs.prepare(s, demo["D0001"], today=TODAY)
         row = Verification(
-            coverage_id=setup.primary_id, order_id=setup.order_id, status=Status.VERIFIED,
+            coverage_id=setup.primary_id,
+            order_id=setup.order_id,
+            status=Status.VERIFIED,
             template=V1.read_text(encoding="utf-8"),
-            answers=json.dumps({**BASE, "copay_applies": "none"}), completed_on=TODAY,
-            created_by="old", updated_by="old",
+            answers=json.dumps({**BASE, "copay_applies": "none"}),
+            completed_on=TODAY,
+            created_by="old",
+            updated_by="old",
         )
         s.add(row)
         s.flush()

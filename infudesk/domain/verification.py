@@ -562,10 +562,17 @@ def benefit_warnings(answers: Mapping[str, object], plan_year: int) -> dict[str,
                     " check it with the payer (Medicare Advantage and grandfathered plans"
                     " have their own limits)."
                 )
-    coinsurance = _amount(answers, "coinsurance")
-    if coinsurance is not None and coinsurance > HIGH_COINSURANCE:
-        warnings["coinsurance"] = (
-            f"A coinsurance of {_pct(coinsurance)}% is unusually high: check it with the payer."
+    for rate_key in ("coinsurance", "drug_coinsurance", "admin_coinsurance"):
+        rate = _amount(answers, rate_key)
+        if rate is not None and rate > HIGH_COINSURANCE:
+            warnings[rate_key] = (
+                f"A coinsurance of {_pct(rate)}% is unusually high: check it with the payer."
+            )
+    limit, used = answers.get("visit_limit"), answers.get("visits_used")
+    if isinstance(limit, int) and isinstance(used, int) and used > limit:
+        warnings["visits_used"] = (
+            f"{used} visits used is more than the {limit} allowed: check both figures (the plan"
+            " may not pay for more visits this plan year)."
         )
     for ded_key, oop_key, words in (
         ("deductible", "oop_max", "The deductible"),

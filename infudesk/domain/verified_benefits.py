@@ -184,15 +184,16 @@ def explanation_notes(
     if facts.deductible_applies is False and not primary.deductible_applies:
         notes.append(f"Deductible does not apply to this service — {facts.per}.")
     rates = []
-    for rate, what in ((facts.drug_coinsurance, "the drug"), (facts.admin_coinsurance, "administration")):
+    for rate, what in (
+        (facts.drug_coinsurance, "the drug"),
+        (facts.admin_coinsurance, "administration"),
+    ):
         if rate is not None and any(ln.coinsurance == rate for ln in lines):
             rates.append(f"{format_percent(rate)} on {what}")
     if rates:
         notes.append(f"Coinsurance {' and '.join(rates)} — {facts.per}.")
     fee = facts.facility_fee
-    if fee is not None and any(
-        ln.code == FACILITY_CODE and ln.unit_price == fee for ln in lines
-    ):
+    if fee is not None and any(ln.code == FACILITY_CODE and ln.unit_price == fee for ln in lines):
         notes.append(
             f"Facility fee {format_money(fee)} per visit ({FACILITY_CODE}), shared like the "
             f"other lines — {facts.per}."
@@ -206,7 +207,9 @@ def explanation_notes(
 
 
 def _program_words(facts: QuoteFacts) -> str:
-    return "maximizer program" if facts.accumulator_program == "maximizer" else "accumulator program"
+    return (
+        "maximizer program" if facts.accumulator_program == "maximizer" else "accumulator program"
+    )
 
 
 def visits_by_plan_year(dates: Iterable[date], plan_year_start: cs.MonthDay) -> dict[date, int]:

@@ -199,8 +199,9 @@ def verified_words(setup: QuoteSetup, result: cs.Quote) -> cs.Quote:
     if facts is None:
         return result
     notes = vb.explanation_notes(facts, setup.primary, setup.lines, setup.programs)
-    warnings = vb.quote_warnings(facts, dates=setup.dates, primary=setup.primary,
-                                 lines=setup.lines, programs=setup.programs)
+    warnings = vb.quote_warnings(
+        facts, dates=setup.dates, primary=setup.primary, lines=setup.lines, programs=setup.programs
+    )
     visits = tuple(
         replace(v, explanation=(*v.explanation[:1], *notes, *v.explanation[1:]))
         for v in result.visits

@@ -227,9 +227,7 @@ def _is_item(rec: VerificationRecord, key: str) -> bool:
     return any(it.key == key for it in rec.checklist.items())
 
 
-def quote_facts(
-    session: Session, coverage_id: int, order_id: int | None
-) -> vb.QuoteFacts | None:
+def quote_facts(session: Session, coverage_id: int, order_id: int | None) -> vb.QuoteFacts | None:
     """What the latest verified checklist of this coverage says for a quote: the one for this
     therapy order, else the latest without an order (None: never verified)."""
     for wanted in (order_id, None) if order_id is not None else (None,):
