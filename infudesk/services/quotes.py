@@ -183,9 +183,14 @@ def with_verification(
     coverage = setup.primary
     if primary.terms is None or primary.terms.as_of <= facts.verified_on:
         coverage = vb.apply_to_coverage(facts, coverage)
+    lines = vb.apply_to_lines(facts, setup.lines, kinds)
+    notes = setup.price_notes
+    if len(lines) > len(setup.lines):  # the facility-fee line: its note, in line order
+        notes = (*notes, f"{vb.FACILITY_CODE}: facility fee per visit, {facts.per}.")
     return replace(
         setup,
-        lines=vb.apply_to_lines(facts, setup.lines, kinds),
+        lines=lines,
+        price_notes=notes,
         primary=coverage,
         programs=vb.apply_to_programs(facts, setup.programs),
         verified=facts,
