@@ -45,7 +45,7 @@ def test_status_values_and_labels() -> None:
 def test_shipped_template_parses() -> None:
     c = shipped()
     assert c.name == "Benefits verification"
-    assert c.version == 1
+    assert c.version == 2  # version 2 adds the benefit-investigation items of issue 9
     keys = [it.key for it in c.items()]
     assert len(keys) == len(set(keys))
     assert [title for title, _ in c.sections][-1] == "The call"
@@ -527,7 +527,10 @@ def test_whole_percents(n: int, sign: bool) -> None:
 
 def test_missing_required_lists_labels_in_order() -> None:
     c = shipped()
-    assert vf.missing_required(c, {}) == [it.label for it in c.items() if it.required]
+    # conditional items (show_if) are required only when asked: with no answers none is asked
+    assert vf.missing_required(c, {}) == [
+        it.label for it in c.items() if it.required and not it.show_if
+    ]
     answers: dict[str, object] = {it.key: "x" for it in c.items() if it.required}
     assert vf.missing_required(c, answers) == []
     answers.update(plan_active=False, pa_required=None, call_reference="  ", deductible=Decimal(0))

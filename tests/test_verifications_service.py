@@ -187,8 +187,12 @@ def test_start_verification_prefills_the_plan_dates(store: Store, actor: Actor, 
             "effective_date": "01/01/2026",
             "termination_date": "",
             "plan_year_start": "01-01",
+            # since checklist v2 the coverage's plan type is pre-filled too, so that the
+            # items asked only for some plan types (Medicare's LCD and ABN) show from the start
+            "plan_type": "commercial",
         }
-        assert {i.key for i in rec.checklist.items() if i.required} == REQUIRED
+        # required items asked whatever the answers (conditional ones: see the rules tests)
+        assert {i.key for i in rec.checklist.items() if i.required and not i.show_if} == REQUIRED
         other = add_plan(
             s,
             actor,
@@ -205,6 +209,7 @@ def test_start_verification_prefills_the_plan_dates(store: Store, actor: Actor, 
             "effective_date": "07/01/2025",
             "termination_date": "12/31/2026",
             "plan_year_start": "07-01",
+            "plan_type": "commercial",  # pre-filled since checklist v2
         }
         stranger, _, stranger_order = second_patient(s, actor, care.summit, date(2027, 1, 5))
         with pytest.raises(NotFound):

@@ -72,13 +72,15 @@ class Kind(enum.StrEnum):
     PERCENT = "percent"
     DATE = "date"
     DATETIME = "datetime"
+    COUNT = "count"
 
 
 KINDS: tuple[str, ...] = tuple(k.value for k in Kind)
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _TOP_FIELDS = ("name", "version", "sections")
 _SECTION_FIELDS = ("title", "items")
-_ITEM_FIELDS = ("key", "label", "kind", "required", "help", "choices")
+_ITEM_FIELDS = ("key", "label", "kind", "required", "help", "choices", "show_if")
+MAX_COUNT = 9999
 _CHOICE_FIELDS = ("value", "label")
 
 
@@ -92,7 +94,12 @@ class Choice:
 
 @dataclass(frozen=True)
 class ChecklistItem:
-    """One question of the checklist."""
+    """One question of the checklist.
+
+    ``show_if`` makes the item conditional: it is asked only when every named earlier item's
+    answer is one of the listed values (``(("plan_type", ("medicare",)),)``). A hidden item is
+    never missing, and its answer is ignored.
+    """
 
     key: str
     label: str
@@ -100,6 +107,7 @@ class ChecklistItem:
     required: bool = False
     help: str = ""
     choices: tuple[Choice, ...] = ()
+    show_if: tuple[tuple[str, tuple[str | bool, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,7 +183,50 @@ def _parse_choices(raw: Any, where: str) -> tuple[Choice, ...]:
     return tuple(out)
 
 
-def _parse_item(raw: Any, where: str, keys: set[str]) -> ChecklistItem:
+def _parse_show_if(
+    raw: Any, where: str, earlier: Mapping[str, ChecklistItem]
+) -> tuple[tuple[str, tuple[str | bool, ...]], ...]:
+    """``{"plan_type": ["medicare"], "pa_required": [true]}``: earlier items and their answers."""
+    if not isinstance(raw, dict) or not raw:
+        raise ValueError(
+            f'{where}: “show_if” must be an object such as {{"plan_type": ["medicare"]}}.'
+        )
+    out: list[tuple[str, tuple[str | bool, ...]]] = []
+    for key, wanted in raw.items():
+        other = earlier.get(key)
+        if other is None:
+            raise ValueError(
+                f"{where}: “show_if” names “{key}”, which is not an item above this one."
+            )
+        if other.kind not in (Kind.YESNO, Kind.CHOICE):
+            raise ValueError(
+                f"{where}: “show_if” can only name a yes/no or choice item; “{key}” is"
+                f" {other.kind.value}."
+            )
+        if not isinstance(wanted, list) or not wanted:
+            raise ValueError(f"{where}: “show_if” → “{key}” must be a list of answers.")
+        values: list[str | bool] = []
+        for w in wanted:
+            if other.kind is Kind.YESNO:
+                if not isinstance(w, bool):
+                    raise ValueError(
+                        f"{where}: “show_if” → “{key}” is a yes/no item: write true or false"
+                        " (no quotes)."
+                    )
+            elif not isinstance(w, str) or w not in {c.value for c in other.choices}:
+                known = ", ".join(c.value for c in other.choices)
+                raise ValueError(
+                    f"{where}: “show_if” → “{key}”: {json.dumps(w, ensure_ascii=False)} is not"
+                    f" one of its choices ({known})."
+                )
+            values.append(w)
+        out.append((key, tuple(values)))
+    return tuple(out)
+
+
+def _parse_item(
+    raw: Any, where: str, keys: set[str], earlier: Mapping[str, ChecklistItem] | None = None
+) -> ChecklistItem:
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: an item must be an object with key, label and kind.")
     key = raw.get("key")
@@ -205,7 +256,8 @@ def _parse_item(raw: Any, where: str, keys: set[str]) -> ChecklistItem:
         choices = _parse_choices(raw.get("choices"), where)
     elif "choices" in raw:
         raise ValueError(f"{where}: only an item of kind “choice” has “choices”.")
-    return ChecklistItem(key, label, kind, required, help_text, choices)
+    show_if = _parse_show_if(raw["show_if"], where, earlier or {}) if "show_if" in raw else ()
+    return ChecklistItem(key, label, kind, required, help_text, choices, show_if)
 
 
 def parse_checklist(text: str) -> Checklist:
@@ -227,6 +279,7 @@ def parse_checklist(text: str) -> Checklist:
     if not isinstance(raw_sections, list) or not raw_sections:
         raise ValueError("The checklist: “sections” must be a list with at least one section.")
     keys: set[str] = set()
+    earlier: dict[str, ChecklistItem] = {}
     sections: list[tuple[str, tuple[ChecklistItem, ...]]] = []
     for s, raw_section in enumerate(raw_sections, start=1):
         where = f"Section {s}"
@@ -240,8 +293,9 @@ def parse_checklist(text: str) -> Checklist:
             raise ValueError(f"{where}: “items” must be a list with at least one item.")
         items: list[ChecklistItem] = []
         for i, raw_item in enumerate(raw_items, start=1):
-            item = _parse_item(raw_item, f"{where}, item {i}", keys)
+            item = _parse_item(raw_item, f"{where}, item {i}", keys, earlier)
             keys.add(item.key)
+            earlier[item.key] = item
             items.append(item)
         sections.append((title, tuple(items)))
     return Checklist(name, version, tuple(sections))
@@ -315,6 +369,18 @@ def _parse_datetime(text: str) -> tuple[datetime | None, str | None]:
     return datetime(day.year, day.month, day.day, hour, minute, second), None
 
 
+COUNT_HELP = "Type a whole number, e.g. 30."
+
+
+def _parse_count(text: str) -> tuple[int | None, str | None]:
+    t = text.replace(",", "")
+    if not t.isascii() or not t.isdigit():
+        return None, COUNT_HELP
+    if len(t) > 4 or int(t) > MAX_COUNT:
+        return None, f"{text} looks too large: check it (at most {MAX_COUNT:,})."
+    return int(t), None
+
+
 def _choice_labels(item: ChecklistItem) -> str:
     return ", ".join(c.label for c in item.choices)
 
@@ -326,7 +392,8 @@ def check_answer(item: ChecklistItem, raw: str) -> tuple[object | None, str | No
     (yes/no/y/n/true/false); choice → the choice's value (its value or label, any case);
     text → the trimmed text; money → Decimal to the cent, never negative; percent → a
     Decimal rate ("20" or "20%" → Decimal("0.20"); "0.2" is refused as ambiguous, "0.5%" is
-    half a percent); date → date (MM/DD/YYYY or YYYY-MM-DD); datetime → a naive local datetime.
+    half a percent); date → date (MM/DD/YYYY or YYYY-MM-DD); datetime → a naive local datetime;
+    count → a whole number from 0 to :data:`MAX_COUNT`.
     The item ``plan_year_start`` (kind text) must also be a month and day; it is stored as
     "MM-DD".
     """
@@ -355,6 +422,8 @@ def check_answer(item: ChecklistItem, raw: str) -> tuple[object | None, str | No
         return _parse_date(text)
     if kind is Kind.DATETIME:
         return _parse_datetime(text)
+    if kind is Kind.COUNT:
+        return _parse_count(text)
     if item.key == "plan_year_start":
         try:
             month, day = parse_month_day(text)
@@ -368,9 +437,39 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def shown_items(checklist: Checklist, answers: Mapping[str, object]) -> list[ChecklistItem]:
+    """The items asked with these answers (values, as :func:`check_answer` gives them), in
+    order: an item with ``show_if`` only when each named item is itself shown and its answer
+    is one of the listed values (no answer never matches)."""
+    shown: list[ChecklistItem] = []
+    seen: dict[str, object] = {}
+    for it in checklist.items():
+        if all(
+            key in seen and any(_same(seen[key], w) for w in wanted) for key, wanted in it.show_if
+        ):
+            shown.append(it)
+            seen[it.key] = answers.get(it.key)
+    return shown
+
+
+def _same(value: object, wanted: str | bool) -> bool:
+    # bool is an int: compare types so that True never matches a choice "1"
+    return type(value) is type(wanted) and value == wanted
+
+
+def shown_answers(checklist: Checklist, answers: Mapping[str, object]) -> dict[str, object]:
+    """The answers of the items asked (hidden items' answers are dropped)."""
+    return {it.key: answers[it.key] for it in shown_items(checklist, answers) if it.key in answers}
+
+
 def missing_required(checklist: Checklist, answers: Mapping[str, object]) -> list[str]:
-    """Labels of the required items that have no answer (``False`` is an answer), in order."""
-    return [it.label for it in checklist.items() if it.required and _blank(answers.get(it.key))]
+    """Labels of the required items asked that have no answer (``False`` is an answer), in
+    order; a required item hidden by its ``show_if`` is never missing."""
+    return [
+        it.label
+        for it in shown_items(checklist, answers)
+        if it.required and _blank(answers.get(it.key))
+    ]
 
 
 # --- Cross-checks ---------------------------------------------------------------------------
@@ -463,10 +562,17 @@ def benefit_warnings(answers: Mapping[str, object], plan_year: int) -> dict[str,
                     " check it with the payer (Medicare Advantage and grandfathered plans"
                     " have their own limits)."
                 )
-    coinsurance = _amount(answers, "coinsurance")
-    if coinsurance is not None and coinsurance > HIGH_COINSURANCE:
-        warnings["coinsurance"] = (
-            f"A coinsurance of {_pct(coinsurance)}% is unusually high: check it with the payer."
+    for rate_key in ("coinsurance", "drug_coinsurance", "admin_coinsurance"):
+        rate = _amount(answers, rate_key)
+        if rate is not None and rate > HIGH_COINSURANCE:
+            warnings[rate_key] = (
+                f"A coinsurance of {_pct(rate)}% is unusually high: check it with the payer."
+            )
+    limit, used = answers.get("visit_limit"), answers.get("visits_used")
+    if isinstance(limit, int) and isinstance(used, int) and used > limit:
+        warnings["visits_used"] = (
+            f"{used} visits used is more than the {limit} allowed: check both figures (the plan"
+            " may not pay for more visits this plan year)."
         )
     for ded_key, oop_key, words in (
         ("deductible", "oop_max", "The deductible"),

@@ -363,6 +363,7 @@ def seed_demo_care(session: Session, actor: Actor, *, today: date) -> None:
             "pa_required": "no",
             "benefit_type": "medical",
             "acquisition": "buy_and_bill",
+            "lcd_met": "yes",
             **_call(
                 "Medicare provider line (IVR, agent Tom)",
                 f"MCR-{t.d2_verified:%Y%m%d}-0457",

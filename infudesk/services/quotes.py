@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from infudesk.domain import costshare as cs
 from infudesk.domain import coverage as dc
 from infudesk.domain import quote_request as qr
+from infudesk.domain import verified_benefits as vb
 from infudesk.domain.fees import choose_price
 from infudesk.errors import NotFound, UserError
 from infudesk.services import assistance as asv
@@ -22,6 +23,7 @@ from infudesk.services import audit
 from infudesk.services import coverages as cvs
 from infudesk.services import fees as fsv
 from infudesk.services import orders as ors
+from infudesk.services import verifications as vsv
 from infudesk.services.audit import Actor
 from infudesk.store.models import Patient, SavedQuote
 
@@ -55,6 +57,7 @@ class QuoteSetup:
     programs: tuple[cs.Program, ...]
     labels: dict[str, str]  # what the screen and letters name: order, primary, secondary
     price_notes: tuple[str, ...] = ()  # where a price came from, or that one is missing
+    verified: vb.QuoteFacts | None = None  # the primary's verified checklist, when there is one
 
     def request(self) -> cs.QuoteRequest:
         return cs.QuoteRequest(
@@ -160,7 +163,7 @@ def prepare(
         )
     programs = asv.list_programs(session, patient_id)
     chosen_programs = [p for p in programs if program_ids is None or p.id in program_ids]
-    return QuoteSetup(
+    setup = QuoteSetup(
         patient_id=patient_id,
         order_id=order.id,
         primary_id=primary.id if primary else None,
@@ -180,6 +183,61 @@ def prepare(
         },
         price_notes=tuple(notes),
     )
+    return with_verification(session, setup, primary, tuple(ln.kind for ln in order.lines))
+
+
+# --- the verified checklist in the quote -------------------------------------------------------
+
+
+def with_verification(
+    session: Session,
+    setup: QuoteSetup,
+    primary: cvs.CoverageRecord | None,
+    kinds: tuple[str, ...],
+) -> QuoteSetup:
+    """The setup with what the primary's latest verified checklist changes: per-line drug and
+    administration coinsurance, a facility-fee line, copay cards under an accumulator program,
+    and "deductible applies" (unless the coverage's terms were edited after that verification).
+    ``kinds``: each line's kind ("drug", "admin"), in the setup's order. The facts stay on the
+    setup for the quote's notes and warnings (:func:`verified_words`)."""
+    if primary is None or setup.primary is None:
+        return setup
+    facts = vsv.quote_facts(session, primary.id, setup.order_id)
+    if facts is None:
+        return setup
+    coverage = setup.primary
+    if primary.terms is None or primary.terms.as_of <= facts.verified_on:
+        coverage = vb.apply_to_coverage(facts, coverage)
+    lines = vb.apply_to_lines(facts, setup.lines, kinds)
+    notes = setup.price_notes
+    if len(lines) > len(setup.lines):  # the facility-fee line: its note, in line order
+        notes = (*notes, f"{vb.FACILITY_CODE}: facility fee per visit, {facts.per}.")
+    return replace(
+        setup,
+        lines=lines,
+        price_notes=notes,
+        primary=coverage,
+        programs=vb.apply_to_programs(facts, setup.programs),
+        verified=facts,
+    )
+
+
+def verified_words(setup: QuoteSetup, result: cs.Quote) -> cs.Quote:
+    """The quote with the verified checklist's notes in each visit's explanation (after the
+    allowed amount) and its warnings added."""
+    facts = setup.verified
+    if facts is None:
+        return result
+    notes = vb.explanation_notes(facts, setup.primary, setup.lines, setup.programs)
+    warnings = vb.quote_warnings(
+        facts, dates=setup.dates, primary=setup.primary, lines=setup.lines, programs=setup.programs
+    )
+    visits = tuple(
+        replace(v, explanation=(*v.explanation[:1], *notes, *v.explanation[1:]))
+        for v in result.visits
+    )
+    extra = tuple(w for w in warnings if w not in result.warnings)
+    return replace(result, visits=visits, warnings=(*result.warnings, *extra))
 
 
 def compute(setup: QuoteSetup) -> cs.Quote:
@@ -200,7 +258,7 @@ def compute(setup: QuoteSetup) -> cs.Quote:
             "plan visits on the therapy order.",
             title="Nothing to quote",
         )
-    return cs.quote(setup.request())
+    return verified_words(setup, cs.quote(setup.request()))
 
 
 @dataclass(frozen=True)
@@ -247,6 +305,8 @@ def save_quote(
         "labels": setup.labels,
         "price_notes": list(setup.price_notes),
     }
+    if setup.verified is not None:
+        context["verified"] = setup.verified.to_json()
     row = SavedQuote(
         patient_id=setup.patient_id,
         order_id=setup.order_id,
@@ -326,6 +386,7 @@ def setup_from_saved(rec: SavedQuoteRecord) -> QuoteSetup:
         programs=request.assistance,
         labels=dict(ctx.get("labels", {})),
         price_notes=tuple(ctx.get("price_notes", ())),
+        verified=vb.QuoteFacts.from_json(ctx["verified"]) if ctx.get("verified") else None,
     )
 
 

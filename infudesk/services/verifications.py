@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from infudesk.domain import coverage as dc
 from infudesk.domain import verification as dv
+from infudesk.domain import verified_benefits as vb
 from infudesk.domain.patients import filed_name
 from infudesk.domain.verification import Status
 from infudesk.errors import Conflict, NotFound, UserError, ValidationFailed
@@ -27,6 +28,16 @@ from infudesk.services.payers import NoteRecord, notes_for
 from infudesk.store.models import Coverage, Patient, Payer, TherapyOrder, Verification
 
 TEMPLATE = ("checklists", "benefits-verification.json")
+# The coverage's plan type as the checklist's "plan_type" answers it (Medigap has none).
+CHECKLIST_PLAN_TYPE: dict[str, str] = {
+    dc.PlanType.COMMERCIAL: "commercial",
+    dc.PlanType.EMPLOYER_SELF_FUNDED: "self_funded",
+    dc.PlanType.MARKETPLACE: "marketplace",
+    dc.PlanType.MEDICARE_PART_B: "medicare",
+    dc.PlanType.MEDICARE_ADVANTAGE: "medicare_advantage",
+    dc.PlanType.MEDICAID: "medicaid",
+    dc.PlanType.MEDICAID_MANAGED_CARE: "medicaid_managed",
+}
 
 
 @lru_cache(maxsize=1)
@@ -100,6 +111,9 @@ def start_verification(
         "termination_date": f"{cov.terminates_on:%m/%d/%Y}" if cov.terminates_on else "",
         "plan_year_start": cov.plan_year_start,
     }
+    plan_type = CHECKLIST_PLAN_TYPE.get(cov.plan_type)
+    if plan_type:  # so that the Medicare items are asked from the start
+        answers["plan_type"] = plan_type
     row = Verification(
         coverage_id=coverage_id,
         order_id=order_id,
@@ -118,7 +132,11 @@ def start_verification(
 def parse_answers(
     checklist: dv.Checklist, typed: dict[str, str]
 ) -> tuple[dict[str, object], dict[str, str]]:
-    """Values per item key, and a message per key whose text cannot be read."""
+    """Values per item key, and a message per key whose text cannot be read.
+
+    Only the items asked count: an item hidden by its ``show_if`` (e.g. the Medicare items on
+    a commercial plan) gives neither a value nor an error, whatever was typed in it.
+    """
     values: dict[str, object] = {}
     errors: dict[str, str] = {}
     for item in checklist.items():
@@ -127,7 +145,11 @@ def parse_answers(
             errors[item.key] = msg
         elif value is not None:
             values[item.key] = value
-    return values, errors
+    shown = {it.key for it in dv.shown_items(checklist, values)}
+    return (
+        {k: v for k, v in values.items() if k in shown},
+        {k: m for k, m in errors.items() if k in shown},
+    )
 
 
 def terms_from_answers(values: dict[str, object]) -> dc.Terms:
@@ -159,6 +181,7 @@ def terms_from_answers(values: dict[str, object]) -> dc.Terms:
         family_oop_max=money("family_oop_max"),
         family_oop_met=money("family_oop_met"),
         family_embedded=True if embedded is None else bool(embedded),
+        deductible_applies=values.get("deductible_applies") is not False,
     )
 
 
@@ -196,7 +219,11 @@ def save_verification(
         raise ValidationFailed(errors)
     cov = session.get(Coverage, row.coverage_id)
     assert cov is not None
-    row.answers = json.dumps({k: v for k, v in typed.items() if v.strip()}, ensure_ascii=False)
+    shown = {it.key for it in dv.shown_items(rec.checklist, values)}
+    row.answers = json.dumps(
+        {k: v for k, v in typed.items() if v.strip() and (k in shown or not _is_item(rec, k))},
+        ensure_ascii=False,
+    )
     row.status = status if status != Status.NOT_STARTED or not typed else Status.IN_PROGRESS
     row.problem = problem.strip()
     row.updated_by = actor.name
@@ -221,6 +248,34 @@ def save_verification(
         patient_id=cov.patient_id,
     )
     return _record(row)
+
+
+def _is_item(rec: VerificationRecord, key: str) -> bool:
+    return any(it.key == key for it in rec.checklist.items())
+
+
+def quote_facts(session: Session, coverage_id: int, order_id: int | None) -> vb.QuoteFacts | None:
+    """What the latest verified checklist of this coverage says for a quote: the one for this
+    therapy order, else the latest without an order (None: never verified)."""
+    for wanted in (order_id, None) if order_id is not None else (None,):
+        row = session.scalars(
+            select(Verification)
+            .where(
+                Verification.coverage_id == coverage_id,
+                Verification.status == Status.VERIFIED,
+                Verification.completed_on.is_not(None),
+                Verification.order_id.is_(None)
+                if wanted is None
+                else Verification.order_id == wanted,
+            )
+            .order_by(Verification.completed_on.desc(), Verification.id.desc())
+            .limit(1)
+        ).first()
+        if row is not None and row.completed_on is not None:
+            rec = _record(row)
+            values, _ = parse_answers(rec.checklist, rec.answers)
+            return vb.facts_from_answers(values, row.completed_on)
+    return None
 
 
 def _apply_plan_facts(cov: Coverage, values: dict[str, object]) -> None:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -32,6 +33,7 @@ PLACEHOLDERS = {
     dv.Kind.DATE: "MM/DD/YYYY",
     dv.Kind.DATETIME: "MM/DD/YYYY HH:MM AM",
     dv.Kind.TEXT: "",
+    dv.Kind.COUNT: "whole number",
 }
 
 
@@ -55,10 +57,15 @@ class VerificationDialog(QDialog):
         self.saved: vs.VerificationRecord | None = None
         self.notes = backend.query(vs.payer_notes_for, verification_id, today=today())
         self.form = Form(today)
+        # conditional items: key → (its form layout, the row's field), and each section's box
+        self.rows: dict[str, tuple[QFormLayout, QWidget | QHBoxLayout]] = {}
+        self.groups: list[tuple[QGroupBox, tuple[str, ...]]] = []
+        self._shown: set[str] = set()
         self.setWindowTitle(f"Benefits verification #{verification_id}")
         self._build(title)
         self._load()
-        self.resize(900, 760)
+        self._show_asked()
+        self.resize(900, 700)
 
     def _build(self, title: str) -> None:
         outer = QVBoxLayout(self)
@@ -109,9 +116,17 @@ class VerificationDialog(QDialog):
                     )
                     row.addWidget(now, 0, Qt.AlignmentFlag.AlignTop)
                     fl.addRow(label, row)
+                    self.rows[item.key] = (fl, row)
                 else:
                     fl.addRow(label, box)
+                    self.rows[item.key] = (fl, box)
+            self.groups.append((group, tuple(it.key for it in items)))
             layout.addWidget(group)
+        watched = {key for it in self.record.checklist.items() for key, _ in it.show_if}
+        for key in watched:
+            widget = self.form.widgets[key]
+            assert isinstance(widget, QComboBox)
+            widget.currentIndexChanged.connect(lambda _i: self._show_asked())
         problem = QGroupBox("Problem found (what is wrong and what happens next)")
         pl = QVBoxLayout(problem)
         pl.addWidget(f.text("problem", 60))
@@ -158,6 +173,27 @@ class VerificationDialog(QDialog):
         label = dv.STATUS_LABELS[rec.status]
         when = f" on {rec.completed_on:%m/%d/%Y}" if rec.completed_on else ""
         self.state.setText(f"Status: {label}{when} · last saved by {rec.updated_by or '—'}")
+
+    def _show_asked(self) -> None:
+        """Show the items asked with the answers chosen so far (e.g. the Medicare items only
+        for a Medicare plan); a hidden item keeps what was typed in it until saved."""
+        checklist = self.record.checklist
+        values: dict[str, object] = {}
+        for item in checklist.items():
+            if item.kind in (dv.Kind.YESNO, dv.Kind.CHOICE):
+                value, _ = dv.check_answer(item, self.form.value(item.key).replace("None", ""))
+                if value is not None:
+                    values[item.key] = value
+        shown = {it.key for it in dv.shown_items(checklist, values)}
+        self._shown = shown
+        for key, (layout, field) in self.rows.items():
+            layout.setRowVisible(field, key in shown)
+        for group, keys in self.groups:
+            group.setVisible(any(k in shown for k in keys))
+
+    def shown_keys(self) -> list[str]:
+        """The keys of the items on screen now, in order (for tests)."""
+        return [k for k in self.rows if k in self._shown]
 
     def typed(self) -> dict[str, str]:
         out: dict[str, str] = {}
