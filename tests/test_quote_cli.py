@@ -1175,8 +1175,9 @@ BAD = [
     bad(
         "bad-medigap-plan",
         "secondary.medigap_plan",
-        {"primary": PART_B, "secondary": {"plan_type": "medigap", "medigap_plan": "N"}},
-        "G",
+        # issue 9: every standardized letter is quoted now (N included); "E" is not a letter
+        {"primary": PART_B, "secondary": {"plan_type": "medigap", "medigap_plan": "E"}},
+        "HDG",
     ),
     bad(
         "medigap-needs-letter",

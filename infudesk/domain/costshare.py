@@ -187,8 +187,10 @@ class Coverage:
     plan_year_start: MonthDay = MonthDay()
     cob_method: str = "standard"
     copay_applies: str = "visit"  # "visit": one copay a visit; "line": one on every line
-    # Original Medicare without a given deductible: the Part B deductible of each year (figures)
+    # Original Medicare without a given deductible / coinsurance: the law's figure of each
+    # calendar year (the yearly figures), filled in as the course enters the year
     yearly_deductible: bool = False
+    yearly_coinsurance: bool = False
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,8 @@ def check_coverage(c: Coverage) -> tuple[str, str] | None:
         return "copay_applies", f"must be one of {', '.join(COPAY_APPLIES)}"
     if c.yearly_deductible and c.plan_type != PlanType.MEDICARE_PART_B:
         return "deductible", "only Original Medicare's deductible comes from the law by year"
+    if c.yearly_coinsurance and c.plan_type != PlanType.MEDICARE_PART_B:
+        return "coinsurance", "only Original Medicare's coinsurance comes from the law"
     if c.yearly_deductible and c.deductible is not None:
         return "deductible", "give a deductible or take the year's Part B deductible, not both"
     if c.plan_type == PlanType.MEDICARE_PART_B and c.plan_year_start != MonthDay():
@@ -579,7 +583,7 @@ class _Book:
     Part B deductible filled in when the coverage takes it from the law).
     """
 
-    __slots__ = ("base", "c", "role", "start", "acc", "figures", "figure")
+    __slots__ = ("base", "c", "role", "start", "acc", "figures", "law")
 
     def __init__(self, c: Coverage, role: str, figures: YearlyFigures) -> None:
         self.base = c
@@ -588,7 +592,7 @@ class _Book:
         self.start: date | None = None
         self.acc = Accumulators.of(c)
         self.figures = figures
-        self.figure: Figure | None = None  # the Part B deductible used this year
+        self.law: list[Figure] = []  # the figures of the law used this plan year
 
     def enter(self, d: date) -> bool:
         """Move to the plan year of ``d``; True when that is a new one (accumulators reset)."""
@@ -597,14 +601,21 @@ class _Book:
             return False
         first = self.start is None
         self.start = start
-        if self.base.yearly_deductible:
-            self.figure = self.figures.lookup("part_b_deductible", start.year)
-            if self.figure is None:
-                raise ValueError(
-                    f"{self.role}.deductible: no Part B deductible for {start.year} in the "
-                    "yearly figures; give the deductible"
-                )
-            self.c = replace(self.base, deductible=self.figure.value, yearly_deductible=False)
+        self.law = []
+        changes: dict[str, object] = {}
+        for flag, name, target in (
+            ("yearly_deductible", "part_b_deductible", "deductible"),
+            ("yearly_coinsurance", "part_b_coinsurance", "coinsurance"),
+        ):
+            if getattr(self.base, flag):
+                fig = self.figures.lookup(name, start.year)
+                if fig is None:  # check_figures refuses such a request first
+                    raise ValueError(f"{self.role}.{target}: no {FIGURES[name]} in the figures")
+                self.law.append(fig)
+                changes[target] = fig.value
+                changes[flag] = False
+        if changes:
+            self.c = replace(self.base, **changes)  # type: ignore[arg-type]
         if first:
             return False
         self.acc = Accumulators()
@@ -682,9 +693,10 @@ def _year_warnings(
     """Figures that look wrong for the plan year starting on ``start``."""
     year = start.year
     if c.plan_type == PlanType.MEDICARE_PART_B:
-        if book is not None and book.figure is not None:
-            yield from _fallback(role, book.figure)
-        else:
+        law = book.law if book is not None else []
+        for fig in law:
+            yield from _fallback(role, fig)
+        if not any(f.name == "part_b_deductible" for f in law):
             known = figures.lookup("part_b_deductible", year)
             if known is not None and known.exact and c.deductible != known.value:
                 given = "none" if c.deductible is None else dollars(c.deductible)
@@ -693,7 +705,8 @@ def _year_warnings(
                     f"{dollars(known.value)}, this request gives {given}."
                 )
         rate = figures.lookup("part_b_coinsurance", year)
-        if rate is not None and c.coinsurance != rate.value:
+        from_law = any(f.name == "part_b_coinsurance" for f in law)
+        if rate is not None and not from_law and c.coinsurance != rate.value:
             yield (
                 f"{role}.coinsurance: Original Medicare's coinsurance is "
                 f"{format_percent(rate.value)} ({rate.value}), not "
@@ -852,27 +865,24 @@ class _Course:
     def _new_year(self, book: _Book, d: date, out: list[str]) -> None:
         first = book.start is None
         reset = book.enter(d)
-        if first or reset:
-            start = book.start or d
-            self._warn(*_year_warnings(book.c, book.role, start, self.figures, book))
-            if book.figure is not None:
-                out.append(
-                    f"Original Medicare's terms for {start.year}: the Part B deductible "
-                    f"{dollars(book.figure.value)} (figure for {book.figure.year}), then "
-                    f"{format_percent(book.c.coinsurance)} coinsurance; no out-of-pocket maximum."
-                )
+        start = book.start or d
         if reset:
             what = "primary plan" if book.role == "primary" else "secondary plan"
             out.append(
                 f"New plan year {book.label} of the {what} (from {book.start}): the deductible "
                 "and out-of-pocket amounts met start again at $0.00."
             )
-            if not book.base.yearly_deductible:
+            if not (book.base.yearly_deductible or book.base.yearly_coinsurance):
                 self._warn(
                     f"{book.role}: the course runs into plan year {book.label} (from "
                     f"{book.start}); the same deductible, coinsurance and out-of-pocket maximum "
                     "are assumed."
                 )
+        if first or reset:
+            self._warn(*_year_warnings(book.c, book.role, start, self.figures, book))
+            if book.law:
+                used = ", ".join(f"{f.label} {_figure_text(f)}" for f in book.law)
+                out.append(f"Original Medicare's terms by law for {start.year}: {used}.")
 
     def _secondary(self, d: date, share: Share, primary_paid: Decimal, out: list[str]) -> Decimal:
         s = self.req.secondary
@@ -1119,6 +1129,11 @@ def check_figures(req: QuoteRequest, figures: YearlyFigures) -> tuple[str, str] 
         return None
     year = min(req.dates).year
     p, s = req.primary, req.secondary
+    if p is not None and p.yearly_coinsurance:
+        if figures.lookup("part_b_coinsurance", year) is None:
+            return "primary.coinsurance", (
+                "no Part B coinsurance in the yearly figures; give the coinsurance"
+            )
     if p is not None and p.yearly_deductible:
         fig = figures.lookup("part_b_deductible", year)
         if fig is None:
