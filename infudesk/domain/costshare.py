@@ -1129,11 +1129,6 @@ def check_figures(req: QuoteRequest, figures: YearlyFigures) -> tuple[str, str] 
         return None
     year = min(req.dates).year
     p, s = req.primary, req.secondary
-    if p is not None and p.yearly_coinsurance:
-        if figures.lookup("part_b_coinsurance", year) is None:
-            return "primary.coinsurance", (
-                "no Part B coinsurance in the yearly figures; give the coinsurance"
-            )
     if p is not None and p.yearly_deductible:
         fig = figures.lookup("part_b_deductible", year)
         if fig is None:
@@ -1144,6 +1139,11 @@ def check_figures(req: QuoteRequest, figures: YearlyFigures) -> tuple[str, str] 
             return "primary.deductible_met", (
                 f"{dollars(p.deductible_met)} met is more than the {year} Part B deductible "
                 f"{dollars(fig.value)}"
+            )
+    if p is not None and p.yearly_coinsurance:
+        if figures.lookup("part_b_coinsurance", year) is None:
+            return "primary.coinsurance", (
+                "no Part B coinsurance in the yearly figures; give the coinsurance"
             )
     if s is not None and s.plan_type == PlanType.MEDIGAP and s.medigap_plan in MEDIGAP_BENEFITS:
         b = MEDIGAP_BENEFITS[s.medigap_plan]
