@@ -647,7 +647,9 @@ def test_property_more_deductible_met_never_raises_a_course(req: QuoteRequest, p
         return
     more = p.deductible_met + (p.deductible - p.deductible_met) * pct // 100
     before = cs.quote(req, FIGS).totals.patient_owes
-    after = cs.quote(replace(req, primary=replace(p, deductible_met=more)), FIGS).totals.patient_owes
+    after = cs.quote(
+        replace(req, primary=replace(p, deductible_met=more)), FIGS
+    ).totals.patient_owes
     assert after <= before
 
 

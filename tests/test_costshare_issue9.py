@@ -8,6 +8,7 @@ import json
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -96,10 +97,8 @@ def test_bad_figures_files_are_refused_with_the_spot(doc: object, message: str) 
         figures_from_json(doc)
 
 
-def test_an_unreadable_figures_file_names_the_file(tmp_path: object) -> None:
-    from pathlib import Path
-
-    path = Path(str(tmp_path)) / "yearly-figures.json"
+def test_an_unreadable_figures_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "yearly-figures.json"
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(ValueError, match="yearly-figures.json"):
         load_figures(path)
@@ -247,7 +246,9 @@ def test_plan_l_limit_reached_within_a_visit() -> None:
 def test_plan_k_limit_starts_again_in_a_new_calendar_year() -> None:
     # 2026 limit reached before the course; 2027 (figures fall back to 2026's): met back to 0:
     # patient 283 + 368.50 = 651.50 again.
-    q = quote([date(2026, 12, 7), date(2027, 1, 4)], PART_B_LAW, secondary=gap("K", oop_met=D("8000")))
+    q = quote(
+        [date(2026, 12, 7), date(2027, 1, 4)], PART_B_LAW, secondary=gap("K", oop_met=D("8000"))
+    )
     assert [v.patient_owes for v in q.visits] == [D("283.00"), D("651.50")]
 
 
@@ -352,7 +353,13 @@ def test_medicare_advantage_oop_above_the_2026_ceiling_warns(oop: str, warned: b
     # 2026 in-network ceiling 9,250: 9,500 is impossible (warned), 9,000 is fine.
     ma = Coverage("medicare_advantage", coinsurance=D("0.20"), oop_max=D(oop))
     q = quote([MARCH], ma)
-    assert any("above the 2026 Medicare Advantage in-network limit ($9,250.00)" in w for w in q.warnings) is warned
+    assert (
+        any(
+            "above the 2026 Medicare Advantage in-network limit ($9,250.00)" in w
+            for w in q.warnings
+        )
+        is warned
+    )
     assert q.visits[0].patient_owes == D("793.60")  # 20% × 3,968: the figure itself unchanged
     # the coverage dialog's check says the same
     found = terms_warnings(Terms(oop_max=D(oop)), PlanType.MEDICARE_ADVANTAGE, 2026, FIGS)
@@ -378,7 +385,11 @@ def test_family_oop_is_embedded_even_when_the_deductible_is_not() -> None:
     c = Coverage("commercial", coinsurance=D("0.20"), oop_max=D("7000"), family=fam)
     line = (ServiceLine("J1745", 1, D("20000.00")),)
     v = quote([MARCH], c, line).visits[0]
-    assert (v.deductible, v.coinsurance, v.patient_owes) == (D("6800.00"), D("200.00"), D("7000.00"))
+    assert (v.deductible, v.coinsurance, v.patient_owes) == (
+        D("6800.00"),
+        D("200.00"),
+        D("7000.00"),
+    )
     # the cap takes from the coinsurance first: 9,440 − 7,000 = 2,440 off 2,640 → 200.00
     # a grandfathered plan that embeds neither: 9,440
     loose = replace(c, family=replace(fam, oop_embedded=False))
@@ -490,6 +501,6 @@ def test_figures_are_a_parameter_not_read_by_the_domain() -> None:
     import infudesk.domain.figures as figures
 
     for module in (engine, figures):
-        text = open(module.__file__ or "", encoding="utf-8").read()
+        text = Path(module.__file__ or "").read_text(encoding="utf-8")
         assert "open(" not in text and "read_text" not in text and "import json" not in text
     assert isinstance(FIGS, YearlyFigures)

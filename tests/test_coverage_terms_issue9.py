@@ -43,7 +43,9 @@ def _record(store: Store, actor: Actor, data: CoverageData, terms: Terms | None)
         pid, payer = _patient_and_payer(s, actor)
         from dataclasses import replace
 
-        return cvs.add_coverage(s, actor, pid, replace(data, payer_id=payer), today=TODAY, terms=terms)
+        return cvs.add_coverage(
+            s, actor, pid, replace(data, payer_id=payer), today=TODAY, terms=terms
+        )
 
 
 PART_B = CoverageData(
@@ -56,9 +58,18 @@ def test_part_b_saved_without_terms_quotes_the_law(store: Store, actor: Actor) -
     cov = qs.engine_coverage(rec)
     assert cov.yearly_deductible and cov.yearly_coinsurance
     setup = qs.QuoteSetup(
-        patient_id=rec.patient_id, order_id=None, primary_id=rec.id, secondary_id=None, site="",
-        dates=(date(2026, 3, 2),), lines=VISIT, primary=cov, secondary=None, program_ids=(),
-        programs=(), labels={},
+        patient_id=rec.patient_id,
+        order_id=None,
+        primary_id=rec.id,
+        secondary_id=None,
+        site="",
+        dates=(date(2026, 3, 2),),
+        lines=VISIT,
+        primary=cov,
+        secondary=None,
+        program_ids=(),
+        programs=(),
+        labels={},
     )
     v = qs.compute(setup).visits[0]
     # Before issue 9: $0.00 owed. Now 283.00 + 20% × 3,685.00 = 737.00 → 1,020.00.
@@ -77,11 +88,18 @@ def test_part_b_with_terms_without_deductible_takes_the_year(store: Store, actor
 def test_family_oop_flag_and_per_service_copay_are_kept_and_quoted(
     store: Store, actor: Actor
 ) -> None:
-    data = CoverageData(plan_type=PlanType.COMMERCIAL, member_id="LKS100", effective_on=date(2026, 1, 1))
+    data = CoverageData(
+        plan_type=PlanType.COMMERCIAL, member_id="LKS100", effective_on=date(2026, 1, 1)
+    )
     terms = Terms(
-        coinsurance=D("0.20"), oop_max=D("7000"), family_deductible=D("6800"),
-        family_oop_max=D("14000"), family_embedded=False, family_oop_embedded=True,
-        copay=D("50"), copay_applies="per_service",
+        coinsurance=D("0.20"),
+        oop_max=D("7000"),
+        family_deductible=D("6800"),
+        family_oop_max=D("14000"),
+        family_embedded=False,
+        family_oop_embedded=True,
+        copay=D("50"),
+        copay_applies="per_service",
     )
     rec = _record(store, actor, data, terms)
     assert rec.terms is not None and rec.terms.terms.family_oop_embedded is True
@@ -105,7 +123,10 @@ def test_family_oop_flag_and_per_service_copay_are_kept_and_quoted(
 
 def test_high_deductible_medigap_code_is_saved_and_quoted(store: Store, actor: Actor) -> None:
     data = CoverageData(
-        rank=2, plan_type=PlanType.MEDIGAP, medigap_plan="hdg", member_id="EVG1",
+        rank=2,
+        plan_type=PlanType.MEDIGAP,
+        medigap_plan="hdg",
+        member_id="EVG1",
         effective_on=date(2026, 1, 1),
     )
     rec = _record(store, actor, data, Terms(deductible_met=D("2500")))
@@ -137,9 +158,13 @@ def test_migration_0007_keeps_rows_and_sets_the_oop_flag(data_dir: Path) -> None
                         continue
                     k = str(kind).upper()
                     values[name] = (
-                        1 if name.endswith("_id") else
-                        "2026-01-01" if k.startswith(("DATE", "UTC")) or name.endswith(("_on", "_at", "_date"))
-                        else 0 if k.startswith(("INT", "BOOL", "NUM")) else "x"
+                        1
+                        if name.endswith("_id")
+                        else "2026-01-01"
+                        if k.startswith(("DATE", "UTC")) or name.endswith(("_on", "_at", "_date"))
+                        else 0
+                        if k.startswith(("INT", "BOOL", "NUM"))
+                        else "x"
                     )
                 values["id"] = 1
                 if table == "benefit_terms":
@@ -162,7 +187,9 @@ def test_migration_0007_keeps_rows_and_sets_the_oop_flag(data_dir: Path) -> None
 
 
 def test_coverage_dialog_has_two_family_checkboxes_and_all_letters(
-    qtbot, store: Store, actor: Actor  # type: ignore[no-untyped-def]
+    qtbot,
+    store: Store,
+    actor: Actor,  # type: ignore[no-untyped-def]
 ) -> None:
     with store.session() as s:
         pid, _ = _patient_and_payer(s, actor)
@@ -189,5 +216,9 @@ def test_coverage_dialog_has_two_family_checkboxes_and_all_letters(
 
 def test_dialog_warns_on_a_medicare_advantage_oop_above_2026(store: Store) -> None:
     figs = qs.yearly_figures()
-    assert "oop_max" in dc.terms_warnings(Terms(oop_max=D("9500")), PlanType.MEDICARE_ADVANTAGE, 2026, figs)
-    assert dc.terms_warnings(Terms(oop_max=D("9000")), PlanType.MEDICARE_ADVANTAGE, 2026, figs) == {}
+    assert "oop_max" in dc.terms_warnings(
+        Terms(oop_max=D("9500")), PlanType.MEDICARE_ADVANTAGE, 2026, figs
+    )
+    assert (
+        dc.terms_warnings(Terms(oop_max=D("9000")), PlanType.MEDICARE_ADVANTAGE, 2026, figs) == {}
+    )

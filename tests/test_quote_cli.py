@@ -978,8 +978,19 @@ CASES = [
     # → 1,020.00; Medicare pays 2,948.00 (before: $0.00 owed)
     case(
         "part-b-terms-by-law",
-        {"service_dates": ONE, "lines": one_line("3968.00"), "primary": {"plan_type": "medicare_part_b"}},
-        [{"deductible": "283.00", "coinsurance": "737.00", "primary_paid": "2948.00", "patient_owes": "1020.00"}],
+        {
+            "service_dates": ONE,
+            "lines": one_line("3968.00"),
+            "primary": {"plan_type": "medicare_part_b"},
+        },
+        [
+            {
+                "deductible": "283.00",
+                "coinsurance": "737.00",
+                "primary_paid": "2948.00",
+                "patient_owes": "1020.00",
+            }
+        ],
         no_warnings=True,
     ),
     # Medigap K on that visit: pays 50% × 737 = 368.50; patient 283 + 368.50 = 651.50
@@ -1030,7 +1041,11 @@ CASES = [
         {
             "service_dates": ONE,
             "lines": J5000,
-            "primary": {"plan_type": "medicare_advantage", "coinsurance": "0.20", "oop_max": "9500.00"},
+            "primary": {
+                "plan_type": "medicare_advantage",
+                "coinsurance": "0.20",
+                "oop_max": "9500.00",
+            },
         },
         [{"patient_owes": "1000.00"}],
         warnings=("$9,250.00",),
@@ -1040,7 +1055,11 @@ CASES = [
         {
             "service_dates": ONE,
             "lines": J5000,
-            "primary": {"plan_type": "medicare_advantage", "coinsurance": "0.20", "oop_max": "9000.00"},
+            "primary": {
+                "plan_type": "medicare_advantage",
+                "coinsurance": "0.20",
+                "oop_max": "9000.00",
+            },
         },
         [{"patient_owes": "1000.00"}],
         no_warnings=True,

@@ -973,14 +973,10 @@ class _Course:
                 f"{name} pays what Medicare leaves, deductible and coinsurance: {dollars(paid)}."
             )
         else:
-            not_paid = (
-                f" but not the Part B deductible ({dollars(ded)})" if ded else ""
-            )
+            not_paid = f" but not the Part B deductible ({dollars(ded)})" if ded else ""
             out.append(f"{name} pays Medicare's coinsurance ({dollars(paid)}){not_paid}.")
         if gap.letter == "N":
-            out.append(
-                "Plan N's office-visit copay does not apply to drug administration."
-            )
+            out.append("Plan N's office-visit copay does not apply to drug administration.")
         return paid
 
     def _figure(self, name: str, year: int) -> Figure:
@@ -1140,11 +1136,11 @@ def check_figures(req: QuoteRequest, figures: YearlyFigures) -> tuple[str, str] 
                 f"{dollars(p.deductible_met)} met is more than the {year} Part B deductible "
                 f"{dollars(fig.value)}"
             )
-    if p is not None and p.yearly_coinsurance:
-        if figures.lookup("part_b_coinsurance", year) is None:
-            return "primary.coinsurance", (
-                "no Part B coinsurance in the yearly figures; give the coinsurance"
-            )
+    no_rate = figures.lookup("part_b_coinsurance", year) is None
+    if p is not None and p.yearly_coinsurance and no_rate:
+        return "primary.coinsurance", (
+            "no Part B coinsurance in the yearly figures; give the coinsurance"
+        )
     if s is not None and s.plan_type == PlanType.MEDIGAP and s.medigap_plan in MEDIGAP_BENEFITS:
         b = MEDIGAP_BENEFITS[s.medigap_plan]
         name = b.limit or ("medigap_high_deductible" if b.high_deductible else None)

@@ -230,12 +230,12 @@ def terms_warnings(
         if single is not None and family is not None:
             ceiling = (single, family)
         ma = figures.value("medicare_advantage_oop_limit", year)
-        if plan_type == PlanType.MEDICARE_ADVANTAGE and ma is not None:
-            if t.oop_max is not None and t.oop_max > ma:
-                warnings["oop_max"] = (
-                    f"Above the {year} Medicare Advantage in-network limit (${ma:,.0f}): "
-                    "check the figure with the plan."
-                )
+        ma_plan = plan_type == PlanType.MEDICARE_ADVANTAGE
+        if ma_plan and ma is not None and t.oop_max is not None and t.oop_max > ma:
+            warnings["oop_max"] = (
+                f"Above the {year} Medicare Advantage in-network limit (${ma:,.0f}): "
+                "check the figure with the plan."
+            )
     if plan_type in (PlanType.COMMERCIAL, PlanType.EMPLOYER_SELF_FUNDED, PlanType.MARKETPLACE):
         if t.oop_max is not None and t.oop_max > ceiling[0]:
             warnings["oop_max"] = (

@@ -82,7 +82,9 @@ def figures_from_json(doc: object) -> YearlyFigures:
             if name not in FIGURES:
                 raise ValueError(f"yearly figures: years.{key}.{name} is not a known figure")
             if not isinstance(text, str) or not _AMOUNT.match(text):
-                raise ValueError(f"yearly figures: years.{key}.{name} must be a string like '283.00'")
+                raise ValueError(
+                    f"yearly figures: years.{key}.{name} must be a string like '283.00'"
+                )
             out[name] = Decimal(text)
         rate = out.get("part_b_coinsurance")
         if rate is not None and rate > 1:
