@@ -222,3 +222,43 @@ def test_dialog_warns_on_a_medicare_advantage_oop_above_2026(store: Store) -> No
     assert (
         dc.terms_warnings(Terms(oop_max=D("9000")), PlanType.MEDICARE_ADVANTAGE, 2026, figs) == {}
     )
+
+
+def test_quote_screen_shows_part_b_terms_by_law_and_lets_them_be_typed_over(  # type: ignore[no-untyped-def]
+    qtbot, store: Store, actor: Actor
+) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    from infudesk.services.demo import seed_demo
+    from infudesk.ui.quote_screen import QuoteScreen
+
+    with store.session() as s:
+        seed_demo(s, Actor("seed"), today=TODAY)
+        pid = ps.get_by_mrn(s, "D0002").id
+        part_b = next(c for c in cvs.list_coverages(s, pid) if c.data.rank == 1)
+        # new figures as if entered without a deductible or coinsurance: the law's apply
+        cvs.record_terms(s, actor, part_b.id, Terms(), as_of=TODAY, source="manual")
+    w = QuoteScreen(Backend(store, Actor("desk.clerk")), today=lambda: TODAY)
+    qtbot.addWidget(w)
+    w.resize(1366, 728)
+    w.show()
+    w.show_patient(pid)
+    ded = w.terms.widgets["primary.deductible"]
+    rate = w.terms.widgets["primary.coinsurance"]
+    assert isinstance(ded, QLineEdit) and isinstance(rate, QLineEdit)
+    assert (ded.text(), ded.placeholderText()) == ("", "by law, per year")
+    assert (rate.text(), rate.placeholderText()) == ("", "by law, per year")
+    with store.session() as s:
+        quote = qs.compute(qs.prepare(s, pid, today=TODAY))
+    assert quote.visits[0].deductible == D("283.00")  # 2026's, by law (the course starts in 2026)
+    assert w.owes_label.text() == f"${quote.totals.patient_owes:,.2f}"
+    assert w.base is not None
+    setup, errors, _cells = w._read_whatif()  # nothing typed: still the law's
+    assert errors == {} and setup is not None and setup.primary is not None
+    assert setup.primary.yearly_deductible and setup.primary.yearly_coinsurance
+    ded.setText("100")
+    setup, errors, _cells = w._read_whatif()
+    assert setup is not None and setup.primary is not None
+    assert (setup.primary.deductible, setup.primary.yearly_deductible) == (D("100.00"), False)
+    assert setup.primary.yearly_coinsurance
+    w.grab().save("/tmp/quote_screen_issue9.png")

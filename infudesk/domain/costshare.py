@@ -675,8 +675,9 @@ def _coverage_warnings(c: Coverage, role: str) -> Iterator[str]:
 
 
 def _fallback(role: str, fig: Figure) -> Iterator[str]:
-    """A warning when a figure had to come from another year than the one asked."""
-    if not fig.exact:
+    """A warning when a figure had to come from another year than the one asked (not for Part
+    B's coinsurance: the law's 20% does not change by year)."""
+    if not fig.exact and fig.name != "part_b_coinsurance":
         yield (
             f"{role}: the yearly figures have no {fig.label} for {fig.asked}; the {fig.year} "
             f"figure ({_figure_text(fig)}) is used. Update resources/reference/yearly-figures.json."
