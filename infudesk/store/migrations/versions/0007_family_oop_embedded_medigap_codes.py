@@ -22,9 +22,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("benefit_terms") as batch:
         batch.add_column(
-            sa.Column(
-                "family_oop_embedded", sa.Boolean(), nullable=False, server_default=sa.true()
-            )
+            sa.Column("family_oop_embedded", sa.Boolean(), nullable=False, server_default=sa.true())
         )
     with op.batch_alter_table("coverages") as batch:
         batch.alter_column(
