@@ -138,6 +138,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_quote(args: argparse.Namespace) -> int:
     """Pure computation: no data folder, logging set-up, database or Qt."""
     from infudesk.domain.quote_request import RequestError, run
+    from infudesk.reference import yearly_figures
 
     try:
         raw = sys.stdin.buffer.read() if args.json == "-" else Path(args.json).read_bytes()
@@ -145,7 +146,12 @@ def cmd_quote(args: argparse.Namespace) -> int:
         print(f"infudesk quote: cannot read {args.json}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     try:
-        out = run(raw)
+        figures = yearly_figures()
+    except ValueError as exc:
+        print(f"infudesk quote: the yearly figures cannot be read: {exc}", file=sys.stderr)
+        return 2
+    try:
+        out = run(raw, figures)
     except RequestError as exc:
         print(f"infudesk quote: {exc}", file=sys.stderr)
         return 2

@@ -25,8 +25,10 @@ from infudesk.domain.costshare import (
     ServiceLine,
 )
 from infudesk.domain.quote_request import RequestError, load_request, result_to_json, run
+from infudesk.reference import yearly_figures
 
 D = Decimal
+FIGS = yearly_figures()
 MARCH = date(2026, 3, 2)
 J5000 = (ServiceLine("J1745", 1, D("5000.00")),)
 INFLIX = (ServiceLine("J1745", 35, D("84.12")), ServiceLine("96365", 1, D("160.00")))
@@ -42,13 +44,13 @@ def share(lines: tuple[ServiceLine, ...], c: Coverage, acc: Accumulators | None 
 
 
 def one(c: Coverage | None, lines: tuple[ServiceLine, ...] = J5000, **kw: Any) -> cs.VisitQuote:
-    return cs.quote(QuoteRequest((MARCH,), lines, c, **kw)).visits[0]
+    return cs.quote(QuoteRequest((MARCH,), lines, c, **kw), FIGS).visits[0]
 
 
 def course(
     dates: list[date], c: Coverage | None, lines: tuple[ServiceLine, ...] = J5000, **kw: Any
 ) -> cs.Quote:
-    return cs.quote(QuoteRequest(tuple(dates), lines, c, **kw))
+    return cs.quote(QuoteRequest(tuple(dates), lines, c, **kw), FIGS)
 
 
 # --- one visit, one plan ---------------------------------------------------------------------
@@ -129,7 +131,11 @@ def test_rooms_embedded_and_not() -> None:
     assert cs.oop_room(c, acc) == D("6000")
     loose = replace(c, family=replace(fam, embedded=False))
     assert cs.deductible_room(loose, acc) == D("200")
-    assert cs.oop_room(loose, Accumulators.of(loose)) == D("8000")  # the person's 6,000 ignored
+    # Changed with issue 9: `embedded` is the deductible's flag only; the person's OOP stays
+    # embedded (6,000) unless `oop_embedded` is false (grandfathered plans): then 8,000.
+    assert cs.oop_room(loose, Accumulators.of(loose)) == D("6000")
+    looser = replace(c, family=replace(fam, embedded=False, oop_embedded=False))
+    assert cs.oop_room(looser, Accumulators.of(looser)) == D("8000")  # the person's 6,000 ignored
     # an embedded family limit without a personal one: the family's
     assert cs.deductible_room(replace(c, deductible=None), acc) == D("200")
     assert cs.oop_room(PART_B, Accumulators()) is None
@@ -411,7 +417,7 @@ def test_result_json_has_the_contract_fields_and_extras() -> None:
             }
         )
     )
-    doc = result_to_json(cs.quote(req), req.primary)
+    doc = result_to_json(cs.quote(req, FIGS), req.primary)
     v = doc["visits"][0]
     assert v["coinsurance"] == "20.00" and v["assistance_paid"] == "2.00"
     assert v["assistance"] == [
@@ -453,16 +459,23 @@ def coverages(draw: st.DrawFn, plan_types: tuple[str, ...]) -> Coverage:
     if draw(st.booleans()):
         fd, fdm = draw(limit_and_met())
         fo, fom = draw(limit_and_met())
-        family = FamilyTerms(fd, fdm, fo, fom, draw(st.booleans()))
+        family = FamilyTerms(fd, fdm, fo, fom, draw(st.booleans()), draw(st.booleans()))
     plan_type = draw(st.sampled_from(plan_types))
     md = (
         MonthDay()
         if plan_type == "medicare_part_b"
         else draw(st.builds(MonthDay, st.integers(1, 12), st.integers(1, 28)))
     )
+    # Original Medicare may take its deductible and coinsurance from the law (yearly figures)
+    yearly = plan_type == "medicare_part_b" and draw(st.booleans())
+    if yearly:
+        ded, ded_met = None, min(ded_met, D("257.00"))
     return Coverage(
         plan_type=plan_type,
         network=draw(st.sampled_from(cs.NETWORKS)),
+        yearly_deductible=yearly,
+        yearly_coinsurance=yearly and draw(st.booleans()),
+        copay_applies=draw(st.sampled_from(cs.COPAY_APPLIES)),
         deductible=ded,
         deductible_met=ded_met,
         oop_max=oop,
@@ -487,6 +500,7 @@ lines_st = st.lists(
         st.integers(0, 100_000).map(lambda c: D(c).scaleb(-3)),
         st.none() | st.integers(0, 150_000).map(lambda c: D(c).scaleb(-3)),
         st.none() | rates,
+        st.none() | st.sampled_from([D("0"), D("25.00"), D("80")]),
     ),
     min_size=1,
     max_size=4,
@@ -524,6 +538,20 @@ def dates_st(draw: st.DrawFn, max_visits: int = 8) -> tuple[date, ...]:
 
 
 @st.composite
+def medigaps(draw: st.DrawFn) -> Coverage:
+    """Any Medigap letter, with part of its K/L limit or high deductible already met."""
+    letter = draw(st.sampled_from(cs.MEDIGAP_PLANS))
+    met = draw(st.integers(0, 361_000).map(lambda c: D(c).scaleb(-2)))  # ≤ 2025's L limit
+    benefit = cs.MEDIGAP_BENEFITS[letter]
+    return Coverage(
+        "medigap",
+        medigap_plan=letter,
+        oop_met=met if benefit.limit else D("0.00"),
+        deductible_met=min(met, D("2870")) if benefit.high_deductible else D("0.00"),
+    )
+
+
+@st.composite
 def requests(
     draw: st.DrawFn, *, secondary: bool = True, assistance: bool = True, max_visits: int = 8
 ) -> QuoteRequest:
@@ -532,9 +560,7 @@ def requests(
     if secondary and primary is not None:
         options = [st.none(), coverages(("commercial", "medicaid", "medicare_advantage"))]
         if primary.plan_type == "medicare_part_b":
-            options.append(
-                st.builds(Coverage, st.just("medigap"), st.sampled_from(cs.MEDIGAP_PLANS))
-            )
+            options.append(medigaps())
         second = draw(st.one_of(*options))
     return QuoteRequest(
         dates=draw(dates_st(max_visits)),
@@ -548,7 +574,7 @@ def requests(
 @settings(max_examples=300, deadline=None)
 @given(requests())
 def test_property_shares_add_up_to_the_cent(req: QuoteRequest) -> None:
-    q = cs.quote(req)
+    q = cs.quote(req, FIGS)
     for v in q.visits:
         assert v.allowed + v.balance_bill == (
             v.primary_paid + v.secondary_paid + v.assistance_paid + v.patient_owes
@@ -579,7 +605,7 @@ def _room_at(c: Coverage, first_year: bool) -> Decimal | None:
 def test_property_patient_never_pays_more_than_the_oop_room(req: QuoteRequest) -> None:
     """Per plan year, what the patient owes apart from balance bills stays within the OOP room
     (with or without a secondary, assistance, or a card the plan does not count)."""
-    q = cs.quote(req)
+    q = cs.quote(req, FIGS)
     if req.primary is None:
         return
     for n, year in enumerate(q.plan_years):
@@ -604,8 +630,8 @@ def test_property_more_deductible_met_never_raises_a_visit(req: QuoteRequest, pc
     if p is None or p.deductible is None:
         return
     more = p.deductible_met + (p.deductible - p.deductible_met) * pct // 100
-    before = cs.quote(req).visits[0]
-    after = cs.quote(replace(req, primary=replace(p, deductible_met=more))).visits[0]
+    before = cs.quote(req, FIGS).visits[0]
+    after = cs.quote(replace(req, primary=replace(p, deductible_met=more)), FIGS).visits[0]
     assert after.patient_owes <= before.patient_owes
     assert after.patient_owes_before_assistance <= before.patient_owes_before_assistance
 
@@ -620,8 +646,10 @@ def test_property_more_deductible_met_never_raises_a_course(req: QuoteRequest, p
     if p is None or p.deductible is None:
         return
     more = p.deductible_met + (p.deductible - p.deductible_met) * pct // 100
-    before = cs.quote(req).totals.patient_owes
-    after = cs.quote(replace(req, primary=replace(p, deductible_met=more))).totals.patient_owes
+    before = cs.quote(req, FIGS).totals.patient_owes
+    after = cs.quote(
+        replace(req, primary=replace(p, deductible_met=more)), FIGS
+    ).totals.patient_owes
     assert after <= before
 
 
@@ -639,7 +667,7 @@ def test_more_met_with_a_secondary_can_cost_more() -> None:
 @settings(max_examples=300, deadline=None)
 @given(requests())
 def test_property_assistance_never_makes_the_patient_owe_less_than_zero(req: QuoteRequest) -> None:
-    for v in cs.quote(req).visits:
+    for v in cs.quote(req, FIGS).visits:
         assert v.patient_owes >= 0
         assert v.assistance_paid <= v.patient_owes_before_assistance
         assert all(a.amount > 0 for a in v.assistance)
@@ -650,7 +678,7 @@ def test_property_assistance_never_makes_the_patient_owe_less_than_zero(req: Quo
 @given(requests(max_visits=3))
 def test_property_the_json_round_trip_matches_the_engine(req: QuoteRequest) -> None:
     """Rendering keeps every figure: reading the JSON money back gives the engine's values."""
-    doc = result_to_json(cs.quote(req), req.primary)
-    for got, v in zip(doc["visits"], cs.quote(req).visits, strict=True):
+    doc = result_to_json(cs.quote(req, FIGS), req.primary)
+    for got, v in zip(doc["visits"], cs.quote(req, FIGS).visits, strict=True):
         assert D(got["patient_owes"]) == v.patient_owes
         assert got["date"] == v.date.isoformat()

@@ -973,6 +973,97 @@ CASES = [
         [{"patient_owes": "1000.00"}],
         warnings=("$10,600.00", "$21,200.00"),
     ),
+    # --- issue 9 ---
+    # Part B with no terms: the law's 2026 figures: 283.00 + 20% × (3,968 − 283) = 737.00
+    # → 1,020.00; Medicare pays 2,948.00 (before: $0.00 owed)
+    case(
+        "part-b-terms-by-law",
+        {
+            "service_dates": ONE,
+            "lines": one_line("3968.00"),
+            "primary": {"plan_type": "medicare_part_b"},
+        },
+        [
+            {
+                "deductible": "283.00",
+                "coinsurance": "737.00",
+                "primary_paid": "2948.00",
+                "patient_owes": "1020.00",
+            }
+        ],
+        no_warnings=True,
+    ),
+    # Medigap K on that visit: pays 50% × 737 = 368.50; patient 283 + 368.50 = 651.50
+    case(
+        "part-b-medigap-k",
+        {
+            "service_dates": ONE,
+            "lines": one_line("3968.00"),
+            "primary": {"plan_type": "medicare_part_b"},
+            "secondary": {"plan_type": "medigap", "medigap_plan": "K"},
+        },
+        [{"secondary_paid": "368.50", "patient_owes": "651.50"}],
+        no_warnings=True,
+    ),
+    # family OOP embedded though the deductible is not: 6,800 + 20% × 13,200 = 9,440, capped at
+    # the person's 7,000 (before: 9,440)
+    case(
+        "family-oop-embedded",
+        {
+            "service_dates": ONE,
+            "lines": one_line("20000.00"),
+            "primary": {
+                "plan_type": "commercial",
+                "coinsurance": "0.20",
+                "oop_max": "7000.00",
+                "family": {"deductible": "6800.00", "oop_max": "14000.00", "embedded": False},
+            },
+        },
+        [{"deductible": "6800.00", "coinsurance": "200.00", "patient_owes": "7000.00"}],
+    ),
+    # $50 per line × 3 lines = 150.00 (before: one $50)
+    case(
+        "copay-per-line",
+        {
+            "service_dates": ONE,
+            "lines": [
+                {"code": "J1745", "units": 1, "unit_price": "1000.00"},
+                {"code": "96365", "units": 1, "unit_price": "200.00"},
+                {"code": "96366", "units": 1, "unit_price": "60.00"},
+            ],
+            "primary": {"plan_type": "commercial", "copay": "50.00", "copay_applies": "line"},
+        },
+        [{"copay": "150.00", "patient_owes": "150.00"}],
+    ),
+    # 2026 Medicare Advantage ceiling 9,250: 9,500 warns (20% × 5,000 = 1,000 either way)
+    case(
+        "medicare-advantage-2026-ceiling",
+        {
+            "service_dates": ONE,
+            "lines": J5000,
+            "primary": {
+                "plan_type": "medicare_advantage",
+                "coinsurance": "0.20",
+                "oop_max": "9500.00",
+            },
+        },
+        [{"patient_owes": "1000.00"}],
+        warnings=("$9,250.00",),
+    ),
+    case(
+        "medicare-advantage-under-the-ceiling",
+        {
+            "service_dates": ONE,
+            "lines": J5000,
+            "primary": {
+                "plan_type": "medicare_advantage",
+                "coinsurance": "0.20",
+                "oop_max": "9000.00",
+            },
+        },
+        [{"patient_owes": "1000.00"}],
+        no_warnings=True,
+    ),
 ]
 
 
@@ -1175,8 +1266,9 @@ BAD = [
     bad(
         "bad-medigap-plan",
         "secondary.medigap_plan",
-        {"primary": PART_B, "secondary": {"plan_type": "medigap", "medigap_plan": "N"}},
-        "G",
+        # issue 9: every standardized letter is quoted now (N included); "E" is not a letter
+        {"primary": PART_B, "secondary": {"plan_type": "medigap", "medigap_plan": "E"}},
+        "HDG",
     ),
     bad(
         "medigap-needs-letter",

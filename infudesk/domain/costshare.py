@@ -19,8 +19,22 @@ silent:
   deductible what it would have credited without the other plan"): its deductible and OOP
   accumulators move by the share its own adjudication gave the patient, not by what the
   patient finally paid. Medigap has no accumulators.
-- Medigap Plan G pays Medicare's coinsurance and any copay; Plans C and F pay the deductible
-  too. The secondary never pays an out-of-network balance bill.
+- Medigap (``MEDIGAP_BENEFITS``): A, B, D, G, M and N pay Medicare's coinsurance (and any
+  copay) but not the Part B deductible (N's office-visit copay does not apply to drug
+  administration); C and F pay both. K and L pay 50% / 75% of the coinsurance; the Part B
+  deductible stays the patient's but counts toward their yearly out-of-pocket limit, after
+  which the plan pays all the coinsurance. High-deductible F and G ("HDF", "HDG") pay nothing
+  until the patient has paid the year's high deductible in Medicare cost sharing (Part B
+  deductible included), then as F and G. K/L/HD keep calendar-year books (``oop_met`` for K
+  and L, ``deductible_met`` for HDF/HDG as given for the first visit's year). The secondary
+  never pays an out-of-network balance bill.
+- Yearly figures (Part B deductible and coinsurance, OOP ceilings, Medigap limits) come in as a
+  ``YearlyFigures`` parameter; a Part B coverage with ``yearly_deductible`` uses the Part B
+  deductible of each calendar year of the course.
+- Family terms: ``embedded`` is about the deductible; ``oop_embedded`` (default true: every
+  non-grandfathered plan since 2016) about the out-of-pocket maximum.
+- Copays: ``copay_applies`` "visit" (one copay, taken from the lines in order) or "line" (a copay
+  on every line, the line's own ``copay`` when given, at most the line's allowed amount).
 - Assistance pays the patient's cost sharing before the balance bill; a copay card pays
   cost sharing only (never the balance bill). Cards are also refused when the *secondary* is
   government coverage (Medicare, Medicaid): the anti-kickback rule is about any such coverage.
@@ -35,24 +49,47 @@ silent:
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from infudesk.domain.coverage import FEDERAL_OOP_CEILING, GOVERNMENT, PlanType
+from infudesk.domain.coverage import GOVERNMENT, PlanType
+from infudesk.domain.figures import FIGURES, NO_FIGURES, Figure, YearlyFigures
 from infudesk.domain.money import cents, format_percent
 from infudesk.domain.money import format_money as dollars
 
 ZERO = Decimal("0.00")
-MEDIGAP_PLANS: tuple[str, ...] = ("C", "F", "G")
-MEDIGAP_PAYS_DEDUCTIBLE = frozenset({"C", "F"})
+ONE = Decimal(1)
 NETWORKS: tuple[str, ...] = ("in", "out")
 COB_METHODS: tuple[str, ...] = ("standard", "non_duplication")
-# Original Medicare, by calendar year (cost-sharing.md)
-PART_B_DEDUCTIBLE: dict[int, Decimal] = {2025: Decimal("257.00"), 2026: Decimal("283.00")}
-PART_B_COINSURANCE = Decimal("0.20")
-# Medicare Advantage in-network out-of-pocket limit
-MA_OOP_LIMIT: dict[int, Decimal] = {2025: Decimal("9350.00")}
+COPAY_APPLIES: tuple[str, ...] = ("visit", "line")
+
+
+@dataclass(frozen=True)
+class MedigapBenefit:
+    """What a standardized Medigap plan pays toward Part B cost sharing."""
+
+    deductible: Decimal  # share of the Part B deductible the plan pays (0 or 1)
+    coinsurance: Decimal  # share of the Part B coinsurance (and copays) the plan pays
+    limit: str | None = None  # the figure of its yearly out-of-pocket limit (K, L)
+    high_deductible: bool = False  # pays nothing until the year's high deductible is paid
+
+
+MEDIGAP_BENEFITS: dict[str, MedigapBenefit] = {
+    "A": MedigapBenefit(ZERO, ONE),
+    "B": MedigapBenefit(ZERO, ONE),
+    "C": MedigapBenefit(ONE, ONE),
+    "D": MedigapBenefit(ZERO, ONE),
+    "F": MedigapBenefit(ONE, ONE),
+    "G": MedigapBenefit(ZERO, ONE),
+    "K": MedigapBenefit(ZERO, Decimal("0.50"), "medigap_k_oop_limit"),
+    "L": MedigapBenefit(ZERO, Decimal("0.75"), "medigap_l_oop_limit"),
+    "M": MedigapBenefit(ZERO, ONE),
+    "N": MedigapBenefit(ZERO, ONE),
+    "HDF": MedigapBenefit(ONE, ONE, high_deductible=True),
+    "HDG": MedigapBenefit(ZERO, ONE, high_deductible=True),
+}
+MEDIGAP_PLANS: tuple[str, ...] = tuple(MEDIGAP_BENEFITS)
 # Plan types that behave like a commercial plan (their own terms, OOP ceiling applies)
 _CEILING_TYPES = frozenset(
     {PlanType.COMMERCIAL, PlanType.EMPLOYER_SELF_FUNDED, PlanType.MARKETPLACE}
@@ -99,6 +136,7 @@ class ServiceLine:
     unit_price: Decimal
     charge: Decimal | None = None  # billed charge per unit (out-of-network balance bill)
     coinsurance: Decimal | None = None  # overrides the coverage's rate for this line
+    copay: Decimal | None = None  # overrides the coverage's copay per line (copay_applies "line")
 
     @property
     def allowed(self) -> Decimal:
@@ -114,13 +152,19 @@ class ServiceLine:
 
 @dataclass(frozen=True)
 class FamilyTerms:
-    """The family deductible and OOP; embedded: each person's own limits apply inside them."""
+    """The family deductible and OOP.
+
+    ``embedded``: the person's own deductible applies inside the family one (else only the
+    family total counts); ``oop_embedded``: the same for the out-of-pocket maximum — true for
+    every non-grandfathered plan since 2016, even when the deductible is not embedded.
+    """
 
     deductible: Decimal | None = None
     deductible_met: Decimal = ZERO
     oop_max: Decimal | None = None
     oop_met: Decimal = ZERO
     embedded: bool = True
+    oop_embedded: bool = True
 
 
 @dataclass(frozen=True)
@@ -142,6 +186,11 @@ class Coverage:
     family: FamilyTerms | None = None
     plan_year_start: MonthDay = MonthDay()
     cob_method: str = "standard"
+    copay_applies: str = "visit"  # "visit": one copay a visit; "line": one on every line
+    # Original Medicare without a given deductible / coinsurance: the law's figure of each
+    # calendar year (the yearly figures), filled in as the course enters the year
+    yearly_deductible: bool = False
+    yearly_coinsurance: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,10 +244,16 @@ def check_coverage(c: Coverage) -> tuple[str, str] | None:
     Types and ranges of single fields are the caller's concern; this checks the combinations.
     """
     if c.plan_type == PlanType.MEDIGAP:
-        if c.medigap_plan not in MEDIGAP_PLANS:
-            return "medigap_plan", "give the Medigap plan letter: C, F or G"
+        if c.medigap_plan not in MEDIGAP_BENEFITS:
+            return "medigap_plan", f"give the Medigap plan letter: {', '.join(MEDIGAP_PLANS)}"
+        benefit = MEDIGAP_BENEFITS[c.medigap_plan]
+        allowed = {"plan_type", "medigap_plan"}
+        if benefit.limit:
+            allowed.add("oop_met")
+        if benefit.high_deductible:
+            allowed.add("deductible_met")
         for f in fields(Coverage):
-            if f.name not in ("plan_type", "medigap_plan") and getattr(c, f.name) != f.default:
+            if f.name not in allowed and getattr(c, f.name) != f.default:
                 return f.name, (
                     f"a Medigap plan's benefit is set by its letter ({c.medigap_plan}); "
                     f"leave {f.name} out"
@@ -206,6 +261,14 @@ def check_coverage(c: Coverage) -> tuple[str, str] | None:
         return None
     if c.medigap_plan is not None:
         return "medigap_plan", "only a Medigap plan has a plan letter"
+    if c.copay_applies not in COPAY_APPLIES:
+        return "copay_applies", f"must be one of {', '.join(COPAY_APPLIES)}"
+    if c.yearly_deductible and c.plan_type != PlanType.MEDICARE_PART_B:
+        return "deductible", "only Original Medicare's deductible comes from the law by year"
+    if c.yearly_coinsurance and c.plan_type != PlanType.MEDICARE_PART_B:
+        return "coinsurance", "only Original Medicare's coinsurance comes from the law"
+    if c.yearly_deductible and c.deductible is not None:
+        return "deductible", "give a deductible or take the year's Part B deductible, not both"
     if c.plan_type == PlanType.MEDICARE_PART_B and c.plan_year_start != MonthDay():
         return "plan_year_start", "Original Medicare's year is the calendar year (01-01)"
     pairs = [
@@ -420,7 +483,7 @@ def oop_room(c: Coverage, acc: Accumulators) -> Decimal | None:
         acc.oop_met,
         fam.oop_max if fam else None,
         acc.family_oop_met,
-        fam.embedded if fam else True,
+        fam.oop_embedded if fam else True,
     )
 
 
@@ -437,6 +500,23 @@ def _take(left: list[Decimal], amount: Decimal) -> Decimal:
     return taken
 
 
+def line_copays(lines: Sequence[ServiceLine], c: Coverage) -> tuple[Decimal, ...]:
+    """The copay due on each line when the coverage charges one per line."""
+    return tuple(c.copay if line.copay is None else line.copay for line in lines)
+
+
+def _charge_copay(lines: Sequence[ServiceLine], left: list[Decimal], c: Coverage) -> Decimal:
+    """Take the copay(s) from the lines (in place): one per visit, or one on every line."""
+    if c.copay_applies != "line":
+        return _take(left, c.copay)
+    taken = ZERO
+    for i, due in enumerate(line_copays(lines, c)):
+        t = min(left[i], due)
+        left[i] -= t
+        taken += t
+    return taken
+
+
 def plan_share(
     lines: Sequence[ServiceLine], allowed: Sequence[Decimal], c: Coverage, acc: Accumulators
 ) -> Share:
@@ -447,11 +527,12 @@ def plan_share(
     if c.copay_after_deductible:
         ded = _take(left, room)
         if ded == room:
-            copay = _take(left, c.copay)
+            copay = _charge_copay(lines, left, c)
         else:
-            copay, waiting = ZERO, c.copay > 0
+            due = any(line_copays(lines, c)) if c.copay_applies == "line" else c.copay > 0
+            copay, waiting = ZERO, due
     else:
-        copay = _take(left, c.copay)
+        copay = _charge_copay(lines, left, c)
         ded_left = room - copay if c.copay_counts_toward_deductible else room
         ded = _take(left, ded_left) if ded_left > 0 else ZERO
     parts = tuple(
@@ -496,23 +577,45 @@ def _deductible_credit(c: Coverage, s: Share) -> Decimal:
 
 
 class _Book:
-    """One coverage's plan year and accumulators as the course moves on."""
+    """One coverage's plan year and accumulators as the course moves on.
 
-    __slots__ = ("c", "role", "start", "acc")
+    ``base`` is the coverage as given; ``c`` its terms for the current plan year (the year's
+    Part B deductible filled in when the coverage takes it from the law).
+    """
 
-    def __init__(self, c: Coverage, role: str) -> None:
+    __slots__ = ("base", "c", "role", "start", "acc", "figures", "law")
+
+    def __init__(self, c: Coverage, role: str, figures: YearlyFigures) -> None:
+        self.base = c
         self.c = c
         self.role = role
         self.start: date | None = None
         self.acc = Accumulators.of(c)
+        self.figures = figures
+        self.law: list[Figure] = []  # the figures of the law used this plan year
 
     def enter(self, d: date) -> bool:
         """Move to the plan year of ``d``; True when that is a new one (accumulators reset)."""
-        start = self.c.plan_year_start.year_containing(d)
+        start = self.base.plan_year_start.year_containing(d)
         if start == self.start:
             return False
         first = self.start is None
         self.start = start
+        self.law = []
+        changes: dict[str, object] = {}
+        for flag, name, target in (
+            ("yearly_deductible", "part_b_deductible", "deductible"),
+            ("yearly_coinsurance", "part_b_coinsurance", "coinsurance"),
+        ):
+            if getattr(self.base, flag):
+                fig = self.figures.lookup(name, start.year)
+                if fig is None:  # check_figures refuses such a request first
+                    raise ValueError(f"{self.role}.{target}: no {FIGURES[name]} in the figures")
+                self.law.append(fig)
+                changes[target] = fig.value
+                changes[flag] = False
+        if changes:
+            self.c = replace(self.base, **changes)  # type: ignore[arg-type]
         if first:
             return False
         self.acc = Accumulators()
@@ -521,12 +624,38 @@ class _Book:
     @property
     def label(self) -> str:
         assert self.start is not None
-        return self.c.plan_year_start.label(self.start)
+        return self.base.plan_year_start.label(self.start)
+
+
+class _MedigapBook:
+    """A Medigap plan's calendar-year books: what the patient paid toward K/L's limit or the
+    high deductible (the accumulator given is that of the first visit's year)."""
+
+    def __init__(self, c: Coverage) -> None:
+        assert c.medigap_plan is not None
+        self.c = c
+        self.letter = c.medigap_plan
+        self.benefit = MEDIGAP_BENEFITS[c.medigap_plan]
+        self.year: int | None = None
+        self.met = c.oop_met if self.benefit.limit else c.deductible_met
+
+    def enter(self, year: int) -> bool:
+        """True when ``year`` starts a new calendar year of the course (met back to zero)."""
+        if self.year is None:
+            self.year = year
+            return False
+        if year == self.year:
+            return False
+        self.year, self.met = year, ZERO
+        return True
 
 
 def _plan_name(c: Coverage, role: str) -> str:
     if c.plan_type == PlanType.MEDIGAP:
-        return f"Medigap Plan {c.medigap_plan}"
+        letter = c.medigap_plan or "?"
+        if letter.startswith("HD"):
+            return f"Medigap Plan {letter[2:]} (high deductible)"
+        return f"Medigap Plan {letter}"
     name = _PLAN_NAMES.get(c.plan_type)
     if name:
         return name
@@ -538,11 +667,6 @@ def _coverage_warnings(c: Coverage, role: str) -> Iterator[str]:
     if c.plan_type == PlanType.MEDICARE_PART_B:
         if c.oop_max is not None or (c.family is not None and c.family.oop_max is not None):
             yield f"{role}.oop_max: Original Medicare has no out-of-pocket maximum; it was ignored."
-        if c.coinsurance != PART_B_COINSURANCE:
-            yield (
-                f"{role}.coinsurance: Original Medicare's coinsurance is 20% (0.20), not "
-                f"{format_percent(c.coinsurance)}; give a reduced rate on the drug's line instead."
-            )
     elif c.deductible is not None and c.oop_max is not None and c.oop_max < c.deductible:
         yield (
             f"{role}: the out-of-pocket maximum {dollars(c.oop_max)} is below the deductible "
@@ -550,38 +674,68 @@ def _coverage_warnings(c: Coverage, role: str) -> Iterator[str]:
         )
 
 
-def _year_warnings(c: Coverage, role: str, start: date) -> Iterator[str]:
+def _fallback(role: str, fig: Figure) -> Iterator[str]:
+    """A warning when a figure had to come from another year than the one asked (not for Part
+    B's coinsurance: the law's 20% does not change by year)."""
+    if not fig.exact and fig.name != "part_b_coinsurance":
+        yield (
+            f"{role}: the yearly figures have no {fig.label} for {fig.asked}; the {fig.year} "
+            f"figure ({_figure_text(fig)}) is used. Update resources/reference/yearly-figures.json."
+        )
+
+
+def _figure_text(fig: Figure) -> str:
+    return format_percent(fig.value) if fig.name == "part_b_coinsurance" else dollars(fig.value)
+
+
+def _year_warnings(
+    c: Coverage, role: str, start: date, figures: YearlyFigures, book: _Book | None = None
+) -> Iterator[str]:
     """Figures that look wrong for the plan year starting on ``start``."""
     year = start.year
     if c.plan_type == PlanType.MEDICARE_PART_B:
-        known = PART_B_DEDUCTIBLE.get(year)
-        if known is not None and c.deductible != known:
-            given = "none" if c.deductible is None else dollars(c.deductible)
+        law = book.law if book is not None else []
+        for fig in law:
+            yield from _fallback(role, fig)
+        if not any(f.name == "part_b_deductible" for f in law):
+            known = figures.lookup("part_b_deductible", year)
+            if known is not None and known.exact and c.deductible != known.value:
+                given = "none" if c.deductible is None else dollars(c.deductible)
+                yield (
+                    f"{role}.deductible: the Part B deductible for {year} is "
+                    f"{dollars(known.value)}, this request gives {given}."
+                )
+        rate = figures.lookup("part_b_coinsurance", year)
+        from_law = any(f.name == "part_b_coinsurance" for f in law)
+        if rate is not None and not from_law and c.coinsurance != rate.value:
             yield (
-                f"{role}.deductible: the Part B deductible for {year} is {dollars(known)}, "
-                f"this request gives {given}."
+                f"{role}.coinsurance: Original Medicare's coinsurance is "
+                f"{format_percent(rate.value)} ({rate.value}), not "
+                f"{format_percent(c.coinsurance)}; give a reduced rate on the drug's line instead."
             )
         return
     if c.network != "in":
         return
-    if c.plan_type in _CEILING_TYPES and year in FEDERAL_OOP_CEILING:
-        single, family = FEDERAL_OOP_CEILING[year]
-        if c.oop_max is not None and c.oop_max > single:
+    if c.plan_type in _CEILING_TYPES:
+        single = figures.lookup("aca_oop_max", year)
+        family = figures.lookup("aca_oop_max_family", year)
+        if single is not None and c.oop_max is not None and c.oop_max > single.value:
             yield (
-                f"{role}.oop_max: {dollars(c.oop_max)} is above the {year} federal limit "
-                f"for one person ({dollars(single)}); check the figure with the payer."
+                f"{role}.oop_max: {dollars(c.oop_max)} is above the {single.year} federal limit "
+                f"for one person ({dollars(single.value)}); check the figure with the payer."
             )
-        if c.family is not None and c.family.oop_max is not None and c.family.oop_max > family:
+        fam_max = c.family.oop_max if c.family is not None else None
+        if family is not None and fam_max is not None and fam_max > family.value:
             yield (
-                f"{role}.family.oop_max: {dollars(c.family.oop_max)} is above the {year} "
-                f"federal family limit ({dollars(family)}); check the figure with the payer."
+                f"{role}.family.oop_max: {dollars(fam_max)} is above the {family.year} "
+                f"federal family limit ({dollars(family.value)}); check the figure with the payer."
             )
-    if c.plan_type == PlanType.MEDICARE_ADVANTAGE and year in MA_OOP_LIMIT:
-        limit = MA_OOP_LIMIT[year]
-        if c.oop_max is not None and c.oop_max > limit:
+    if c.plan_type == PlanType.MEDICARE_ADVANTAGE:
+        limit = figures.lookup("medicare_advantage_oop_limit", year)
+        if limit is not None and c.oop_max is not None and c.oop_max > limit.value:
             yield (
-                f"{role}.oop_max: {dollars(c.oop_max)} is above the {year} Medicare "
-                f"Advantage in-network limit ({dollars(limit)}); check the figure."
+                f"{role}.oop_max: {dollars(c.oop_max)} is above the {limit.year} Medicare "
+                f"Advantage in-network limit ({dollars(limit.value)}); check the figure."
             )
 
 
@@ -599,8 +753,9 @@ def _label(prog: Program) -> str:
 class _Course:
     """State of a course while its visits are applied in date order."""
 
-    def __init__(self, req: QuoteRequest) -> None:
+    def __init__(self, req: QuoteRequest, figures: YearlyFigures) -> None:
         self.req = req
+        self.figures = figures
         self.lines = req.lines
         self.allowed_by_line = [line.allowed for line in req.lines]
         self.allowed = sum(self.allowed_by_line, ZERO)
@@ -611,9 +766,14 @@ class _Course:
             else ZERO
         )
         self.warnings: list[str] = []
-        self.primary = _Book(p, "primary") if p is not None else None
+        self.primary = _Book(p, "primary", figures) if p is not None else None
         self.secondary = (
-            _Book(s, "secondary") if s is not None and s.plan_type != PlanType.MEDIGAP else None
+            _Book(s, "secondary", figures)
+            if s is not None and s.plan_type != PlanType.MEDIGAP
+            else None
+        )
+        self.medigap = (
+            _MedigapBook(s) if s is not None and s.plan_type == PlanType.MEDIGAP else None
         )
         for book in (self.primary, self.secondary):
             if book is not None:
@@ -640,9 +800,9 @@ class _Course:
 
     def visit(self, d: date) -> VisitQuote:
         out: list[str] = [self.allowed_text]
-        p, pbook = self.req.primary, self.primary
+        pbook = self.primary
         allowed = self.allowed
-        if p is None or pbook is None:
+        if pbook is None:
             share = Share(ZERO, ZERO, ZERO, ZERO, None, ZERO, False, ())
             label = str(d.year)
             cost = allowed
@@ -652,6 +812,7 @@ class _Course:
             )
         else:
             self._new_year(pbook, d, out)
+            p = pbook.c  # this plan year's terms
             label = pbook.label
             share = plan_share(self.lines, self.allowed_by_line, p, pbook.acc)
             out.extend(_explain_share(p, share))
@@ -671,7 +832,8 @@ class _Course:
         paid = sum((x.amount for x in payments), ZERO)
         owes = before - paid
         acc = None
-        if p is not None and pbook is not None:
+        if pbook is not None:
+            p = pbook.c
             credit_ded = max(_deductible_credit(p, share) - not_counted, ZERO)
             credit_oop = max(share.patient - not_counted, ZERO)
             if not_counted:
@@ -704,41 +866,32 @@ class _Course:
     def _new_year(self, book: _Book, d: date, out: list[str]) -> None:
         first = book.start is None
         reset = book.enter(d)
-        if first or reset:
-            self._warn(*_year_warnings(book.c, book.role, book.start or d))
+        start = book.start or d
         if reset:
             what = "primary plan" if book.role == "primary" else "secondary plan"
             out.append(
                 f"New plan year {book.label} of the {what} (from {book.start}): the deductible "
                 "and out-of-pocket amounts met start again at $0.00."
             )
-            self._warn(
-                f"{book.role}: the course runs into plan year {book.label} (from {book.start}); "
-                "the same deductible, coinsurance and out-of-pocket maximum are assumed."
-            )
+            if not (book.base.yearly_deductible or book.base.yearly_coinsurance):
+                self._warn(
+                    f"{book.role}: the course runs into plan year {book.label} (from "
+                    f"{book.start}); the same deductible, coinsurance and out-of-pocket maximum "
+                    "are assumed."
+                )
+        if first or reset:
+            self._warn(*_year_warnings(book.c, book.role, start, self.figures, book))
+            if book.law:
+                used = ", ".join(f"{f.label} {_figure_text(f)}" for f in book.law)
+                out.append(f"Original Medicare's terms by law for {start.year}: {used}.")
 
     def _secondary(self, d: date, share: Share, primary_paid: Decimal, out: list[str]) -> Decimal:
         s = self.req.secondary
         if s is None:
             return ZERO
         left = share.patient
-        if s.plan_type == PlanType.MEDIGAP:
-            paid = share.coinsurance + share.copay
-            name = _plan_name(s, "secondary")
-            if s.medigap_plan in MEDIGAP_PAYS_DEDUCTIBLE:
-                paid += share.deductible
-                out.append(
-                    f"{name} pays what Medicare leaves, deductible and coinsurance: "
-                    f"{dollars(paid)}."
-                )
-            else:
-                not_paid = (
-                    f" but not the Part B deductible ({dollars(share.deductible)})"
-                    if share.deductible
-                    else ""
-                )
-                out.append(f"{name} pays Medicare's coinsurance ({dollars(paid)}){not_paid}.")
-            return paid
+        if self.medigap is not None:
+            return self._medigap(d, self.medigap, share, out)
         book = self.secondary
         assert book is not None
         self._new_year(book, d, out)
@@ -759,6 +912,80 @@ class _Course:
                 f"the primary left {dollars(left)} unpaid; it pays the smaller, {dollars(paid)}."
             )
         return paid
+
+    def _medigap(self, d: date, gap: _MedigapBook, share: Share, out: list[str]) -> Decimal:
+        """What a Medigap plan pays of the Part B share (its books move by what the patient
+        keeps paying of Medicare's cost sharing)."""
+        name = _plan_name(gap.c, "secondary")
+        b = gap.benefit
+        if gap.enter(d.year):
+            out.append(f"New calendar year {d.year} for {name}: its amounts met start at $0.00.")
+        ded, coins = share.deductible, share.coinsurance + share.copay
+        if b.high_deductible:
+            fig = self._figure("medigap_high_deductible", d.year)
+            room = max(fig.value - gap.met, ZERO)
+            pre = min(room, ded + coins)
+            gap.met += pre
+            pre_ded = min(pre, ded)
+            ded_rest, coins_rest = ded - pre_ded, coins - (pre - pre_ded)
+            paid = coins_rest + (ded_rest if b.deductible else ZERO)
+            what = "deductible and coinsurance" if b.deductible else "coinsurance"
+            if room == 0:
+                out.append(
+                    f"{name}: its {d.year} deductible ({dollars(fig.value)}) is met; it pays "
+                    f"Medicare's {what}: {dollars(paid)}."
+                )
+            else:
+                out.append(
+                    f"{name}: the patient pays Medicare's cost sharing until {dollars(fig.value)} "
+                    f"in {d.year} ({dollars(pre)} now, {dollars(gap.met)} paid so far); then it "
+                    f"pays Medicare's {what}: {dollars(paid)}."
+                )
+            return paid
+        if b.limit:
+            fig = self._figure(b.limit, d.year)
+            plan_coins = cents(coins * b.coinsurance)
+            keeps = coins - plan_coins
+            room = max(fig.value - gap.met, ZERO)
+            coins_room = max(room - ded, ZERO)
+            capped = keeps > coins_room
+            if capped:
+                keeps = coins_room
+            paid = coins - keeps
+            gap.met = min(gap.met + ded + keeps, fig.value)
+            deductible_note = (
+                f"; the Part B deductible ({dollars(ded)}) stays the patient's" if ded else ""
+            )
+            tail = (
+                f"; the {d.year} out-of-pocket limit ({dollars(fig.value)}) is reached, so it pays "
+                "the rest of the coinsurance"
+                if capped
+                else ""
+            )
+            out.append(
+                f"{name} pays {format_percent(b.coinsurance)} of Medicare's coinsurance "
+                f"({dollars(paid)}){deductible_note}{tail}. Toward its limit: "
+                f"{dollars(gap.met)} of {dollars(fig.value)}."
+            )
+            return paid
+        paid = coins + (ded if b.deductible else ZERO)
+        if b.deductible:
+            out.append(
+                f"{name} pays what Medicare leaves, deductible and coinsurance: {dollars(paid)}."
+            )
+        else:
+            not_paid = f" but not the Part B deductible ({dollars(ded)})" if ded else ""
+            out.append(f"{name} pays Medicare's coinsurance ({dollars(paid)}){not_paid}.")
+        if gap.letter == "N":
+            out.append("Plan N's office-visit copay does not apply to drug administration.")
+        return paid
+
+    def _figure(self, name: str, year: int) -> Figure:
+        fig = self.figures.lookup(name, year)
+        if fig is None:  # checked in quote() before the course starts
+            raise ValueError(f"the yearly figures have no {name}")
+        self._warn(*_fallback("secondary", fig))
+        return fig
 
     def _assistance(
         self, d: date, cost: Decimal, bb: Decimal, out: list[str]
@@ -827,10 +1054,12 @@ class _Course:
 
 
 def _explain_share(c: Coverage, s: Share) -> Iterator[str]:
+    per_line = c.copay_applies == "line"
     if s.copay:
-        yield f"Copay: {dollars(s.copay)}."
+        yield f"Copay: {dollars(s.copay)}{' (one on every line)' if per_line else ''}."
     elif s.copay_waiting:
-        yield f"Copay: none yet, it starts once the deductible is met ({dollars(c.copay)})."
+        due = "a copay on every line" if per_line else dollars(c.copay)
+        yield f"Copay: none yet, it starts once the deductible is met ({due})."
     if not c.deductible_applies:
         yield "Deductible: does not apply to these services."
     elif c.deductible is None and (c.family is None or c.family.deductible is None):
@@ -890,11 +1119,55 @@ def _explain_accumulators(c: Coverage, acc: Accumulators) -> Iterator[str]:
         yield f"Met after this visit: {'; '.join(parts)}."
 
 
-def quote(req: QuoteRequest) -> Quote:
+def check_figures(req: QuoteRequest, figures: YearlyFigures) -> tuple[str, str] | None:
+    """(field, message) when a yearly figure the request relies on is missing or contradicted
+    by an amount met (checked for the first visit's year), else None."""
+    if not req.dates:
+        return None
+    year = min(req.dates).year
+    p, s = req.primary, req.secondary
+    if p is not None and p.yearly_deductible:
+        fig = figures.lookup("part_b_deductible", year)
+        if fig is None:
+            return "primary.deductible", (
+                f"no Part B deductible for {year} in the yearly figures; give the deductible"
+            )
+        if p.deductible_met > fig.value:
+            return "primary.deductible_met", (
+                f"{dollars(p.deductible_met)} met is more than the {year} Part B deductible "
+                f"{dollars(fig.value)}"
+            )
+    no_rate = figures.lookup("part_b_coinsurance", year) is None
+    if p is not None and p.yearly_coinsurance and no_rate:
+        return "primary.coinsurance", (
+            "no Part B coinsurance in the yearly figures; give the coinsurance"
+        )
+    if s is not None and s.plan_type == PlanType.MEDIGAP and s.medigap_plan in MEDIGAP_BENEFITS:
+        b = MEDIGAP_BENEFITS[s.medigap_plan]
+        name = b.limit or ("medigap_high_deductible" if b.high_deductible else None)
+        if name is not None:
+            met_field = "oop_met" if b.limit else "deductible_met"
+            fig = figures.lookup(name, year)
+            if fig is None:
+                return "secondary.medigap_plan", f"the yearly figures have no {FIGURES[name]}"
+            met = getattr(s, met_field)
+            if met > fig.value:
+                return f"secondary.{met_field}", (
+                    f"{dollars(met)} met is more than the {year} {fig.label} {dollars(fig.value)}"
+                )
+    return None
+
+
+def quote(req: QuoteRequest, figures: YearlyFigures | None = None) -> Quote:
     """Apply the visits in date order and sum them up, per plan year and in all.
 
-    Raises ``ValueError`` for coverages ``check_coverage``/``check_pairing`` refuse.
+    ``figures``: the yearly figures (``infudesk.reference.yearly_figures()``); without them
+    nothing is checked against a year's figures, and a request that needs one (a Part B
+    deductible by year, Medigap K, L or high deductible) is refused.
+    Raises ``ValueError`` for coverages ``check_coverage``/``check_pairing``/``check_figures``
+    refuse.
     """
+    figures = NO_FIGURES if figures is None else figures
     for role, c in (("primary", req.primary), ("secondary", req.secondary)):
         problem = check_coverage(c) if c is not None else None
         if problem:
@@ -904,7 +1177,10 @@ def quote(req: QuoteRequest) -> Quote:
         raise ValueError(f"{problem[0]}: {problem[1]}")
     if not req.dates or not req.lines:
         raise ValueError("a quote needs at least one visit date and one line")
-    course = _Course(req)
+    problem = check_figures(req, figures)
+    if problem:
+        raise ValueError(f"{problem[0]}: {problem[1]}")
+    course = _Course(req, figures)
     visits = tuple(course.visit(d) for d in sorted(req.dates))
     md = req.primary.plan_year_start if req.primary is not None else MonthDay()
     years: list[PlanYearTotals] = []

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from infudesk.domain import validation as v
+from infudesk.domain.figures import YearlyFigures
 
 
 class PlanType(enum.StrEnum):
@@ -38,7 +39,13 @@ GOVERNMENT = {
     PlanType.MEDICAID,
     PlanType.MEDICAID_MANAGED_CARE,
 }
-MEDIGAP_PLANS = ("A", "B", "C", "D", "F", "G", "K", "L", "M", "N")
+# The standardized letters, plus high-deductible F and G ("HDF", "HDG")
+MEDIGAP_PLANS = ("A", "B", "C", "D", "F", "G", "K", "L", "M", "N", "HDF", "HDG")
+MEDIGAP_LABELS: dict[str, str] = {
+    **{p: f"Plan {p}" for p in MEDIGAP_PLANS[:10]},
+    "HDF": "Plan F, high deductible",
+    "HDG": "Plan G, high deductible",
+}
 RANK_LABELS: dict[int, str] = {1: "Primary", 2: "Secondary", 3: "Tertiary"}
 RELATIONSHIPS: dict[str, str] = {
     "self": "Self",
@@ -174,9 +181,16 @@ class Terms:
     family_deductible_met: Decimal | None = None
     family_oop_max: Decimal | None = None
     family_oop_met: Decimal | None = None
+    # The person's own deductible counts inside the family one (the column keeps its first
+    # name, family_embedded; it has only ever meant the deductible since issue 9).
     family_embedded: bool = True
+    # The person's own OOP maximum counts inside the family one: every non-grandfathered plan
+    # since 2016, even when the deductible is not embedded.
+    family_oop_embedded: bool = True
 
 
+# Kept for domain/verification.py; the source of the yearly figures is
+# resources/reference/yearly-figures.json (a test checks the two agree).
 FEDERAL_OOP_CEILING: dict[int, tuple[Decimal, Decimal]] = {
     2025: (Decimal("9200"), Decimal("18400")),
     2026: (Decimal("10600"), Decimal("21200")),
@@ -228,10 +242,25 @@ def validate_terms(t: Terms) -> dict[str, str]:
     return errors
 
 
-def terms_warnings(t: Terms, plan_type: str, year: int) -> dict[str, str]:
-    """Suspicious but possible figures (warned, not refused)."""
+def terms_warnings(
+    t: Terms, plan_type: str, year: int, figures: YearlyFigures | None = None
+) -> dict[str, str]:
+    """Suspicious but possible figures (warned, not refused); ``figures``: the yearly figures
+    (without them, the federal ceilings above and no Medicare Advantage limit)."""
     warnings: dict[str, str] = {}
     ceiling = FEDERAL_OOP_CEILING.get(year) or FEDERAL_OOP_CEILING[max(FEDERAL_OOP_CEILING)]
+    if figures is not None:
+        single = figures.value("aca_oop_max", year)
+        family = figures.value("aca_oop_max_family", year)
+        if single is not None and family is not None:
+            ceiling = (single, family)
+        ma = figures.value("medicare_advantage_oop_limit", year)
+        ma_plan = plan_type == PlanType.MEDICARE_ADVANTAGE
+        if ma_plan and ma is not None and t.oop_max is not None and t.oop_max > ma:
+            warnings["oop_max"] = (
+                f"Above the {year} Medicare Advantage in-network limit (${ma:,.0f}): "
+                "check the figure with the plan."
+            )
     if plan_type in (PlanType.COMMERCIAL, PlanType.EMPLOYER_SELF_FUNDED, PlanType.MARKETPLACE):
         if t.oop_max is not None and t.oop_max > ceiling[0]:
             warnings["oop_max"] = (

@@ -16,6 +16,11 @@ wrong. Choices where the contract is silent:
   visits; ``schedule.every_days`` is 1–366.
 - ``code`` is optional (the explanation calls the line "line N" without one).
 - ``plan_year_start`` may not be 02-29; a copay card's maximums are optional (null = none).
+- ``medicare_part_b`` without ``deductible`` / ``coinsurance``: the law's figures of each
+  calendar year (``yearly_deductible`` / ``yearly_coinsurance``); an explicit ``null``
+  deductible still means none (and is warned about).
+- A line's ``copay`` needs a coverage whose ``copay_applies`` is ``"line"``.
+- The repo's contract is ``docs/quote-json.md``.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from decimal import Decimal
 from typing import Any, NoReturn, TypeVar
 
 from infudesk.domain import costshare as cs
+from infudesk.domain.figures import NO_FIGURES, YearlyFigures
 from infudesk.domain.validation import normalize_code
 
 MAX_VISITS = 366
@@ -49,7 +55,7 @@ _UNITS_RE = re.compile(r"^[0-9]+$")
 
 REQUEST_FIELDS = ("service_dates", "schedule", "lines", "primary", "secondary", "assistance")
 SCHEDULE_FIELDS = ("start", "every_days", "count")
-LINE_FIELDS = ("code", "units", "unit_price", "charge", "coinsurance")
+LINE_FIELDS = ("code", "units", "unit_price", "charge", "coinsurance", "copay")
 COVERAGE_FIELDS = (
     "plan_type",
     "medigap_plan",
@@ -66,8 +72,9 @@ COVERAGE_FIELDS = (
     "family",
     "plan_year_start",
     "cob_method",
+    "copay_applies",
 )
-FAMILY_FIELDS = ("deductible", "deductible_met", "oop_max", "oop_met", "embedded")
+FAMILY_FIELDS = ("deductible", "deductible_met", "oop_max", "oop_met", "embedded", "oop_embedded")
 PROGRAM_FIELDS: dict[str, tuple[str, ...]] = {
     "copay_card": (
         "kind",
@@ -285,6 +292,13 @@ def request_from_json(value: object) -> cs.QuoteRequest:
     problem = cs.check_pairing(primary, secondary)
     if problem:
         _fail(*problem)
+    if not any(c is not None and c.copay_applies == "line" for c in (primary, secondary)):
+        for i, line in enumerate(lines):
+            if line.copay is not None:
+                _fail(
+                    _at(_at("lines", i), "copay"),
+                    'a copay on a line needs a coverage with "copay_applies": "line"',
+                )
     programs = obj.get("assistance")
     assistance: tuple[cs.Program, ...] = ()
     if programs is not None:
@@ -353,7 +367,8 @@ def _line(value: object, path: str, index: int) -> cs.ServiceLine:
     price = _money(obj["unit_price"], _at(path, "unit_price"), places=4)
     charge = _get(obj, "charge", path, lambda v, p: _opt_money(v, p, places=4), None)
     rate = _get(obj, "coinsurance", path, lambda v, p: None if v is None else _rate(v, p), None)
-    return cs.ServiceLine(normalize_code(code), units, price, charge, rate)
+    copay = _get(obj, "copay", path, _opt_money, None)
+    return cs.ServiceLine(normalize_code(code), units, price, charge, rate, copay)
 
 
 def _plan_year_start(value: object, path: str) -> cs.MonthDay:
@@ -379,6 +394,7 @@ def _family(value: object, path: str) -> cs.FamilyTerms | None:
         oop_max=_get(obj, "oop_max", path, _opt_money, None),
         oop_met=_get(obj, "oop_met", path, _money, cs.ZERO),
         embedded=_get(obj, "embedded", path, _bool, True),
+        oop_embedded=_get(obj, "oop_embedded", path, _bool, True),
     )
 
 
@@ -396,6 +412,7 @@ def _coverage(value: object, path: str) -> cs.Coverage | None:
         lambda v, p: None if v is None else _choice(v, p, cs.MEDIGAP_PLANS),
         None,
     )
+    part_b = plan_type == "medicare_part_b"
     coverage = cs.Coverage(
         plan_type=plan_type,
         medigap_plan=medigap,
@@ -416,6 +433,11 @@ def _coverage(value: object, path: str) -> cs.Coverage | None:
         cob_method=_get(
             obj, "cob_method", path, lambda v, p: _choice(v, p, cs.COB_METHODS), "standard"
         ),
+        copay_applies=_get(
+            obj, "copay_applies", path, lambda v, p: _choice(v, p, cs.COPAY_APPLIES), "visit"
+        ),
+        yearly_deductible=part_b and "deductible" not in obj,
+        yearly_coinsurance=part_b and "coinsurance" not in obj,
     )
     problem = cs.check_coverage(coverage)
     if problem:
@@ -484,20 +506,21 @@ def _coverage_json(c: cs.Coverage) -> dict[str, object]:
         "deductible_applies": c.deductible_applies,
         "plan_year_start": f"{c.plan_year_start.month:02d}-{c.plan_year_start.day:02d}",
         "cob_method": c.cob_method,
+        "copay_applies": c.copay_applies,
     }
+    if c.yearly_deductible:
+        out.pop("deductible")
+    if c.yearly_coinsurance:
+        out.pop("coinsurance")
     if c.medigap_plan:
         out["medigap_plan"] = c.medigap_plan
-        for name in (
-            "deductible",
-            "deductible_met",
-            "oop_max",
-            "oop_met",
-            "coinsurance",
-            "copay",
-            "copay_after_deductible",
-            "copay_counts_toward_deductible",
-            "deductible_applies",
-        ):
+        benefit = cs.MEDIGAP_BENEFITS.get(c.medigap_plan)
+        keep = {"plan_year_start", "network", "cob_method", "plan_type", "medigap_plan"}
+        if benefit is not None and benefit.limit:
+            keep.add("oop_met")
+        if benefit is not None and benefit.high_deductible:
+            keep.add("deductible_met")
+        for name in [k for k in out if k not in keep]:
             out.pop(name)
     if c.plan_type == "medicare_part_b":
         out.pop("oop_max")
@@ -510,6 +533,7 @@ def _coverage_json(c: cs.Coverage) -> dict[str, object]:
             "oop_max": None if f.oop_max is None else _m(f.oop_max),
             "oop_met": _m(f.oop_met),
             "embedded": f.embedded,
+            "oop_embedded": f.oop_embedded,
         }
     return out
 
@@ -547,6 +571,8 @@ def request_to_json(r: cs.QuoteRequest) -> dict[str, object]:
             item["charge"] = _price(ln.charge)
         if ln.coinsurance is not None:
             item["coinsurance"] = f"{ln.coinsurance:f}"
+        if ln.copay is not None:
+            item["copay"] = _m(ln.copay)
         lines.append(item)
     return {
         "service_dates": [d.isoformat() for d in r.dates],
@@ -625,8 +651,16 @@ def result_to_json(q: cs.Quote, primary: cs.Coverage | None = None) -> dict[str,
     }
 
 
-def run(raw: bytes | str) -> str:
-    """Request text in, result JSON text out (one document, ending in a newline)."""
+def run(raw: bytes | str, figures: YearlyFigures | None = None) -> str:
+    """Request text in, result JSON text out (one document, ending in a newline).
+
+    Raises ``RequestError`` for a request it cannot accept, including one that needs a yearly
+    figure ``figures`` lacks.
+    """
     request = load_request(raw)
-    result = result_to_json(cs.quote(request), request.primary)
+    figures = NO_FIGURES if figures is None else figures
+    problem = cs.check_figures(request, figures)
+    if problem:
+        _fail(*problem)
+    result = result_to_json(cs.quote(request, figures), request.primary)
     return json.dumps(result, indent=2, ensure_ascii=False) + "\n"

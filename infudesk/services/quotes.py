@@ -18,6 +18,7 @@ from infudesk.domain import quote_request as qr
 from infudesk.domain import verified_benefits as vb
 from infudesk.domain.fees import choose_price
 from infudesk.errors import NotFound, UserError
+from infudesk.reference import yearly_figures
 from infudesk.services import assistance as asv
 from infudesk.services import audit
 from infudesk.services import coverages as cvs
@@ -70,13 +71,27 @@ class QuoteSetup:
 
 
 def engine_coverage(rec: cvs.CoverageRecord) -> cs.Coverage:
-    """A saved coverage and its latest terms as the engine sees them."""
+    """A saved coverage and its latest terms as the engine sees them.
+
+    Original Medicare saved without a deductible takes the Part B deductible of each year of the
+    course, and without a coinsurance (0%) the law's 20% (the yearly figures): Part B's terms are
+    the law's, so "not entered" never quotes $0. Medigap K/L carry the OOP met so far, high-
+    deductible F/G the deductible met so far (from the coverage's terms, when recorded).
+    """
     d = rec.data
     plan = ENGINE_PLAN[dc.PlanType(d.plan_type)]
+    t = rec.terms.terms if rec.terms else dc.Terms()
     if plan == "medigap":
         letter = d.medigap_plan if d.medigap_plan in cs.MEDIGAP_PLANS else None
-        return cs.Coverage(plan_type=plan, medigap_plan=letter)
-    t = rec.terms.terms if rec.terms else dc.Terms()
+        benefit = cs.MEDIGAP_BENEFITS.get(letter or "")
+        return cs.Coverage(
+            plan_type=plan,
+            medigap_plan=letter,
+            oop_met=t.oop_met if benefit is not None and benefit.limit else Decimal(0),
+            deductible_met=(
+                t.deductible_met if benefit is not None and benefit.high_deductible else Decimal(0)
+            ),
+        )
     month, day = (int(x) for x in d.plan_year_start.split("-"))
     family = None
     if t.family_deductible is not None or t.family_oop_max is not None:
@@ -86,21 +101,26 @@ def engine_coverage(rec: cvs.CoverageRecord) -> cs.Coverage:
             oop_max=t.family_oop_max,
             oop_met=t.family_oop_met or Decimal(0),
             embedded=t.family_embedded,
+            oop_embedded=t.family_oop_embedded,
         )
+    part_b = plan == "medicare_part_b"
     return cs.Coverage(
         plan_type=plan,
         network=d.network,
         deductible=t.deductible,
         deductible_met=t.deductible_met,
-        oop_max=None if plan == "medicare_part_b" else t.oop_max,
-        oop_met=Decimal(0) if plan == "medicare_part_b" else t.oop_met,
+        oop_max=None if part_b else t.oop_max,
+        oop_met=Decimal(0) if part_b else t.oop_met,
         coinsurance=t.coinsurance,
         copay=t.copay if t.copay_applies != "none" else Decimal(0),
+        copay_applies="line" if t.copay_applies == "per_service" else "visit",
         copay_after_deductible=t.copay_after_deductible,
         copay_counts_toward_deductible=t.copay_counts_toward_deductible,
         deductible_applies=t.deductible_applies,
         family=family,
-        plan_year_start=cs.MonthDay(1, 1) if plan == "medicare_part_b" else cs.MonthDay(month, day),
+        plan_year_start=cs.MonthDay(1, 1) if part_b else cs.MonthDay(month, day),
+        yearly_deductible=part_b and t.deductible is None,
+        yearly_coinsurance=part_b and t.coinsurance == 0,
     )
 
 
@@ -258,7 +278,11 @@ def compute(setup: QuoteSetup) -> cs.Quote:
             "plan visits on the therapy order.",
             title="Nothing to quote",
         )
-    return verified_words(setup, cs.quote(setup.request()))
+    figures = yearly_figures()
+    problem = cs.check_figures(setup.request(), figures)
+    if problem:
+        raise UserError(f"{problem[0]}: {problem[1]}", title="Check the quote's terms")
+    return verified_words(setup, cs.quote(setup.request(), figures))
 
 
 @dataclass(frozen=True)

@@ -232,7 +232,7 @@ class Coverage(Tracked, Base):
     rank: Mapped[int] = mapped_column(default=1)
     plan_name: Mapped[Str200] = mapped_column(default="")
     plan_type: Mapped[str] = mapped_column(String(30))
-    medigap_plan: Mapped[str] = mapped_column(String(2), default="")
+    medigap_plan: Mapped[str] = mapped_column(String(3), default="")  # A..N, HDF, HDG
     member_id: Mapped[Str50] = mapped_column(default="")
     group_number: Mapped[Str50] = mapped_column(default="")
     subscriber_name: Mapped[Str200] = mapped_column(default="")
@@ -274,7 +274,9 @@ class BenefitTerms(Base):
     family_deductible_met: Mapped[MoneyOpt]
     family_oop_max: Mapped[MoneyOpt]
     family_oop_met: Mapped[MoneyOpt]
+    # the person's deductible counts inside the family one (the name predates the OOP flag)
     family_embedded: Mapped[bool] = mapped_column(default=True)
+    family_oop_embedded: Mapped[bool] = mapped_column(default=True)
     recorded_at: Mapped[Created]
     recorded_by: Mapped[Str100] = mapped_column(default="")
 

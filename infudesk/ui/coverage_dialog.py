@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from infudesk.domain import coverage as dc
 from infudesk.errors import ValidationFailed
+from infudesk.reference import yearly_figures
 from infudesk.services import coverages as cs
 from infudesk.services import payers as pys
 from infudesk.ui.ops import Backend, report
@@ -86,10 +87,7 @@ class CoverageDialog(QDialog):
         self.replace_box.hide()
         pl.addRow("", self.replace_box)
         pl.addRow("Plan type *", f.combo("plan_type", list(dc.PLAN_TYPE_LABELS.items())))
-        pl.addRow(
-            "Medigap plan",
-            f.combo("medigap_plan", [("", "—")] + [(p, f"Plan {p}") for p in dc.MEDIGAP_PLANS]),
-        )
+        pl.addRow("Medigap plan", f.combo("medigap_plan", [("", "—"), *dc.MEDIGAP_LABELS.items()]))
         pl.addRow("Plan name", f.line("plan_name", "as on the card, e.g. Lakeshore Health PPO"))
         pl.addRow("Member id *", f.line("member_id", "exactly as on the card"))
         pl.addRow("Group number", f.line("group_number"))
@@ -134,8 +132,22 @@ class CoverageDialog(QDialog):
         tl.addRow("  met so far", f.line("family_deductible_met", "$"))
         tl.addRow("Family OOP max", f.line("family_oop_max", "$"))
         tl.addRow("  met so far", f.line("family_oop_met", "$"))
-        tl.addRow("", f.check("family_embedded", "Embedded (each person's own limit counts too)"))
+        tl.addRow(
+            "",
+            f.check(
+                "family_embedded", "Deductible embedded (each person's own deductible counts too)"
+            ),
+        )
         f.set("family_embedded", True)
+        oop_box = f.check(
+            "family_oop_embedded", "Out-of-pocket max embedded (each person's own max counts too)"
+        )
+        f.widgets["family_oop_embedded"].setToolTip(
+            "Every non-grandfathered plan since 2016 embeds each person's "
+            "out-of-pocket maximum, even when the family deductible is not embedded."
+        )
+        tl.addRow("", oop_box)
+        f.set("family_oop_embedded", True)
         self.terms_note = QLabel("")
         self.terms_note.setObjectName("termsNote")
         self.terms_note.setWordWrap(False)
@@ -184,6 +196,7 @@ class CoverageDialog(QDialog):
                 "copay_counts_toward_deductible",
                 "deductible_applies",
                 "family_embedded",
+                "family_oop_embedded",
             ):
                 f.set(name, getattr(t, name))
             self.terms_note.setText(
@@ -233,6 +246,7 @@ class CoverageDialog(QDialog):
                 family_oop_max=money["family_oop_max"],
                 family_oop_met=money["family_oop_met"],
                 family_embedded=f.flag("family_embedded"),
+                family_oop_embedded=f.flag("family_oop_embedded"),
             )
         return data, terms, dict(f.parse_errors)
 
@@ -243,7 +257,7 @@ class CoverageDialog(QDialog):
         warnings: dict[str, str] = {}
         if terms is not None:
             errors = {**dc.validate_terms(terms), **errors}
-            warnings = dc.terms_warnings(terms, data.plan_type, self.today().year)
+            warnings = dc.terms_warnings(terms, data.plan_type, self.today().year, yearly_figures())
         self.form.show_errors(errors, warnings)
         if errors:
             self.status.setText("Please check the fields marked in red. Nothing was saved yet.")

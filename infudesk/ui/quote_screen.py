@@ -1156,6 +1156,14 @@ class QuoteScreen(QWidget):
                 edit.setText("")
                 edit.setPlaceholderText("none (Medicare)")
                 continue
+            assert cov is not None
+            law = (name == "deductible" and cov.yearly_deductible) or (
+                name == "coinsurance" and cov.yearly_coinsurance
+            )
+            if law:  # Original Medicare's figure of each year (empty: keep it so)
+                edit.setText("")
+                edit.setPlaceholderText("by law, per year")
+                continue
             value = getattr(cov, name)
             if kind == "percent":
                 self.terms.set_percent(key, value)
@@ -1173,9 +1181,8 @@ class QuoteScreen(QWidget):
             return "No secondary coverage."
         kind = cov.plan_type.replace("_", " ")
         if cov.plan_type == "medigap":
-            return (
-                f"Medigap Plan {cov.medigap_plan}: its letter sets the benefit (nothing to edit)."
-            )
+            letter = dc.MEDIGAP_LABELS.get(cov.medigap_plan or "", cov.medigap_plan or "?")
+            return f"Medigap {letter}: its letter sets the benefit (nothing to edit)."
         bits = [
             kind.capitalize() if cov.plan_type != "medicare_part_b" else "Original Medicare",
             "in network" if cov.network == "in" else "out of network",
@@ -1267,9 +1274,17 @@ class QuoteScreen(QWidget):
                 value = self.terms.percent(key) if kind == "percent" else self.terms.money(key)
                 if key in self.terms.parse_errors:
                     continue
+                if value is None and name == "deductible" and cov.yearly_deductible:
+                    continue  # left empty: still the year's Part B deductible
+                if value is None and name == "coinsurance" and cov.yearly_coinsurance:
+                    continue
                 if value is None and name not in ("deductible", "oop_max"):
                     value = Decimal("0.00")
                 changes[name] = value
+                if name == "deductible":
+                    changes["yearly_deductible"] = False
+                if name == "coinsurance":
+                    changes["yearly_coinsurance"] = False
             covers[role] = replace(cov, **changes)
         errors = dict(self.terms.parse_errors)
         if errors or cells:

@@ -1,0 +1,25 @@
+"""Reference tables shipped in resources/ (read once, cached): the yearly figures."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from infudesk.domain.figures import YearlyFigures, figures_from_json
+from infudesk.resources import resource
+
+
+def load_figures(path: Path) -> YearlyFigures:
+    """Figures from a JSON file; ``ValueError`` (naming the file) when it is unreadable."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return figures_from_json(doc)
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def yearly_figures() -> YearlyFigures:
+    """The shipped ``resources/reference/yearly-figures.json``."""
+    return load_figures(resource("reference", "yearly-figures.json"))
