@@ -126,3 +126,78 @@ def test_bad_window_is_refused_with_a_clear_message(
     assert stored_days(store, rec.id) == 90
     if SHOTS and text == "abc":
         screen.grab().save(os.path.join(SHOTS, "payers-appeal-window-error.png"))
+
+
+# --- the case dialog -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seeded(store: Store) -> Backend:
+    from infudesk.services.demo import seed_demo
+
+    with store.session() as s:
+        seed_demo(s, Actor("seed"), today=TODAY)
+    return Backend(store, Actor("desk.clerk"))
+
+
+def d0003_case(backend: Backend) -> int:
+    from infudesk.services import patients as ps
+    from infudesk.services import prior_auths as pas
+
+    def find(s) -> int:  # type: ignore[no-untyped-def]
+        pid = ps.get_by_mrn(s, "D0003").id
+        [row] = pas.list_cases(s, today=TODAY, patient_id=pid)
+        return row.id
+
+    return int(backend.query(find))
+
+
+def test_deny_step_takes_the_letter_window_and_the_case_shows_the_deadline(
+    qtbot: QtBot, seeded: Backend
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from infudesk.domain.prior_auth import Action, State
+    from infudesk.ui.prior_auth_dialog import PriorAuthDialog, StepDialog
+    from tests.test_gui_intake_to_verified import in_dialog
+
+    dlg = PriorAuthDialog(seeded, d0003_case(seeded), today=lambda: TODAY)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    assert dlg.frameGeometry().height() <= 728 and dlg.frameGeometry().width() <= 1366
+    assert dlg.record.case.state is State.PENDING
+
+    def deny(d: StepDialog) -> None:
+        hint = d.findChild(QLabel, "appealDaysHint")
+        assert hint is not None
+        assert hint.text() == (
+            "Blank: 60 days — Medicaid plan appeal. A window printed on the letter wins."
+        )
+        d.form.widgets["on"].setText("11/20/2026")  # type: ignore[attr-defined]
+        d.form.widgets["reason"].setPlainText("IgG levels not documented.")  # type: ignore[attr-defined]
+        d.form.widgets["appeal_days"].setText("abc")  # type: ignore[attr-defined]
+        d.save_button.click()
+        assert d.isVisible()
+        assert "whole number of days" in d.form.boxes["appeal_days"].message
+        d.form.widgets["appeal_days"].setText("400")  # type: ignore[attr-defined]
+        d.save_button.click()
+        assert d.isVisible()
+        assert "1 to 365 days (400 given)" in d.form.boxes["appeal_days"].message
+        if SHOTS:
+            d.grab().save(os.path.join(SHOTS, "deny-step.png"))
+        d.form.widgets["appeal_days"].setText("")  # type: ignore[attr-defined]
+        d.save_button.click()
+
+    seen = in_dialog(StepDialog, deny)  # type: ignore[arg-type]
+    qtbot.mouseClick(dlg.action_buttons[Action.DENY], Qt.MouseButton.LeftButton)
+    assert seen
+    assert dlg.record.case.state is State.DENIED
+    # 11/20/2026 + 60 days (Medicaid plan appeal) = 01/19/2027
+    text = dlg.state_label.text()
+    assert "Appeal by 01/19/2027 — 60 days — Medicaid plan appeal" in text
+    assert "state fair hearing" in text
+    if SHOTS:
+        dlg.grab().save(os.path.join(SHOTS, "case-denied-medicaid.png"))
+    # no external review button, ever, for this Medicaid case
+    assert Action.REQUEST_EXTERNAL_REVIEW not in dlg.action_buttons

@@ -822,32 +822,52 @@ def qic_deadline(redetermination_on: date) -> date:
 
 
 def next_step_text(plan_type: str, final_internal_denial_on: date | None = None) -> str:
-    """The next level in plain words; with the date of the upheld appeal, its deadline too."""
+    """The next level in plain words. Without a date it says what would follow an upheld
+    appeal; with the date the plan upheld its denial on appeal, what follows now and by when."""
     step = next_step(plan_type)
     on = final_internal_denial_on
     if step is NextStep.IRE_AUTOMATIC:
+        if on:
+            return (
+                "The plan upheld its denial on reconsideration: it sends the case to the"
+                " independent review entity (IRE) automatically — there is nothing to file."
+            )
         return (
             "If the plan upholds its denial on reconsideration, it sends the case to the"
             " independent review entity (IRE) automatically: there is nothing to file."
         )
     if step is NextStep.STATE_FAIR_HEARING:
-        by = f" (by {us_date(fair_hearing_deadline(on))})" if on else ""
-        return (
-            "If the plan upholds its denial on appeal, the next step is a state fair hearing,"
-            f" requested within {FAIR_HEARING_DAYS} days of the plan's appeal decision{by}."
+        rule = (
+            f"a state fair hearing, requested within {FAIR_HEARING_DAYS} days of the plan's"
+            " appeal decision"
         )
+        if on:
+            return (
+                f"The plan upheld its denial on appeal: the next step is {rule}"
+                f" (by {us_date(fair_hearing_deadline(on))})."
+            )
+        return f"If the plan upholds its denial on appeal, the next step is {rule}."
     if step is NextStep.QIC_RECONSIDERATION:
-        by = f" (by {us_date(qic_deadline(on))})" if on else ""
-        return (
-            "If Medicare upholds the denial on redetermination, the next level is a"
-            " reconsideration by a Qualified Independent Contractor (QIC), requested within"
-            f" {QIC_RECONSIDERATION_DAYS} days{by}."
+        rule = (
+            "a reconsideration by a Qualified Independent Contractor (QIC), requested within"
+            f" {QIC_RECONSIDERATION_DAYS} days"
         )
-    by = f" (by {us_date(external_review_deadline(on))})" if on else ""
-    return (
-        "If the plan upholds its denial on appeal, an external review can be requested within"
-        f" {EXTERNAL_REVIEW_MONTHS} months of the final internal denial{by}."
+        if on:
+            return (
+                f"Medicare upheld the denial on redetermination: the next level is {rule}"
+                f" (by {us_date(qic_deadline(on))})."
+            )
+        return f"If Medicare upholds the denial on redetermination, the next level is {rule}."
+    rule = (
+        f"an external review can be requested within {EXTERNAL_REVIEW_MONTHS} months of the"
+        " final internal denial"
     )
+    if on:
+        return (
+            f"The plan upheld its denial on appeal: {rule}"
+            f" (by {us_date(external_review_deadline(on))})."
+        )
+    return f"If the plan upholds its denial on appeal, {rule}."
 
 
 def external_review_deadline(final_internal_denial_on: date) -> date:
