@@ -52,7 +52,11 @@ def test_every_plan_type_has_a_rule() -> None:
         ),
         # + 180: 41, + 31 + 28 + 31 + 30 = 161 (to 04/30), + 19 → 05/19/2027
         (PlanType.COMMERCIAL, date(2027, 5, 19), "180 days — commercial plan internal appeal"),
-        (PlanType.EMPLOYER_SELF_FUNDED, date(2027, 5, 19), "180 days — employer plan internal appeal"),
+        (
+            PlanType.EMPLOYER_SELF_FUNDED,
+            date(2027, 5, 19),
+            "180 days — employer plan internal appeal",
+        ),
         (
             PlanType.MARKETPLACE,
             date(2027, 5, 19),
@@ -134,8 +138,13 @@ def test_the_window_is_the_first_one_given(
 
 @pytest.mark.parametrize(
     "plan_type",
-    [PlanType.MEDICARE_ADVANTAGE, PlanType.MEDICAID, PlanType.MEDICAID_MANAGED_CARE,
-     PlanType.MEDICARE_PART_B, PlanType.MEDIGAP],
+    [
+        PlanType.MEDICARE_ADVANTAGE,
+        PlanType.MEDICAID,
+        PlanType.MEDICAID_MANAGED_CARE,
+        PlanType.MEDICARE_PART_B,
+        PlanType.MEDIGAP,
+    ],
 )
 def test_external_review_is_not_offered_outside_commercial_plans(plan_type: str) -> None:
     case = upheld(plan_type)

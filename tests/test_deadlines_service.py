@@ -62,8 +62,9 @@ def demo_case(store: Store, mrn: str) -> pas.CaseRecord:
         return pas.get_case(s, row.id)
 
 
-def act(store: Store, actor: Actor, case: pas.CaseRecord, action: Action, on: date,
-        **details: object) -> pas.CaseRecord:
+def act(
+    store: Store, actor: Actor, case: pas.CaseRecord, action: Action, on: date, **details: object
+) -> pas.CaseRecord:
     with store.session() as s:
         return pas.act(s, actor, case.id, action, on=on, expected_version=case.version, **details)
 
@@ -71,8 +72,15 @@ def act(store: Store, actor: Actor, case: pas.CaseRecord, action: Action, on: da
 def deny_d0003(store: Store, actor: Actor, **details: object) -> pas.CaseRecord:
     case = demo_case(store, "D0003")  # pending since 11/18/2026
     assert case.plan_type == "medicaid_managed_care"
-    return act(store, actor, case, Action.DENY, date(2026, 11, 20),
-               reason="IgG levels not documented.", **details)
+    return act(
+        store,
+        actor,
+        case,
+        Action.DENY,
+        date(2026, 11, 20),
+        reason="IgG levels not documented.",
+        **details,
+    )
 
 
 def test_demo_payers_have_no_override_and_d0004_keeps_180_days(store: Store) -> None:
@@ -105,8 +113,13 @@ def test_letter_window_wins_over_payer_setting(store: Store, actor: Actor) -> No
     with store.session() as s:
         case = demo_case(store, "D0003")
         payer = pys.get_payer(s, case.payer_id)
-        pys.update_payer(s, actor, payer.id, pys.PayerData(**{**payer.data.__dict__,
-                         "appeal_days": 45}), expected_version=payer.version)
+        pys.update_payer(
+            s,
+            actor,
+            payer.id,
+            pys.PayerData(**{**payer.data.__dict__, "appeal_days": 45}),
+            expected_version=payer.version,
+        )
     assert demo_case(store, "D0003").payer_appeal_days == 45
     denied = deny_d0003(store, actor)
     # payer setting: 11/20/2026 + 45 = 41 (to 12/31) + 4 → 01/04/2027
@@ -134,10 +147,12 @@ def test_deny_refuses_a_bad_letter_window(store: Store, actor: Actor, days: int)
     assert demo_case(store, "D0003").case.state is State.PENDING  # nothing recorded
 
 
-@pytest.mark.parametrize(("value", "ok"), [(None, True), (1, True), (365, True), (0, False),
-                                           (366, False)])
-def test_payer_appeal_days_is_checked(store: Store, actor: Actor, value: int | None,
-                                      ok: bool) -> None:
+@pytest.mark.parametrize(
+    ("value", "ok"), [(None, True), (1, True), (365, True), (0, False), (366, False)]
+)
+def test_payer_appeal_days_is_checked(
+    store: Store, actor: Actor, value: int | None, ok: bool
+) -> None:
     with store.session() as s:
         payer = pys.list_payers(s)[0]
         data = pys.PayerData(**{**payer.data.__dict__, "appeal_days": value})
@@ -168,8 +183,7 @@ def test_medicaid_upheld_appeal_offers_no_external_review(store: Store, actor: A
 def test_appeal_letter_names_the_window_and_the_next_step(store: Store, actor: Actor) -> None:
     case = deny_d0003(store, actor)
     with store.session() as s:
-        letter = letters.render(s, actor, "appeal", case.patient_id, today=TODAY,
-                                case_id=case.id)
+        letter = letters.render(s, actor, "appeal", case.patient_id, today=TODAY, case_id=case.id)
     text = " ".join(pdf_pages(letter.pdf))
     assert_has(
         text,
@@ -184,8 +198,7 @@ def test_appeal_letter_names_the_window_and_the_next_step(store: Store, actor: A
 def test_appeal_letter_commercial_names_external_review(store: Store, actor: Actor) -> None:
     case = demo_case(store, "D0004")
     with store.session() as s:
-        letter = letters.render(s, actor, "appeal", case.patient_id, today=TODAY,
-                                case_id=case.id)
+        letter = letters.render(s, actor, "appeal", case.patient_id, today=TODAY, case_id=case.id)
     text = " ".join(pdf_pages(letter.pdf))
     assert_has(
         text,

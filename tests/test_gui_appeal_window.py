@@ -101,10 +101,16 @@ def test_set_and_clear_the_payer_window(qtbot: QtBot, screen: PayersScreen, stor
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("0", "The appeal window must be 1 to 365 days (0 given). Leave it blank to use the"
-              " plan type's window."),
-        ("400", "The appeal window must be 1 to 365 days (400 given). Leave it blank to use the"
-                " plan type's window."),
+        (
+            "0",
+            "The appeal window must be 1 to 365 days (0 given). Leave it blank to use the"
+            " plan type's window.",
+        ),
+        (
+            "400",
+            "The appeal window must be 1 to 365 days (400 given). Leave it blank to use the"
+            " plan type's window.",
+        ),
         ("abc", APPEAL_DAYS_NOT_A_NUMBER),
     ],
 )

@@ -21,17 +21,21 @@ def test_0005_payers_upgrade_to_overrides(tmp_path: Path) -> None:
     try:
         assert upgrade(engine, db, target="0005") is True
         with engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO payers (id, name, plan_types, phone, fax, portal, notes, active,"
-                " appeal_days, created_at, updated_at, version) VALUES"
-                " (1, 'Prairie Family Medicaid', 'medicaid_managed_care', '', '', '', '', 1, 180,"
-                "  '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1),"
-                " (2, 'Summit Health', 'commercial', '', '', '', '', 1, 90,"
-                "  '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)"
-            ))
+            conn.execute(
+                text(
+                    "INSERT INTO payers (id, name, plan_types, phone, fax, portal, notes, active,"
+                    " appeal_days, created_at, updated_at, version) VALUES"
+                    " (1, 'Prairie Family Medicaid', 'medicaid_managed_care', '', '', '', '', 1, 180,"
+                    "  '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1),"
+                    " (2, 'Summit Health', 'commercial', '', '', '', '', 1, 90,"
+                    "  '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)"
+                )
+            )
         assert upgrade(engine, db, backup_dir=tmp_path / "backups") is True
         with engine.connect() as conn:
-            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0006"
+            assert (
+                conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0006"
+            )
             # 180 was the column default nobody could change: now "by plan type" (NULL);
             # 90 was set on purpose: kept as the payer's override
             rows = conn.exec_driver_sql("SELECT id, appeal_days FROM payers ORDER BY id").all()

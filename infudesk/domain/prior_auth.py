@@ -433,9 +433,7 @@ def apply(
     history = case.events
     allowed = allowed_actions(case.state, history, case.plan_type)
     if action not in allowed:
-        raise TransitionError(
-            refusal(case.state, action, history, case.plan_type), allowed=allowed
-        )
+        raise TransitionError(refusal(case.state, action, history, case.plan_type), allowed=allowed)
     unknown = sorted(set(details) - _DETAIL_NAMES[action])
     if unknown:
         raise TypeError(f"{action.value} takes no detail named {', '.join(unknown)}")
@@ -702,8 +700,7 @@ def check_appeal_days(days: int | None) -> str | None:
         return "Give the appeal window as a whole number of days."
     if not MIN_APPEAL_DAYS <= days <= MAX_APPEAL_DAYS:
         return (
-            f"The appeal window must be {MIN_APPEAL_DAYS} to {MAX_APPEAL_DAYS} days"
-            f" ({days} given)."
+            f"The appeal window must be {MIN_APPEAL_DAYS} to {MAX_APPEAL_DAYS} days ({days} given)."
         )
     return None
 
@@ -717,7 +714,7 @@ class AppealWindow:
 
     @property
     def label(self) -> str:
-        """"60 days — Medicaid plan appeal"."""
+        """ "60 days — Medicaid plan appeal"."""
         return f"{_n(self.days, 'day')} — {self.source}"
 
 
@@ -764,7 +761,7 @@ def case_appeal_window(case: CaseState, payer_days: int | None = None) -> Appeal
 
 
 def appeal_by_text(case: CaseState, payer_days: int | None = None) -> str:
-    """"Appeal by 01/19/2027 — 60 days — Medicaid plan appeal" ("" before a denial)."""
+    """ "Appeal by 01/19/2027 — 60 days — Medicaid plan appeal" ("" before a denial)."""
     if case.denied_on is None:
         return ""
     window = case_appeal_window(case, payer_days)

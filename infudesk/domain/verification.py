@@ -618,7 +618,9 @@ def due(inputs: DueInputs) -> Due:
             check = recheck_day(upcoming[0], days)
             if check is not None and check > today:
                 due_on = check
-                reasons.append(f"First visit on {us_date(upcoming[0])}: verify {_before(days, upcoming[0])}")
+                reasons.append(
+                    f"First visit on {us_date(upcoming[0])}: verify {_before(days, upcoming[0])}"
+                )
         return Due(due_on, tuple(reasons), "due")
 
     effective, ends = inputs.coverage_effective, inputs.coverage_termination
