@@ -1,6 +1,6 @@
 """Business days: Monday to Friday, less the US federal holidays on their observed dates.
 
-The holidays come from the maintained ``holidays`` package (``holidays.US``, observed dates on:
+The holidays come from the maintained ``holidays`` package (its "US" calendar, observed dates on:
 a holiday on a Saturday is observed the Friday before, on a Sunday the Monday after, as federal
 offices do, 5 U.S.C. 6103 and Executive Order 11582). Both the holiday and its observed day
 count as non-business days: payers and their offices are closed on the observed day, and on the
@@ -28,7 +28,7 @@ def federal_holidays(year: int) -> dict[date, str]:
     A New Year's Day on a Saturday is observed on the 31st of December of the year before;
     that date belongs to the earlier year's list.
     """
-    return dict(holidays.US(years=year, observed=True).items())
+    return dict(holidays.country_holidays("US", years=year, observed=True).items())
 
 
 def holiday_name(day: date) -> str | None:
