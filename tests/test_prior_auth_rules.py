@@ -606,7 +606,9 @@ def test_remaining_never_below_zero_and_overuse_has_a_reason(
 
 
 def test_appeal_deadline() -> None:
-    assert pa.appeal_deadline(date(2026, 10, 20)) == date(2027, 4, 18)
+    # No single 180-day default any more: the days come from appeal_window (by plan type).
+    # 10/20/2026 + 180: 11 left in October, 30, 31, 31, 28, 31 (to 03/31) = 162, + 18 → 04/18/2027
+    assert pa.appeal_deadline(date(2026, 10, 20), 180) == date(2027, 4, 18)
     assert pa.appeal_deadline(date(2026, 10, 20), appeal_days=65) == date(2026, 12, 24)
 
 
@@ -644,8 +646,11 @@ def test_external_review_deadline_is_four_months_on(final_denial: date) -> None:
 @pytest.mark.parametrize(
     ("plan_type", "urgent", "due"),
     [
-        ("medicare_advantage", False, date(2026, 3, 9)),
-        ("medicare_advantage", True, date(2026, 3, 5)),
+        # Medicare Advantage, Part B drug (every infused drug here): 72 hours standard, 24 hours
+        # expedited (42 CFR 422.568, 422.572) — was 7 days / 72 hours, the rule for items and
+        # services. Monday 03/02 + 72 h → Thursday 03/05; + 24 h → Tuesday 03/03.
+        ("medicare_advantage", False, date(2026, 3, 5)),
+        ("medicare_advantage", True, date(2026, 3, 3)),
         ("medicaid", False, date(2026, 3, 9)),
         ("medicaid_managed_care", False, date(2026, 3, 9)),
         ("medicaid_managed_care", True, date(2026, 3, 5)),
@@ -762,13 +767,15 @@ def test_low_remaining() -> None:
 def test_pending_case_reminders() -> None:
     case = walk(A.SUBMIT, A.PEND)  # submitted 10/01/2026, pended 10/02, follow-up 10/09
     found = pa.reminders(case, today=date(2026, 10, 5), usages=(), plan_type="medicare_advantage")
+    # Medicare Advantage, Part B drug: 72 hours (was 7 days): 10/01 + 3 days = 10/04, overdue
+    # on 10/05.
     assert [(r.kind, r.due_on, r.severity) for r in found] == [
-        (ReminderKind.DECISION_DUE, date(2026, 10, 8), "soon"),
+        (ReminderKind.DECISION_DUE, date(2026, 10, 4), "overdue"),
         (ReminderKind.FOLLOW_UP, date(2026, 10, 9), "soon"),
     ]
     assert found[0].text == (
-        "The payer's decision is due by 10/08/2026 (7 days for a standard request to"
-        " Medicare Advantage)."
+        "The payer's decision is due by 10/04/2026 (72 hours for a standard Part B drug request"
+        " to Medicare Advantage). Call the payer."
     )
     assert found[1].text == (
         "Follow up with the payer on 10/09/2026: they asked for more information."
@@ -801,10 +808,14 @@ def test_appeal_and_external_review_reminders() -> None:
         date(2027, 4, 18),
         "info",
     )
-    assert r.text == "Appeal the denial by 04/18/2027 (180 days after the denial on 10/20/2026)."
-    [r] = pa.reminders(
-        denied, today=date(2026, 12, 20), usages=(), plan_type="medicare_advantage", appeal_days=65
+    # the text now names where the 180 days come from (the plan type's rule)
+    assert r.text == (
+        "Appeal the denial by 04/18/2027 (180 days after the denial on 10/20/2026: commercial"
+        " plan internal appeal)."
     )
+    # Medicare Advantage: 65 days by the plan type itself (the caller passed 65 before):
+    # 10/20 + 65 = 11 (Oct) + 30 (Nov) + 24 → 12/24/2026
+    [r] = pa.reminders(denied, today=date(2026, 12, 20), usages=(), plan_type="medicare_advantage")
     assert (r.due_on, r.severity) == (date(2026, 12, 24), "soon")
 
     appealed = apply(denied, A.APPEAL, on=date(2026, 11, 2), by=BY)

@@ -689,7 +689,11 @@ def test_never_verified_is_due_today() -> None:
 def test_never_verified_with_a_far_visit_is_due_before_it() -> None:
     got = due(inputs(planned_visits=(date(2027, 3, 2), date(2027, 1, 15))))
     assert got.due_on == date(2027, 1, 12)
-    assert got.reasons == ("Never verified", "First visit on 01/15/2027: verify 3 days before")
+    # 3 business days before Friday 01/15/2027: Thu 14, Wed 13, Tue 12
+    assert got.reasons == (
+        "Never verified",
+        "First visit on 01/15/2027: verify 3 business days before",
+    )
     assert got.state == "due"  # never verified is always in the "due" list
 
 
@@ -764,8 +768,11 @@ def test_termination_with_a_visit_after_it_is_due_on_the_termination_date() -> N
             planned_visits=(date(2027, 1, 5),),
         )
     )
+    # Was due 12/31 (termination) while the visit check fell on 01/02 (3 calendar days before
+    # 01/05). The re-check is now 3 business days before Tuesday 01/05/2027: Mon 01/04, Fri 01/01
+    # is New Year's Day (skipped), Thu 12/31, Wed 12/30 — before the termination date.
     assert got == Due(
-        date(2026, 12, 31), ("Coverage ends 12/31/2026: visits are planned after it",), "ok"
+        date(2026, 12, 30), ("Visit on 01/05/2027: re-check 3 business days before",), "ok"
     )
 
 
@@ -823,8 +830,9 @@ def test_changes_on_or_before_the_verification_day_are_covered() -> None:
 
 def test_visit_rule() -> None:
     got = due(inputs(verified_on=date(2026, 11, 1), planned_visits=(date(2026, 12, 10),)))
+    # 3 business days before Thursday 12/10/2026: Wed 9, Tue 8, Mon 7
     assert got == Due(
-        date(2026, 12, 7), ("Visit on 12/10/2026: re-check 3 days before",), "due_soon"
+        date(2026, 12, 7), ("Visit on 12/10/2026: re-check 3 business days before",), "due_soon"
     )
 
 
@@ -836,14 +844,18 @@ def test_visit_brief_example() -> None:
             planned_visits=(date(2027, 3, 2),),
         )
     )
+    # Was 02/27 (a Saturday, 3 calendar days before). Now 3 business days before Tuesday
+    # 03/02/2027: Mon 03/01, Fri 02/26, Thu 02/25.
     assert got == Due(
-        date(2027, 2, 27), ("Visit on 03/02/2027: re-check 3 days before",), "due_soon"
+        date(2027, 2, 25), ("Visit on 03/02/2027: re-check 3 business days before",), "due_soon"
     )
 
 
 def test_visit_tomorrow_with_an_old_verification_is_overdue() -> None:
     got = due(inputs(verified_on=date(2026, 11, 1), planned_visits=(date(2026, 11, 28),)))
-    assert got.due_on == date(2026, 11, 25)
+    # Was 11/25 (3 calendar days). 3 business days before Saturday 11/28/2026: Fri 27,
+    # Thu 26 is Thanksgiving (skipped), Wed 25, Tue 24.
+    assert got.due_on == date(2026, 11, 24)
     assert got.state == "overdue"
 
 
@@ -859,8 +871,10 @@ def test_a_fresh_check_for_the_next_visit_looks_ahead_to_the_following_one() -> 
             planned_visits=(date(2026, 12, 26), date(2026, 11, 28)),
         )
     )
-    assert got.due_on == date(2026, 12, 23)
-    assert got.reasons == ("Visit on 12/26/2026: re-check 3 days before",)
+    # Was 12/23 (3 calendar days). 3 business days before Saturday 12/26/2026: Fri 25 is
+    # Christmas (skipped), Thu 24, Wed 23, Tue 22.
+    assert got.due_on == date(2026, 12, 22)
+    assert got.reasons == ("Visit on 12/26/2026: re-check 3 business days before",)
 
 
 def test_past_visits_are_ignored() -> None:
@@ -872,8 +886,10 @@ def test_past_visits_are_ignored() -> None:
     ("days", "expected", "words"),
     [
         (0, date(2026, 12, 10), "re-check on the day"),
-        (1, date(2026, 12, 9), "re-check 1 day before"),
-        (7, date(2026, 12, 3), "re-check 7 days before"),
+        (1, date(2026, 12, 9), "re-check 1 business day before"),
+        # was 12/03 (7 calendar days); 7 business days before Thursday 12/10/2026:
+        # Wed 9, Tue 8, Mon 7, Fri 4, Thu 3, Wed 2, Tue 1
+        (7, date(2026, 12, 1), "re-check 7 business days before"),
     ],
 )
 def test_days_before_visit_setting(days: int, expected: date, words: str) -> None:
@@ -907,7 +923,7 @@ def test_every_rule_already_due_is_listed_oldest_first() -> None:
     assert got.reasons == (
         "Coverage changed after the last verification",
         "Therapy order changed after the last verification",
-        "Visit on 11/29/2026: re-check 3 days before",
+        "Visit on 11/29/2026: re-check 3 business days before",
     )  # the 01/01/2027 plan year is not due yet: not listed
 
 
@@ -922,7 +938,7 @@ def test_same_day_reasons_are_all_listed() -> None:
     assert got.due_on == date(2026, 12, 7)
     assert got.reasons == (
         "Coverage changed after the last verification",
-        "Visit on 12/10/2026: re-check 3 days before",
+        "Visit on 12/10/2026: re-check 3 business days before",
     )
 
 
@@ -1024,16 +1040,15 @@ def test_due_never_raises_and_its_state_matches_its_date(i: DueInputs) -> None:
 @given(any_inputs(), st.data())
 def test_a_stale_verification_is_due_by_the_next_visit(i: DueInputs, data: st.DataObject) -> None:
     visit = data.draw(st.dates(min_value=i.today, max_value=i.today + timedelta(days=400)))
-    verified = data.draw(
-        st.dates(
-            max_value=visit - timedelta(days=i.days_before_visit + 1), min_value=date(1999, 1, 1)
-        )
-    )
+    # the re-check is days_before_visit business days before the visit (was calendar days)
+    check = vf.recheck_day(visit, i.days_before_visit)
+    assert check is not None
+    verified = data.draw(st.dates(max_value=check - timedelta(days=1), min_value=date(1999, 1, 1)))
     later = tuple(v for v in i.planned_visits if v > visit)
     i = replace(i, verified_on=verified, planned_visits=(visit, *later))
     got = due(i)
     assert got.due_on is not None
-    assert got.due_on <= visit - timedelta(days=i.days_before_visit)
+    assert got.due_on <= check
 
 
 @given(any_inputs())
@@ -1056,7 +1071,9 @@ def test_verified_today_with_a_far_plan_year_start_is_ok(
     next_start = vf.next_plan_year_start(today, start)
     assert next_start is not None
     horizon = today + timedelta(days=vf.DUE_SOON_DAYS)
-    soon = [v for v in visits if today < v - timedelta(days=days) <= horizon]
+    soon = [  # the re-check is ``days`` business days before the visit (was calendar days)
+        v for v in visits if today < (vf.recheck_day(v, days) or date.min) <= horizon
+    ]
     got = due(
         DueInputs(
             today=today,

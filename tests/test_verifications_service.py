@@ -476,9 +476,11 @@ def test_never_verified_row(store: Store, actor: Actor, care: Care) -> None:
         assert row.due.reasons[0] == "Never verified"
         assert row.due.reasons == (
             "Never verified",
-            "First visit on 12/08/2026: verify 3 days before",
+            "First visit on 12/08/2026: verify 3 business days before",
         )
-        assert row.due.due_on == date(2026, 12, 5)
+        # was 12/05 (a Saturday, 3 calendar days); 3 business days before Tuesday 12/08/2026:
+        # Mon 7, Fri 4, Thu 3
+        assert row.due.due_on == date(2026, 12, 3)
         assert row.next_visit == date(2026, 12, 8)
         # a started (not finished) checklist is the latest, still never verified
         rec = vs.start_verification(s, actor, care.coverage, care.order)
@@ -501,15 +503,19 @@ def test_verified_row_is_due_before_the_next_visit(store: Store, actor: Actor, c
             Status.VERIFIED,
             VERIFIED_ON,
         )
-        assert row.due.due_on == date(2026, 12, 5)  # 12/08 visit - 3 days
+        # was 12/05 (12/08 visit - 3 calendar days, a Saturday); now 3 business days before
+        # Tuesday 12/08: Mon 7, Fri 4, Thu 3
+        assert row.due.due_on == date(2026, 12, 3)
         assert row.due.state == "due_soon"
-        assert row.due.reasons == ("Visit on 12/08/2026: re-check 3 days before",)
+        assert row.due.reasons == ("Visit on 12/08/2026: re-check 3 business days before",)
         settings.put(s, actor, "verification.days_before_visit", 7)
     with store.session() as s:
         assert settings.get(s, "verification.days_before_visit") == 7
         (row,) = vs.worklist(s, today=TODAY)
-        assert row.due.due_on == date(2026, 12, 1)
-        assert row.due.reasons == ("Visit on 12/08/2026: re-check 7 days before",)
+        # was 12/01 (7 calendar days); 7 business days before Tuesday 12/08: Mon 7, Fri 4,
+        # Thu 3, Wed 2, Tue 1, Mon 11/30, Fri 11/27
+        assert row.due.due_on == date(2026, 11, 27)
+        assert row.due.reasons == ("Visit on 12/08/2026: re-check 7 business days before",)
         settings.put(s, actor, "verification.days_before_visit", 0)
         (row,) = vs.worklist(s, today=TODAY)
         assert row.due.due_on == date(2026, 12, 8)
@@ -548,8 +554,10 @@ def test_plan_year_start_makes_it_due_in_january(store: Store, actor: Actor, car
         assert rows[cov].due.due_on == date(2027, 1, 1)  # before the 01/09 pre-visit check
         assert rows[cov].due.reasons == ("New plan year starts 01/01/2027",)
         assert rows[cov].due.state == "ok"
-        assert rows[cov7].due.due_on == date(2027, 1, 9)  # plan year 07-01: the visit rule wins
-        assert rows[cov7].due.reasons == ("Visit on 01/12/2027: re-check 3 days before",)
+        # plan year 07-01: the visit rule wins; was 01/09 (a Saturday, 3 calendar days), now
+        # 3 business days before Tuesday 01/12/2027: Mon 11, Fri 8, Thu 7
+        assert rows[cov7].due.due_on == date(2027, 1, 7)
+        assert rows[cov7].due.reasons == ("Visit on 01/12/2027: re-check 3 business days before",)
 
 
 def test_coverage_edited_after_verification_is_due_that_day(
@@ -574,7 +582,8 @@ def test_coverage_edited_after_verification_is_due_that_day(
         assert row.due.reasons == ("Coverage changed after the last verification",)
         verify(s, actor, care.coverage, care.order, on=TODAY)
         (row,) = vs.worklist(s, today=TODAY)
-        assert (row.verified_on, row.due.due_on) == (TODAY, date(2026, 12, 5))
+        # 3 business days before Tuesday 12/08 (was 12/05, 3 calendar days)
+        assert (row.verified_on, row.due.due_on) == (TODAY, date(2026, 12, 3))
 
 
 # Regression: a terms-only edit after a verification makes it due that day.
@@ -623,7 +632,7 @@ def test_worklist_filters_by_payer_patient_and_due_date(
     store: Store, actor: Actor, care: Care
 ) -> None:
     with store.session() as s:
-        verify(s, actor, care.coverage, care.order)  # due 12/05
+        verify(s, actor, care.coverage, care.order)  # due 12/03 (3 business days before 12/08)
         other, cov, order = second_patient(s, actor, care.summit, date(2027, 2, 1))
         verify(s, actor, cov, order)  # due 01/01/2027 (plan year)
     with store.session() as s:
@@ -636,7 +645,7 @@ def test_worklist_filters_by_payer_patient_and_due_date(
         assert [r.coverage_id for r in vs.worklist(s, today=TODAY, due_by=date(2026, 12, 10))] == [
             care.coverage
         ]
-        assert vs.worklist(s, today=TODAY, due_by=date(2026, 12, 4)) == []
+        assert vs.worklist(s, today=TODAY, due_by=date(2026, 12, 2)) == []  # due 12/03
         assert len(vs.worklist(s, today=TODAY, due_by=date(2027, 1, 1))) == 2
         # open work (a draft) is listed whatever its due date
         rec = vs.start_verification(s, actor, cov, order)
@@ -649,7 +658,7 @@ def test_worklist_filters_by_payer_patient_and_due_date(
             expected_version=rec.version,
             today=TODAY,
         )
-        rows = vs.worklist(s, today=TODAY, due_by=date(2026, 12, 4))
+        rows = vs.worklist(s, today=TODAY, due_by=date(2026, 12, 2))  # the other is due 12/03
         assert [(r.coverage_id, r.latest_status) for r in rows] == [(cov, Status.IN_PROGRESS)]
         assert rows[0].verified_on == VERIFIED_ON
 
@@ -706,7 +715,8 @@ def test_problem_rows_sort_first(store: Store, actor: Actor, care: Care) -> None
         rows = vs.worklist(s, today=TODAY)
         assert [r.coverage_id for r in rows] == [cov, care.coverage]
         assert rows[0].latest_status == Status.PROBLEM
-        assert rows[0].due.due_on == date(2027, 1, 29) > rows[1].due.due_on  # later, yet first
+        # 3 business days before Monday 02/01/2027: Fri 29, Thu 28, Wed 27 (was 01/29)
+        assert rows[0].due.due_on == date(2027, 1, 27) > rows[1].due.due_on  # later, yet first
         assert rows[0].verified_on is None
 
 

@@ -14,9 +14,35 @@ from infudesk.documents import styles as st
 from infudesk.documents.data import AppealData
 from infudesk.documents.text import APPEAL, long_date
 from infudesk.domain.money import format_quantity
+from infudesk.domain.prior_auth import EXTERNAL_REVIEW_MONTHS, FAIR_HEARING_DAYS, NextStep
 
 m = st.markup
 t = APPEAL
+
+# Where the appeal window comes from, after the timeliness sentence.
+WINDOW_SOURCE = "The appeal window is {days} days ({source})."
+# What follows an upheld denial, by plan type (prior_auth.next_step): only commercial, employer
+# and marketplace plans have an external review; Medicare Advantage forwards the case itself.
+NEXT_STEP: dict[str, str] = {
+    NextStep.EXTERNAL_REVIEW: (
+        "If the denial is upheld, we will request an independent external review within"
+        f" {EXTERNAL_REVIEW_MONTHS} months of your final decision."
+    ),
+    NextStep.IRE_AUTOMATIC: (
+        "If you uphold the denial on reconsideration, please forward the case to the"
+        " independent review entity (IRE), as Medicare Advantage plans must do; the patient"
+        " files nothing further."
+    ),
+    NextStep.STATE_FAIR_HEARING: (
+        "If you uphold the denial on appeal, the patient will ask the state for a fair hearing"
+        f" within {FAIR_HEARING_DAYS} days of your decision; please state the hearing rights in"
+        " your notice."
+    ),
+    NextStep.QIC_RECONSIDERATION: (
+        "If the denial is upheld on redetermination, we will request a reconsideration by a"
+        " Qualified Independent Contractor (QIC) within 180 days."
+    ),
+}
 
 
 def story(data: AppealData) -> list[Flowable]:
@@ -63,6 +89,11 @@ def story(data: AppealData) -> list[Flowable]:
         denial_date=m(long_date(data.denial_date)),
         deadline=m(long_date(data.deadline)),
     )
+    if data.appeal_source:
+        timeliness += " " + m(
+            WINDOW_SOURCE.format(days=data.appeal_days, source=data.appeal_source)
+        )
+    next_step = NEXT_STEP.get(data.next_step, "")
     request = m(data.request) if data.request else t.request_default.format(service=m(data.service))
     out: list[Flowable] = [
         pg.para("<br/>".join(to), s.address),
@@ -94,6 +125,7 @@ def story(data: AppealData) -> list[Flowable]:
         Spacer(1, 6),
         pg.keep(
             pg.para(f"<b>{timeliness}</b>"),
+            *([pg.para(m(next_step))] if next_step else []),
             pg.para(t.closing.format(phone=m(signer.phone or data.letterhead.phone))),
             pg.para(m(t.sincerely)),
             pg.signature_line([(t.signature, w - 18 - 130), (t.sign_date, 130)], gap=24),

@@ -317,7 +317,7 @@ class AppealData:
     service: str  # "ocrelizumab (Ocrevus) 600 mg IV every 6 months"
     denial_date: date
     denial_reason: str
-    appeal_days: int  # the plan's deadline, in days from the denial
+    appeal_days: int  # the appeal window, in days from the denial (prior_auth.appeal_window)
     rationale: tuple[str, ...]  # paragraphs of clinical rationale
     enclosures: tuple[str, ...]
     signer: Provider
@@ -330,6 +330,10 @@ class AppealData:
     payer_fax: str = ""
     request: str = ""  # what is asked; empty: reconsider and approve the service as ordered
     contact: Contact | None = None
+    # where the window comes from: "Medicaid plan appeal", "stated on the denial letter", …
+    appeal_source: str = ""
+    # what follows if the denial is upheld (a prior_auth.NextStep value; "" says nothing)
+    next_step: str = ""
 
     @property
     def deadline(self) -> date:

@@ -23,6 +23,17 @@ Choices where the lifecycle description is silent:
 - Only an approval expires (``approved``, ``partially_approved``, ``appeal_approved``), and
   only after its end date.
 - A step cannot be dated before the case's previous step.
+- Deadlines follow the coverage's plan type (:func:`appeal_window`, :func:`next_step`): the
+  internal appeal window is the plan type's rule unless the payer's setting or, first of all,
+  the window printed on the denial letter says otherwise. External review is a step only for
+  commercial, employer and marketplace (ACA) plans. After an upheld Medicare Advantage
+  reconsideration the plan itself forwards the case to the independent review entity (IRE): the
+  case says so and offers nothing to file. After an upheld Medicaid plan appeal the next level is
+  a state fair hearing, which is outside the plan: it is a reminder and a next-step text, not a
+  state of this case (the hearing's decision, if it reverses the denial, comes back as a new
+  authorization: record it as a new case, as for a partial approval's appeal). After an upheld
+  Original Medicare redetermination the next level (QIC reconsideration) is said as text.
+- An unknown or empty plan type follows the commercial rules (the ACA minimums).
 """
 
 from __future__ import annotations
@@ -289,6 +300,8 @@ class CaseState:
     submitted_on: date | None = None
     appeal_submitted_on: date | None = None  # the latest internal appeal
     urgent: bool = False  # expedited: the latest submit, appeal or external review said so
+    plan_type: str = ""  # the coverage's PlanType value ("" unknown: commercial rules)
+    letter_appeal_days: int | None = None  # the appeal window the denial letter states
 
 
 class TransitionError(ValueError):
@@ -315,18 +328,24 @@ def _external_review_used(history: Sequence[Event]) -> bool:
     return any(e.action is Action.REQUEST_EXTERNAL_REVIEW for e in history)
 
 
-def allowed_actions(state: State, history: Sequence[Event] = ()) -> list[Action]:
+def allowed_actions(
+    state: State, history: Sequence[Event] = (), plan_type: str = ""
+) -> list[Action]:
     """The steps possible from ``state`` after ``history``, in :class:`Action` order.
 
     The history forbids a second external review and an internal appeal beyond
-    :data:`MAX_INTERNAL_APPEALS` or after an external review.
+    :data:`MAX_INTERNAL_APPEALS` or after an external review; the plan type forbids an
+    external review outside commercial, employer and marketplace plans
+    (:func:`offers_external_review`).
     """
     possible = TRANSITIONS[State(state)]
     out: list[Action] = []
     for action in Action:
         if action not in possible:
             continue
-        if action is Action.REQUEST_EXTERNAL_REVIEW and _external_review_used(history):
+        if action is Action.REQUEST_EXTERNAL_REVIEW and (
+            _external_review_used(history) or not offers_external_review(plan_type)
+        ):
             continue
         if action is Action.APPEAL and (
             _appeals_used(history) >= MAX_INTERNAL_APPEALS or _external_review_used(history)
@@ -342,15 +361,19 @@ def _join_or(words: Sequence[str]) -> str:
     return f"{', '.join(words[:-1])} or {words[-1]}"
 
 
-def refusal(state: State, action: Action, history: Sequence[Event] = ()) -> str:
+def refusal(
+    state: State, action: Action, history: Sequence[Event] = (), plan_type: str = ""
+) -> str:
     """Why ``action`` is not possible now, and what is (for a :class:`TransitionError`)."""
-    allowed = allowed_actions(state, history)
+    allowed = allowed_actions(state, history, plan_type)
     who = _CASE_PHRASE[state]
     if not allowed:
         return f"{who} is closed: it cannot be {_DONE[action]}. Start a new request instead."
     why = ""
-    if action in TRANSITIONS[state]:  # the table allows it, the history does not
-        if action is Action.REQUEST_EXTERNAL_REVIEW:
+    if action in TRANSITIONS[state]:  # the table allows it, the history or plan does not
+        if action is Action.REQUEST_EXTERNAL_REVIEW and not offers_external_review(plan_type):
+            why = f": {_NO_EXTERNAL_REVIEW[_rule_type(plan_type)]}"
+        elif action is Action.REQUEST_EXTERNAL_REVIEW:
             why = ": this case has already had its external review"
         elif _external_review_used(history):
             why = ": there is no internal appeal after an external review"
@@ -364,7 +387,7 @@ _DETAIL_NAMES: dict[Action, frozenset[str]] = {
     Action.PEND: frozenset({"follow_up"}),
     Action.APPROVE: frozenset({"approval"}),
     Action.APPROVE_PARTIALLY: frozenset({"approval"}),
-    Action.DENY: frozenset({"reason"}),
+    Action.DENY: frozenset({"reason", "appeal_days"}),
     Action.APPEAL: frozenset({"urgent"}),
     Action.APPROVE_APPEAL: frozenset({"approval"}),
     Action.DENY_APPEAL: frozenset({"reason"}),
@@ -398,6 +421,8 @@ def apply(
     - approve, approve_partially, approve_appeal, overturn: ``approval: Approval`` (required,
       see :func:`approval_problems`);
     - deny, deny_appeal, uphold: ``reason: str`` (required); ``on`` is the decision date;
+      deny also takes ``appeal_days: int | None``, the appeal window the denial letter states
+      (optional, 1 to 365: it wins over the payer's setting and the plan type's rule);
     - cancel: ``note`` is required (why);
     - expire: only after the approval's end date.
 
@@ -406,9 +431,9 @@ def apply(
     """
     action = Action(action)
     history = case.events
-    allowed = allowed_actions(case.state, history)
+    allowed = allowed_actions(case.state, history, case.plan_type)
     if action not in allowed:
-        raise TransitionError(refusal(case.state, action, history), allowed=allowed)
+        raise TransitionError(refusal(case.state, action, history, case.plan_type), allowed=allowed)
     unknown = sorted(set(details) - _DETAIL_NAMES[action])
     if unknown:
         raise TypeError(f"{action.value} takes no detail named {', '.join(unknown)}")
@@ -482,6 +507,14 @@ def apply(
         if action is Action.DENY:
             changes["denied_on"] = on
             changes["approval"] = None
+            letter_days = details.get("appeal_days")
+            if letter_days is not None:
+                if isinstance(letter_days, bool) or not isinstance(letter_days, int):
+                    raise TypeError("appeal_days must be an int or None")
+                problem = check_appeal_days(letter_days)
+                if problem:
+                    raise refuse(problem, "appeal_days")
+            changes["letter_appeal_days"] = letter_days
         elif action is Action.DENY_APPEAL:
             changes["final_internal_denial_on"] = on
     elif action is Action.APPEAL:
@@ -595,7 +628,6 @@ def check_usage(approval: Approval, usages_so_far: Iterable[Usage], new: Usage) 
 
 # --- Deadlines ------------------------------------------------------------------------------
 
-APPEAL_DAYS = 180
 REAUTH_DAYS: tuple[int, ...] = (60, 30, 7)
 SOON_DAYS = 14
 URGENT_DAYS = 3  # 72 hours, counted in whole days
@@ -608,6 +640,12 @@ CMS_0057_PLAN_TYPES: frozenset[str] = frozenset(
     {"medicare_advantage", "medicaid", "medicaid_managed_care"}
 )
 CMS_0057_STANDARD_DAYS = 7
+# Medicare Advantage requests for a Part B drug are decided faster: 72 hours standard, 24 hours
+# expedited (42 CFR 422.568, 422.572). Assumption: every drug infudesk schedules is
+# infused or injected in a clinic or at home under the medical benefit, so under a Medicare
+# Advantage plan it is a Part B drug, and every Medicare Advantage request here is on one.
+MA_PART_B_STANDARD_HOURS = 72
+MA_PART_B_EXPEDITED_HOURS = 24
 # ERISA claims procedure, 29 CFR 2560.503-1(f)(2)(i), (f)(2)(iii)(A), applied to non-grandfathered
 # individual and group coverage (marketplace included) by 45 CFR 147.136(b): a pre-service
 # decision within 15 days (one 15-day extension possible), urgent within 72 hours.
@@ -617,16 +655,216 @@ ERISA_PRE_SERVICE_DAYS = 15
 # (42 CFR 422.590) and Medicaid managed care appeals (42 CFR 438.408) use the same 30 days / 72 h.
 APPEAL_DECISION_DAYS = 30
 EXTERNAL_REVIEW_MONTHS = 4
+# After the plan's appeal decision upholds a Medicaid denial: a state fair hearing, asked within
+# 120 days of that decision (42 CFR 438.408(f)(2)). After an upheld Original Medicare
+# redetermination: reconsideration by a Qualified Independent Contractor within 180 days
+# (42 CFR 405.962).
+FAIR_HEARING_DAYS = 120
+QIC_RECONSIDERATION_DAYS = 180
+
+MIN_APPEAL_DAYS, MAX_APPEAL_DAYS = 1, 365
+LETTER_SOURCE = "stated on the denial letter"
+PAYER_SOURCE = "payer setting"
+
+# The internal appeal window by plan type, in days from the denial notice, and what it is called.
+# Commercial, employer and marketplace: at least 180 days (29 CFR 2560.503-1(h)(3)(i),
+# 45 CFR 147.136(b)). Medicare Advantage: 65 days for a reconsideration (42 CFR 422.582(b)).
+# Medicaid fee-for-service and managed care: 60 days for the plan appeal (42 CFR 438.402(c)(2)).
+# Original Medicare: 120 days for a redetermination (42 CFR 405.942). Medigap pays after Medicare
+# and follows Medicare's decision, so a denial is appealed through Original Medicare's levels.
+APPEAL_RULES: dict[str, tuple[int, str]] = {
+    "commercial": (180, "commercial plan internal appeal"),
+    "employer_self_funded": (180, "employer plan internal appeal"),
+    "marketplace": (180, "marketplace (ACA) plan internal appeal"),
+    "medicare_advantage": (65, "Medicare Advantage reconsideration"),
+    "medicaid": (60, "Medicaid plan appeal"),
+    "medicaid_managed_care": (60, "Medicaid plan appeal"),
+    "medicare_part_b": (120, "Original Medicare redetermination"),
+    "medigap": (120, "Original Medicare redetermination (Medigap follows Medicare)"),
+}
+EXTERNAL_REVIEW_PLAN_TYPES: frozenset[str] = frozenset(
+    {"commercial", "employer_self_funded", "marketplace"}
+)
 
 
-def appeal_deadline(denied_on: date, appeal_days: int = APPEAL_DAYS) -> date:
-    """The last day to file the internal appeal: ``appeal_days`` after the denial.
+def _rule_type(plan_type: str) -> str:
+    """The plan type whose rules apply: an unknown or empty one follows the commercial rules."""
+    return plan_type if plan_type in APPEAL_RULES else "commercial"
 
-    180 days is the ACA minimum (29 CFR 2560.503-1(h)(3)(i), 45 CFR 147.136(b)); Medicare
-    Advantage allows 65 days from the notice (42 CFR 422.582(b)) and Medicaid managed care
-    60 (42 CFR 438.402(c)(2)(ii)): pass those, or the days the denial letter gives.
+
+def check_appeal_days(days: int | None) -> str | None:
+    """Why ``days`` cannot be an appeal window (None when it can; None itself is "not set")."""
+    if days is None:
+        return None
+    if isinstance(days, bool) or not isinstance(days, int):
+        return "Give the appeal window as a whole number of days."
+    if not MIN_APPEAL_DAYS <= days <= MAX_APPEAL_DAYS:
+        return (
+            f"The appeal window must be {MIN_APPEAL_DAYS} to {MAX_APPEAL_DAYS} days ({days} given)."
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class AppealWindow:
+    """The days allowed to file the internal appeal, and where that number comes from."""
+
+    days: int
+    source: str  # "Medicaid plan appeal", "stated on the denial letter", "payer setting"
+
+    @property
+    def label(self) -> str:
+        """ "60 days — Medicaid plan appeal"."""
+        return f"{_n(self.days, 'day')} — {self.source}"
+
+
+def plan_appeal_window(plan_type: str) -> AppealWindow:
+    """The plan type's own rule (see :data:`APPEAL_RULES`)."""
+    days, source = APPEAL_RULES[_rule_type(plan_type)]
+    return AppealWindow(days, source)
+
+
+def appeal_window(
+    plan_type: str, *, payer_days: int | None = None, letter_days: int | None = None
+) -> AppealWindow:
+    """The internal appeal window: the denial letter's when it states one, else the payer's
+    setting when there is one, else the plan type's rule.
+
+    A letter or payer value outside 1–365 days is ignored (it cannot be stored: the services
+    refuse it).
     """
+    if letter_days is not None and check_appeal_days(letter_days) is None:
+        return AppealWindow(letter_days, LETTER_SOURCE)
+    if payer_days is not None and check_appeal_days(payer_days) is None:
+        return AppealWindow(payer_days, PAYER_SOURCE)
+    return plan_appeal_window(plan_type)
+
+
+def plan_type_defaults_hint() -> str:
+    """The plan types' windows in one line, for a form's hint."""
+    seen: dict[int, list[str]] = {}
+    for plan_type, (days, _) in APPEAL_RULES.items():
+        seen.setdefault(days, []).append(PLAN_TYPE_LABELS.get(plan_type, plan_type))
+    return "; ".join(f"{', '.join(names)}: {days}" for days, names in seen.items())
+
+
+def appeal_deadline(denied_on: date, appeal_days: int) -> date:
+    """The last day to file the internal appeal: ``appeal_days`` calendar days after the denial
+    (:func:`appeal_window` gives the days). Medicaid managed care, denied 11/20/2026, 60 days:
+    01/19/2027."""
     return denied_on + timedelta(days=appeal_days)
+
+
+def case_appeal_window(case: CaseState, payer_days: int | None = None) -> AppealWindow:
+    """This case's appeal window: its denial letter's, else the payer's, else its plan type's."""
+    return appeal_window(case.plan_type, payer_days=payer_days, letter_days=case.letter_appeal_days)
+
+
+def appeal_by_text(case: CaseState, payer_days: int | None = None) -> str:
+    """ "Appeal by 01/19/2027 — 60 days — Medicaid plan appeal" ("" before a denial)."""
+    if case.denied_on is None:
+        return ""
+    window = case_appeal_window(case, payer_days)
+    return f"Appeal by {us_date(appeal_deadline(case.denied_on, window.days))} — {window.label}"
+
+
+def offers_external_review(plan_type: str) -> bool:
+    """External review (45 CFR 147.136(c)-(d)) is for commercial, employer and marketplace plans
+    only; an unknown plan type follows the commercial rules."""
+    return _rule_type(plan_type) in EXTERNAL_REVIEW_PLAN_TYPES
+
+
+class NextStep(enum.StrEnum):
+    """What follows an internal appeal the plan upholds."""
+
+    EXTERNAL_REVIEW = "external_review"  # commercial / ACA: the patient or center asks for it
+    IRE_AUTOMATIC = "ire_automatic"  # Medicare Advantage: the plan forwards it, nothing to file
+    STATE_FAIR_HEARING = "state_fair_hearing"  # Medicaid: asked of the state, 120 days
+    QIC_RECONSIDERATION = "qic_reconsideration"  # Original Medicare (and Medigap): 180 days
+
+
+def next_step(plan_type: str) -> NextStep:
+    """The next level after the plan upholds its denial on appeal, by plan type."""
+    kind = _rule_type(plan_type)
+    if kind == "medicare_advantage":
+        return NextStep.IRE_AUTOMATIC
+    if kind in ("medicaid", "medicaid_managed_care"):
+        return NextStep.STATE_FAIR_HEARING
+    if kind in ("medicare_part_b", "medigap"):
+        return NextStep.QIC_RECONSIDERATION
+    return NextStep.EXTERNAL_REVIEW
+
+
+_NO_EXTERNAL_REVIEW: dict[str, str] = {
+    "medicare_advantage": (
+        "a Medicare Advantage plan forwards an upheld reconsideration to the independent"
+        " review entity itself, there is nothing to file"
+    ),
+    "medicaid": "a Medicaid denial upheld on appeal goes to a state fair hearing instead",
+    "medicaid_managed_care": "a Medicaid denial upheld on appeal goes to a state fair hearing"
+    " instead",
+    "medicare_part_b": "under Original Medicare the next level is a QIC reconsideration",
+    "medigap": "a Medigap denial follows Medicare's appeal levels (a QIC reconsideration next)",
+}
+
+
+def fair_hearing_deadline(appeal_decision_on: date) -> date:
+    """The last day to ask for a state fair hearing: 120 days after the plan's appeal decision."""
+    return appeal_decision_on + timedelta(days=FAIR_HEARING_DAYS)
+
+
+def qic_deadline(redetermination_on: date) -> date:
+    """The last day to ask a QIC for reconsideration: 180 days after the redetermination."""
+    return redetermination_on + timedelta(days=QIC_RECONSIDERATION_DAYS)
+
+
+def next_step_text(plan_type: str, final_internal_denial_on: date | None = None) -> str:
+    """The next level in plain words. Without a date it says what would follow an upheld
+    appeal; with the date the plan upheld its denial on appeal, what follows now and by when."""
+    step = next_step(plan_type)
+    on = final_internal_denial_on
+    if step is NextStep.IRE_AUTOMATIC:
+        if on:
+            return (
+                "The plan upheld its denial on reconsideration: it sends the case to the"
+                " independent review entity (IRE) automatically — there is nothing to file."
+            )
+        return (
+            "If the plan upholds its denial on reconsideration, it sends the case to the"
+            " independent review entity (IRE) automatically: there is nothing to file."
+        )
+    if step is NextStep.STATE_FAIR_HEARING:
+        rule = (
+            f"a state fair hearing, requested within {FAIR_HEARING_DAYS} days of the plan's"
+            " appeal decision"
+        )
+        if on:
+            return (
+                f"The plan upheld its denial on appeal: the next step is {rule}"
+                f" (by {us_date(fair_hearing_deadline(on))})."
+            )
+        return f"If the plan upholds its denial on appeal, the next step is {rule}."
+    if step is NextStep.QIC_RECONSIDERATION:
+        rule = (
+            "a reconsideration by a Qualified Independent Contractor (QIC), requested within"
+            f" {QIC_RECONSIDERATION_DAYS} days"
+        )
+        if on:
+            return (
+                f"Medicare upheld the denial on redetermination: the next level is {rule}"
+                f" (by {us_date(qic_deadline(on))})."
+            )
+        return f"If Medicare upholds the denial on redetermination, the next level is {rule}."
+    rule = (
+        f"an external review can be requested within {EXTERNAL_REVIEW_MONTHS} months of the"
+        " final internal denial"
+    )
+    if on:
+        return (
+            f"The plan upheld its denial on appeal: {rule}"
+            f" (by {us_date(external_review_deadline(on))})."
+        )
+    return f"If the plan upholds its denial on appeal, {rule}."
 
 
 def external_review_deadline(final_internal_denial_on: date) -> date:
@@ -644,25 +882,45 @@ def external_review_deadline(final_internal_denial_on: date) -> date:
     return date(year + month // 12, month % 12 + 1, 1)
 
 
-def decision_days(plan_type: str, urgent: bool) -> int:
-    """Calendar days the payer has to decide a prior-authorization request (see the sources above)."""
+def decision_hours(plan_type: str, urgent: bool) -> int:
+    """Hours the payer has to decide a prior-authorization request (see the sources above).
+
+    Medicare Advantage (a Part B drug, see :data:`MA_PART_B_STANDARD_HOURS`): 72 standard, 24
+    expedited. Medicaid and Medicaid managed care (CMS-0057-F): 7 days, 72 hours urgent. Every
+    other plan type: 15 days, 72 hours urgent.
+    """
+    if plan_type == "medicare_advantage":
+        return MA_PART_B_EXPEDITED_HOURS if urgent else MA_PART_B_STANDARD_HOURS
     if urgent:
-        return URGENT_DAYS
+        return URGENT_DAYS * 24
     if plan_type in CMS_0057_PLAN_TYPES:
-        return CMS_0057_STANDARD_DAYS
-    return ERISA_PRE_SERVICE_DAYS
+        return CMS_0057_STANDARD_DAYS * 24
+    return ERISA_PRE_SERVICE_DAYS * 24
+
+
+def decision_days(plan_type: str, urgent: bool) -> int:
+    """Calendar days the payer has to decide: :func:`decision_hours` in whole days (72 h = 3)."""
+    return -(-decision_hours(plan_type, urgent) // 24)
 
 
 def decision_due(submitted_on: date, plan_type: str, urgent: bool) -> date:
-    """When the payer's decision on a request is due.
+    """When the payer's decision on a request is due (:func:`decision_hours`, in whole days).
 
-    Medicare Advantage, Medicaid and Medicaid managed care (CMS-0057-F, from 2026): 7 calendar
-    days, 72 hours urgent. Every other plan type (commercial, employer, marketplace, and any
-    other) follows the ERISA claims rule: 15 days pre-service, 72 hours urgent. 72 hours count
-    as 3 days. These rules cover items and services; a payer's letter with a shorter timeframe
-    wins.
+    Medicare Advantage, a Part B drug: 72 hours standard, 24 hours expedited (submitted Monday
+    03/02: due Thursday 03/05, or Tuesday 03/03). Medicaid and Medicaid managed care
+    (CMS-0057-F, from 2026): 7 calendar days, 72 hours urgent. Every other plan type
+    (commercial, employer, marketplace, Medigap, Original Medicare, any other) follows the ERISA
+    claims rule: 15 days pre-service, 72 hours urgent. A payer's letter with a shorter
+    timeframe wins.
     """
     return submitted_on + timedelta(days=decision_days(plan_type, urgent))
+
+
+def _clock(plan_type: str, urgent: bool) -> str:
+    hours = decision_hours(plan_type, urgent)
+    if plan_type == "medicare_advantage":  # the rule is in hours
+        return f"{hours} hours"
+    return _n(decision_days(plan_type, urgent), "day")
 
 
 def appeal_decision_due(appeal_submitted_on: date, urgent: bool) -> date:
@@ -682,6 +940,7 @@ class ReminderKind(enum.StrEnum):
     LOW_REMAINING = "low_remaining"
     APPEAL_DUE = "appeal_due"
     EXTERNAL_REVIEW_DUE = "external_review_due"
+    FAIR_HEARING_DUE = "fair_hearing_due"
 
 
 REMINDER_LABELS: dict[ReminderKind, str] = {
@@ -691,6 +950,7 @@ REMINDER_LABELS: dict[ReminderKind, str] = {
     ReminderKind.LOW_REMAINING: "Few units or visits left",
     ReminderKind.APPEAL_DUE: "Appeal deadline",
     ReminderKind.EXTERNAL_REVIEW_DUE: "External review deadline",
+    ReminderKind.FAIR_HEARING_DUE: "State fair hearing deadline",
 }
 
 Severity = Literal["overdue", "due", "soon", "info"]
@@ -778,8 +1038,8 @@ def reminders(
     *,
     today: date,
     usages: Sequence[Usage],
-    plan_type: str,
-    appeal_days: int = APPEAL_DAYS,
+    plan_type: str | None = None,
+    payer_appeal_days: int | None = None,
     low_units_visits: int = 1,
 ) -> list[Reminder]:
     """What the desk must do about this case, earliest first.
@@ -792,14 +1052,22 @@ def reminders(
     - low_remaining: an approval not past its end with at most ``low_units_visits`` visits
       left, or a code with fewer units left than its units per visit
       (:meth:`Approval.units_per_visit`; not checked without a visit limit); due today;
-    - appeal_due: denied, the :func:`appeal_deadline`;
-    - external_review_due: denied on appeal and no external review yet, the
-      :func:`external_review_deadline`.
+    - appeal_due: denied, the :func:`appeal_deadline` of :func:`case_appeal_window` (the denial
+      letter's window, else ``payer_appeal_days``, else the plan type's);
+    - external_review_due: denied on appeal, a plan that offers external review
+      (:func:`offers_external_review`) and none yet, the :func:`external_review_deadline`;
+    - fair_hearing_due: a Medicaid plan's denial upheld on appeal, the
+      :func:`fair_hearing_deadline`. (Medicare Advantage forwards the case itself and Original
+      Medicare's next level is said by :func:`next_step_text`: no reminder.)
 
-    A closed (expired or cancelled) case has none.
+    ``plan_type`` defaults to the case's own. A closed (expired or cancelled) case has none.
     """
     out: list[Reminder] = []
     state = case.state
+    if plan_type is None:
+        plan_type = case.plan_type
+    else:
+        case = replace(case, plan_type=plan_type)
     if state is State.PENDING and case.follow_up is not None:
         out.append(
             _reminder(
@@ -813,10 +1081,11 @@ def reminders(
     if state in (State.SUBMITTED, State.PENDING) and case.submitted_on is not None:
         due_on = decision_due(case.submitted_on, plan_type, case.urgent)
         kind = "an urgent" if case.urgent else "a standard"
-        days = decision_days(plan_type, case.urgent)
+        if plan_type == "medicare_advantage":
+            kind += " Part B drug"
         text = (
-            f"The payer's decision is due by {us_date(due_on)} ({_n(days, 'day')} for {kind}"
-            f" request to {_plan_words(plan_type)})."
+            f"The payer's decision is due by {us_date(due_on)} ({_clock(plan_type, case.urgent)}"
+            f" for {kind} request to {_plan_words(plan_type)})."
         )
         if due_on < today:
             text += " Call the payer."
@@ -834,19 +1103,37 @@ def reminders(
             if low is not None:
                 out.append(low)
     if state is State.DENIED and case.denied_on is not None:
-        due_on = appeal_deadline(case.denied_on, appeal_days)
+        window = case_appeal_window(case, payer_appeal_days)
+        due_on = appeal_deadline(case.denied_on, window.days)
         out.append(
             _reminder(
                 ReminderKind.APPEAL_DUE,
                 due_on,
-                f"Appeal the denial by {us_date(due_on)} ({appeal_days} days after the denial"
-                f" on {us_date(case.denied_on)}).",
+                f"Appeal the denial by {us_date(due_on)} ({window.days} days after the denial"
+                f" on {us_date(case.denied_on)}: {window.source}).",
+                today,
+            )
+        )
+    step = next_step(plan_type)
+    if (
+        state is State.APPEAL_DENIED
+        and case.final_internal_denial_on is not None
+        and step is NextStep.STATE_FAIR_HEARING
+    ):
+        due_on = fair_hearing_deadline(case.final_internal_denial_on)
+        out.append(
+            _reminder(
+                ReminderKind.FAIR_HEARING_DUE,
+                due_on,
+                f"Ask the state for a fair hearing by {us_date(due_on)} ({FAIR_HEARING_DAYS} days"
+                f" after the plan's appeal decision on {us_date(case.final_internal_denial_on)}).",
                 today,
             )
         )
     if (
         state is State.APPEAL_DENIED
         and case.final_internal_denial_on is not None
+        and step is NextStep.EXTERNAL_REVIEW
         and not _external_review_used(case.events)
     ):
         due_on = external_review_deadline(case.final_internal_denial_on)

@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
+from infudesk.domain.business_days import business_days_before, is_business_day
 from infudesk.domain.coverage import FEDERAL_OOP_CEILING
 from infudesk.domain.money import (
     CENT as CENT,
@@ -613,7 +614,7 @@ class DueInputs:
     coverage_changed_on: date | None = None  # the coverage record or its terms changed
     order_changed_on: date | None = None  # the therapy order changed
     planned_visits: tuple[date, ...] = ()
-    days_before_visit: int = DEFAULT_DAYS_BEFORE_VISIT  # setting
+    days_before_visit: int = DEFAULT_DAYS_BEFORE_VISIT  # setting, in business days
 
     def __post_init__(self) -> None:
         if self.days_before_visit < 0:
@@ -656,10 +657,25 @@ def next_plan_year_start(after: date, plan_year_start: str) -> date | None:
     return None  # pragma: no cover - the next year's start is always after
 
 
-def _before(days: int) -> str:
+def _before(days: int, visit: date) -> str:
     if days == 0:
-        return "on the day"
-    return f"{days} day{'s' if days != 1 else ''} before"
+        return "on the day" if is_business_day(visit) else "on the last business day before"
+    return f"{days} business day{'s' if days != 1 else ''} before"
+
+
+def recheck_day(visit: date, days_before: int) -> date | None:
+    """The day to re-check the benefits for a visit: ``days_before`` business days before it.
+
+    Business days skip weekends and US federal holidays (observed dates), so the re-check never
+    falls on a day the payer is closed: 3 business days before Monday 2026-11-30 is Tuesday
+    11-24 (Fri 27, Wed 25, Tue 24; Thanksgiving on Thursday the 26th). 0 is the visit day, or
+    the business day before it when the visit is on a weekend or holiday. None when the date
+    would fall before year 1.
+    """
+    try:
+        return business_days_before(visit, days_before)
+    except (OverflowError, ValueError):
+        return None
 
 
 def _state(due_on: date, today: date) -> DueState:
@@ -678,8 +694,8 @@ def due(inputs: DueInputs) -> Due:
     Rules (each gives a date strictly after ``verified_on``, so verifying on the due date
     satisfies it):
 
-    - never verified: due today, or on the first planned visit minus ``days_before_visit``
-      when that is later; the state is then always "due";
+    - never verified: due today, or ``days_before_visit`` business days before the first
+      planned visit (:func:`recheck_day`) when that is later; the state is then always "due";
     - the first plan-year start after ``verified_on`` (02-29 falls on 02-28 in other years;
       skipped when it comes after the coverage's termination or before its effective date);
     - verified before the coverage's effective date: due on the effective date;
@@ -687,7 +703,8 @@ def due(inputs: DueInputs) -> Due:
       visit falls after it (and it was verified before that day), otherwise the day after;
     - coverage or therapy order changed after ``verified_on``: due on the day of the change;
     - the first planned visit on or after today for which the verification is stale
-      (``verified_on`` before visit − ``days_before_visit``): due on visit − days_before_visit.
+      (``verified_on`` before its :func:`recheck_day`): due on that day, ``days_before_visit``
+      business days before the visit (never a weekend or federal holiday).
 
     ``reasons`` lists, oldest first, every rule due by ``due_on`` or by today (one
     verification settles them all). ``state``: overdue before today, due today, due_soon within
@@ -704,10 +721,12 @@ def due(inputs: DueInputs) -> Due:
         due_on = today
         reasons = ["Never verified"]
         if upcoming:
-            check = _shift(upcoming[0], -days)
+            check = recheck_day(upcoming[0], days)
             if check is not None and check > today:
                 due_on = check
-                reasons.append(f"First visit on {us_date(upcoming[0])}: verify {_before(days)}")
+                reasons.append(
+                    f"First visit on {us_date(upcoming[0])}: verify {_before(days, upcoming[0])}"
+                )
         return Due(due_on, tuple(reasons), "due")
 
     effective, ends = inputs.coverage_effective, inputs.coverage_termination
@@ -743,9 +762,9 @@ def due(inputs: DueInputs) -> Due:
         found.append((inputs.order_changed_on, "Therapy order changed after the last verification"))
 
     for visit in upcoming:
-        check = _shift(visit, -days)
+        check = recheck_day(visit, days)
         if check is not None and verified < check:
-            found.append((check, f"Visit on {us_date(visit)}: re-check {_before(days)}"))
+            found.append((check, f"Visit on {us_date(visit)}: re-check {_before(days, visit)}"))
             break
 
     if not found:

@@ -402,6 +402,7 @@ def appeal_data(
     payer = pys.get_payer(session, cov.data.payer_id or 0)
     c = case.case
     assert c.denied_on is not None
+    window = case.appeal_window  # the denial letter's, else the payer's, else the plan type's
     reference = (
         c.approval.auth_number
         if c.approval
@@ -419,9 +420,9 @@ def appeal_data(
         service=_service(order),
         denial_date=c.final_internal_denial_on or c.denied_on,
         denial_reason=c.denial_reason,
-        appeal_days=payer.data.appeal_days
-        if hasattr(payer.data, "appeal_days")
-        else case.appeal_days,
+        appeal_days=window.days,
+        appeal_source=window.source,
+        next_step=pa.next_step(cov.data.plan_type),
         rationale=(
             "[Provider to complete: why this treatment at this site is medically necessary for "
             "this patient — diagnosis and severity, prior therapies and how they failed, recent "

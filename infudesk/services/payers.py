@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from infudesk.domain import validation as v
 from infudesk.domain.coverage import PLAN_TYPE_LABELS
+from infudesk.domain.prior_auth import check_appeal_days
 from infudesk.errors import Conflict, NotFound, ValidationFailed
 from infudesk.services import audit
 from infudesk.services.audit import Actor
@@ -27,6 +28,9 @@ class PayerData:
     portal: str = ""
     notes: str = ""
     active: bool = True
+    # the payer's own internal-appeal window in days (1-365); None: the coverage's plan type's
+    # rule (prior_auth.APPEAL_RULES). A denial letter's stated window wins over both.
+    appeal_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ def _record(p: Payer) -> PayerRecord:
     return PayerRecord(
         id=p.id,
         version=p.version,
-        data=PayerData(p.name, types, p.phone, p.fax, p.portal, p.notes, p.active),
+        data=PayerData(p.name, types, p.phone, p.fax, p.portal, p.notes, p.active, p.appeal_days),
     )
 
 
@@ -70,6 +74,9 @@ def validate_payer(d: PayerData) -> dict[str, str]:
             msg = v.check_phone(value)
             if msg:
                 errors[name] = msg
+    msg = check_appeal_days(d.appeal_days)
+    if msg:
+        errors["appeal_days"] = msg + " Leave it blank to use the plan type's window."
     return errors
 
 
@@ -82,6 +89,7 @@ def _clean(d: PayerData) -> PayerData:
         portal=d.portal.strip(),
         notes=d.notes.strip(),
         active=d.active,
+        appeal_days=d.appeal_days,
     )
 
 
@@ -114,6 +122,7 @@ def create_payer(session: Session, actor: Actor, data: PayerData) -> PayerRecord
         portal=data.portal,
         notes=data.notes,
         active=data.active,
+        appeal_days=data.appeal_days,
     )
     session.add(payer)
     session.flush()
@@ -139,6 +148,7 @@ def update_payer(
     payer.name, payer.plan_types = data.name, ",".join(data.plan_types)
     payer.phone, payer.fax, payer.portal = data.phone, data.fax, data.portal
     payer.notes, payer.active = data.notes, data.active
+    payer.appeal_days = data.appeal_days
     session.flush()
     audit.record(session, actor, "update", "payer", payer.id)
     return _record(payer)

@@ -70,23 +70,42 @@ class CaseRecord:
     payer_id: int
     payer_name: str
     plan_type: str
-    appeal_days: int
+    payer_appeal_days: int | None  # the payer's setting; None: by plan type
     order_label: str
     case: pa.CaseState
     usages: tuple[pa.Usage, ...]
     documents: tuple[DocumentRecord, ...]
     notes: str
 
+    @property
+    def appeal_window(self) -> pa.AppealWindow:
+        """The denial letter's window, else the payer's setting, else the plan type's rule."""
+        return pa.case_appeal_window(self.case, self.payer_appeal_days)
+
+    @property
+    def appeal_days(self) -> int:
+        return self.appeal_window.days
+
+    @property
+    def appeal_deadline(self) -> date | None:
+        """The last day to file the internal appeal (None before a denial)."""
+        denied = self.case.denied_on
+        return pa.appeal_deadline(denied, self.appeal_days) if denied else None
+
+    def appeal_by(self) -> str:
+        """ "Appeal by 01/19/2027 — 60 days — Medicaid plan appeal" ("" before a denial)."""
+        return pa.appeal_by_text(self.case, self.payer_appeal_days)
+
+    def next_step(self) -> str:
+        """What follows an upheld internal appeal for this plan type, in plain words."""
+        return pa.next_step_text(self.plan_type, self.case.final_internal_denial_on)
+
     def remaining(self) -> pa.Remaining | None:
         return pa.remaining(self.case.approval, self.usages) if self.case.approval else None
 
     def reminders(self, today: date) -> list[pa.Reminder]:
         return pa.reminders(
-            self.case,
-            today=today,
-            usages=self.usages,
-            plan_type=self.plan_type,
-            appeal_days=self.appeal_days,
+            self.case, today=today, usages=self.usages, payer_appeal_days=self.payer_appeal_days
         )
 
     def missing_documents(self) -> list[pa.DocumentKind]:
@@ -109,13 +128,17 @@ CASE_COLUMNS = (
     "start_on",
     "end_on",
     "site",
+    "appeal_days",
 )
 EventTuple = tuple[date, str, str, str, str, str]  # on, by, action, from, to, note
 LineTuple = tuple[str, int]  # code, units
 
 
-def _case_state(row: Any, events: list[EventTuple], lines: list[LineTuple]) -> pa.CaseState:
-    """The rules' view of a case from its row (ORM object or plain row) and children."""
+def _case_state(
+    row: Any, events: list[EventTuple], lines: list[LineTuple], plan_type: str
+) -> pa.CaseState:
+    """The rules' view of a case from its row (ORM object or plain row), children and the
+    coverage's plan type."""
     approval = None
     if row.auth_number and row.start_on is not None and row.end_on is not None:
         approval = pa.Approval(
@@ -140,6 +163,8 @@ def _case_state(row: Any, events: list[EventTuple], lines: list[LineTuple]) -> p
         submitted_on=row.submitted_on,
         appeal_submitted_on=row.appeal_submitted_on,
         urgent=row.urgent,
+        plan_type=plan_type,
+        letter_appeal_days=row.appeal_days,
     )
 
 
@@ -212,9 +237,9 @@ def get_case(session: Session, case_id: int) -> CaseRecord:
         payer_id=payer.id,
         payer_name=payer.name,
         plan_type=cov.plan_type,
-        appeal_days=payer.appeal_days,
+        payer_appeal_days=payer.appeal_days,
         order_label=order_label,
-        case=_case_state(row, events, lines),
+        case=_case_state(row, events, lines, cov.plan_type),
         usages=usages,
         documents=docs,
         notes=row.notes,
@@ -283,7 +308,10 @@ def act(
     **details: Any,
 ) -> CaseRecord:
     """Take one step (submit, pend, approve, deny, appeal, …) if the rules allow it; the step
-    is kept in the case's history with who, when and the note."""
+    is kept in the case's history with who, when and the note.
+
+    A denial takes ``appeal_days``: the appeal window the denial letter states (optional, 1 to
+    365); it wins over the payer's setting and the plan type's rule."""
     row = _load(session, case_id)
     if row.version != expected_version:
         raise Conflict(
@@ -308,6 +336,7 @@ def act(
     row.final_internal_denial_on = after.final_internal_denial_on
     row.submitted_on, row.appeal_submitted_on = after.submitted_on, after.appeal_submitted_on
     row.urgent = after.urgent
+    row.appeal_days = after.letter_appeal_days
     row.updated_by = actor.name
     row.updated_at = utcnow()
     if after.approval is not None and after.approval != before.case.approval:
@@ -573,6 +602,10 @@ class CaseRow:
     reminders: tuple[pa.Reminder, ...]
     approved_units: dict[str, int] = field(default_factory=dict)
     urgent: bool = False
+    plan_type: str = ""
+    appeal_window: pa.AppealWindow | None = None  # denied cases: the window and its source
+    appeal_deadline: date | None = None
+    appeal_by: str = ""  # "Appeal by 01/19/2027 — 60 days — Medicaid plan appeal"
 
 
 def list_cases(
@@ -597,7 +630,7 @@ def list_cases(
             Patient.mrn,
             Payer.id.label("payer_id"),
             Payer.name.label("payer_name"),
-            Payer.appeal_days,
+            Payer.appeal_days.label("payer_appeal_days"),
             Coverage.plan_type,
         )
         .join(Patient, Patient.id == PriorAuthCase.patient_id)
@@ -653,18 +686,17 @@ def list_cases(
     rows: list[CaseRow] = []
     for row in found:
         last, first, mrn = row.last_name, row.first_name, row.mrn
-        pid, pname, appeal_days, plan_type = (
+        pid, pname, payer_days, plan_type = (
             row.payer_id,
             row.payer_name,
-            row.appeal_days,
+            row.payer_appeal_days,
             row.plan_type,
         )
-        case = _case_state(row, events.get(row.id, []), lines.get(row.id, []))
+        case = _case_state(row, events.get(row.id, []), lines.get(row.id, []), plan_type)
         used = usages.get(row.id, [])
         rem = pa.remaining(case.approval, used) if case.approval else None
-        due = pa.reminders(
-            case, today=today, usages=used, plan_type=plan_type, appeal_days=appeal_days
-        )
+        due = pa.reminders(case, today=today, usages=used, payer_appeal_days=payer_days)
+        window = pa.case_appeal_window(case, payer_days) if case.denied_on else None
         rows.append(
             CaseRow(
                 id=row.id,
@@ -683,6 +715,12 @@ def list_cases(
                 reminders=tuple(due),
                 approved_units=case.approval.units() if case.approval else {},
                 urgent=row.urgent,
+                plan_type=plan_type,
+                appeal_window=window,
+                appeal_deadline=pa.appeal_deadline(case.denied_on, window.days)
+                if case.denied_on and window
+                else None,
+                appeal_by=pa.appeal_by_text(case, payer_days),
             )
         )
     order = {"overdue": 0, "due": 1, "soon": 2, "info": 3}

@@ -13,7 +13,8 @@ from infudesk.services.audit import Actor
 from infudesk.store.models import Setting
 
 DEFAULTS: dict[str, Any] = {
-    # re-check eligibility this many days before each planned visit
+    # re-check eligibility this many business days (no weekends or US federal holidays)
+    # before each planned visit
     "verification.days_before_visit": 3,
     # the letterhead and contact line printed on every document
     "center.name": "Your Infusion Center (set the name in Settings)",

@@ -195,7 +195,8 @@ class Payer(Base):
     portal: Mapped[Str200] = mapped_column(default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
-    appeal_days: Mapped[int] = mapped_column(default=180, server_default="180")
+    # the payer's own internal-appeal window in days; None: the coverage's plan type's rule
+    appeal_days: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[Created]
     updated_at: Mapped[Updated]
     version: Mapped[int] = mapped_column(default=1)
@@ -465,6 +466,7 @@ class PriorAuthCase(Tracked, Base):
     denial_reason: Mapped[str] = mapped_column(Text, default="")
     appeal_submitted_on: Mapped[date | None] = mapped_column(default=None)
     final_internal_denial_on: Mapped[date | None] = mapped_column(default=None)
+    appeal_days: Mapped[int | None] = mapped_column(default=None)  # stated on the denial letter
     notes: Mapped[str] = mapped_column(Text, default="")
 
 

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from infudesk.domain.coverage import PLAN_TYPE_LABELS
 from infudesk.domain.patients import parse_date
+from infudesk.domain.prior_auth import check_appeal_days, plan_type_defaults_hint
 from infudesk.domain.validation import check_phone, format_phone, phone_digits
 from infudesk.errors import ValidationFailed
 from infudesk.services import payers as pay
@@ -149,6 +150,31 @@ def _pretty_phone(text: str) -> str:
     return format_phone(phone_digits(text)) if text.strip() and check_phone(text) is None else text
 
 
+APPEAL_DAYS_HINT = (
+    "Days after a denial, 1–365. Blank: by the coverage's plan type — {defaults}. A window"
+    " printed on a denial letter wins over this one."
+)
+APPEAL_DAYS_NOT_A_NUMBER = (
+    "Enter the appeal window as a whole number of days, 1 to 365 (e.g. 60), or leave it blank"
+    " to use the plan type's window."
+)
+
+
+def parse_appeal_days(text: str) -> int | None:
+    """The payer's appeal window typed in the form: None when blank; ValueError (with the
+    message to show) when it is not a whole number from 1 to 365."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ValueError(APPEAL_DAYS_NOT_A_NUMBER)
+    days = int(text)
+    problem = check_appeal_days(days)
+    if problem:
+        raise ValueError(f"{problem} Leave it blank to use the plan type's window.")
+    return days
+
+
 def _normal(d: pay.PayerData) -> tuple[object, ...]:
     """What counts as a change (spacing and phone punctuation do not)."""
 
@@ -165,6 +191,7 @@ def _normal(d: pay.PayerData) -> tuple[object, ...]:
         d.portal.strip(),
         d.notes.strip(),
         d.active,
+        d.appeal_days,
     )
 
 
@@ -337,6 +364,25 @@ class PayersScreen(QWidget):
         row.addWidget(self._line("fax", "(800) 555-0112", 40), 1, Qt.AlignmentFlag.AlignTop)
         f.addRow("Phone", numbers)
         f.addRow("Provider portal", self._line("portal", "web address, or how to reach it"))
+        appeal = QWidget()
+        appeal_lay = QVBoxLayout(appeal)
+        appeal_lay.setContentsMargins(0, 0, 0, 0)
+        appeal_lay.setSpacing(2)
+        days_row = QHBoxLayout()
+        days_row.setContentsMargins(0, 0, 0, 0)
+        days_box = self._line("appeal_days", "by plan type", 3)
+        days_edit = self.widgets["appeal_days"]
+        days_edit.setFixedWidth(110)
+        days_edit.setAccessibleName("Appeal window in days; blank uses the plan type's window")
+        days_row.addWidget(days_box, 0, Qt.AlignmentFlag.AlignTop)
+        days_row.addStretch(1)
+        appeal_lay.addLayout(days_row)
+        self.appeal_hint = QLabel(APPEAL_DAYS_HINT.format(defaults=plan_type_defaults_hint()))
+        self.appeal_hint.setObjectName("appealDaysHint")
+        self.appeal_hint.setWordWrap(True)
+        self.appeal_hint.setStyleSheet(HINT_STYLE)
+        appeal_lay.addWidget(self.appeal_hint)
+        f.addRow("Appeal window (days)", appeal)
         notes = QPlainTextEdit()
         notes.setObjectName("notes")
         notes.setTabChangesFocus(True)
@@ -373,7 +419,7 @@ class PayersScreen(QWidget):
             w = self.widgets[name]
             assert isinstance(w, QLineEdit)
             w.editingFinished.connect(lambda w=w: w.setText(_pretty_phone(w.text())))
-        for name in ("name", "phone", "fax", "portal"):
+        for name in ("name", "phone", "fax", "portal", "appeal_days"):
             w = self.widgets[name]
             assert isinstance(w, QLineEdit)
             w.textEdited.connect(self._changed)
@@ -584,7 +630,15 @@ class PayersScreen(QWidget):
             portal=self._text("portal"),
             notes=self._text("notes"),
             active=active.isChecked(),
+            appeal_days=self._appeal_days()[0],
         )
+
+    def _appeal_days(self) -> tuple[int | None, str | None]:
+        """The typed appeal window and, when it cannot be read, the message saying why."""
+        try:
+            return parse_appeal_days(self._text("appeal_days")), None
+        except ValueError as exc:
+            return None, str(exc)
 
     def _write_form(self, d: pay.PayerData) -> None:
         widgets = [*self.widgets.values(), *self.plan_checks.values()]
@@ -596,6 +650,7 @@ class PayersScreen(QWidget):
             self._set_text("fax", format_phone(d.fax))
             self._set_text("portal", d.portal)
             self._set_text("notes", d.notes)
+            self._set_text("appeal_days", "" if d.appeal_days is None else str(d.appeal_days))
             for code, check in self.plan_checks.items():
                 check.setChecked(code in d.plan_types)
             active = self.widgets["active"]
@@ -700,7 +755,10 @@ class PayersScreen(QWidget):
         return True
 
     def form_dirty(self) -> bool:
-        return self.editing and _normal(self.read_form()) != _normal(self._loaded)
+        return self.editing and (
+            _normal(self.read_form()) != _normal(self._loaded)
+            or self._appeal_days()[1] is not None  # unreadable text is an unsaved change
+        )
 
     def note_pending(self) -> bool:
         return self.editing and self.record is not None and bool(self._text("note_text").strip())
@@ -716,6 +774,10 @@ class PayersScreen(QWidget):
             self.show_errors({})
             self.status.setText("No changes to save.")
             return True
+        _, days_problem = self._appeal_days()
+        if days_problem:
+            self.show_errors({"appeal_days": days_problem})
+            return False
         data = self.read_form()
         try:
             if self.record is None:

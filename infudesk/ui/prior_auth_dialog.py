@@ -228,8 +228,10 @@ class StepDialog(QDialog):
         fl.addRow(on_label, f.line("on", "MM/DD/YYYY"))
         f.set("on", self.today())
         if action in URGENT_ACTIONS:
+            hours = pa.decision_hours(case.plan_type, True) if action is Action.SUBMIT else 72
             fl.addRow(
-                "", f.check("urgent", "Urgent (expedited review: a decision within 72 hours)")
+                "",
+                f.check("urgent", f"Urgent (expedited review: a decision within {hours} hours)"),
             )
             f.set("urgent", case.urgent)
         if action is Action.PEND:
@@ -241,6 +243,19 @@ class StepDialog(QDialog):
         if denying:
             fl.addRow("Payer's reason *", f.text("reason", 70))
             f.widgets["reason"].setToolTip("As the denial letter gives it.")
+        if action is Action.DENY:
+            days_box = f.line("appeal_days", "only if the letter states one", 3)
+            f.widgets["appeal_days"].setMaximumWidth(220)
+            f.widgets["appeal_days"].setAccessibleName(
+                "Appeal window stated on the denial letter, in days (optional)"
+            )
+            fl.addRow("Appeal window on the letter (days)", days_box)
+            default = pa.appeal_window(case.plan_type, payer_days=self.record.payer_appeal_days)
+            hint = QLabel(f"Blank: {default.label}. A window printed on the letter wins.")
+            hint.setObjectName("appealDaysHint")
+            hint.setWordWrap(True)
+            hint.setStyleSheet(HINT_STYLE)
+            fl.addRow("", hint)
         note_label = "Why (required)" if action is Action.CANCEL else "Note"
         fl.addRow(note_label, f.text("note", 60))
         if action in (Action.SUBMIT, Action.APPEAL):
@@ -358,6 +373,14 @@ class StepDialog(QDialog):
                 details["follow_up"] = follow_up
         if action in pa.DENYING_ACTIONS:
             details["reason"] = f.value("reason")
+        if action is Action.DENY:
+            days = f.integer("appeal_days")
+            if "appeal_days" in f.parse_errors:
+                f.parse_errors["appeal_days"] = (
+                    "Type the appeal window as a whole number of days (1 to 365), or leave it"
+                    " blank when the letter states none."
+                )
+            details["appeal_days"] = days
         if action in pa.APPROVING_ACTIONS:
             lines: list[pa.ApprovedLine] = []
             for i, (code, units) in enumerate(self.typed_lines(), start=1):
@@ -725,7 +748,7 @@ class PriorAuthDialog(QDialog):
         self.letter_preview: LetterPreview | None = None
         self._build()
         self.reload(self.record)
-        self.resize(1180, 860)
+        self.resize(1180, 700)  # fits a 1366x768 screen with its task bar (728 px)
 
     # -- construction --------------------------------------------------------------------
     def _build(self) -> None:
@@ -941,6 +964,12 @@ class PriorAuthDialog(QDialog):
         text = "State: " + " · ".join(parts)
         if case.denial_reason and case.state in APPEAL_STATES | {State.EXTERNAL_REVIEW}:
             text += f"<br>Payer's reason: {html.escape(case.denial_reason)}"
+        if case.state is State.DENIED:
+            text += f"<br><b>{html.escape(rec.appeal_by())}</b>"
+        if case.state in APPEAL_STATES and not any(
+            e.action is Action.REQUEST_EXTERNAL_REVIEW for e in case.events
+        ):
+            text += f"<br>{html.escape(rec.next_step())}"
         self.state_label.setText(text)
 
     def _show_actions(self, rec: pas.CaseRecord) -> None:
@@ -951,7 +980,7 @@ class PriorAuthDialog(QDialog):
                 widget.hide()  # until it is deleted it would show, unplaced, over the dialog
                 widget.deleteLater()
         self.action_buttons = {}
-        allowed = pa.allowed_actions(rec.case.state, rec.case.events)
+        allowed = pa.allowed_actions(rec.case.state, rec.case.events, rec.plan_type)
         for action in allowed:
             button = QPushButton(ACTION_LABELS[action] + "…")
             button.setObjectName(f"action_{action.value}")
@@ -1131,7 +1160,9 @@ class PriorAuthDialog(QDialog):
     # -- steps ---------------------------------------------------------------------------
     def take(self, action: Action) -> bool:
         """Ask what the step needs and take it; True once it is recorded."""
-        if action not in pa.allowed_actions(self.record.case.state, self.record.case.events):
+        if action not in pa.allowed_actions(
+            self.record.case.state, self.record.case.events, self.record.plan_type
+        ):
             return False
         dlg = StepDialog(
             self.backend, self.record, action, today=self.today, order=self.order, parent=self

@@ -58,7 +58,7 @@ SHOW = (
     ("open", "Open cases"),
     ("expiring", f"Approvals ending within {EXPIRING_DAYS} days"),
     ("follow_up", f"Follow-ups and payer decisions due (next {pa.SOON_DAYS} days)"),
-    ("appeal", "Appeal and external-review deadlines"),
+    ("appeal", "Appeal, external-review and fair-hearing deadlines"),
     ("all", "All, including expired and cancelled"),
 )
 SEVERITY_ORDER = {"overdue": 0, "due": 1, "soon": 2, "info": 3}
@@ -404,8 +404,12 @@ def keep(rows: Sequence[pas.CaseRow], mode: str, today: date) -> list[pas.CaseRo
             r for r in rows if any(x.kind in kinds and x.severity != "info" for x in r.reminders)
         ]
     if mode == "appeal":
-        kinds = (ReminderKind.APPEAL_DUE, ReminderKind.EXTERNAL_REVIEW_DUE)
-        return [r for r in rows if any(x.kind in kinds for x in r.reminders)]
+        deadlines = (
+            ReminderKind.APPEAL_DUE,
+            ReminderKind.EXTERNAL_REVIEW_DUE,
+            ReminderKind.FAIR_HEARING_DUE,
+        )
+        return [r for r in rows if any(x.kind in deadlines for x in r.reminders)]
     return list(rows)
 
 

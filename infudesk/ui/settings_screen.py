@@ -379,13 +379,13 @@ class SettingsScreen(QWidget):
         self.days_spin.setRange(low, high)
         self.days_spin.setFixedWidth(80)
         self.days_spin.setAccessibleName(
-            "Re-verify benefits this many days before each planned visit"
+            "Re-verify benefits this many business days before each planned visit"
         )
         row = QWidget()
         lay = QHBoxLayout(row)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.days_spin)
-        lay.addWidget(QLabel("days before each planned visit"))
+        lay.addWidget(QLabel("business days before each planned visit"))
         lay.addStretch(1)
         self.add_field(
             form,
@@ -394,7 +394,10 @@ class SettingsScreen(QWidget):
             row,
             self.days_spin.value,
             lambda v: self.days_spin.setValue(int(v)),
-            hint=f"0 means on the day of the visit. The default is {st.DEFAULTS[DAYS_BEFORE_VISIT]}.",
+            hint=(
+                "Business days skip weekends and US federal holidays. 0 means on the day of the"
+                f" visit. The default is {st.DEFAULTS[DAYS_BEFORE_VISIT]}."
+            ),
         )
         self.days_spin.valueChanged.connect(self._changed)
 

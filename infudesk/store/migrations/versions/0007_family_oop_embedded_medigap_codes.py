@@ -1,7 +1,7 @@
 """Family OOP embedded apart from the deductible; Medigap codes up to 3 letters (HDF, HDG).
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 
 ``benefit_terms.family_oop_embedded`` is new: every existing row gets true (since 2016 every
 non-grandfathered plan embeds the person's out-of-pocket maximum; the old single flag was
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
