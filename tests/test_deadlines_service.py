@@ -77,7 +77,7 @@ def deny_d0003(store: Store, actor: Actor, **details: object) -> pas.CaseRecord:
         actor,
         case,
         Action.DENY,
-        date(2026, 11, 20),
+        date(2026, 11, 25),  # the demo pended it on 11/24 (3 days before the seed day)
         reason="IgG levels not documented.",
         **details,
     )
@@ -94,19 +94,19 @@ def test_demo_payers_have_no_override_and_d0004_keeps_180_days(store: Store) -> 
 
 
 def test_medicaid_denial_is_due_in_60_days(store: Store, actor: Actor) -> None:
-    # Before: 180 days for every payer → 05/19/2027. After: Medicaid plan appeal, 60 days:
-    # 11/20/2026 + 60 = 10 (Nov) + 31 (Dec) + 19 → 01/19/2027.
+    # Before: 180 days for every payer → 05/24/2027. After: Medicaid plan appeal, 60 days:
+    # 11/25/2026 + 60 = 5 (Nov) + 31 (Dec) + 24 → 01/24/2027.
     case = deny_d0003(store, actor)
     assert case.case.state is State.DENIED
-    assert case.appeal_deadline == date(2027, 1, 19)
-    assert case.appeal_by() == "Appeal by 01/19/2027 — 60 days — Medicaid plan appeal"
+    assert case.appeal_deadline == date(2027, 1, 24)
+    assert case.appeal_by() == "Appeal by 01/24/2027 — 60 days — Medicaid plan appeal"
     assert "state fair hearing" in case.next_step()
     with store.session() as s:
         [row] = pas.list_cases(s, today=TODAY, patient_id=case.patient_id)
     assert row.appeal_by == case.appeal_by()
-    assert row.appeal_deadline == date(2027, 1, 19)
+    assert row.appeal_deadline == date(2027, 1, 24)
     assert row.appeal_window == pa.AppealWindow(60, "Medicaid plan appeal")
-    assert row.next_reminder is not None and row.next_reminder.due_on == date(2027, 1, 19)
+    assert row.next_reminder is not None and row.next_reminder.due_on == date(2027, 1, 24)
 
 
 def test_letter_window_wins_over_payer_setting(store: Store, actor: Actor) -> None:
@@ -122,19 +122,19 @@ def test_letter_window_wins_over_payer_setting(store: Store, actor: Actor) -> No
         )
     assert demo_case(store, "D0003").payer_appeal_days == 45
     denied = deny_d0003(store, actor)
-    # payer setting: 11/20/2026 + 45 = 41 (to 12/31) + 4 → 01/04/2027
-    assert denied.appeal_by() == "Appeal by 01/04/2027 — 45 days — payer setting"
-    # a case denied with the letter's window: 90 days wins → 41 + 31 + 18 → 02/18/2027
+    # payer setting: 11/25/2026 + 45 = 36 (to 12/31) + 9 → 01/09/2027
+    assert denied.appeal_by() == "Appeal by 01/09/2027 — 45 days — payer setting"
+    # a case denied with the letter's window: 90 days wins → 36 + 31 + 23 → 02/23/2027
     with store.session() as s:
         s.get(PriorAuthCase, denied.id).appeal_days = 90  # as if the deny step had said 90
     again = demo_case(store, "D0003")
-    assert again.appeal_by() == "Appeal by 02/18/2027 — 90 days — stated on the denial letter"
+    assert again.appeal_by() == "Appeal by 02/23/2027 — 90 days — stated on the denial letter"
 
 
 def test_deny_keeps_the_letter_window(store: Store, actor: Actor) -> None:
     case = deny_d0003(store, actor, appeal_days=90)
     assert case.case.letter_appeal_days == 90
-    assert case.appeal_deadline == date(2027, 2, 18)
+    assert case.appeal_deadline == date(2027, 2, 23)
     with store.session() as s:
         assert s.get(PriorAuthCase, case.id).appeal_days == 90
 
@@ -187,7 +187,7 @@ def test_appeal_letter_names_the_window_and_the_next_step(store: Store, actor: A
     text = " ".join(pdf_pages(letter.pdf))
     assert_has(
         text,
-        "Appeal deadline January 19, 2027",
+        "Appeal deadline January 24, 2027",
         "within the 60-day appeal period",
         "The appeal window is 60 days (Medicaid plan appeal).",
         "fair hearing within 120 days",
