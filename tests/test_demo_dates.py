@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from infudesk.domain import business_days as bd
 from infudesk.domain import prior_auth as pa
 from infudesk.domain.prior_auth import State
 from infudesk.domain.verification import Status
@@ -33,8 +34,6 @@ from infudesk.services.demo import seed_demo
 from infudesk.services.demo_care import (
     SHOWCASE_MRNS,
     DemoDates,
-    add_business_days,
-    weekday_on_or_after,
 )
 from infudesk.store.database import Store, open_store
 from infudesk.store.models import Patient
@@ -256,7 +255,7 @@ def test_d0005_self_pay_doses_at_least_three_business_days_ahead(seeded: Seeded)
     assert setup.primary is None and setup.secondary is None  # self-pay
     first, second = setup.dates
     assert second - first == timedelta(days=7)
-    assert first >= add_business_days(seeded.day, 3)  # a Good Faith Estimate is due
+    assert first >= bd.add_business_days(seeded.day, 3)  # a Good Faith Estimate is due
     assert quote.totals.assistance_paid > 0  # type: ignore[attr-defined]  # the sliding scale
     with seeded.store.session() as s:
         assert cvs.list_coverages(s, seeded.pid["D0005"]) == []
@@ -288,7 +287,9 @@ def test_seeded_on_the_stories_day_gives_the_stories_dates(tmp_path: Path) -> No
     assert t.d1_approval == (date(2026, 1, 15), date(2026, 12, 31))
     assert (t.d1_first, t.d1_next) == (date(2026, 1, 20), date(2026, 12, 22))
     assert t.d1_verified == date(2026, 10, 20)
-    assert (t.d2_first, t.d2_verified) == (date(2026, 12, 1), date(2026, 11, 20))
+    # verified on the visit's re-check day: Tue 12/01 − 3 business days → Wed 11/25 (Mon 30,
+    # Fri 27, Wed 25; Thanksgiving on the 26th is skipped) — a week before would be overdue
+    assert (t.d2_first, t.d2_verified) == (date(2026, 12, 1), date(2026, 11, 25))
     assert (t.d3_first, t.d3_follow_up) == (date(2026, 12, 7), date(2026, 12, 1))
     assert (t.d4_next, t.d4_denied, t.d4_grant_expires) == (
         date(2026, 12, 15),
@@ -312,12 +313,12 @@ def test_verified_recently_is_never_before_the_plan_year() -> None:
 
 
 def test_weekday_and_business_day_rules() -> None:
-    assert weekday_on_or_after(date(2026, 12, 5)) == date(2026, 12, 7)  # Saturday → Monday
-    assert weekday_on_or_after(date(2026, 12, 6)) == date(2026, 12, 7)  # Sunday → Monday
-    assert weekday_on_or_after(date(2026, 12, 4)) == date(2026, 12, 4)  # Friday stays
-    assert add_business_days(date(2026, 12, 4), 1) == date(2026, 12, 7)  # Fri + 1 → Mon
-    assert add_business_days(date(2026, 12, 5), 3) == date(2026, 12, 9)  # Sat + 3 → Wed
-    assert add_business_days(date(2026, 12, 1), 4) == date(2026, 12, 7)  # Tue + 4 → Mon
+    assert bd.next_business_day(date(2026, 12, 5)) == date(2026, 12, 7)  # Saturday → Monday
+    assert bd.next_business_day(date(2026, 12, 6)) == date(2026, 12, 7)  # Sunday → Monday
+    assert bd.next_business_day(date(2026, 12, 4)) == date(2026, 12, 4)  # Friday stays
+    assert bd.add_business_days(date(2026, 12, 4), 1) == date(2026, 12, 7)  # Fri + 1 → Mon
+    assert bd.add_business_days(date(2026, 12, 5), 3) == date(2026, 12, 9)  # Sat + 3 → Wed
+    assert bd.add_business_days(date(2026, 12, 1), 4) == date(2026, 12, 7)  # Tue + 4 → Mon
 
 
 @given(st.dates(date(2025, 1, 1), date(2035, 12, 31)))
@@ -332,7 +333,7 @@ def test_the_situations_hold_on_any_day(day: date) -> None:
     assert day < t.d2_first and day <= t.d3_follow_up < t.d3_first
     assert t.d3_follow_up.weekday() < 5
     assert t.d4_denied < day < t.d4_next < t.d4_grant_expires < t.d4_next + timedelta(days=182)
-    assert add_business_days(day, 3) <= t.d5_first
+    assert bd.add_business_days(day, 3) <= t.d5_first
     assert t.d6_next - timedelta(days=28) < day < t.d6_next
     for d in (t.d1_next, t.d2_first, t.d3_first, t.d4_next, t.d5_first, t.d6_next):
         assert d.weekday() < 5

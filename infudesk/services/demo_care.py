@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from infudesk.domain import prior_auth as pa
 from infudesk.domain.assistance import GUIDELINES, sliding_scale
 from infudesk.domain.coverage import CoverageData, PlanType, Terms
+from infudesk.domain import business_days as bd
 from infudesk.domain.orders import OrderData
 from infudesk.domain.verification import Status
 from infudesk.resources import resource
@@ -49,21 +50,6 @@ DEMO_CENTER = {  # a fictional center for the demo's letterhead
 SHOWCASE_MRNS = ("D0001", "D0002", "D0003", "D0004", "D0005", "D0006")
 
 
-def weekday_on_or_after(d: date) -> date:
-    """``d``, or the Monday after it when it falls on a weekend."""
-    return d + timedelta(days=7 - d.weekday()) if d.weekday() >= 5 else d
-
-
-def add_business_days(d: date, n: int) -> date:
-    """The ``n``-th weekday after ``d`` (n ≥ 1; holidays are not counted out)."""
-    out = d
-    while n > 0:
-        out += timedelta(days=1)
-        if out.weekday() < 5:
-            n -= 1
-    return out
-
-
 def plan_year_start(d: date) -> date:
     """1 January of ``d``'s year: every demo plan has a calendar plan year."""
     return date(d.year, 1, 1)
@@ -77,7 +63,8 @@ class DemoDates:
 
     Rules chosen where the story is silent:
 
-    - Visits fall on weekdays: a next visit that would fall on a weekend moves to the Monday.
+    - Visits fall on business days: a next visit that would fall on a weekend or a federal
+      holiday moves to the next business day.
     - A "verified recently" verification is never dated before 1 January of the seed day's
       year (every demo plan year starts on 1 January): one dated in the previous plan year
       would be due again on the seed day. Seeded on 1 January it is dated that day.
@@ -91,7 +78,7 @@ class DemoDates:
     # D0001: 7 approved visits every 8 weeks, 6 given, the 7th in the coming weeks [12/22]
     @property
     def d1_next(self) -> date:
-        return weekday_on_or_after(self.today + timedelta(days=25))
+        return bd.next_business_day(self.today + timedelta(days=25))
 
     @property
     def d1_first(self) -> date:  # [2026-01-20]
@@ -108,25 +95,30 @@ class DemoDates:
     # D0002: a new IVIG course from the next few days, Part B deductible not met [12/01]
     @property
     def d2_first(self) -> date:
-        return weekday_on_or_after(self.today + timedelta(days=4))
+        return bd.next_business_day(self.today + timedelta(days=4))
 
     @property
-    def d2_verified(self) -> date:  # [2026-11-20]
-        return max(self.today - timedelta(days=7), plan_year_start(self.today))
+    def d2_verified(self) -> date:  # [2026-11-25]
+        # a week ago, but never before the visit's re-check day (3 business days before it,
+        # the default setting): the verification is current on the seed day
+        recheck = bd.business_days_before(self.d2_first, 3)
+        return min(
+            self.today, max(self.today - timedelta(days=7), recheck, plan_year_start(self.today))
+        )
 
     # D0003: home SCIG from [12/07]; prior auth pending, follow-up in two business days
     @property
     def d3_first(self) -> date:
-        return weekday_on_or_after(self.today + timedelta(days=10))
+        return bd.next_business_day(self.today + timedelta(days=10))
 
     @property
     def d3_follow_up(self) -> date:  # [12/01, a Tuesday]
-        return add_business_days(self.today, 2)
+        return bd.add_business_days(self.today, 2)
 
     # D0004: ocrelizumab at the hospital [12/15]; denied [10/20], grant until [12/31]
     @property
     def d4_next(self) -> date:
-        return weekday_on_or_after(self.today + timedelta(days=18))
+        return bd.next_business_day(self.today + timedelta(days=18))
 
     @property
     def d4_denied(self) -> date:
@@ -139,12 +131,12 @@ class DemoDates:
     # D0005: two doses 7 days apart, the first 4 business days ahead [12/03, 12/10]
     @property
     def d5_first(self) -> date:
-        return add_business_days(self.today, 4)
+        return bd.add_business_days(self.today, 4)
 
     # D0006: tocilizumab every 4 weeks since [02/03], 11 given, next [12/08] then one more
     @property
     def d6_next(self) -> date:
-        return weekday_on_or_after(self.today + timedelta(days=11))
+        return bd.next_business_day(self.today + timedelta(days=11))
 
     @property
     def d6_first(self) -> date:
