@@ -59,13 +59,15 @@ def parse_error(text: str) -> str:
 # ============================================================================================
 
 
-def test_shipped_schedule_parses_to_33_rows() -> None:
+def test_shipped_schedule_parses_to_40_rows() -> None:
     rows = shipped_rows()
-    assert len(rows) == 33
+    assert len(rows) == 40
     center = [r for r in rows if r.payer == ""]
-    # 14 center rows (J1745 … 96374), then 19 payer rows.
-    assert len(center) == 14
-    assert len(rows) - len(center) == 19
+    # 18 center rows (J1745 … 96374, then the home codes 99601, 99602, S9338, S9359 of issue
+    # 9), then 22 payer rows (Prairie Family Medicaid's home 99601, 99602 and S9338 added).
+    assert len(center) == 18
+    assert len(rows) - len(center) == 22
+    assert FeeRow("Prairie Family Medicaid", "home", "S9338", D("72.00")) in rows
     assert rows[0] == FeeRow("", "", "J1745", None, D("150.00"), D("84.00"))
     assert FeeRow("Lakeshore Health", "", "J1745", D("92.50")) in rows
     assert FeeRow("Summit Health", "hospital_outpatient", "J2350", D("71.20")) in rows

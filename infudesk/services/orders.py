@@ -21,7 +21,9 @@ from infudesk.store.models import OrderLine, Patient, PlannedVisit, TherapyOrder
 
 ORDER_FIELDS = tuple(f.name for f in fields(OrderData))
 MODIFIERS = ("", "JW", "JZ")
-BILLING_FIELDS = frozenset({"drug", "dose", "dose_per_kg", "weight_kg", "route", "minutes"})
+BILLING_FIELDS = frozenset(
+    {"drug", "dose", "dose_per_kg", "weight_kg", "route", "minutes", "site_of_care"}
+)
 
 
 @dataclass(frozen=True)
