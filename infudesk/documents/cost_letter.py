@@ -262,7 +262,7 @@ def _how(data: CostLetterData, years: Sequence[PlanYear], t: CostLetterText) -> 
 def _unknowns(data: CostLetterData, t: CostLetterText) -> tuple[str, list[str]]:
     """The section's heading and lines: what is still unknown, or what was confirmed."""
     lang = data.lang
-    out: list[str] = []
+    out: list[str] = [m(line) for line in data.notices]
     insured = bool(data.coverages)
     if insured and data.benefits_verified_on is None:
         out.append(m(t.not_verified))
@@ -297,7 +297,7 @@ def _names_payer(c: CoverageLine) -> bool:
 def _intro(data: CostLetterData, t: CostLetterText) -> str:
     lang = data.lang
     vs = sorted(data.visits, key=lambda v: v.date)
-    center = m(data.letterhead.name)
+    center = m(data.place or data.letterhead.name)
     service = m(data.service)
     if len(vs) == 1:
         text = t.intro_one.format(

@@ -45,7 +45,7 @@ SHOWCASE: tuple[PatientData, ...] = (
         notes="Home infusion; mother is the contact for all scheduling.",
     ),
     PatientData(
-        mrn="D0004", first_name="秀英", last_name="王", preferred_name="Wang Xiuying",
+        mrn="D0004", first_name="秀英", last_name="王", preferred_name="Wang Xiuying", name_on_card="Wang Xiuying",
         birth_date=date(1979, 11, 23), sex="F", preferred_language="zh",
         phone_mobile="2245550107", email="xiuying.wang@example.com",
         address_line1="2150 S China Pl", city="Chicago", state="IL", zip_code="60616",

@@ -36,6 +36,7 @@ DEMO_CENTER = {  # a fictional center for the demo's letterhead
     "center.contact_name": "Ana Ruiz, financial counselor",
     "center.contact_phone": "3125550142",
     "center.contact_hours": "Monday to Friday, 8 am to 5 pm",
+    "center.contact_name_es": "Ana Ruiz, asesora financiera",
     "center.contact_hours_es": "de lunes a viernes, de 8 de la mañana a 5 de la tarde",
 }
 

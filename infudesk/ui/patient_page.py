@@ -47,6 +47,7 @@ TEXT_FIELDS: dict[str, str] = {
     "last_name": "Last name",
     "suffix": "Suffix",
     "preferred_name": "Preferred name",
+    "name_on_card": "Name on insurance card",
     "mrn": "MRN",
     "phone_mobile": "Mobile phone",
     "phone_home": "Home phone",
@@ -244,6 +245,7 @@ class PatientPage(QWidget):
         f.addRow("Last name *", self._line("last_name"))
         f.addRow("Suffix", self._line("suffix", "Jr., III…"))
         f.addRow("Preferred name", self._line("preferred_name", "what the patient likes to be called"))
+        f.addRow("Name on card", self._line("name_on_card", "as printed on the insurance card, if different"))
         left.addWidget(name)
 
         ident = QGroupBox("Identity")
@@ -333,7 +335,8 @@ class PatientPage(QWidget):
 
     def _set_tab_order(self) -> None:
         order = [
-            "first_name", "middle_name", "last_name", "suffix", "preferred_name", "birth_date",
+            "first_name", "middle_name", "last_name", "suffix", "preferred_name", "name_on_card",
+            "birth_date",
             "sex", "mrn", "preferred_language", "phone_mobile", "phone_home", "email",
             "address_line1", "address_line2", "city", "state", "zip_code", "guardian_name",
             "guardian_relationship", "guardian_phone", "emergency_name",
