@@ -309,15 +309,21 @@ def test_pa_packet_d0003_cover_sheet_and_letter(store: Store, actor: Actor) -> N
         "Helen Okafor NPI 1526374859",
         "immune globulin SC 20% (Hizentra)",
         "Diagnosis D83.9",
-        "Home infusion",
+        # issue 9: the home is the site (its address), not the center
+        "Site of care Patient's home (POS 12): 88 Maple Ave, Naperville, IL 60540",
+        "Requested dates December 7, 2026 – May 31, 2027",
         "Visits requested 26",
         "Letter of Medical Necessity",
         "Provider to complete",
     )
-    for code in ("J1559 HCPCS", "J1559-JW HCPCS", "96369 CPT", "96370 CPT"):
+    # issue 9: a home visit bills the nursing visit and the per diem, not 96369/96370.
+    # 200 mg/kg × 38 kg = 7,600 mg = 76 units; 8,000 mg opened → 4 JW; 95 min → 99601 alone.
+    for code in ("J1559 HCPCS", "J1559-JW HCPCS", "99601 CPT", "S9338 HCPCS"):
         assert code in text
+    assert "96369" not in text and "96370" not in text
+    assert "Lakeside Infusion Center (Home" not in text
     # every code of the cover table carries a number of units
-    for code in ("J1559", "J1559-JW", "96369", "96370"):
+    for code in ("J1559", "J1559-JW", "99601", "S9338"):
         assert re.search(rf"{re.escape(code)} × \d+", text), code
     # the contents list is the case's documents, in order
     with store.session() as s:

@@ -17,6 +17,7 @@ from infudesk.documents import styles as st
 from infudesk.documents.data import ZERO, CostLetterData, CoverageLine, Language, VisitCost
 from infudesk.documents.text import (
     COST_LETTER,
+    NOTICE_HEADING,
     PAGE,
     CostLetterText,
     apposition,
@@ -201,7 +202,10 @@ def _how(data: CostLetterData, years: Sequence[PlanYear], t: CostLetterText) -> 
     if not data.coverages:
         out.append(m(t.self_pay_how))
     else:
-        out += [t.new_plan_year.format(date=m(long_date(y.start, lang))) for y in years[1:]]
+        if data.same_terms_assumed and len(years) < 2:
+            raise ValueError("same_terms_assumed: the letter's visits stay in one plan year")
+        renewal = t.new_plan_year_assumed if data.same_terms_assumed else t.new_plan_year
+        out += [renewal.format(date=m(long_date(y.start, lang))) for y in years[1:]]
     if data.coverages and terms is not None:
         if terms.deductible is not None:
             paid = sum((v.deductible for v in vs), ZERO)
@@ -256,13 +260,15 @@ def _how(data: CostLetterData, years: Sequence[PlanYear], t: CostLetterText) -> 
     for program in data.assistance:
         out.append(t.program.format(name=m(program.name), amount=_money(program.amount)))
     out += [m(line) for line in data.explanation]
+    # the estimate's warnings in plain words: what it assumed or could not count
+    out += [f"<b>{m(NOTICE_HEADING[lang])}:</b> {m(line)}" for line in data.notices]
     return out
 
 
 def _unknowns(data: CostLetterData, t: CostLetterText) -> tuple[str, list[str]]:
     """The section's heading and lines: what is still unknown, or what was confirmed."""
     lang = data.lang
-    out: list[str] = [m(line) for line in data.notices]
+    out: list[str] = []
     insured = bool(data.coverages)
     if insured and data.benefits_verified_on is None:
         out.append(m(t.not_verified))

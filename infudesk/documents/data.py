@@ -180,6 +180,8 @@ class CostLetterData:
     place: str = ""  # where the care is given, for the intro; "": at the center (letterhead)
     notices: tuple[str, ...] = ()  # the estimate's warnings in plain words (letter's language)
     warnings_overridden: tuple[str, ...] = ()  # engine warnings left off by an audited override
+    # the primary's terms are assumed unchanged in its next plan year (said with that line)
+    same_terms_assumed: bool = False
 
     @property
     def lang(self) -> Language:

@@ -172,6 +172,7 @@ class CostLetterText:
     deductible_paid_fresh: str  # {deductible} {paid}
     deductible_met: str  # {deductible}
     new_plan_year: str  # {date}
+    new_plan_year_assumed: str  # {date}: and the same terms are assumed after it
     coinsurance: str  # {rate} {amount}
     copay: str  # {copay} {amount}
     oop_reached: str  # {oop} {met} {date}
@@ -272,6 +273,10 @@ COST_LETTER: dict[Language, CostLetterText] = {
         new_plan_year=(
             "Your plan year starts again on {date}: what you have paid toward the deductible "
             "and the out-of-pocket maximum goes back to $0.00 then."
+        ),
+        new_plan_year_assumed=(
+            "Your plan year starts again on {date}: what you have paid toward the deductible "
+            "and maximum goes back to $0.00, and we assumed your plan's terms do not change."
         ),
         coinsurance=(
             "After the deductible, your plan leaves {rate} of the plan's price to you (your "
@@ -412,6 +417,10 @@ COST_LETTER: dict[Language, CostLetterText] = {
         new_plan_year=(
             "Su año del plan vuelve a empezar el {date}: ese día, lo que lleva pagado para el "
             "deducible y para el máximo de gastos de bolsillo vuelve a $0.00."
+        ),
+        new_plan_year_assumed=(
+            "Su año del plan vuelve a empezar el {date}: lo pagado para el deducible y el "
+            "máximo vuelve a $0.00, y supusimos que las condiciones de su plan no cambian."
         ),
         coinsurance=(
             "Después del deducible, su plan le deja a usted el {rate} del precio del plan (su "
@@ -1027,6 +1036,7 @@ class NoticeText:
     """The quote engine's warnings in plain words for the patient (see services.letters)."""
 
     new_plan_year: str  # {date} {which}
+    new_plan_year_both: str  # {date}: both coverages start a new plan year that day
     primary_plan: str
     second_plan: str
     grant_expires: str  # {date}
@@ -1041,8 +1051,12 @@ class NoticeText:
 NOTICES: dict[Language, NoticeText] = {
     "en": NoticeText(
         new_plan_year=(
-            "{which} starts a new plan year on {date}. We assumed its deductible, coinsurance "
-            "and out-of-pocket maximum stay the same; if they change, what you owe will change."
+            "{which} starts a new plan year on {date}: we assumed the same deductible, "
+            "coinsurance and maximum; if they change, so will what you owe."
+        ),
+        new_plan_year_both=(
+            "Both your insurance plans start a new plan year on {date}: we assumed the same "
+            "deductibles, coinsurance and maximums; if they change, so will what you owe."
         ),
         primary_plan="Your insurance",
         second_plan="Your second insurance",
@@ -1077,9 +1091,12 @@ NOTICES: dict[Language, NoticeText] = {
     ),
     "es": NoticeText(
         new_plan_year=(
-            "{which} empieza un nuevo año del plan el {date}. Supusimos que su deducible, su "
-            "coseguro y su máximo de gastos de bolsillo no cambian; si cambian, lo que usted "
-            "paga también cambiará."
+            "{which} empieza un nuevo año del plan el {date}: supusimos el mismo deducible, "
+            "coseguro y máximo; si cambian, cambiará lo que usted paga."
+        ),
+        new_plan_year_both=(
+            "Sus dos seguros empiezan un nuevo año del plan el {date}: supusimos los mismos "
+            "deducibles, coseguros y máximos; si cambian, cambiará lo que usted paga."
         ),
         primary_plan="Su seguro",
         second_plan="Su segundo seguro",

@@ -141,13 +141,12 @@ _NOTICE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def patient_notices(warnings: Sequence[str], lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The engine's warnings in plain words for a patient letter (in ``lang``), and the
-    warnings that have no plain wording (a letter cannot be built with those unless they are
-    overridden)."""
-    language: dd.Language = "es" if lang == "es" else "en"
+def _notice_pairs(
+    warnings: Sequence[str], language: dd.Language
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """(key, plain words) for each explained warning, and the warnings left unexplained."""
     t = tx.NOTICES[language]
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     unexplained: list[str] = []
     for warning in warnings:
         for pattern, key in _NOTICE_RULES:
@@ -158,9 +157,14 @@ def patient_notices(warnings: Sequence[str], lang: str) -> tuple[tuple[str, ...]
             unexplained.append(warning)
             continue
         if key == "new_plan_year":
-            which = t.primary_plan if hit.group(1) == "primary" else t.second_plan
-            text = t.new_plan_year.format(
-                which=which, date=tx.long_date(date.fromisoformat(hit.group(2)), language))
+            day = date.fromisoformat(hit.group(2))
+            roles = {m.group(1) for w in warnings if (m := pattern.match(w)) and m.group(2) == hit.group(2)}
+            if len(roles) > 1:  # both coverages renew that day: one sentence for the two
+                text = t.new_plan_year_both.format(date=tx.long_date(day, language))
+            else:
+                which = t.primary_plan if hit.group(1) == "primary" else t.second_plan
+                text = t.new_plan_year.format(which=which, date=tx.long_date(day, language))
+                key = f"new_plan_year:{hit.group(1)}"
         elif key == "grant_expires":
             text = t.grant_expires.format(
                 date=tx.long_date(date.fromisoformat(hit.group(1)), language))
@@ -168,19 +172,27 @@ def patient_notices(warnings: Sequence[str], lang: str) -> tuple[tuple[str, ...]
             text = t.part_b_deductible.format(year=hit.group(1), amount=hit.group(2))
         else:
             text = str(getattr(t, key))
-        if text not in out:
-            out.append(text)
-    return tuple(out), tuple(unexplained)
+        if all(text != x for _, x in out):
+            out.append((key, text))
+    return out, unexplained
+
+
+def patient_notices(warnings: Sequence[str], lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The engine's warnings in plain words for a patient letter (in ``lang``), and the
+    warnings that have no plain wording (a letter cannot be built with those unless they are
+    overridden)."""
+    pairs, unexplained = _notice_pairs(warnings, "es" if lang == "es" else "en")
+    return tuple(text for _, text in pairs), tuple(unexplained)
 
 
 def _notices(
     warnings: Sequence[str], lang: str, override: bool
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(notices to print, warnings overridden). Refuses a letter whose warnings can be neither
-    printed in plain words nor are explicitly overridden."""
+) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+    """((key, notice) pairs to print, warnings overridden). Refuses a letter whose warnings
+    can be neither printed in plain words nor are explicitly overridden."""
     if override:
-        return (), tuple(warnings)
-    notices, unexplained = patient_notices(warnings, lang)
+        return [], tuple(warnings)
+    pairs, unexplained = _notice_pairs(warnings, "es" if lang == "es" else "en")
     if unexplained:
         raise UserError(
             "This estimate has a warning the letter cannot explain in plain words: "
@@ -188,7 +200,7 @@ def _notices(
             "overridden (the override is recorded).",
             title="Check the estimate first",
         )
-    return notices, ()
+    return pairs, ()
 
 
 def _order(session: Session, patient_id: int) -> ors.OrderRecord:
@@ -280,7 +292,10 @@ def cost_letter_data(
     language = lang or dd.letter_language(info.language)
     disclaimer = str(settings.get(session, f"letters.disclaimer_{language}") or "") or None
     start = p.plan_year_start if p else cs.MonthDay(1, 1)
-    notices, overridden = _notices(result.warnings, language, override_warnings)
+    pairs, overridden = _notices(result.warnings, language, override_warnings)
+    # the primary's new plan year is already a line of the letter: the assumption joins it
+    assumed = any(key == "new_plan_year:primary" for key, _ in pairs)
+    notices = tuple(text for key, text in pairs if key != "new_plan_year:primary")
     center = letterhead(session).name
     place = tx.HOME_PLACE[language].format(center=center) if order.data.site_of_care == "home" else ""
     return dd.CostLetterData(
@@ -297,6 +312,7 @@ def cost_letter_data(
         benefits_verified_on=verified, disclaimer=disclaimer,
         language=language,  # type: ignore[arg-type]
         place=place, notices=notices, warnings_overridden=overridden,
+        same_terms_assumed=assumed,
     )
 
 
@@ -340,7 +356,8 @@ def gfe_data(
         place=_site_label(order.data.site_of_care, language), lines=lines,
         adjustments=adjustments, contact=f"{contact.name}, {contact.phone}",
     )
-    notices, overridden = _notices(result.warnings, language, override_warnings)
+    pairs, overridden = _notices(result.warnings, language, override_warnings)
+    notices = tuple(text for _, text in pairs)
     return dd.GoodFaithEstimateData(
         letterhead=head, patient=info, issued_on=today,
         primary_service=_service(order, language),
@@ -364,10 +381,13 @@ def _assistance_by_program(result: cs.Quote) -> dict[tuple[str, str], Decimal]:
 
 
 def _program_label(name: str, kind: str, lang: str) -> str:
-    """A program on a document: its own name in English; in Spanish, the Spanish name of its
-    kind (the program's name is what the site typed, usually English)."""
+    """A program on a document: its own name in English. In Spanish, the Spanish name of its
+    kind, followed by the program's own name in quotes for a third party's program (a copay
+    card or a grant, which the patient may need to name); a center's discount is only
+    described (its name is the site's English wording: "Sliding-scale discount")."""
     if lang == "es":
-        return tx.PROGRAM_KINDS_ES.get(kind, "Ayuda financiera")
+        label = tx.PROGRAM_KINDS_ES.get(kind, "Ayuda financiera")
+        return f"{label} («{name}»)" if name and kind != "discount" else label
     return name or PROGRAM_KINDS.get(kind, kind)
 
 
