@@ -512,7 +512,10 @@ def test_d0003_subcutaneous_ig_at_home(drugs: dict[str, Drug]) -> None:
     # immunotherapy per diem S9338 for the infusion day.
     lines = b.suggest_lines(drugs["J1559"], D(7600), "sc", 95, "home")
     assert summary(lines) == [
-        ("J1559", "", 76), ("J1559", "JW", 4), ("99601", "", 1), ("S9338", "", 1),
+        ("J1559", "", 76),
+        ("J1559", "JW", 4),
+        ("99601", "", 1),
+        ("S9338", "", 1),
     ]
     assert [line.kind for line in lines] == ["drug", "drug", "admin", "admin"]
     assert b.home_notes(drugs["J1559"]) == []
@@ -543,7 +546,10 @@ def test_home_infliximab_uses_the_anti_tnf_per_diem(drugs: dict[str, Drug]) -> N
     # D0001's order given at home: 36 + JW 4 as at the center; 120 min → 99601; S9359
     lines = b.suggest_lines(drugs["J1745"], D(360), "iv", 120, "home")
     assert summary(lines) == [
-        ("J1745", "", 36), ("J1745", "JW", 4), ("99601", "", 1), ("S9359", "", 1),
+        ("J1745", "", 36),
+        ("J1745", "JW", 4),
+        ("99601", "", 1),
+        ("S9359", "", 1),
     ]
 
 
@@ -562,7 +568,9 @@ def test_unknown_site_or_per_diem_code_is_refused(drugs: dict[str, Drug]) -> Non
     with pytest.raises(ValueError, match=r"Line 2, column home_per_diem: “S1234”"):
         b.parse_drug_table(head + "x,,J1745,10,100,yes,therapeutic,iv,S1234\n")
     # the column is optional: a site's older list without it still loads
-    (drug,) = b.parse_drug_table(",".join(b.DRUG_COLUMNS) + "\nx,,J1745,10,100,yes,therapeutic,iv\n")
+    (drug,) = b.parse_drug_table(
+        ",".join(b.DRUG_COLUMNS) + "\nx,,J1745,10,100,yes,therapeutic,iv\n"
+    )
     assert drug.home_per_diem == ""
 
 
@@ -587,7 +595,10 @@ def test_injectafer_675_mg_uses_the_100_mg_vials(drugs: dict[str, Drug]) -> None
     # (before the 100 mg vial was listed: JW × 75).
     assert drugs["J1439"].vial_sizes_mg == (D(100), D(750), D(1000))
     assert b.choose_vials(D(675), drugs["J1439"].vial_sizes_mg) == ({D(100): 7}, D(25))
-    assert summary(b.drug_lines(drugs["J1439"], D(675))) == [("J1439", "", 675), ("J1439", "JW", 25)]
+    assert summary(b.drug_lines(drugs["J1439"], D(675))) == [
+        ("J1439", "", 675),
+        ("J1439", "JW", 25),
+    ]
 
 
 def test_d0005_suggestion(drugs: dict[str, Drug]) -> None:

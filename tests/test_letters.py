@@ -781,7 +781,7 @@ def test_the_english_phrase_check_finds_a_leak() -> None:
     phrases = _english_phrases()
     assert "IV infusion, first hour" in phrases
     assert "Infusion center (facility)" in phrases
-    assert any("financial counselor" == p for p in phrases)
+    assert "financial counselor" in phrases
     english = "Call Ana Ruiz, financial counselor at (312) 555-0142 about your IV infusion"
     assert any(p.casefold() in english.casefold() for p in phrases)
 

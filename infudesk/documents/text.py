@@ -1008,7 +1008,10 @@ SITES_ES: dict[str, str] = {
 }
 PROVIDER_KINDS: dict[Language, dict[str, str]] = {
     "en": {"facility": "Infusion center (facility)", "home": "Home infusion provider"},
-    "es": {"facility": "Centro de infusión (establecimiento)", "home": "Proveedor de infusión a domicilio"},
+    "es": {
+        "facility": "Centro de infusión (establecimiento)",
+        "home": "Proveedor de infusión a domicilio",
+    },
 }
 PROGRAM_KINDS_ES: dict[str, str] = {
     "copay_card": "Tarjeta de copago del fabricante",
@@ -1077,8 +1080,7 @@ NOTICES: dict[Language, NoticeText] = {
             "different. We are checking it: what you owe may change."
         ),
         medicare_no_oop=(
-            "Original Medicare has no yearly limit on what you pay; this estimate does not use "
-            "one."
+            "Original Medicare has no yearly limit on what you pay; this estimate does not use one."
         ),
         oop_above_limit=(
             "The yearly out-of-pocket maximum we have for your plan is above the legal limit. "

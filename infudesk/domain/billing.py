@@ -151,8 +151,9 @@ def parse_drug_table(text: str) -> list[Drug]:
                     f"Line {line}: the header row lacks the column(s) {', '.join(missing)}; "
                     f"it must name {','.join(DRUG_COLUMNS)}."
                 )
-            index = {c: header.index(c) for c in DRUG_COLUMNS + OPTIONAL_DRUG_COLUMNS
-                     if c in header}
+            index = {
+                c: header.index(c) for c in DRUG_COLUMNS + OPTIONAL_DRUG_COLUMNS if c in header
+            }
             continue
         if len(cells) != len(header):
             raise ValueError(

@@ -396,7 +396,9 @@ def show_answer(item: ChecklistItem, raw: str) -> str:
         return format_percent(value)
     if isinstance(value, datetime):
         hour = value.hour % 12 or 12
-        return f"{us_date(value.date())} {hour}:{value.minute:02d} {'AM' if value.hour < 12 else 'PM'}"
+        return (
+            f"{us_date(value.date())} {hour}:{value.minute:02d} {'AM' if value.hour < 12 else 'PM'}"
+        )
     if isinstance(value, date):
         return us_date(value)
     return str(value)

@@ -19,11 +19,10 @@ from infudesk.documents import text as tx
 from infudesk.documents.cost_letter import visits_from_quote
 from infudesk.domain import costshare as cs
 from infudesk.domain import coverage as dc
-from infudesk.domain import prior_auth as pa
 from infudesk.domain import patients as dp
+from infudesk.domain import prior_auth as pa
 from infudesk.domain import verification as dv
 from infudesk.domain.assistance import PROGRAM_KINDS
-from infudesk.domain.billing import ADMIN_LABELS, PER_DIEM_LABELS
 from infudesk.domain.money import format_quantity
 from infudesk.domain.orders import ROUTE_LABELS, SITE_LABELS
 from infudesk.domain.validation import format_phone
@@ -57,7 +56,9 @@ class Letter:
 
 
 def letterhead(session: Session) -> dd.Letterhead:
-    get = lambda key: str(settings.get(session, key) or "")  # noqa: E731
+    def get(key: str) -> str:
+        return str(settings.get(session, key) or "")
+
     logo = get("center.logo")
     return dd.Letterhead(
         name=get("center.name"),
@@ -101,6 +102,11 @@ def _patient(
                           legal_name=legal if payer and legal != name else ""), rec
 
 
+def _language(lang: str | None, info: dd.PatientInfo) -> dd.Language:
+    """The asked language (checked by ``render``), else the patient's letter language."""
+    return "es" if (lang or dd.letter_language(info.language)) == "es" else "en"
+
+
 def _site_label(site: str, lang: str = "en") -> str:
     if lang == "es":
         return tx.SITES_ES.get(site, site)
@@ -141,6 +147,15 @@ _NOTICE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+def _match(warning: str) -> tuple[str, re.Match[str]] | None:
+    """The rule a warning matches: (its key, the match), or None."""
+    for pattern, key in _NOTICE_RULES:
+        hit = pattern.match(warning)
+        if hit:
+            return key, hit
+    return None
+
+
 def _notice_pairs(
     warnings: Sequence[str], language: dd.Language
 ) -> tuple[list[tuple[str, str]], list[str]]:
@@ -149,16 +164,15 @@ def _notice_pairs(
     out: list[tuple[str, str]] = []
     unexplained: list[str] = []
     for warning in warnings:
-        for pattern, key in _NOTICE_RULES:
-            hit = pattern.match(warning)
-            if hit:
-                break
-        else:
+        found = _match(warning)
+        if found is None:
             unexplained.append(warning)
             continue
+        key, hit = found
         if key == "new_plan_year":
             day = date.fromisoformat(hit.group(2))
-            roles = {m.group(1) for w in warnings if (m := pattern.match(w)) and m.group(2) == hit.group(2)}
+            roles = {m.group(1) for w in warnings
+                     if (f := _match(w)) and f[0] == key and (m := f[1]).group(2) == hit.group(2)}
             if len(roles) > 1:  # both coverages renew that day: one sentence for the two
                 text = t.new_plan_year_both.format(date=tx.long_date(day, language))
             else:
@@ -289,7 +303,7 @@ def cost_letter_data(
                 if w.coverage_id == setup.primary_id]
         dates = [w.verified_on for w in rows if w.verified_on]
         verified = max(dates) if dates else None
-    language = lang or dd.letter_language(info.language)
+    language = _language(lang, info)
     disclaimer = str(settings.get(session, f"letters.disclaimer_{language}") or "") or None
     start = p.plan_year_start if p else cs.MonthDay(1, 1)
     pairs, overridden = _notices(result.warnings, language, override_warnings)
@@ -310,7 +324,7 @@ def cost_letter_data(
         prior_auth="not_required" if setup.primary is None else _prior_auth_state(
             session, patient_id, order.id, today, setup.primary_id),
         benefits_verified_on=verified, disclaimer=disclaimer,
-        language=language,  # type: ignore[arg-type]
+        language=language,
         place=place, notices=notices, warnings_overridden=overridden,
         same_terms_assumed=assumed,
     )
@@ -323,7 +337,7 @@ def gfe_data(
     """The Good Faith Estimate for a self-pay course: the order's lines at self-pay prices,
     in the patient's language; a home course names the patient's home as the place of care."""
     info, rec = _patient(session, patient_id)
-    language = lang or dd.letter_language(info.language)
+    language = _language(lang, info)
     order = _order(session, patient_id)
     setup = qsv.prepare(session, patient_id, today=today, order_id=order.id, primary_id=None,
                         secondary_id=None)
@@ -366,7 +380,7 @@ def gfe_data(
         requested_on=today, covers_through=min(today + timedelta(days=365), dates[-1]) if dates else None,
         patient_address_lines=address, patient_phone=format_phone(d.phone_mobile or d.phone_home),
         patient_email=d.email, contact=contact,
-        language=language,  # type: ignore[arg-type]
+        language=language,
         notices=notices, warnings_overridden=overridden,
     )
 
