@@ -892,3 +892,32 @@ def test_every_warning_the_engine_writes_today_has_plain_words() -> None:
         assert unexplained == ()
         assert len(notices) == 8  # the three "above the limit" share one sentence
     assert letters.patient_notices(["something new"], "en") == ((), ("something new",))
+
+
+def test_cli_override_warnings_leaves_them_off_and_is_audited(
+    demo_db: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # D0004's course runs into 2027 and her grant expires on 12/31/2026: without the flag
+    # the letter says so; with it, it does not, and the audit trail keeps the override
+    plain = tmp_path / "plain.pdf"
+    result = letter_cli(demo_db, "cost-letter", "--patient", "D0004", "--out", str(plain))
+    assert result.returncode == 0, result.stderr
+    assert "Your assistance grant ends on" in " ".join(pdf_pages(plain.read_bytes()))
+    out = tmp_path / "override.pdf"
+    result = letter_cli(demo_db, "cost-letter", "--patient", "D0004", "--out", str(out),
+                        "--override-warnings")
+    assert result.returncode == 0, result.stderr
+    text = " ".join(pdf_pages(out.read_bytes()))
+    assert "Your assistance grant ends on" not in text and "Please note" not in text
+    demo_dir, _ = demo_db
+    st = open_store(DataPaths(demo_dir), demo=True, create=False)
+    try:
+        with st.session() as s:
+            pid = ps.get_by_mrn(s, "D0004").id
+            overrides = [json.loads(a.detail) for a in s.scalars(
+                select(AuditEvent).where(AuditEvent.patient_id == pid,
+                                         AuditEvent.action == "override_warnings"))]
+    finally:
+        st.close()
+    assert len(overrides) == 1 and overrides[0]["kind"] == "cost-letter"
+    assert any("grant expires on 2026-12-31" in w for w in overrides[0]["warnings"])
