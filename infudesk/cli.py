@@ -21,11 +21,15 @@ log = logging.getLogger("infudesk.cli")
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument(
-        "--data-dir", default=default, metavar="PATH",
+        "--data-dir",
+        default=default,
+        metavar="PATH",
         help="folder of the database (default: INFUDESK_DATA_DIR, else the user data folder)",
     )
     parser.add_argument(
-        "--demo", action="store_true", default=argparse.SUPPRESS if suppress else False,
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
         help="use the demo database (fictional patients, clearly marked DEMO)",
     )
 
@@ -53,21 +57,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     quote = sub.add_parser("quote", help="what a visit or a course costs: JSON in, JSON out")
     quote.add_argument(
-        "--json", required=True, metavar="FILE", help="the request (spec/quote-json.md); - for stdin"
+        "--json",
+        required=True,
+        metavar="FILE",
+        help="the request (spec/quote-json.md); - for stdin",
     )
     letter = sub.add_parser("letter", help="render a document to PDF without the GUI")
     _common(letter, suppress=True)
     letter.add_argument(
-        "kind", choices=["cost-letter", "gfe", "pa-packet", "appeal", "verification"],
+        "kind",
+        choices=["cost-letter", "gfe", "pa-packet", "appeal", "verification"],
         help="which document",
     )
     letter.add_argument("--patient", required=True, metavar="MRN")
     letter.add_argument("--out", required=True, metavar="FILE.pdf")
-    letter.add_argument("--lang", choices=["en", "es"], default=None,
-                        help="language of a patient letter (default: the patient's)")
-    letter.add_argument("--override-warnings", action="store_true",
-                        help="leave the estimate's warnings off a patient letter (recorded in "
-                             "the audit trail)")
+    letter.add_argument(
+        "--lang",
+        choices=["en", "es"],
+        default=None,
+        help="language of a patient letter (default: the patient's)",
+    )
+    letter.add_argument(
+        "--override-warnings",
+        action="store_true",
+        help="leave the estimate's warnings off a patient letter (recorded in the audit trail)",
+    )
     return parser
 
 
@@ -82,7 +96,9 @@ def cmd_seed(args: argparse.Namespace) -> int:
     from infudesk.store.database import open_store
 
     if not args.demo and args.patients <= 0:
-        print("infudesk seed: say what to add: --demo and/or --patients N (N > 0).", file=sys.stderr)
+        print(
+            "infudesk seed: say what to add: --demo and/or --patients N (N > 0).", file=sys.stderr
+        )
         return 2
     paths = _paths(args)
     store = open_store(paths, demo=args.demo)
@@ -139,8 +155,11 @@ def cmd_quote(args: argparse.Namespace) -> int:
         print(f"infudesk quote: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a bug: still one line, never a traceback
-        print(f"infudesk quote: internal error ({type(exc).__name__}); please report it "
-              "with the request", file=sys.stderr)
+        print(
+            f"infudesk quote: internal error ({type(exc).__name__}); please report it "
+            "with the request",
+            file=sys.stderr,
+        )
         return 3
     sys.stdout.buffer.write(out.encode("utf-8"))
     sys.stdout.flush()
@@ -155,15 +174,24 @@ def cmd_letter(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     if out.exists() and out.is_dir():
-        print(f"infudesk letter: {out} is a folder: give a file name ending in .pdf.", file=sys.stderr)
+        print(
+            f"infudesk letter: {out} is a folder: give a file name ending in .pdf.", file=sys.stderr
+        )
         return 2
     store = open_store(_paths(args), demo=args.demo, create=False, exclusive=False)
     try:
         with store.session() as s:
             actor = Actor.system("letter")
             patient = ps.get_by_mrn(s, args.patient)
-            letter = letters.render(s, actor, args.kind, patient.id, today=date.today(),
-                                    lang=args.lang, override_warnings=args.override_warnings)
+            letter = letters.render(
+                s,
+                actor,
+                args.kind,
+                patient.id,
+                today=date.today(),
+                lang=args.lang,
+                override_warnings=args.override_warnings,
+            )
             out.parent.mkdir(parents=True, exist_ok=True)
             tmp = out.with_name(f".{out.name}.tmp")
             tmp.write_bytes(letter.pdf)

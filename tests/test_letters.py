@@ -123,8 +123,11 @@ def audit_events(store: Store, patient_id: int, actor: Actor) -> list[tuple[str,
     with store.session() as s:
         rows = s.scalars(
             select(AuditEvent)
-            .where(AuditEvent.patient_id == patient_id, AuditEvent.actor == actor.name,
-                   AuditEvent.entity == "document")
+            .where(
+                AuditEvent.patient_id == patient_id,
+                AuditEvent.actor == actor.name,
+                AuditEvent.entity == "document",
+            )
             .order_by(AuditEvent.id)
         )
         return [(a.action, a.entity, json.loads(a.detail or "{}")) for a in rows]
@@ -161,8 +164,13 @@ def test_cost_letter_d0001_is_in_spanish_with_the_saved_quotes_figures(
         "Firma del paciente o de la persona responsable",
         "Esto es un cálculo aproximado",
     )
-    for english in ("This letter explains", "You are expected to owe", "Page 1 of",
-                    "Date of birth", "Signature of patient"):
+    for english in (
+        "This letter explains",
+        "You are expected to owe",
+        "Page 1 of",
+        "Date of birth",
+        "Signature of patient",
+    ):
         assert english not in text
 
     with store.session() as s:
@@ -224,8 +232,9 @@ def test_cost_letter_d0002_says_no_prior_approval_is_needed(store: Store, actor:
     _, pages = render(store, actor, "cost-letter", "D0002")
     text = " ".join(pages)
     assert "We do not know yet whether your insurance must approve" not in text
-    assert ("no prior approval is needed" in text
-            or "does not need to approve these infusions" in text)
+    assert (
+        "no prior approval is needed" in text or "does not need to approve these infusions" in text
+    )
 
 
 def test_cost_letter_d0004_prints_the_chinese_name_on_every_page(
@@ -234,8 +243,14 @@ def test_cost_letter_d0004_prints_the_chinese_name_on_every_page(
     _, pages = render(store, actor, "cost-letter", "D0004")
     text = " ".join(pages)
     assert_furniture(pages, "王秀英", "November 23, 1979")
-    assert_has(text, "Summit HDHP", "SMT77120456", "MS Access Fund grant", "$4,000.00",
-               "ocrelizumab (Ocrevus) 600 mg")
+    assert_has(
+        text,
+        "Summit HDHP",
+        "SMT77120456",
+        "MS Access Fund grant",
+        "$4,000.00",
+        "ocrelizumab (Ocrevus) 600 mg",
+    )
     # as written (family name first), not romanized nor in Western order
     assert "王秀英 · Date of birth: November 23, 1979 · MRN: D0004" in text
     assert "秀英 王" not in text and "秀英王" not in text
@@ -329,8 +344,10 @@ def test_pa_packet_d0003_cover_sheet_and_letter(store: Store, actor: Actor) -> N
     # the contents list is the case's documents, in order
     with store.session() as s:
         pid = ps.get_by_mrn(s, "D0003").id
-        case = pas.get_case(s, max(c.id for c in pas.list_cases(
-            s, today=TODAY, patient_id=pid, include_closed=True)))
+        case = pas.get_case(
+            s,
+            max(c.id for c in pas.list_cases(s, today=TODAY, patient_id=pid, include_closed=True)),
+        )
     labels = [pa.DOCUMENT_LABELS[d.kind] for d in case.documents if not d.removed]
     assert len(labels) == 4
     listing = " ".join(f"{i}. {label}" for i, label in enumerate(labels, 1))
@@ -455,8 +472,14 @@ def test_every_render_print_and_save_is_audited_without_paths_or_names(
         ("document:print", "document", {"kind": "cost-letter", "file": ""}),
     ]
     with store.session() as s:
-        raw = [a.detail for a in s.scalars(select(AuditEvent).where(
-            AuditEvent.actor == actor.name, AuditEvent.action.like("document:%")))]
+        raw = [
+            a.detail
+            for a in s.scalars(
+                select(AuditEvent).where(
+                    AuditEvent.actor == actor.name, AuditEvent.action.like("document:%")
+                )
+            )
+        ]
     assert len(raw) == 2
     for detail in raw:
         for leaked in ("/home", "Patients", "García", "María", "López"):
@@ -466,12 +489,15 @@ def test_every_render_print_and_save_is_audited_without_paths_or_names(
 # --- refusals --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("kind", "lang", "words"), [
-    ("invoice", None, "cost-letter"),
-    ("Cost-Letter", None, "cost-letter"),
-    ("cost-letter", "fr", "es (Spanish)"),
-    ("cost-letter", "", "en (English)"),
-])
+@pytest.mark.parametrize(
+    ("kind", "lang", "words"),
+    [
+        ("invoice", None, "cost-letter"),
+        ("Cost-Letter", None, "cost-letter"),
+        ("cost-letter", "fr", "es (Spanish)"),
+        ("cost-letter", "", "en (English)"),
+    ],
+)
 def test_unknown_kind_or_language_is_a_user_error(
     store: Store, actor: Actor, kind: str, lang: str | None, words: str
 ) -> None:
@@ -554,10 +580,14 @@ def test_cli_cost_letter_for_d0006_writes_a_readable_pdf(
     try:
         with st.session() as s:
             pid = ps.get_by_mrn(s, "D0006").id
-            rows = [(a.action, json.loads(a.detail)) for a in s.scalars(
-                select(AuditEvent).where(AuditEvent.patient_id == pid,
-                                         AuditEvent.entity == "document")
-                .order_by(AuditEvent.id))]
+            rows = [
+                (a.action, json.loads(a.detail))
+                for a in s.scalars(
+                    select(AuditEvent)
+                    .where(AuditEvent.patient_id == pid, AuditEvent.entity == "document")
+                    .order_by(AuditEvent.id)
+                )
+            ]
     finally:
         st.close()
     assert ("render", {"kind": "cost-letter", "lang": ""}) in rows
@@ -566,8 +596,9 @@ def test_cli_cost_letter_for_d0006_writes_a_readable_pdf(
 
 def test_cli_lang_es_gives_a_spanish_letter(demo_db: tuple[Path, Path], tmp_path: Path) -> None:
     out = tmp_path / "es.pdf"
-    result = letter_cli(demo_db, "cost-letter", "--patient", "D0006", "--out", str(out),
-                        "--lang", "es")
+    result = letter_cli(
+        demo_db, "cost-letter", "--patient", "D0006", "--out", str(out), "--lang", "es"
+    )
     assert result.returncode == 0, result.stderr
     pages = pdf_pages(out.read_bytes())
     text = " ".join(pages)
@@ -595,9 +626,7 @@ def test_cli_nothing_to_print_is_a_one_line_error(
     assert not out.exists()
 
 
-def test_cli_out_folder_or_unknown_kind_exits_2(
-    demo_db: tuple[Path, Path], tmp_path: Path
-) -> None:
+def test_cli_out_folder_or_unknown_kind_exits_2(demo_db: tuple[Path, Path], tmp_path: Path) -> None:
     folder = tmp_path / "folder"
     folder.mkdir()
     result = letter_cli(demo_db, "cost-letter", "--patient", "D0006", "--out", str(folder))
@@ -605,8 +634,7 @@ def test_cli_out_folder_or_unknown_kind_exits_2(
     assert "is a folder" in msg and len(msg.splitlines()) == 1
     assert list(folder.iterdir()) == []
 
-    result = letter_cli(demo_db, "invoice", "--patient", "D0006", "--out",
-                        str(tmp_path / "i.pdf"))
+    result = letter_cli(demo_db, "invoice", "--patient", "D0006", "--out", str(tmp_path / "i.pdf"))
     msg = assert_clean_failure(result, 2)
     assert "invalid choice" in msg and "'invoice'" in msg
     assert not (tmp_path / "i.pdf").exists()
@@ -741,9 +769,18 @@ def _english_phrases() -> set[str]:
     for table in (tx.COST_LETTER["en"], tx.GFE["en"], tx.PAGE["en"], tx.NOTICES["en"]):
         texts += [x for x in astuple(table) if isinstance(x, str)]
     texts += [tx.SEPARATELY_SCHEDULED["en"], tx.HOME_PLACE["en"], tx.NOTICE_HEADING["en"]]
-    labels = [*tx.PROVIDER_KINDS["en"].values(), *ADMIN_LABELS.values(), *PER_DIEM_LABELS.values(), *SITE_LABELS.values(),
-              *PROGRAM_KINDS.values(), *ROUTE_LABELS.values(), "amount given",
-              "amount discarded", "financial counselor", "Sliding-scale discount"]
+    labels = [
+        *tx.PROVIDER_KINDS["en"].values(),
+        *ADMIN_LABELS.values(),
+        *PER_DIEM_LABELS.values(),
+        *SITE_LABELS.values(),
+        *PROGRAM_KINDS.values(),
+        *ROUTE_LABELS.values(),
+        "amount given",
+        "amount discarded",
+        "financial counselor",
+        "Sliding-scale discount",
+    ]
     phrases: set[str] = set(labels)
     for t in texts:
         plain = re.sub(r"<[^>]+>", " ", t)
@@ -789,9 +826,7 @@ def test_the_english_phrase_check_finds_a_leak() -> None:
 # --- issue 9: the quote engine's warnings on patient letters ---------------------------------
 
 
-def test_cost_letter_prints_the_engines_warnings_in_plain_words(
-    store: Store, actor: Actor
-) -> None:
+def test_cost_letter_prints_the_engines_warnings_in_plain_words(store: Store, actor: Actor) -> None:
     # D0004's quote warns that the course runs into plan year 2027 (same terms assumed) and
     # that the foundation grant expires on 2026-12-31
     with store.session() as s:
@@ -857,8 +892,10 @@ def test_a_medicare_deductible_warning_is_printed(
     store: Store, actor: Actor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # a Part B coverage saved without its deductible quotes too little: the letter says so
-    _with_warning(monkeypatch, "primary.deductible: the Part B deductible for 2026 is $283.00, "
-                               "this request gives none.")
+    _with_warning(
+        monkeypatch,
+        "primary.deductible: the Part B deductible for 2026 is $283.00, this request gives none.",
+    )
     _, pages = render(store, actor, "cost-letter", "D0002")
     assert "The Medicare Part B deductible for 2026 is $283.00" in " ".join(pages)
     _, pages = render(store, actor, "cost-letter", "D0002", lang="es")
@@ -904,8 +941,9 @@ def test_cli_override_warnings_leaves_them_off_and_is_audited(
     assert result.returncode == 0, result.stderr
     assert "Your assistance grant ends on" in " ".join(pdf_pages(plain.read_bytes()))
     out = tmp_path / "override.pdf"
-    result = letter_cli(demo_db, "cost-letter", "--patient", "D0004", "--out", str(out),
-                        "--override-warnings")
+    result = letter_cli(
+        demo_db, "cost-letter", "--patient", "D0004", "--out", str(out), "--override-warnings"
+    )
     assert result.returncode == 0, result.stderr
     text = " ".join(pdf_pages(out.read_bytes()))
     assert "Your assistance grant ends on" not in text and "Please note" not in text
@@ -914,9 +952,14 @@ def test_cli_override_warnings_leaves_them_off_and_is_audited(
     try:
         with st.session() as s:
             pid = ps.get_by_mrn(s, "D0004").id
-            overrides = [json.loads(a.detail) for a in s.scalars(
-                select(AuditEvent).where(AuditEvent.patient_id == pid,
-                                         AuditEvent.action == "override_warnings"))]
+            overrides = [
+                json.loads(a.detail)
+                for a in s.scalars(
+                    select(AuditEvent).where(
+                        AuditEvent.patient_id == pid, AuditEvent.action == "override_warnings"
+                    )
+                )
+            ]
     finally:
         st.close()
     assert len(overrides) == 1 and overrides[0]["kind"] == "cost-letter"

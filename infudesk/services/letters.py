@@ -63,8 +63,10 @@ def letterhead(session: Session) -> dd.Letterhead:
     return dd.Letterhead(
         name=get("center.name"),
         address_lines=tuple(line for line in get("center.address").splitlines() if line.strip()),
-        phone=format_phone(get("center.phone")), fax=format_phone(get("center.fax")),
-        npi=get("center.npi"), tin=get("center.tin"),
+        phone=format_phone(get("center.phone")),
+        fax=format_phone(get("center.fax")),
+        npi=get("center.npi"),
+        tin=get("center.tin"),
         logo=Path(logo) if logo and Path(logo).is_file() else None,
     )
 
@@ -73,7 +75,9 @@ def _contact(session: Session, lang: str = "en") -> dd.Contact:
     """Whom to call. A Spanish document takes the Spanish name and hours; without them it
     keeps only the person's name (before the comma of "Ana Ruiz, financial counselor") and
     leaves the hours out, so that no English reaches a Spanish letter."""
-    phone = str(settings.get(session, "center.contact_phone") or settings.get(session, "center.phone"))
+    phone = str(
+        settings.get(session, "center.contact_phone") or settings.get(session, "center.phone")
+    )
     name = str(settings.get(session, "center.contact_name"))
     hours = str(settings.get(session, "center.contact_hours"))
     if lang == "es":
@@ -97,9 +101,13 @@ def _patient(
     assert d.birth_date is not None
     legal = dp.legal_name(d)
     name = dp.card_name(d) if payer else legal
-    return dd.PatientInfo(name=name, birth_date=d.birth_date, mrn=d.mrn,
-                          language=d.preferred_language,
-                          legal_name=legal if payer and legal != name else ""), rec
+    return dd.PatientInfo(
+        name=name,
+        birth_date=d.birth_date,
+        mrn=d.mrn,
+        language=d.preferred_language,
+        legal_name=legal if payer and legal != name else "",
+    ), rec
 
 
 def _language(lang: str | None, info: dd.PatientInfo) -> dd.Language:
@@ -133,17 +141,34 @@ def _line_label(ln: object, drug: str, lang: str) -> str:
 # --- the quote engine's warnings on a patient letter -----------------------------------------
 
 _NOTICE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^(primary|secondary): the course runs into plan year .* \(from (\d{4}-\d\d-\d\d)\)"),
-     "new_plan_year"),
-    (re.compile(r"^assistance\[\d+\] \(.*\): the grant expires on (\d{4}-\d\d-\d\d)"),
-     "grant_expires"),
+    (
+        re.compile(
+            r"^(primary|secondary): the course runs into plan year .* \(from (\d{4}-\d\d-\d\d)\)"
+        ),
+        "new_plan_year",
+    ),
+    (
+        re.compile(r"^assistance\[\d+\] \(.*\): the grant expires on (\d{4}-\d\d-\d\d)"),
+        "grant_expires",
+    ),
     (re.compile(r"^assistance\[\d+\] \(.*\): not applied: "), "card_not_used"),
-    (re.compile(r"^\w+\.deductible: the Part B deductible for (\d{4}) is (\$[\d,.]+)"),
-     "part_b_deductible"),
-    (re.compile(r"^\w+\.coinsurance: Original Medicare's coinsurance is 20%"), "part_b_coinsurance"),
-    (re.compile(r"^\w+\.oop_max: Original Medicare has no out-of-pocket maximum"), "medicare_no_oop"),
+    (
+        re.compile(r"^\w+\.deductible: the Part B deductible for (\d{4}) is (\$[\d,.]+)"),
+        "part_b_deductible",
+    ),
+    (
+        re.compile(r"^\w+\.coinsurance: Original Medicare's coinsurance is 20%"),
+        "part_b_coinsurance",
+    ),
+    (
+        re.compile(r"^\w+\.oop_max: Original Medicare has no out-of-pocket maximum"),
+        "medicare_no_oop",
+    ),
     (re.compile(r"^\w+\.(family\.)?oop_max: .* is above the "), "oop_above_limit"),
-    (re.compile(r"^\w+: the out-of-pocket maximum .* is below the deductible"), "oop_below_deductible"),
+    (
+        re.compile(r"^\w+: the out-of-pocket maximum .* is below the deductible"),
+        "oop_below_deductible",
+    ),
 )
 
 
@@ -171,8 +196,11 @@ def _notice_pairs(
         key, hit = found
         if key == "new_plan_year":
             day = date.fromisoformat(hit.group(2))
-            roles = {m.group(1) for w in warnings
-                     if (f := _match(w)) and f[0] == key and (m := f[1]).group(2) == hit.group(2)}
+            roles = {
+                m.group(1)
+                for w in warnings
+                if (f := _match(w)) and f[0] == key and (m := f[1]).group(2) == hit.group(2)
+            }
             if len(roles) > 1:  # both coverages renew that day: one sentence for the two
                 text = t.new_plan_year_both.format(date=tx.long_date(day, language))
             else:
@@ -181,7 +209,8 @@ def _notice_pairs(
                 key = f"new_plan_year:{hit.group(1)}"
         elif key == "grant_expires":
             text = t.grant_expires.format(
-                date=tx.long_date(date.fromisoformat(hit.group(1)), language))
+                date=tx.long_date(date.fromisoformat(hit.group(1)), language)
+            )
         elif key == "part_b_deductible":
             text = t.part_b_deductible.format(year=hit.group(1), amount=hit.group(2))
         else:
@@ -220,8 +249,9 @@ def _notices(
 def _order(session: Session, patient_id: int) -> ors.OrderRecord:
     orders = ors.list_orders(session, patient_id, include_ended=False)
     if not orders:
-        raise UserError("This patient has no therapy order: add one before printing.",
-                        title="Nothing to print")
+        raise UserError(
+            "This patient has no therapy order: add one before printing.", title="Nothing to print"
+        )
     return orders[0]
 
 
@@ -246,8 +276,9 @@ def _prior_auth_state(
 ) -> dd.PriorAuthState:
     """From the patient's prior-auth cases; without one, from the latest verification's answer
     to "prior authorization required?" (no → not required; yes → still to be obtained)."""
-    cases = [c for c in pas.list_cases(session, today=today, patient_id=patient_id)
-             if c.order_label]
+    cases = [
+        c for c in pas.list_cases(session, today=today, patient_id=patient_id) if c.order_label
+    ]
     if not cases and coverage_id is not None:
         for ver, _cov, _order in vs.list_for_patient(session, patient_id):  # newest first
             if ver.coverage_id == coverage_id and ver.status == dv.Status.VERIFIED:
@@ -262,14 +293,23 @@ def _prior_auth_state(
             return "approved"
         if c.state in (pa.State.DENIED, pa.State.APPEAL_DENIED):
             return "denied"
-        if c.state in (pa.State.SUBMITTED, pa.State.PENDING, pa.State.APPEAL_SUBMITTED,
-                       pa.State.DRAFT, pa.State.EXTERNAL_REVIEW):
+        if c.state in (
+            pa.State.SUBMITTED,
+            pa.State.PENDING,
+            pa.State.APPEAL_SUBMITTED,
+            pa.State.DRAFT,
+            pa.State.EXTERNAL_REVIEW,
+        ):
             return "pending"
     return "unknown"
 
 
 def cost_letter_data(
-    session: Session, patient_id: int, *, today: date, lang: str | None = None,
+    session: Session,
+    patient_id: int,
+    *,
+    today: date,
+    lang: str | None = None,
     override_warnings: bool = False,
 ) -> dd.CostLetterData:
     """From the patient's latest saved quote (or, without one, the default quote). The
@@ -283,24 +323,39 @@ def cost_letter_data(
     else:
         setup = qsv.prepare(session, patient_id, today=today)
     result = qsv.compute(setup)
-    order = ors.get_order(session, setup.order_id) if setup.order_id else _order(session, patient_id)
+    order = (
+        ors.get_order(session, setup.order_id) if setup.order_id else _order(session, patient_id)
+    )
     coverages: list[dd.CoverageLine] = []
     for cid in (setup.primary_id, setup.secondary_id):
         if cid:
             c = cvs.get_coverage(session, cid)
-            coverages.append(dd.CoverageLine(payer=c.payer_name, plan=c.data.plan_name or c.payer_name,
-                                             member_id=c.data.member_id))
+            coverages.append(
+                dd.CoverageLine(
+                    payer=c.payer_name,
+                    plan=c.data.plan_name or c.payer_name,
+                    member_id=c.data.member_id,
+                )
+            )
     p = setup.primary
     terms = None
     if p is not None:
-        terms = dd.PlanTerms(deductible=p.deductible, deductible_met=p.deductible_met,
-                             coinsurance=p.coinsurance, copay=p.copay or None, oop_max=p.oop_max,
-                             oop_met=p.oop_met)
+        terms = dd.PlanTerms(
+            deductible=p.deductible,
+            deductible_met=p.deductible_met,
+            coinsurance=p.coinsurance,
+            copay=p.copay or None,
+            oop_max=p.oop_max,
+            oop_met=p.oop_met,
+        )
     paid = _assistance_by_program(result)
     verified = None
     if setup.primary_id:
-        rows = [w for w in vs.worklist(session, today=today, patient_id=patient_id)
-                if w.coverage_id == setup.primary_id]
+        rows = [
+            w
+            for w in vs.worklist(session, today=today, patient_id=patient_id)
+            if w.coverage_id == setup.primary_id
+        ]
         dates = [w.verified_on for w in rows if w.verified_on]
         verified = max(dates) if dates else None
     language = _language(lang, info)
@@ -311,27 +366,44 @@ def cost_letter_data(
     assumed = any(key == "new_plan_year:primary" for key, _ in pairs)
     notices = tuple(text for key, text in pairs if key != "new_plan_year:primary")
     center = letterhead(session).name
-    place = tx.HOME_PLACE[language].format(center=center) if order.data.site_of_care == "home" else ""
+    place = (
+        tx.HOME_PLACE[language].format(center=center) if order.data.site_of_care == "home" else ""
+    )
     return dd.CostLetterData(
-        letterhead=letterhead(session), patient=info, issued_on=today,
+        letterhead=letterhead(session),
+        patient=info,
+        issued_on=today,
         service=_service(order, language),
         visits=visits_from_quote(result, p.oop_max if p else None),
         contact=_contact(session, language),
-        coverages=tuple(coverages), terms=terms, every_days=order.data.every_days,
+        coverages=tuple(coverages),
+        terms=terms,
+        every_days=order.data.every_days,
         plan_year_start=(start.month, start.day),
-        assistance=tuple(dd.AssistanceApplied(_program_label(n, k, language), a)
-                         for (n, k), a in paid.items() if a > 0),
-        prior_auth="not_required" if setup.primary is None else _prior_auth_state(
-            session, patient_id, order.id, today, setup.primary_id),
-        benefits_verified_on=verified, disclaimer=disclaimer,
+        assistance=tuple(
+            dd.AssistanceApplied(_program_label(n, k, language), a)
+            for (n, k), a in paid.items()
+            if a > 0
+        ),
+        prior_auth="not_required"
+        if setup.primary is None
+        else _prior_auth_state(session, patient_id, order.id, today, setup.primary_id),
+        benefits_verified_on=verified,
+        disclaimer=disclaimer,
         language=language,
-        place=place, notices=notices, warnings_overridden=overridden,
+        place=place,
+        notices=notices,
+        warnings_overridden=overridden,
         same_terms_assumed=assumed,
     )
 
 
 def gfe_data(
-    session: Session, patient_id: int, *, today: date, lang: str | None = None,
+    session: Session,
+    patient_id: int,
+    *,
+    today: date,
+    lang: str | None = None,
     override_warnings: bool = False,
 ) -> dd.GoodFaithEstimateData:
     """The Good Faith Estimate for a self-pay course: the order's lines at self-pay prices,
@@ -339,22 +411,32 @@ def gfe_data(
     info, rec = _patient(session, patient_id)
     language = _language(lang, info)
     order = _order(session, patient_id)
-    setup = qsv.prepare(session, patient_id, today=today, order_id=order.id, primary_id=None,
-                        secondary_id=None)
+    setup = qsv.prepare(
+        session, patient_id, today=today, order_id=order.id, primary_id=None, secondary_id=None
+    )
     result = qsv.compute(setup)
     dates = setup.dates
     drug = order.data.drug_name
     lines = tuple(
-        dd.GfeLine(service=_line_label(ln, drug, language), diagnosis_code=order.data.diagnosis,
-                   service_code=ln.code, code_type="HCPCS" if ln.code[0].isalpha() else "CPT",
-                   quantity=ln.units * len(dates), expected_cost=next(
-                       (sl.unit_price for sl in setup.lines if sl.code.split("-")[0] == ln.code),
-                       Decimal(0)) * ln.units * len(dates))
+        dd.GfeLine(
+            service=_line_label(ln, drug, language),
+            diagnosis_code=order.data.diagnosis,
+            service_code=ln.code,
+            code_type="HCPCS" if ln.code[0].isalpha() else "CPT",
+            quantity=ln.units * len(dates),
+            expected_cost=next(
+                (sl.unit_price for sl in setup.lines if sl.code.split("-")[0] == ln.code),
+                Decimal(0),
+            )
+            * ln.units
+            * len(dates),
+        )
         for ln in order.lines
     )
     adjustments = tuple(
         dd.GfeAdjustment(label=_program_label(name, kind, language), amount=-amount)
-        for (name, kind), amount in _assistance_by_program(result).items() if amount > 0
+        for (name, kind), amount in _assistance_by_program(result).items()
+        if amount > 0
     )
     head = letterhead(session)
     state = str(settings.get(session, "center.state") or "")
@@ -363,25 +445,37 @@ def gfe_data(
     d = rec.data
     address = _home_address(rec)
     provider = dd.GfeProvider(
-        name=head.name, kind=tx.PROVIDER_KINDS[language]["home" if home else "facility"],
-        npi=head.npi, tin=head.tin,
+        name=head.name,
+        kind=tx.PROVIDER_KINDS[language]["home" if home else "facility"],
+        npi=head.npi,
+        tin=head.tin,
         address_lines=address if home else head.address_lines,
         state=(d.state or state) if home else state,
-        place=_site_label(order.data.site_of_care, language), lines=lines,
-        adjustments=adjustments, contact=f"{contact.name}, {contact.phone}",
+        place=_site_label(order.data.site_of_care, language),
+        lines=lines,
+        adjustments=adjustments,
+        contact=f"{contact.name}, {contact.phone}",
     )
     pairs, overridden = _notices(result.warnings, language, override_warnings)
     notices = tuple(text for _, text in pairs)
     return dd.GoodFaithEstimateData(
-        letterhead=head, patient=info, issued_on=today,
+        letterhead=head,
+        patient=info,
+        issued_on=today,
         primary_service=_service(order, language),
-        diagnoses=(dd.Diagnosis(order.data.diagnosis),), providers=(provider,),
-        service_dates=dates, separately_scheduled=(tx.SEPARATELY_SCHEDULED[language],),
-        requested_on=today, covers_through=min(today + timedelta(days=365), dates[-1]) if dates else None,
-        patient_address_lines=address, patient_phone=format_phone(d.phone_mobile or d.phone_home),
-        patient_email=d.email, contact=contact,
+        diagnoses=(dd.Diagnosis(order.data.diagnosis),),
+        providers=(provider,),
+        service_dates=dates,
+        separately_scheduled=(tx.SEPARATELY_SCHEDULED[language],),
+        requested_on=today,
+        covers_through=min(today + timedelta(days=365), dates[-1]) if dates else None,
+        patient_address_lines=address,
+        patient_phone=format_phone(d.phone_mobile or d.phone_home),
+        patient_email=d.email,
+        contact=contact,
         language=language,
-        notices=notices, warnings_overridden=overridden,
+        notices=notices,
+        warnings_overridden=overridden,
     )
 
 
@@ -413,8 +507,10 @@ def _case(
         if case.patient_id != patient_id:
             raise UserError("This case belongs to another patient.")
         if denied and case.case.denied_on is None:
-            raise UserError("This case has not been denied: there is nothing to appeal.",
-                            title="Nothing to print")
+            raise UserError(
+                "This case has not been denied: there is nothing to appeal.",
+                title="Nothing to print",
+            )
         return case
     rows = pas.list_cases(session, today=today, patient_id=patient_id, include_closed=True)
     if denied:
@@ -430,7 +526,11 @@ def _provider(order: ors.OrderRecord) -> dd.Provider:
 
 
 def pa_packet_data(
-    session: Session, patient_id: int, *, today: date, lang: str | None = None,
+    session: Session,
+    patient_id: int,
+    *,
+    today: date,
+    lang: str | None = None,
     case_id: int | None = None,
 ) -> dd.PaPacketData:
     info, rec = _patient(session, patient_id, payer=True)
@@ -441,26 +541,46 @@ def pa_packet_data(
     # the dates and the count come from the same visits: the order's course (planned and given)
     requested = sorted(v.on for v in order.visits)
     if not requested:
-        raise UserError("This order has no visits to request: plan its visits first.",
-                        title="Nothing to print")
-    codes = tuple(dd.CodeLine(code=ln.code + (f"-{ln.modifier}" if ln.modifier else ""),
-                              description=ln.label, units=ln.units,
-                              code_type="HCPCS" if ln.code[0].isalpha() else "CPT")
-                  for ln in order.lines)
+        raise UserError(
+            "This order has no visits to request: plan its visits first.", title="Nothing to print"
+        )
+    codes = tuple(
+        dd.CodeLine(
+            code=ln.code + (f"-{ln.modifier}" if ln.modifier else ""),
+            description=ln.label,
+            units=ln.units,
+            code_type="HCPCS" if ln.code[0].isalpha() else "CPT",
+        )
+        for ln in order.lines
+    )
     d = order.data
-    per = f"{format_quantity(d.dose)} mg/kg ({format_quantity(d.dose_in_mg())} mg)" if d.dose_per_kg \
+    per = (
+        f"{format_quantity(d.dose)} mg/kg ({format_quantity(d.dose_in_mg())} mg)"
+        if d.dose_per_kg
         else f"{format_quantity(d.dose_in_mg())} mg"
+    )
     return dd.PaPacketData(
-        letterhead=letterhead(session), patient=info, issued_on=today, payer=payer.data.name,
-        member_id=cov.data.member_id, ordering_provider=_provider(order), drug=d.drug_name,
+        letterhead=letterhead(session),
+        patient=info,
+        issued_on=today,
+        payer=payer.data.name,
+        member_id=cov.data.member_id,
+        ordering_provider=_provider(order),
+        drug=d.drug_name,
         dose=f"{per} {ROUTE_LABELS.get(d.route, d.route)} over {d.minutes} minutes every {d.every_days} days",
-        codes=codes, diagnoses=(dd.Diagnosis(d.diagnosis),),
+        codes=codes,
+        diagnoses=(dd.Diagnosis(d.diagnosis),),
         site_of_care=_pa_site(session, d.site_of_care, rec),
-        requested_from=requested[0], requested_to=requested[-1],
+        requested_from=requested[0],
+        requested_to=requested[-1],
         contents=tuple(pa.DOCUMENT_LABELS[doc.kind] for doc in case.documents if not doc.removed),
-        payer_fax=format_phone(payer.data.fax), payer_portal=payer.data.portal,
-        payer_phone=format_phone(payer.data.phone), plan=cov.data.plan_name,
-        group_number=cov.data.group_number, visits=len(requested), urgent=case.case.urgent,
+        payer_fax=format_phone(payer.data.fax),
+        payer_portal=payer.data.portal,
+        payer_phone=format_phone(payer.data.phone),
+        plan=cov.data.plan_name,
+        group_number=cov.data.group_number,
+        visits=len(requested),
+        urgent=case.case.urgent,
         contact=_contact(session),
     )
 
@@ -474,7 +594,11 @@ def _pa_site(session: Session, site: str, rec: ps.PatientRecord) -> str:
 
 
 def appeal_data(
-    session: Session, patient_id: int, *, today: date, lang: str | None = None,
+    session: Session,
+    patient_id: int,
+    *,
+    today: date,
+    lang: str | None = None,
     case_id: int | None = None,
 ) -> dd.AppealData:
     info, _ = _patient(session, patient_id, payer=True)
@@ -484,13 +608,26 @@ def appeal_data(
     payer = pys.get_payer(session, cov.data.payer_id or 0)
     c = case.case
     assert c.denied_on is not None
-    reference = c.approval.auth_number if c.approval else f"request of {c.submitted_on:%m/%d/%Y}" \
-        if c.submitted_on else f"case #{case.id}"
+    reference = (
+        c.approval.auth_number
+        if c.approval
+        else f"request of {c.submitted_on:%m/%d/%Y}"
+        if c.submitted_on
+        else f"case #{case.id}"
+    )
     return dd.AppealData(
-        letterhead=letterhead(session), patient=info, issued_on=today, payer=payer.data.name,
-        member_id=cov.data.member_id, reference=reference, service=_service(order),
-        denial_date=c.final_internal_denial_on or c.denied_on, denial_reason=c.denial_reason,
-        appeal_days=payer.data.appeal_days if hasattr(payer.data, "appeal_days") else case.appeal_days,
+        letterhead=letterhead(session),
+        patient=info,
+        issued_on=today,
+        payer=payer.data.name,
+        member_id=cov.data.member_id,
+        reference=reference,
+        service=_service(order),
+        denial_date=c.final_internal_denial_on or c.denied_on,
+        denial_reason=c.denial_reason,
+        appeal_days=payer.data.appeal_days
+        if hasattr(payer.data, "appeal_days")
+        else case.appeal_days,
         rationale=(
             "[Provider to complete: why this treatment at this site is medically necessary for "
             "this patient — diagnosis and severity, prior therapies and how they failed, recent "
@@ -499,17 +636,23 @@ def appeal_data(
         enclosures=tuple(pa.DOCUMENT_LABELS[d.kind] for d in case.documents if not d.removed),
         signer=_provider(order),
         codes=tuple(dd.CodeLine(ln.code, ln.label, ln.units) for ln in order.lines),
-        diagnoses=(dd.Diagnosis(order.data.diagnosis),), plan=cov.data.plan_name,
-        group_number=cov.data.group_number, payer_fax=format_phone(payer.data.fax),
+        diagnoses=(dd.Diagnosis(order.data.diagnosis),),
+        plan=cov.data.plan_name,
+        group_number=cov.data.group_number,
+        payer_fax=format_phone(payer.data.fax),
         contact=_contact(session),
     )
 
 
-def verification_data(session: Session, patient_id: int, *, today: date, lang: str | None = None) -> dd.VerificationSummaryData:
+def verification_data(
+    session: Session, patient_id: int, *, today: date, lang: str | None = None
+) -> dd.VerificationSummaryData:
     info, _ = _patient(session, patient_id, payer=True)
     history = vs.list_for_patient(session, patient_id)
     if not history:
-        raise UserError("This patient has no benefits verification to print.", title="Nothing to print")
+        raise UserError(
+            "This patient has no benefits verification to print.", title="Nothing to print"
+        )
     latest: dict[int, vs.VerificationRecord] = {}
     for ver, _cov, _order in history:  # newest first
         latest.setdefault(ver.coverage_id, ver)
@@ -525,40 +668,68 @@ def verification_data(session: Session, patient_id: int, *, today: date, lang: s
         )
         missing = tuple(dv.missing_required(ver.checklist, values))
         called_at = values.get("call_at")
-        sheets.append(dd.CoverageVerification(
-            role=dc.RANK_LABELS.get(cov.data.rank, ""), payer=cov.payer_name,
-            plan=cov.data.plan_name or cov.payer_name, member_id=cov.data.member_id,
-            status=dv.STATUS_LABELS[ver.status], benefits=benefits,
-            called=ver.answers.get("call_with", ""), reference=ver.answers.get("call_reference", ""),
-            called_at=called_at if isinstance(called_at, datetime | date) else None,
-            plan_type=dc.PLAN_TYPE_LABELS.get(cov.data.plan_type, ""),
-            group_number=cov.data.group_number, subscriber=cov.data.subscriber_name,
-            verified_by=ver.updated_by, open_items=tuple(f"Not answered: {m}" for m in missing),
-            problem=ver.problem,
-        ))
+        sheets.append(
+            dd.CoverageVerification(
+                role=dc.RANK_LABELS.get(cov.data.rank, ""),
+                payer=cov.payer_name,
+                plan=cov.data.plan_name or cov.payer_name,
+                member_id=cov.data.member_id,
+                status=dv.STATUS_LABELS[ver.status],
+                benefits=benefits,
+                called=ver.answers.get("call_with", ""),
+                reference=ver.answers.get("call_reference", ""),
+                called_at=called_at if isinstance(called_at, datetime | date) else None,
+                plan_type=dc.PLAN_TYPE_LABELS.get(cov.data.plan_type, ""),
+                group_number=cov.data.group_number,
+                subscriber=cov.data.subscriber_name,
+                verified_by=ver.updated_by,
+                open_items=tuple(f"Not answered: {m}" for m in missing),
+                problem=ver.problem,
+            )
+        )
     for cov in cvs.list_coverages(session, patient_id):
         if cov.id in latest or cov.state_on(today) == "ended":
             continue
-        sheets.append(dd.CoverageVerification(
-            role=dc.RANK_LABELS.get(cov.data.rank, ""), payer=cov.payer_name,
-            plan=cov.data.plan_name or cov.payer_name, member_id=cov.data.member_id,
-            status="Not verified yet", benefits=(), called="", reference="", called_at=None,
-            plan_type=dc.PLAN_TYPE_LABELS.get(cov.data.plan_type, ""),
-            group_number=cov.data.group_number, subscriber=cov.data.subscriber_name,
-            open_items=("Benefits not verified yet: call the payer or check the portal.",),
-        ))
-    sheets.sort(key=lambda sheet: list(dc.RANK_LABELS.values()).index(sheet.role)
-                if sheet.role in dc.RANK_LABELS.values() else 9)
+        sheets.append(
+            dd.CoverageVerification(
+                role=dc.RANK_LABELS.get(cov.data.rank, ""),
+                payer=cov.payer_name,
+                plan=cov.data.plan_name or cov.payer_name,
+                member_id=cov.data.member_id,
+                status="Not verified yet",
+                benefits=(),
+                called="",
+                reference="",
+                called_at=None,
+                plan_type=dc.PLAN_TYPE_LABELS.get(cov.data.plan_type, ""),
+                group_number=cov.data.group_number,
+                subscriber=cov.data.subscriber_name,
+                open_items=("Benefits not verified yet: call the payer or check the portal.",),
+            )
+        )
+    sheets.sort(
+        key=lambda sheet: (
+            list(dc.RANK_LABELS.values()).index(sheet.role)
+            if sheet.role in dc.RANK_LABELS.values()
+            else 9
+        )
+    )
     order = ors.list_orders(session, patient_id, include_ended=False)
     return dd.VerificationSummaryData(
-        letterhead=letterhead(session), patient=info, issued_on=today,
-        coverages=tuple(sheets), order=order[0].label if order else "",
+        letterhead=letterhead(session),
+        patient=info,
+        issued_on=today,
+        coverages=tuple(sheets),
+        order=order[0].label if order else "",
     )
 
 
 BUILDERS_BY_KIND: dict[str, Callable[..., documents.DocumentData]] = {
-    "cost-letter": cost_letter_data, "gfe": gfe_data, "pa-packet": pa_packet_data,
-    "appeal": appeal_data, "verification": verification_data,
+    "cost-letter": cost_letter_data,
+    "gfe": gfe_data,
+    "pa-packet": pa_packet_data,
+    "appeal": appeal_data,
+    "verification": verification_data,
 }
 
 
@@ -566,8 +737,15 @@ PATIENT_LETTERS = ("cost-letter", "gfe")  # built from a quote: its warnings go 
 
 
 def render(
-    session: Session, actor: Actor, kind: str, patient_id: int, *, today: date,
-    lang: str | None = None, case_id: int | None = None, override_warnings: bool = False,
+    session: Session,
+    actor: Actor,
+    kind: str,
+    patient_id: int,
+    *,
+    today: date,
+    lang: str | None = None,
+    case_id: int | None = None,
+    override_warnings: bool = False,
 ) -> Letter:
     """Build the document (in memory: nothing is written to disk here). ``case_id`` picks the
     prior-auth case of a PA packet or appeal (default: the patient's latest).
@@ -589,14 +767,33 @@ def render(
     out = io.BytesIO()
     documents.build(data, out)
     rec = ps.get_patient(session, patient_id)
-    audit.record(session, actor, "render", "document", patient_id, patient_id=patient_id,
-                 detail={"kind": kind, "lang": lang or ""})
+    audit.record(
+        session,
+        actor,
+        "render",
+        "document",
+        patient_id,
+        patient_id=patient_id,
+        detail={"kind": kind, "lang": lang or ""},
+    )
     overridden = getattr(data, "warnings_overridden", ())
     if overridden:
-        audit.record(session, actor, "override_warnings", "document", patient_id,
-                     patient_id=patient_id, detail={"kind": kind, "warnings": list(overridden)})
-    return Letter(kind=kind, patient_id=patient_id, title=f"{KINDS[kind]} — {rec.data.mrn}",
-                  filename=f"{rec.data.mrn}-{kind}-{today:%Y%m%d}.pdf", pdf=out.getvalue())
+        audit.record(
+            session,
+            actor,
+            "override_warnings",
+            "document",
+            patient_id,
+            patient_id=patient_id,
+            detail={"kind": kind, "warnings": list(overridden)},
+        )
+    return Letter(
+        kind=kind,
+        patient_id=patient_id,
+        title=f"{KINDS[kind]} — {rec.data.mrn}",
+        filename=f"{rec.data.mrn}-{kind}-{today:%Y%m%d}.pdf",
+        pdf=out.getvalue(),
+    )
 
 
 def record_output(
@@ -605,9 +802,15 @@ def record_output(
     """Every print and export is kept: what, for whom, by whom, when (and where to)."""
     if action not in ("print", "save"):
         raise ValueError(action)
-    audit.record(session, actor, f"document:{action}", "document", letter.patient_id,
-                 patient_id=letter.patient_id,
-                 detail={"kind": letter.kind, "file": Path(target).name if target else ""})
+    audit.record(
+        session,
+        actor,
+        f"document:{action}",
+        "document",
+        letter.patient_id,
+        patient_id=letter.patient_id,
+        detail={"kind": letter.kind, "file": Path(target).name if target else ""},
+    )
 
 
 def patients_with_visits_on(session: Session, day: date) -> list[int]:
@@ -616,6 +819,10 @@ def patients_with_visits_on(session: Session, day: date) -> list[int]:
 
     from infudesk.store.models import PlannedVisit, TherapyOrder
 
-    stmt = (select(TherapyOrder.patient_id).join(PlannedVisit, PlannedVisit.order_id == TherapyOrder.id)
-            .where(PlannedVisit.on == day, PlannedVisit.status == "planned").distinct())
+    stmt = (
+        select(TherapyOrder.patient_id)
+        .join(PlannedVisit, PlannedVisit.order_id == TherapyOrder.id)
+        .where(PlannedVisit.on == day, PlannedVisit.status == "planned")
+        .distinct()
+    )
     return sorted(session.scalars(stmt))

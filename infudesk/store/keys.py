@@ -38,7 +38,9 @@ def _keyring_call(what: str, fn, *args):  # type: ignore[no-untyped-def]
     try:
         return fn(*args)
     except keyring.errors.KeyringLocked as exc:
-        raise KeychainError(KEYCHAIN_HELP.format(what="The keychain is locked.", fix=FIX_LOCKED)) from exc
+        raise KeychainError(
+            KEYCHAIN_HELP.format(what="The keychain is locked.", fix=FIX_LOCKED)
+        ) from exc
     except keyring.errors.NoKeyringError as exc:
         raise KeychainError(
             KEYCHAIN_HELP.format(what="No keychain is available on this computer.", fix=FIX_MISSING)
@@ -48,7 +50,8 @@ def _keyring_call(what: str, fn, *args):  # type: ignore[no-untyped-def]
         raise KeychainError(
             KEYCHAIN_HELP.format(
                 what=f"The keychain refused to {what} the key ({type(exc).__name__}).",
-                fix=FIX_LOCKED + " If access was denied, allow infudesk in the keychain's settings.",
+                fix=FIX_LOCKED
+                + " If access was denied, allow infudesk in the keychain's settings.",
             )
         ) from exc
 

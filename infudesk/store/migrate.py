@@ -44,7 +44,9 @@ def current_revision(conn: Connection) -> str | None:
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def upgrade(engine: Engine, db_path: Path, target: str = "head", backup_dir: Path | None = None) -> bool:
+def upgrade(
+    engine: Engine, db_path: Path, target: str = "head", backup_dir: Path | None = None
+) -> bool:
     """Apply pending migrations; True if any ran. Refuses a database from a newer infudesk."""
     with engine.connect() as conn:
         current = current_revision(conn)

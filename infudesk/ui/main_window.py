@@ -47,7 +47,9 @@ class MainWindow(QMainWindow):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         if demo:
-            banner = QLabel("DEMO — this database holds fictional patients only. Do not enter real patient data.")
+            banner = QLabel(
+                "DEMO — this database holds fictional patients only. Do not enter real patient data."
+            )
             banner.setObjectName("demoBanner")
             banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
             outer.addWidget(banner)

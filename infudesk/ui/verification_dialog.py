@@ -71,9 +71,8 @@ class VerificationDialog(QDialog):
         outer.addWidget(self.state)
         if self.notes:
             notes = QLabel(
-                "<b>Payer policy notes</b><br>" + "<br>".join(
-                    f"From {n.effective_on:%m/%d/%Y}: {n.text}" for n in self.notes
-                )
+                "<b>Payer policy notes</b><br>"
+                + "<br>".join(f"From {n.effective_on:%m/%d/%Y}: {n.text}" for n in self.notes)
             )
             notes.setObjectName("payerNotes")
             notes.setWordWrap(True)
@@ -99,8 +98,11 @@ class VerificationDialog(QDialog):
                     row.addWidget(box, 1)
                     now = QPushButton("Now")
                     now.setObjectName(f"now_{item.key}")
-                    now.clicked.connect(lambda _c=False, k=item.key: self.form.set(
-                        k, datetime.now().strftime("%m/%d/%Y %I:%M %p")))
+                    now.clicked.connect(
+                        lambda _c=False, k=item.key: self.form.set(
+                            k, datetime.now().strftime("%m/%d/%Y %I:%M %p")
+                        )
+                    )
                     row.addWidget(now, 0, Qt.AlignmentFlag.AlignTop)
                     fl.addRow(label, row)
                 else:
@@ -165,8 +167,12 @@ class VerificationDialog(QDialog):
         _, parse_errors = vs.parse_answers(self.record.checklist, typed)
         try:
             self.saved = self.backend.mutate(
-                vs.save_verification, self.record.id, typed, status=status,
-                problem=self.form.value("problem"), expected_version=self.record.version,
+                vs.save_verification,
+                self.record.id,
+                typed,
+                status=status,
+                problem=self.form.value("problem"),
+                expected_version=self.record.version,
                 today=self.today(),
             )
         except ValidationFailed as exc:
