@@ -77,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="language of a patient letter (default: the patient's)",
     )
+    letter.add_argument(
+        "--override-warnings",
+        action="store_true",
+        help="leave the estimate's warnings off a patient letter (recorded in the audit trail)",
+    )
     return parser
 
 
@@ -185,7 +190,13 @@ def cmd_letter(args: argparse.Namespace) -> int:
             actor = Actor.system("letter")
             patient = ps.get_by_mrn(s, args.patient)
             letter = letters.render(
-                s, actor, args.kind, patient.id, today=date.today(), lang=args.lang
+                s,
+                actor,
+                args.kind,
+                patient.id,
+                today=date.today(),
+                lang=args.lang,
+                override_warnings=args.override_warnings,
             )
             out.parent.mkdir(parents=True, exist_ok=True)
             tmp = out.with_name(f".{out.name}.tmp")

@@ -419,8 +419,11 @@ CHEMO = [
     (150, [("96413", 1), ("96415", 1)]),
     (151, [("96413", 1), ("96415", 2)]),
 ]
+# CPT: the subcutaneous infusion codes need more than 15 minutes; 15 minutes or less is reported
+# as a subcutaneous injection, 96372 (was 96369 before issue 9; the rule was wrong).
 SUBQ_IG = [
-    (15, [("96369", 1)]),
+    (1, [("96372", 1)]),
+    (15, [("96372", 1)]),
     (16, [("96369", 1)]),
     (30, [("96369", 1)]),
     (60, [("96369", 1)]),
@@ -495,9 +498,107 @@ def test_d0004_ocrelizumab_suggestion(drugs: dict[str, Drug]) -> None:
     assert [line.kind for line in lines] == ["drug", "admin", "admin"]
 
 
-def test_d0003_subcutaneous_ig_at_home(drugs: dict[str, Drug]) -> None:
+def test_subcutaneous_ig_at_the_center(drugs: dict[str, Drug]) -> None:
+    # 8,000 mg from two 4 g vials: 80 units, nothing discarded (JZ); 120 min = first hour + 60
+    # extra minutes (> 30) → one 96370
     lines = b.suggest_lines(drugs["J1559"], D(8000), "sc", 120)
     assert summary(lines) == [("J1559", "JZ", 80), ("96369", "", 1), ("96370", "", 1)]
+
+
+def test_d0003_subcutaneous_ig_at_home(drugs: dict[str, Drug]) -> None:
+    # D0003: 200 mg/kg × 38 kg = 7,600 mg → 76 units of 100 mg; the least waste is 8,000 mg
+    # (4 g + 4 g, or 4 g + 2 g + 2 g: ties keep the larger vials) → 400 mg = 4 JW units.
+    # At home: no 96369/96370, but the nursing visit (95 min ≤ 2 h → 99601 alone) and the
+    # immunotherapy per diem S9338 for the infusion day.
+    lines = b.suggest_lines(drugs["J1559"], D(7600), "sc", 95, "home")
+    assert summary(lines) == [
+        ("J1559", "", 76),
+        ("J1559", "JW", 4),
+        ("99601", "", 1),
+        ("S9338", "", 1),
+    ]
+    assert [line.kind for line in lines] == ["drug", "drug", "admin", "admin"]
+    assert b.home_notes(drugs["J1559"]) == []
+
+
+@pytest.mark.parametrize(
+    ("minutes", "expected"),
+    [
+        # 99601 covers up to 2 hours; +99602 for each added hour once the extra time passes
+        # 30 minutes (the same rule as 96366): 150 min = 2 h + 30 → none; 151 → one;
+        # 210 min = 2 h + 90 → one (90 − 30 = 60 → 1); 211 → two
+        (15, [("99601", 1)]),
+        (120, [("99601", 1)]),
+        (150, [("99601", 1)]),
+        (151, [("99601", 1), ("99602", 1)]),
+        (210, [("99601", 1), ("99602", 1)]),
+        (211, [("99601", 1), ("99602", 2)]),
+    ],
+)
+def test_home_nursing_visit_boundaries(
+    drugs: dict[str, Drug], minutes: int, expected: list[tuple[str, int]]
+) -> None:
+    lines = b.home_lines(drugs["J1745"], minutes)
+    assert [(ln.code, ln.units) for ln in lines] == [*expected, ("S9359", 1)]
+
+
+def test_home_infliximab_uses_the_anti_tnf_per_diem(drugs: dict[str, Drug]) -> None:
+    # D0001's order given at home: 36 + JW 4 as at the center; 120 min → 99601; S9359
+    lines = b.suggest_lines(drugs["J1745"], D(360), "iv", 120, "home")
+    assert summary(lines) == [
+        ("J1745", "", 36),
+        ("J1745", "JW", 4),
+        ("99601", "", 1),
+        ("S9359", "", 1),
+    ]
+
+
+def test_home_drug_without_a_per_diem_code_gets_a_note(drugs: dict[str, Drug]) -> None:
+    # ocrelizumab has no per-diem S-code in the list: nursing lines only, and a note says so
+    lines = b.suggest_lines(drugs["J2350"], D(600), "iv", 210, "home")
+    assert summary(lines) == [("J2350", "JZ", 600), ("99601", "", 1), ("99602", "", 1)]
+    (note,) = b.home_notes(drugs["J2350"])
+    assert "No home infusion per-diem S-code" in note and "ocrelizumab (Ocrevus)" in note
+
+
+def test_unknown_site_or_per_diem_code_is_refused(drugs: dict[str, Drug]) -> None:
+    with pytest.raises(ValueError, match="Unknown site of care"):
+        b.suggest_lines(drugs["J1745"], D(360), "iv", 120, "moon")
+    head = ",".join(b.DRUG_COLUMNS) + ",home_per_diem\n"
+    with pytest.raises(ValueError, match=r"Line 2, column home_per_diem: “S1234”"):
+        b.parse_drug_table(head + "x,,J1745,10,100,yes,therapeutic,iv,S1234\n")
+    # the column is optional: a site's older list without it still loads
+    (drug,) = b.parse_drug_table(
+        ",".join(b.DRUG_COLUMNS) + "\nx,,J1745,10,100,yes,therapeutic,iv\n"
+    )
+    assert drug.home_per_diem == ""
+
+
+@pytest.mark.parametrize(
+    ("minutes", "expected"),
+    [
+        # CPT: a subcutaneous infusion of 15 minutes or less is a subcutaneous injection
+        (15, [("J1559", "JZ", 10), ("96372", "", 1)]),
+        (16, [("J1559", "JZ", 10), ("96369", "", 1)]),
+    ],
+)
+def test_subcutaneous_infusion_15_minute_boundary(
+    drugs: dict[str, Drug], minutes: int, expected: list[tuple[str, str, int]]
+) -> None:
+    # 1,000 mg from one 1 g vial: 10 units, nothing discarded
+    assert summary(b.suggest_lines(drugs["J1559"], D(1000), "sc", minutes)) == expected
+
+
+def test_injectafer_675_mg_uses_the_100_mg_vials(drugs: dict[str, Drug]) -> None:
+    # Vials 100, 750 and 1,000 mg (package insert). 675 mg: one 750 mg vial wastes 75 mg;
+    # seven 100 mg vials (700 mg) waste 25 mg, the least → J1439 × 675 and JW × 25
+    # (before the 100 mg vial was listed: JW × 75).
+    assert drugs["J1439"].vial_sizes_mg == (D(100), D(750), D(1000))
+    assert b.choose_vials(D(675), drugs["J1439"].vial_sizes_mg) == ({D(100): 7}, D(25))
+    assert summary(b.drug_lines(drugs["J1439"], D(675))) == [
+        ("J1439", "", 675),
+        ("J1439", "JW", 25),
+    ]
 
 
 def test_d0005_suggestion(drugs: dict[str, Drug]) -> None:

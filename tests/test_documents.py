@@ -565,7 +565,8 @@ def test_cost_letter_english_has_every_element() -> None:
         # unknowns, contact, disclaimer, signature
         "We confirmed your benefits on November 20, 2026, and no prior approval is needed. Nothing is pending.",
         "Call Ana Ruiz, financial counselor, at (217) 555-0142 (Monday to Friday, 8 am to 5 pm)",
-        "This is an estimate, not a bill",
+        # issue 9: the heading already says "This is an estimate": the text no longer repeats it
+        "This is an estimate. It is not a bill",
         "Signature of patient or responsible person",
         "Page 1 of",
     )

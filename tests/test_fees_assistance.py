@@ -59,13 +59,15 @@ def parse_error(text: str) -> str:
 # ============================================================================================
 
 
-def test_shipped_schedule_parses_to_33_rows() -> None:
+def test_shipped_schedule_parses_to_40_rows() -> None:
     rows = shipped_rows()
-    assert len(rows) == 33
+    assert len(rows) == 40
     center = [r for r in rows if r.payer == ""]
-    # 14 center rows (J1745 … 96374), then 19 payer rows.
-    assert len(center) == 14
-    assert len(rows) - len(center) == 19
+    # 18 center rows (J1745 … 96374, and at the end the home codes 99601, 99602, S9338,
+    # S9359 of issue 9), then 22 payer rows (Prairie Family Medicaid's home 99601, 99602 and S9338 added).
+    assert len(center) == 18
+    assert len(rows) - len(center) == 22
+    assert FeeRow("Prairie Family Medicaid", "home", "S9338", D("72.00")) in rows
     assert rows[0] == FeeRow("", "", "J1745", None, D("150.00"), D("84.00"))
     assert FeeRow("Lakeshore Health", "", "J1745", D("92.50")) in rows
     assert FeeRow("Summit Health", "hospital_outpatient", "J2350", D("71.20")) in rows
@@ -490,17 +492,17 @@ def fee_count(store: Store) -> int:
 
 def test_import_shipped_schedule(store: Store, actor: Actor, payers: dict[str, int]) -> None:
     with store.session() as s:
-        assert fsv.import_csv(s, actor, shipped_text()) == 33
+        assert fsv.import_csv(s, actor, shipped_text()) == 40
     with store.session() as s:
         recs = fsv.all_rows(s)
-        assert len(recs) == 33
+        assert len(recs) == 40
         medicare = [r for r in recs if r.row.payer == "Medicare (Original, Part B)"]
         assert {r.payer_id for r in medicare} == {payers["Medicare (Original, Part B)"]}
         assert all(r.payer_id is None for r in recs if r.row.payer == "")
         # the stored prices read back as the file's
         assert sorted(fsv.rows(s), key=repr) == sorted(shipped_rows(), key=repr)
         ev = s.scalars(select(AuditEvent).where(AuditEvent.entity == "fee_schedule")).all()
-        assert [(e.action, e.detail) for e in ev] == [("import", '{"rows": 33}')]
+        assert [(e.action, e.detail) for e in ev] == [("import", '{"rows": 40}')]
 
 
 def test_import_replaces_everything(store: Store, actor: Actor, payers: dict[str, int]) -> None:
@@ -533,8 +535,8 @@ def test_import_unknown_payer_changes_nothing(
         assert "Nobody Health Co" in msg and "Nothing was changed" in msg
         assert re.search(r"\bline \d+\b", msg)  # it names the line of the file
         assert info.value.title == "Fee schedule not imported"
-        assert len(fsv.all_rows(s)) == 33  # not even in this unit of work
-    assert fee_count(store) == 33
+        assert len(fsv.all_rows(s)) == 40  # not even in this unit of work
+    assert fee_count(store) == 40
 
 
 def test_import_unknown_payer_names_the_file_line(
@@ -555,7 +557,7 @@ def test_import_parse_error_becomes_user_error_and_changes_nothing(
         fsv.import_csv(s, actor, HEADER + ",,J1745,,160.00,90.00\n,,J1745,,-5,\n")
     assert "Line 3, column charge" in info.value.message
     assert info.value.message.endswith("Nothing was changed.")
-    assert fee_count(store) == 33
+    assert fee_count(store) == 40
 
 
 def test_save_row_adds_then_updates(store: Store, actor: Actor, payers: dict[str, int]) -> None:
@@ -649,7 +651,7 @@ def test_delete_row(store: Store, actor: Actor, payers: dict[str, int]) -> None:
         )
         fsv.delete_row(s, actor, target.id)
     with store.session() as s:
-        assert len(fsv.all_rows(s)) == 32
+        assert len(fsv.all_rows(s)) == 39
         assert (
             choose_price(fsv.rows(s), "96366", payer="Lakeshore Health", site="").unit_price is None
         )
@@ -659,10 +661,10 @@ def test_ensure_sample_only_on_an_empty_schedule(
     store: Store, actor: Actor, payers: dict[str, int]
 ) -> None:
     with store.session() as s:
-        assert fsv.ensure_sample(s, actor, SHIPPED) == 33
+        assert fsv.ensure_sample(s, actor, SHIPPED) == 40
     with store.session() as s:
         assert fsv.ensure_sample(s, actor, SHIPPED) == 0
-    assert fee_count(store) == 33
+    assert fee_count(store) == 40
     # a site's own (smaller) schedule is never overwritten by the sample
     with store.session() as s:
         fsv.import_csv(s, actor, HEADER + ",,J1745,,1.00,\n")

@@ -116,7 +116,7 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
 
 # -- the fee schedule screen --------------------------------------------------------------------
 def test_table_shows_the_schedule_and_filters(screen: FeesScreen, seeded: Store) -> None:
-    assert screen.model.rowCount() == len(rows(seeded)) == 33
+    assert screen.model.rowCount() == len(rows(seeded)) == 40
     m = screen.model
     first = [m.data(m.index(0, c)) for c in FeeColumns]
     assert first == [CENTER_LABEL, "Any site", "96365", "—", "$420.00", "$180.00"]
@@ -131,7 +131,7 @@ def test_table_shows_the_schedule_and_filters(screen: FeesScreen, seeded: Store)
     assert sites == {"Infusion center / office (POS 11)", "Hospital outpatient (POS 19/22)"}
     screen.search_box.setText("j2350")
     assert [r.row.code for r in screen.visible_records()] == ["J2350", "J2350"]
-    assert screen.count_label.text() == "Showing 2 of 33 rows."
+    assert screen.count_label.text() == "Showing 2 of 40 rows."
     screen.payer_filter.setCurrentIndex(screen.payer_filter.findData(CENTER))
     assert [(r.payer_id, r.row.code) for r in screen.visible_records()] == [(None, "J2350")]
 
@@ -182,7 +182,7 @@ def test_selecting_a_row_fills_the_form_and_edits_it(
     with seeded.session() as s:
         saved = next(r for r in fees.all_rows(s) if r.id == rec.id)
     assert saved.row.allowed == D("0.0125")
-    assert len(rows(seeded)) == 33
+    assert len(rows(seeded)) == 40
     assert line(w["allowed"]).text() == "0.0125"
 
 
@@ -232,7 +232,7 @@ def test_changing_the_code_of_a_shown_row_offers_to_replace_it(
     click(qtbot, screen.save_button)
     assert "Lakeshore Health · Any site · 96366" in seen[0]
     after = rows(seeded)
-    assert rec.row not in after and len(after) == 33
+    assert rec.row not in after and len(after) == 40
     assert FeeRow("Lakeshore Health", "", "96367", D("58"), None, None) in after
     assert screen.selected is not None and screen.selected.row.code == "96367"
 
@@ -263,7 +263,7 @@ def test_delete_asks_first(qtbot: QtBot, screen: FeesScreen, seeded: Store) -> N
     assert rec.row in rows(seeded)
     when_modal(answer_box(QMessageBox.StandardButton.Ok, seen))
     click(qtbot, screen.delete_button)
-    assert rec.row not in rows(seeded) and len(rows(seeded)) == 32
+    assert rec.row not in rows(seeded) and len(rows(seeded)) == 39
     assert screen.selected is None and not screen.delete_button.isEnabled()
 
 
@@ -296,7 +296,7 @@ def test_import_a_good_csv_replaces_all_rows(
     seen: list[str] = []
     when_modal(answer_box(QMessageBox.StandardButton.Ok, seen))
     assert screen.import_file(write(tmp_path, "site.csv", GOOD_CSV))
-    assert "This replaces all 33 rows" in seen[0] and "3 rows in site.csv" in seen[0]
+    assert "This replaces all 40 rows" in seen[0] and "3 rows in site.csv" in seen[0]
     assert sorted(rows(seeded), key=lambda r: r.payer) == [
         FeeRow("", "", "J1745", None, D("160"), D("90")),
         FeeRow("Medicare (Original, Part B)", "", "J1745", D("61.2034"), None, None),
@@ -350,7 +350,7 @@ def test_an_unreadable_file_is_reported(screen: FeesScreen, seeded: Store, tmp_p
     when_modal(answer_box(QMessageBox.StandardButton.Ok, seen))
     assert not screen.import_file(tmp_path / "missing.csv")
     assert "missing.csv could not be read" in seen[0]
-    assert len(rows(seeded)) == 33
+    assert len(rows(seeded)) == 40
 
 
 def test_export_then_import_round_trips(
@@ -372,7 +372,7 @@ def test_export_then_import_round_trips(
     before = rows(seeded)
     target = tmp_path / "schedule.csv"
     assert screen.export_file(target)
-    assert screen.status.text() == "Exported 34 rows to schedule.csv."
+    assert screen.status.text() == "Exported 41 rows to schedule.csv."
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # spreadsheets then read it as UTF-8
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))

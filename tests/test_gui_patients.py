@@ -317,3 +317,27 @@ def test_keyboard_enter_in_table_opens_the_patient(qtbot, window: MainWindow, st
     buttons = window.patients.page.findChildren(QPushButton)
     assert any(b.text() == "Save" for b in buttons)
     assert not any(isinstance(m, QDialog) and m.isVisible() for m in QApplication.topLevelWidgets())
+
+
+def test_name_on_insurance_card_is_a_field_of_the_patient_page(
+    qtbot, window: MainWindow, store: Store
+) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    page = window.patients.page
+    type_into(
+        qtbot,
+        window,
+        {
+            "first_name": "秀英",
+            "last_name": "王",
+            "name_on_card": "Wang Xiuying",
+            "birth_date": "11/23/1979",
+        },
+    )
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert "Saved" in page.status.text()
+    assert page.record is not None
+    with store.session() as s:
+        rec = ps.get_by_mrn(s, page.record.data.mrn)
+    assert rec.data.name_on_card == "Wang Xiuying"
+    assert field(window, "name_on_card").text() == "Wang Xiuying"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -405,3 +406,18 @@ def test_settings_unsaved_change_asks_before_leaving(
     assert settings_screen.days_spin.value() == 3
     with store.session() as s:
         assert settings.get(s, DAYS_BEFORE_VISIT) == 3
+
+
+def test_settings_spanish_contact_saves_and_the_screen_fits(
+    qtbot: QtBot, settings_screen: SettingsScreen, store: Store, tmp_path: Path
+) -> None:
+    # issue 9: Spanish letters name the contact in Spanish ("financial counselor" leaked)
+    edit = settings_screen.center_edits["center.contact_name_es"]
+    edit.setText("Ana Ruiz, asesora financiera")
+    click(qtbot, settings_screen.save_button)
+    assert "Saved" in settings_screen.status.text()
+    with store.session() as s:
+        assert settings.get(s, "center.contact_name_es") == "Ana Ruiz, asesora financiera"
+    settings_screen.resize(1366, 728)
+    settings_screen.grab().save(str(tmp_path / "settings.png"))
+    assert settings_screen.width() <= 1366 and settings_screen.height() <= 728

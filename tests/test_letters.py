@@ -28,6 +28,7 @@ from infudesk.domain import prior_auth as pa
 from infudesk.errors import UserError
 from infudesk.paths import DataPaths
 from infudesk.services import letters
+from infudesk.services import orders as ors
 from infudesk.services import patients as ps
 from infudesk.services import prior_auths as pas
 from infudesk.services import quotes as qsv
@@ -327,15 +328,21 @@ def test_pa_packet_d0003_cover_sheet_and_letter(store: Store, actor: Actor) -> N
         "Helen Okafor NPI 1526374859",
         "immune globulin SC 20% (Hizentra)",
         "Diagnosis D83.9",
-        "Home infusion",
+        # issue 9: the home is the site (its address), not the center
+        "Site of care Patient's home (POS 12): 88 Maple Ave, Naperville, IL 60540",
+        "Requested dates December 7, 2026 – May 31, 2027",
         "Visits requested 26",
         "Letter of Medical Necessity",
         "Provider to complete",
     )
-    for code in ("J1559 HCPCS", "J1559-JW HCPCS", "96369 CPT", "96370 CPT"):
+    # issue 9: a home visit bills the nursing visit and the per diem, not 96369/96370.
+    # 200 mg/kg × 38 kg = 7,600 mg = 76 units; 8,000 mg opened → 4 JW; 95 min → 99601 alone.
+    for code in ("J1559 HCPCS", "J1559-JW HCPCS", "99601 CPT", "S9338 HCPCS"):
         assert code in text
+    assert "96369" not in text and "96370" not in text
+    assert "Lakeside Infusion Center (Home" not in text
     # every code of the cover table carries a number of units
-    for code in ("J1559", "J1559-JW", "96369", "96370"):
+    for code in ("J1559", "J1559-JW", "99601", "S9338"):
         assert re.search(rf"{re.escape(code)} × \d+", text), code
     # the contents list is the case's documents, in order
     with store.session() as s:
@@ -660,3 +667,303 @@ def test_spanish_letters_use_the_spanish_contact_hours(store: Store, actor: Acto
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(letter.pdf)).pages)
     assert "de lunes a viernes, de 9 a 13 h" in " ".join(text.split())
     assert "Monday to Friday" not in text
+
+
+# --- issue 9: codes and documents -----------------------------------------------------------
+
+
+def test_pa_packet_d0001_dates_and_visit_count_come_from_the_same_visits(
+    store: Store, actor: Actor
+) -> None:
+    # Before: "Requested dates December 22, 2026 – December 22, 2026 / Visits requested 7" (the
+    # dates from the one visit still planned, the count from all seven). The order's course:
+    # Jan 20, 2026 + 6 × 56 days → Mar 17, May 12, Jul 7, Sep 1, Oct 27, Dec 22: 7 visits.
+    _, pages = render(store, actor, "pa-packet", "D0001")
+    text = " ".join(pages)
+    assert_has(
+        text,
+        "Requested dates January 20, 2026 – December 22, 2026",
+        "Visits requested 7",
+        "from January 20, 2026 to December 22, 2026, 7 visits",
+        "Site of care Lakeside Infusion Center, Infusion center / office (POS 11)",
+    )
+    with store.session() as s:
+        data = letters.pa_packet_data(s, pid_of(store, "D0001"), today=TODAY)
+        order = ors.get_order(s, ors.list_orders(s, pid_of(store, "D0001"))[0].id)
+    dates = sorted(v.on for v in order.visits)
+    assert (data.requested_from, data.requested_to, data.visits) == (dates[0], dates[-1], 7)
+
+
+@pytest.mark.parametrize("kind", ["pa-packet", "appeal", "verification"])
+def test_payer_documents_print_the_name_on_the_card_with_the_legal_name(
+    store: Store, actor: Actor, kind: str
+) -> None:
+    # D0004's card reads "Wang Xiuying"; her legal name is 王秀英: both, card name first, on
+    # every page (header/footer) and in the body
+    _, pages = render(store, actor, kind, "D0004")
+    both = re.compile(r"Wang Xiuying \(legal name: ?王秀英 ?\)")  # pypdf spaces a font change
+    for page in pages:
+        assert both.search(page), page
+    text = " ".join(pages)
+    assert text.count("Wang Xiuying") == len(both.findall(text))
+
+
+def test_patient_letters_and_same_name_cards_print_one_name(store: Store, actor: Actor) -> None:
+    # the cost letter goes to the patient: her legal name alone
+    _, pages = render(store, actor, "cost-letter", "D0004")
+    text = " ".join(pages)
+    assert "王秀英" in text and "Wang Xiuying" not in text and "legal name" not in text
+    # D0001 has no separate card name: one name on the packet
+    _, pages = render(store, actor, "pa-packet", "D0001")
+    assert "legal name" not in " ".join(pages)
+    assert "María Elena García-López" in pages[0]
+
+
+def test_verification_summary_prints_answers_as_the_checklist_shows_them(
+    store: Store, actor: Actor
+) -> None:
+    # stored: coinsurance "20", acquisition "buy_and_bill", in_network "in", place "11",
+    # deductible "2000", pa_required "yes"
+    _, pages = render(store, actor, "verification", "D0001")
+    text = " ".join(pages)
+    assert_has(
+        text,
+        "Coinsurance 20%",
+        "Drug acquisition Buy-and-bill",
+        "Site in network In network",
+        "Place of service 11 Office",
+        "Deductible $2,000.00",
+        "Deductible met $500.00",
+        "Prior authorization required Yes",
+        "Plan active on the date of service Yes",
+    )
+    for raw in ("buy_and_bill", "Coinsurance 20 ", "Site in network in ", "Place of service 11 D"):
+        assert raw not in text, raw
+
+
+def test_home_course_documents_name_the_home(store: Store, actor: Actor) -> None:
+    # D0003 gets SC immune globulin at home: the cost letter and the GFE name the home
+    _, pages = render(store, actor, "cost-letter", "D0003")
+    assert "at your home, with care from Lakeside Infusion Center" in " ".join(pages)
+    _, pages = render(store, actor, "gfe", "D0003")
+    text = " ".join(pages)
+    assert_has(
+        text,
+        "Provider or facility type Home infusion provider",
+        "Where care is given 88 Maple Ave Naperville, IL 60540",
+        "Home nursing visit, first 2 hours",
+        "Home infusion per diem, immunotherapy",
+    )
+    assert "Infusion center (facility)" not in text
+
+
+# The showcase patients' Spanish documents, and the English they must not contain: every
+# phrase of three words or more of the English tables, and the English labels of the codes,
+# sites, program kinds and drug lines that a document may print.
+def _english_phrases() -> set[str]:
+    from dataclasses import astuple
+
+    from infudesk.documents import text as tx
+    from infudesk.domain.assistance import PROGRAM_KINDS
+    from infudesk.domain.billing import ADMIN_LABELS, PER_DIEM_LABELS
+    from infudesk.domain.orders import ROUTE_LABELS, SITE_LABELS
+
+    texts: list[str] = []
+    for table in (tx.COST_LETTER["en"], tx.GFE["en"], tx.PAGE["en"], tx.NOTICES["en"]):
+        texts += [x for x in astuple(table) if isinstance(x, str)]
+    texts += [tx.SEPARATELY_SCHEDULED["en"], tx.HOME_PLACE["en"], tx.NOTICE_HEADING["en"]]
+    labels = [
+        *tx.PROVIDER_KINDS["en"].values(),
+        *ADMIN_LABELS.values(),
+        *PER_DIEM_LABELS.values(),
+        *SITE_LABELS.values(),
+        *PROGRAM_KINDS.values(),
+        *ROUTE_LABELS.values(),
+        "amount given",
+        "amount discarded",
+        "financial counselor",
+        "Sliding-scale discount",
+    ]
+    phrases: set[str] = set(labels)
+    for t in texts:
+        plain = re.sub(r"<[^>]+>", " ", t)
+        for piece in re.split(r"\{[a-z0-9_]+\}|[.;:,()!?]", plain):
+            words = piece.split()
+            if len(words) >= 3:
+                phrases.add(" ".join(words))
+    return phrases
+
+
+SPANISH_DOCUMENTS = [
+    *[("cost-letter", mrn) for mrn in ("D0001", "D0002", "D0003", "D0004", "D0005", "D0006")],
+    *[("gfe", mrn) for mrn in ("D0001", "D0003", "D0005")],
+]
+
+
+@pytest.mark.parametrize(("kind", "mrn"), SPANISH_DOCUMENTS)
+def test_spanish_documents_contain_no_english(
+    store: Store, actor: Actor, kind: str, mrn: str
+) -> None:
+    _, pages = render(store, actor, kind, mrn, lang="es")
+    # proper names may stay as they are: the center, drugs, plans, payers
+    text = " ".join(pages).replace("Lakeside Infusion Center", "")
+    leaks = sorted(p for p in _english_phrases() if p.casefold() in text.casefold())
+    assert not leaks, f"English in the Spanish {kind} of {mrn}: {leaks}"
+    # no sentence is said twice in a row ("Esto es un cálculo aproximado. Este documento es un
+    # cálculo aproximado" before issue 9)
+    assert "cálculo aproximado. Este documento es un cálculo aproximado" not in text
+    sentences = [x.strip() for x in re.split(r"(?<=[.!?])\s+", text) if len(x.split()) > 3]
+    assert all(a != b for a, b in zip(sentences, sentences[1:], strict=False))
+
+
+def test_the_english_phrase_check_finds_a_leak() -> None:
+    # the check above can fail: the English table's own words are found in English text
+    phrases = _english_phrases()
+    assert "IV infusion, first hour" in phrases
+    assert "Infusion center (facility)" in phrases
+    assert "financial counselor" in phrases
+    english = "Call Ana Ruiz, financial counselor at (312) 555-0142 about your IV infusion"
+    assert any(p.casefold() in english.casefold() for p in phrases)
+
+
+# --- issue 9: the quote engine's warnings on patient letters ---------------------------------
+
+
+def test_cost_letter_prints_the_engines_warnings_in_plain_words(store: Store, actor: Actor) -> None:
+    # D0004's quote warns that the course runs into plan year 2027 (same terms assumed) and
+    # that the foundation grant expires on 2026-12-31
+    with store.session() as s:
+        setup = qsv.prepare(s, pid_of(store, "D0004"), today=TODAY)
+        assert len(qsv.compute(setup).warnings) == 2
+    _, pages = render(store, actor, "cost-letter", "D0004")
+    text = " ".join(pages)
+    assert_has(
+        text,
+        "Your plan year starts again on January 1, 2027",
+        "we assumed your plan's terms do not change",
+        "Please note: Your assistance grant ends on December 31, 2026",
+    )
+    _, pages = render(store, actor, "cost-letter", "D0004", lang="es")
+    text = " ".join(pages)
+    assert_has(
+        text,
+        "supusimos que las condiciones de su plan no cambian",
+        "Tenga en cuenta: Su ayuda de la fundación termina el 31 de diciembre de 2026",
+    )
+
+
+def test_both_plans_renewing_the_same_day_is_one_notice(store: Store, actor: Actor) -> None:
+    # D0006: primary and secondary both start plan year 2027 on January 1
+    _, pages = render(store, actor, "cost-letter", "D0006", lang="en")
+    text = " ".join(pages)
+    assert text.count("Both your insurance plans start a new plan year on January 1, 2027") == 1
+    assert len(pages) == 1
+
+
+def _with_warning(monkeypatch: pytest.MonkeyPatch, warning: str) -> None:
+    from dataclasses import replace
+
+    compute = qsv.compute
+
+    def warned(setup: qsv.QuoteSetup) -> object:
+        quote = compute(setup)
+        return replace(quote, warnings=(*quote.warnings, warning))
+
+    monkeypatch.setattr(qsv, "compute", warned)
+
+
+def test_a_warning_without_plain_words_refuses_the_letter_unless_overridden(
+    store: Store, actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    odd = "primary.copay: a figure nobody has words for yet."
+    _with_warning(monkeypatch, odd)
+    pid = pid_of(store, "D0005")
+    for kind in ("cost-letter", "gfe"):
+        with store.session() as s, pytest.raises(UserError, match="cannot explain in plain words"):
+            letters.render(s, actor, kind, pid, today=TODAY)
+    assert audit_events(store, pid, actor) == []  # nothing was built
+    with store.session() as s:
+        letter = letters.render(s, actor, "cost-letter", pid, today=TODAY, override_warnings=True)
+    assert odd not in " ".join(pdf_pages(letter.pdf))
+    assert audit_events(store, pid, actor) == [
+        ("render", "document", {"kind": "cost-letter", "lang": ""}),
+        ("override_warnings", "document", {"kind": "cost-letter", "warnings": [odd]}),
+    ]
+
+
+def test_a_medicare_deductible_warning_is_printed(
+    store: Store, actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a Part B coverage saved without its deductible quotes too little: the letter says so
+    _with_warning(
+        monkeypatch,
+        "primary.deductible: the Part B deductible for 2026 is $283.00, this request gives none.",
+    )
+    _, pages = render(store, actor, "cost-letter", "D0002")
+    assert "The Medicare Part B deductible for 2026 is $283.00" in " ".join(pages)
+    _, pages = render(store, actor, "cost-letter", "D0002", lang="es")
+    assert "El deducible de la Parte B de Medicare para 2026 es de $283.00" in " ".join(pages)
+
+
+def test_every_warning_the_engine_writes_today_has_plain_words() -> None:
+    # one of each message the engine writes (costshare._coverage_warnings, _year_warnings,
+    # _Course): all explained, in both languages
+    warnings = [
+        "primary.oop_max: Original Medicare has no out-of-pocket maximum; it was ignored.",
+        "primary.coinsurance: Original Medicare's coinsurance is 20% (0.20), not 10%; give a "
+        "reduced rate on the drug's line instead.",
+        "primary: the out-of-pocket maximum $1,000.00 is below the deductible $2,000.00; the "
+        "patient never pays more than the maximum.",
+        "primary.deductible: the Part B deductible for 2026 is $283.00, this request gives none.",
+        "primary.oop_max: $12,000.00 is above the 2026 federal limit for one person "
+        "($10,600.00); check the figure with the payer.",
+        "primary.family.oop_max: $30,000.00 is above the 2026 federal family limit "
+        "($21,200.00); check the figure with the payer.",
+        "primary.oop_max: $12,000.00 is above the 2026 Medicare Advantage in-network limit "
+        "($9,250.00); check the figure.",
+        "assistance[0] (Acme card): not applied: copay cards cannot be used with Medicare.",
+        "assistance[1] (Fund): the grant expires on 2026-12-31; visits after that get nothing "
+        "from it unless it is renewed.",
+        "secondary: the course runs into plan year 2027 (from 2027-01-01); the same "
+        "deductible, coinsurance and out-of-pocket maximum are assumed.",
+    ]
+    for lang in ("en", "es"):
+        notices, unexplained = letters.patient_notices(warnings, lang)
+        assert unexplained == ()
+        assert len(notices) == 8  # the three "above the limit" share one sentence
+    assert letters.patient_notices(["something new"], "en") == ((), ("something new",))
+
+
+def test_cli_override_warnings_leaves_them_off_and_is_audited(
+    demo_db: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # D0004's course runs into 2027 and her grant expires on 12/31/2026: without the flag
+    # the letter says so; with it, it does not, and the audit trail keeps the override
+    plain = tmp_path / "plain.pdf"
+    result = letter_cli(demo_db, "cost-letter", "--patient", "D0004", "--out", str(plain))
+    assert result.returncode == 0, result.stderr
+    assert "Your assistance grant ends on" in " ".join(pdf_pages(plain.read_bytes()))
+    out = tmp_path / "override.pdf"
+    result = letter_cli(
+        demo_db, "cost-letter", "--patient", "D0004", "--out", str(out), "--override-warnings"
+    )
+    assert result.returncode == 0, result.stderr
+    text = " ".join(pdf_pages(out.read_bytes()))
+    assert "Your assistance grant ends on" not in text and "Please note" not in text
+    demo_dir, _ = demo_db
+    st = open_store(DataPaths(demo_dir), demo=True, create=False)
+    try:
+        with st.session() as s:
+            pid = ps.get_by_mrn(s, "D0004").id
+            overrides = [
+                json.loads(a.detail)
+                for a in s.scalars(
+                    select(AuditEvent).where(
+                        AuditEvent.patient_id == pid, AuditEvent.action == "override_warnings"
+                    )
+                )
+            ]
+    finally:
+        st.close()
+    assert len(overrides) == 1 and overrides[0]["kind"] == "cost-letter"
+    assert any("grant expires on 2026-12-31" in w for w in overrides[0]["warnings"])

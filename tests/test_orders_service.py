@@ -466,3 +466,33 @@ def test_update_order_validation_changes_nothing(
         assert now.data.provider_npi == "1647382914"
         assert shape(now.lines) == EXPECTED_LINES["infliximab"]
         assert json.dumps(order_events(s)) == json.dumps([("create", rec.id)])
+
+
+# --- home visits (issue 9) ---------------------------------------------------------------------
+
+
+def test_a_home_order_suggests_the_home_codes_and_resuggests_when_the_site_changes(
+    store: Store, actor: Actor, patient_id: int
+) -> None:
+    from dataclasses import replace
+
+    home = replace(IVIG, site_of_care="home")
+    # IVIG 130 units as at the center; 240 min at home = 2 h + 120 extra min → 99601 and
+    # 99602 × 2 (120 − 30 = 90 → two hours started); the immunotherapy per diem S9338
+    assert shape(ors.suggest(home)) == [
+        ("J1459", "JZ", 130, "drug"),
+        ("99601", "", 1, "admin"),
+        ("99602", "", 2, "admin"),
+        ("S9338", "", 1, "admin"),
+    ]
+    assert ors.suggestion_notes(home) == []
+    with store.session() as s:
+        rec = ors.create_order(s, actor, patient_id, IVIG, today=date(2026, 9, 1))
+        moved = ors.update_order(
+            s, actor, rec.id, home, expected_version=rec.version, today=date(2026, 9, 2)
+        )
+    assert [ln.code for ln in moved.lines] == ["J1459", "99601", "99602", "S9338"]
+    # ocrelizumab has no per-diem code: the note says what to add by hand
+    (note,) = ors.suggestion_notes(replace(OCRELIZUMAB, site_of_care="home"))
+    assert note.startswith("No home infusion per-diem S-code is listed for ocrelizumab")
+    assert ors.suggestion_notes(OCRELIZUMAB) == []

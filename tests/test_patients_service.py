@@ -629,3 +629,29 @@ def test_audit_events_for_create_update_deactivate(store: Store, actor: Actor) -
     assert json.loads(events[2].detail) == {"reason": "moved away"}
     # the trail holds ids and field names, not the values typed
     assert "Joliet" not in events[1].detail and "8155550111" not in events[1].detail
+
+
+# --- the name on the insurance card (issue 9) -------------------------------------------------
+
+
+def test_name_on_card_is_saved_trimmed_and_exported(store: Store, actor: Actor) -> None:
+    from infudesk.domain import patients as dp
+    from infudesk.services import export
+
+    rec = _create(store, actor, replace(MARIA, name_on_card="  Maria E Garcia Lopez "))
+    assert rec.data.name_on_card == "Maria E Garcia Lopez"
+    assert dp.card_name(rec.data) == "Maria E Garcia Lopez"
+    assert dp.legal_name(rec.data) == "María Elena García-López"
+    with store.session() as s:
+        record = export.patient_record(s, rec.data.mrn)
+    assert record["patient"]["demographics"]["name_on_card"] == "Maria E Garcia Lopez"
+    # empty: the card carries the legal name
+    other = _create(store, actor, MARCO)
+    assert other.data.name_on_card == ""
+    assert dp.card_name(other.data) == dp.legal_name(other.data)
+
+
+def test_name_on_card_is_checked_like_a_name(store: Store, actor: Actor) -> None:
+    with store.session() as s, pytest.raises(ValidationFailed) as exc:
+        ps.create_patient(s, actor, replace(CARTER, name_on_card="J. Carter <3"), today=TODAY)
+    assert "name_on_card" in exc.value.errors

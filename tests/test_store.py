@@ -790,3 +790,25 @@ def test_head_constant_matches_the_migration_scripts() -> None:
     from infudesk.store import migrate
 
     assert migrate.head_revision() == migrate.HEAD
+
+
+def test_migration_0008_adds_the_name_on_the_card_empty_for_existing_patients(
+    data_dir: Path,
+) -> None:
+    # patients saved before 0008 keep their meaning: no separate card name ("" = the legal
+    # name), so their payer documents print the legal name as before
+    data_dir.mkdir(parents=True)
+    db = data_dir / "old.db"
+    engine = make_engine(db, secrets.token_bytes(32))
+    try:
+        assert upgrade(engine, db, target="0005") is True
+        with engine.begin() as conn:
+            _insert_old_patient(conn, 1, "OLD1", "秀英", "王")
+        assert upgrade(engine, db, backup_dir=data_dir / "backups") is True
+        with engine.connect() as conn:
+            row = conn.exec_driver_sql(
+                "SELECT mrn, first_name, last_name, name_on_card FROM patients"
+            ).one()
+        assert tuple(row) == ("OLD1", "秀英", "王", "")
+    finally:
+        engine.dispose()

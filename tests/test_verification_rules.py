@@ -1096,3 +1096,38 @@ def test_verifying_on_the_due_date_moves_it_later(i: DueInputs) -> None:
         return
     again = due(replace(i, today=first, verified_on=first))
     assert again.due_on is None or again.due_on > first
+
+
+# --- answers as the checklist shows them (issue 9: the summary printed raw values) ------------
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "shown"),
+    [
+        ("plan_active", "yes", "Yes"),
+        ("plan_active", "N", "No"),
+        ("in_network", "in", "In network"),  # the choice's label, not its stored value
+        ("place_of_service", "11", "11 Office"),
+        ("place_of_service", "12", "12 Home"),
+        ("acquisition", "buy_and_bill", "Buy-and-bill"),
+        ("coinsurance", "20", "20%"),  # stored as typed; shown as a percent
+        ("coinsurance", "12.5%", "12.5%"),
+        ("deductible", "2000", "$2,000.00"),
+        ("deductible_met", "0", "$0.00"),
+        ("effective_date", "2026-01-01", "01/01/2026"),
+        ("call_at", "10/20/2026 10:15 AM", "10/20/2026 10:15 AM"),
+        ("call_at", "10/20/2026 2:05 PM", "10/20/2026 2:05 PM"),
+        ("pa_codes", " J1745, 96365 ", "J1745, 96365"),
+        ("coinsurance", "lots", "lots"),  # an answer that does not parse is shown as typed
+    ],
+)
+def test_show_answer_as_the_checklist_shows_it(key: str, raw: str, shown: str) -> None:
+    assert vf.show_answer(shipped().item(key), raw) == shown
+
+
+def test_answer_options_are_the_dialogs_lists() -> None:
+    c = shipped()
+    assert vf.answer_options(c.item("plan_active")) == (("yes", "Yes"), ("no", "No"))
+    options = dict(vf.answer_options(c.item("place_of_service")))
+    assert options["11"] == "11 Office" and options["12"] == "12 Home"
+    assert vf.answer_options(c.item("deductible")) == ()

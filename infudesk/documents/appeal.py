@@ -64,7 +64,7 @@ def story(data: AppealData) -> list[Flowable]:
     diagnosis = ", ".join(f"{d.code} {d.description}".strip() for d in data.diagnoses)
     rows: list[list[tuple[str, str]]] = [
         [
-            (t.patient, f"<b>{m(p.name)}</b>"),
+            (t.patient, f"<b>{m(p.full_name)}</b>"),
             (t.date_of_birth, m(long_date(p.birth_date))),
             (t.member_id, member),
         ],
@@ -105,7 +105,7 @@ def story(data: AppealData) -> list[Flowable]:
         pg.para(
             t.opening.format(
                 service=f"<b>{m(data.service)}</b>",
-                name=m(p.name),
+                name=m(p.full_name),
                 kind=m(data.reference_kind),
                 reference=m(data.reference),
                 denial_date=m(long_date(data.denial_date)),

@@ -17,6 +17,7 @@ from infudesk.documents import styles as st
 from infudesk.documents.data import ZERO, CostLetterData, CoverageLine, Language, VisitCost
 from infudesk.documents.text import (
     COST_LETTER,
+    NOTICE_HEADING,
     PAGE,
     CostLetterText,
     apposition,
@@ -201,7 +202,10 @@ def _how(data: CostLetterData, years: Sequence[PlanYear], t: CostLetterText) -> 
     if not data.coverages:
         out.append(m(t.self_pay_how))
     else:
-        out += [t.new_plan_year.format(date=m(long_date(y.start, lang))) for y in years[1:]]
+        if data.same_terms_assumed and len(years) < 2:
+            raise ValueError("same_terms_assumed: the letter's visits stay in one plan year")
+        renewal = t.new_plan_year_assumed if data.same_terms_assumed else t.new_plan_year
+        out += [renewal.format(date=m(long_date(y.start, lang))) for y in years[1:]]
     if data.coverages and terms is not None:
         if terms.deductible is not None:
             paid = sum((v.deductible for v in vs), ZERO)
@@ -256,6 +260,8 @@ def _how(data: CostLetterData, years: Sequence[PlanYear], t: CostLetterText) -> 
     for program in data.assistance:
         out.append(t.program.format(name=m(program.name), amount=_money(program.amount)))
     out += [m(line) for line in data.explanation]
+    # the estimate's warnings in plain words: what it assumed or could not count
+    out += [f"<b>{m(NOTICE_HEADING[lang])}:</b> {m(line)}" for line in data.notices]
     return out
 
 
@@ -297,7 +303,7 @@ def _names_payer(c: CoverageLine) -> bool:
 def _intro(data: CostLetterData, t: CostLetterText) -> str:
     lang = data.lang
     vs = sorted(data.visits, key=lambda v: v.date)
-    center = m(data.letterhead.name)
+    center = m(data.place or data.letterhead.name)
     service = m(data.service)
     if len(vs) == 1:
         text = t.intro_one.format(

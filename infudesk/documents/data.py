@@ -46,10 +46,18 @@ class Letterhead:
 class PatientInfo:
     """Who the document is about; printed on every page."""
 
-    name: str
+    name: str  # payer documents: the name as on the insurance card
     birth_date: date
     mrn: str = ""
     language: str = "en"  # preferred language (e.g. 'es', 'vi'); see letter_language
+    legal_name: str = ""  # the legal name when it differs from ``name`` (payer documents)
+
+    @property
+    def full_name(self) -> str:
+        """'Wang Xiuying (legal name: 王秀英)' when the names differ; else just the name."""
+        if self.legal_name and self.legal_name != self.name:
+            return f"{self.name} (legal name: {self.legal_name})"
+        return self.name
 
 
 @dataclass(frozen=True)
@@ -169,6 +177,11 @@ class CostLetterData:
     open_items: tuple[str, ...] = ()  # more unknowns, in the letter's language
     disclaimer: str | None = None  # None: the standard one in the letter's language
     language: Language | None = None  # None: from patient.language (letter_language)
+    place: str = ""  # where the care is given, for the intro; "": at the center (letterhead)
+    notices: tuple[str, ...] = ()  # the estimate's warnings in plain words (letter's language)
+    warnings_overridden: tuple[str, ...] = ()  # engine warnings left off by an audited override
+    # the primary's terms are assumed unchanged in its next plan year (said with that line)
+    same_terms_assumed: bool = False
 
     @property
     def lang(self) -> Language:
@@ -241,6 +254,8 @@ class GoodFaithEstimateData:
     patient_email: str = ""
     contact: Contact | None = None
     language: Language | None = None
+    notices: tuple[str, ...] = ()  # the estimate's warnings in plain words (its language)
+    warnings_overridden: tuple[str, ...] = ()  # engine warnings left off by an audited override
 
     @property
     def lang(self) -> Language:

@@ -17,6 +17,7 @@ from infudesk.documents import styles as st
 from infudesk.documents.data import GfeProvider, GoodFaithEstimateData, Language
 from infudesk.documents.text import (
     GFE,
+    NOTICE_HEADING,
     GfeText,
     apposition,
     join_words,
@@ -163,6 +164,17 @@ def story(data: GoodFaithEstimateData) -> list[Flowable]:
             shade_rows=[len(summary) - 1],
         )
     )
+    if data.notices:
+        out += [
+            Spacer(1, 6),
+            pg.boxed(
+                [
+                    pg.para(m(NOTICE_HEADING[lang]), s.subheading),
+                    *pg.bullets([m(x) for x in data.notices]),
+                ],
+                background=st.HIGHLIGHT,
+            ),
+        ]
     for provider in data.providers:
         out += _provider(provider, t, lang)
     out.append(pg.para(m(t.separate_heading), s.heading))

@@ -88,7 +88,7 @@ def _cover(data: PaPacketData) -> list[Flowable]:
         pg.fields(
             [
                 [
-                    (t.patient_heading, f"<b>{m(p.name)}</b>"),
+                    (t.patient_heading, f"<b>{m(p.full_name)}</b>"),
                     (t.date_of_birth, m(long_date(p.birth_date))),
                     (t.member_id, "<br/>".join(member)),
                 ],
@@ -169,14 +169,14 @@ def _letter(data: PaPacketData) -> list[Flowable]:
         ),
         Spacer(1, 6),
         pg.para(
-            f"<b>{m(t.re_)}:</b> {m(p.name)}, {m(t.dob_inline)} {m(dob)}, "
+            f"<b>{m(t.re_)}:</b> {m(p.full_name)}, {m(t.dob_inline)} {m(dob)}, "
             f"{m(t.member_inline)} {m(data.member_id)}<br/>"
             f"{m(data.drug)} ({m(_codes_text(data.codes))})"
         ),
         pg.para(m(t.salutation)),
         pg.para(
             t.opening.format(
-                name=m(p.name),
+                name=m(p.full_name),
                 dob=m(dob),
                 member=m(data.member_id),
                 drug=f"<b>{m(data.drug)}</b>",

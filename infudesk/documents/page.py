@@ -115,7 +115,7 @@ class _Layout:
         self.later_top = PAGE_HEIGHT - MARGIN_TOP - 24
         words = PAGE[setup.language]
         p = setup.patient
-        parts = [p.name, f"{words.date_of_birth}: {long_date(p.birth_date, setup.language)}"]
+        parts = [p.full_name, f"{words.date_of_birth}: {long_date(p.birth_date, setup.language)}"]
         if p.mrn:
             parts.append(f"{words.mrn}: {p.mrn}")
         self.footer = _SEP.join(parts)

@@ -172,6 +172,7 @@ class CostLetterText:
     deductible_paid_fresh: str  # {deductible} {paid}
     deductible_met: str  # {deductible}
     new_plan_year: str  # {date}
+    new_plan_year_assumed: str  # {date}: and the same terms are assumed after it
     coinsurance: str  # {rate} {amount}
     copay: str  # {copay} {amount}
     oop_reached: str  # {oop} {met} {date}
@@ -273,6 +274,10 @@ COST_LETTER: dict[Language, CostLetterText] = {
             "Your plan year starts again on {date}: what you have paid toward the deductible "
             "and the out-of-pocket maximum goes back to $0.00 then."
         ),
+        new_plan_year_assumed=(
+            "Your plan year starts again on {date}: what you have paid toward the deductible "
+            "and maximum goes back to $0.00, and we assumed your plan's terms do not change."
+        ),
         coinsurance=(
             "After the deductible, your plan leaves {rate} of the plan's price to you (your "
             "coinsurance): {amount} over these visits."
@@ -324,7 +329,7 @@ COST_LETTER: dict[Language, CostLetterText] = {
         contact_email=", or write to {email}",
         disclaimer_heading="This is an estimate",
         disclaimer=(
-            "This is an estimate, not a bill and not a promise of payment by your insurance. "
+            "It is not a bill and not a promise of payment by your insurance. "
             "What you finally owe depends on how your insurance processes each claim, your "
             "benefits on the day of each visit, the dose you actually receive, and any other "
             "care you receive during the plan year. We will tell you if we learn of a change "
@@ -413,6 +418,10 @@ COST_LETTER: dict[Language, CostLetterText] = {
             "Su año del plan vuelve a empezar el {date}: ese día, lo que lleva pagado para el "
             "deducible y para el máximo de gastos de bolsillo vuelve a $0.00."
         ),
+        new_plan_year_assumed=(
+            "Su año del plan vuelve a empezar el {date}: lo pagado para el deducible y el "
+            "máximo vuelve a $0.00, y supusimos que las condiciones de su plan no cambian."
+        ),
         coinsurance=(
             "Después del deducible, su plan le deja a usted el {rate} del precio del plan (su "
             "coseguro): {amount} en total por estas visitas."
@@ -433,7 +442,7 @@ COST_LETTER: dict[Language, CostLetterText] = {
         ),
         oop_none="Su plan no tiene un máximo anual de gastos de bolsillo.",
         secondary="{plan2} pagaría {amount} de lo que {plan} deja a su cargo.",
-        program="{name} cubriría {amount}.",
+        program="{name}: cubriría {amount}.",
         self_pay_how=(
             "Como no usará seguro, usted paga nuestro precio para pacientes sin seguro en cada "
             "visita."
@@ -470,8 +479,8 @@ COST_LETTER: dict[Language, CostLetterText] = {
         contact_email=" o escriba a {email}",
         disclaimer_heading="Esto es un cálculo aproximado",
         disclaimer=(
-            "Este documento es un cálculo aproximado: no es una factura ni una garantía de pago "
-            "de su seguro. Lo que usted pague al final depende de cómo su seguro procese cada "
+            "No es una factura ni una garantía de pago de su seguro. "
+            "Lo que usted pague al final depende de cómo su seguro procese cada "
             "reclamación, de sus beneficios el día de cada visita, de la dosis que reciba y de "
             "cualquier otra atención médica que reciba durante el año del plan. Si nos "
             "enteramos de algún cambio que afecte este cálculo, se lo diremos."
@@ -961,3 +970,166 @@ class VerificationText:
 
 
 VERIFY = VerificationText()
+
+
+# --- codes, sites and programs in a patient document's language ------------------------------
+# The English labels live with the rules (domain.billing, domain.orders, domain.assistance);
+# these are their Spanish counterparts, in our own words (never CPT descriptors).
+
+CODE_LABELS_ES: dict[str, str] = {
+    "96365": "Infusión intravenosa, primera hora",
+    "96366": "Infusión intravenosa, cada hora adicional",
+    "96369": "Infusión bajo la piel, primera hora, con preparación de la bomba",
+    "96370": "Infusión bajo la piel, cada hora adicional",
+    "96372": "Inyección bajo la piel o en un músculo",
+    "96374": "Inyección intravenosa directa, primer medicamento",
+    "96409": "Quimioterapia o medicamento complejo, inyección intravenosa directa",
+    "96413": "Quimioterapia o medicamento complejo en infusión intravenosa, primera hora",
+    "96415": "Quimioterapia o medicamento complejo en infusión intravenosa, cada hora adicional",
+    "99601": "Visita de enfermería a domicilio, primeras 2 horas",
+    "99602": "Visita de enfermería a domicilio, cada hora adicional",
+    "S9338": "Infusión a domicilio, tarifa diaria de inmunoterapia (materiales, farmacia, coordinación)",
+    "S9359": "Infusión a domicilio, tarifa diaria de terapia anti-TNF (materiales, farmacia, coordinación)",
+    "S9379": "Infusión a domicilio, tarifa diaria de otra terapia (materiales, farmacia, coordinación)",
+}
+CODE_FALLBACK_ES = "Servicio con el código {code}"
+DRUG_GIVEN: dict[Language, str] = {
+    "en": "{drug}, amount given",
+    "es": "{drug}, cantidad administrada",
+}
+DRUG_DISCARDED: dict[Language, str] = {
+    "en": "{drug}, amount discarded from vials",
+    "es": "{drug}, cantidad desechada de los viales",
+}
+SITES_ES: dict[str, str] = {
+    "infusion_center": "Centro de infusión o consultorio (POS 11)",
+    "hospital_outpatient": "Hospital, atención ambulatoria (POS 19/22)",
+    "home": "Domicilio del paciente (POS 12)",
+}
+PROVIDER_KINDS: dict[Language, dict[str, str]] = {
+    "en": {"facility": "Infusion center (facility)", "home": "Home infusion provider"},
+    "es": {
+        "facility": "Centro de infusión (establecimiento)",
+        "home": "Proveedor de infusión a domicilio",
+    },
+}
+PROGRAM_KINDS_ES: dict[str, str] = {
+    "copay_card": "Tarjeta de copago del fabricante",
+    "foundation_grant": "Ayuda de una fundación",
+    "discount": "Descuento según sus ingresos",
+}
+SEPARATELY_SCHEDULED: dict[Language, str] = {
+    "en": "Visits with the ordering physician and any laboratory tests are billed separately.",
+    "es": (
+        "Las consultas con el médico que indicó el tratamiento y los análisis de laboratorio "
+        "se facturan por separado."
+    ),
+}
+# The place of a patient letter's intro: "… at {center}" — a home visit names the home.
+HOME_PLACE: dict[Language, str] = {
+    "en": "your home, with care from {center}",
+    "es": "su casa, con atención de {center}",
+}
+PATIENT_HOME: str = "Patient's home (POS 12)"  # payer documents (English)
+NOTICE_HEADING: dict[Language, str] = {"en": "Please note", "es": "Tenga en cuenta"}
+
+
+@dataclass(frozen=True)
+class NoticeText:
+    """The quote engine's warnings in plain words for the patient (see services.letters)."""
+
+    new_plan_year: str  # {date} {which}
+    new_plan_year_both: str  # {date}: both coverages start a new plan year that day
+    primary_plan: str
+    second_plan: str
+    grant_expires: str  # {date}
+    card_not_used: str
+    part_b_deductible: str  # {year} {amount}
+    part_b_coinsurance: str
+    medicare_no_oop: str
+    oop_above_limit: str
+    oop_below_deductible: str
+
+
+NOTICES: dict[Language, NoticeText] = {
+    "en": NoticeText(
+        new_plan_year=(
+            "{which} starts a new plan year on {date}: we assumed the same deductible, "
+            "coinsurance and maximum; if they change, so will what you owe."
+        ),
+        new_plan_year_both=(
+            "Both your insurance plans start a new plan year on {date}: we assumed the same "
+            "deductibles, coinsurance and maximums; if they change, so will what you owe."
+        ),
+        primary_plan="Your insurance",
+        second_plan="Your second insurance",
+        grant_expires=(
+            "Your assistance grant ends on {date}: this estimate counts nothing from it for "
+            "visits after that day unless it is renewed."
+        ),
+        card_not_used=(
+            "Your manufacturer copay card is not counted in this estimate: it cannot be used "
+            "with your current insurance."
+        ),
+        part_b_deductible=(
+            "The Medicare Part B deductible for {year} is {amount}, and the figure we used is "
+            "different. We are checking it: what you owe may change."
+        ),
+        part_b_coinsurance=(
+            "Medicare Part B leaves 20% of its approved amount to you, and the rate we used is "
+            "different. We are checking it: what you owe may change."
+        ),
+        medicare_no_oop=(
+            "Original Medicare has no yearly limit on what you pay; this estimate does not use one."
+        ),
+        oop_above_limit=(
+            "The yearly out-of-pocket maximum we have for your plan is above the legal limit. "
+            "We are checking it with your insurance: what you owe may be lower."
+        ),
+        oop_below_deductible=(
+            "Your plan's out-of-pocket maximum is lower than its deductible; you will not pay "
+            "more than the maximum. We are checking these figures with your insurance."
+        ),
+    ),
+    "es": NoticeText(
+        new_plan_year=(
+            "{which} empieza un nuevo año del plan el {date}: supusimos el mismo deducible, "
+            "coseguro y máximo; si cambian, cambiará lo que usted paga."
+        ),
+        new_plan_year_both=(
+            "Sus dos seguros empiezan un nuevo año del plan el {date}: supusimos los mismos "
+            "deducibles, coseguros y máximos; si cambian, cambiará lo que usted paga."
+        ),
+        primary_plan="Su seguro",
+        second_plan="Su segundo seguro",
+        grant_expires=(
+            "Su ayuda de la fundación termina el {date}: este cálculo no cuenta con ella para "
+            "las visitas después de ese día, salvo que se renueve."
+        ),
+        card_not_used=(
+            "Su tarjeta de copago del fabricante no se tiene en cuenta en este cálculo: no se "
+            "puede usar con su seguro actual."
+        ),
+        part_b_deductible=(
+            "El deducible de la Parte B de Medicare para {year} es de {amount}, y la cantidad "
+            "que usamos es distinta. Lo estamos revisando: lo que usted paga puede cambiar."
+        ),
+        part_b_coinsurance=(
+            "La Parte B de Medicare le deja a usted el 20% de la cantidad aprobada, y el "
+            "porcentaje que usamos es distinto. Lo estamos revisando: lo que usted paga puede "
+            "cambiar."
+        ),
+        medicare_no_oop=(
+            "El Medicare Original no tiene un límite anual de lo que usted paga; este cálculo "
+            "no usa ninguno."
+        ),
+        oop_above_limit=(
+            "El máximo anual de gastos de bolsillo que tenemos para su plan supera el límite "
+            "legal. Lo estamos revisando con su seguro: lo que usted paga podría ser menor."
+        ),
+        oop_below_deductible=(
+            "El máximo de gastos de bolsillo de su plan es menor que su deducible; usted no "
+            "pagará más que ese máximo. Estamos revisando estas cantidades con su seguro."
+        ),
+    ),
+}

@@ -47,10 +47,26 @@ ADMIN_LABELS: dict[str, str] = {
     "96409": "Chemo or complex drug, IV push",
     "96413": "Chemo or complex drug IV infusion, first hour",
     "96415": "Chemo or complex drug IV infusion, each added hour",
+    "99601": "Home nursing visit, first 2 hours",
+    "99602": "Home nursing visit, each added hour",
 }
 
+# Home infusion per-diem S-codes (HCPCS Level II, public): the therapy's supplies, pharmacy
+# services and care coordination for one infusion day; drug and nursing visit coded separately.
+# A drug names its code in drugs.csv's optional ``home_per_diem`` column.
+PER_DIEM_LABELS: dict[str, str] = {
+    "S9338": "Home infusion per diem, immunotherapy (supplies, pharmacy, care coordination)",
+    "S9359": "Home infusion per diem, anti-TNF therapy (supplies, pharmacy, care coordination)",
+    "S9379": "Home infusion per diem, other infusion therapy (supplies, pharmacy, care coordination)",
+}
+SITES: tuple[str, ...] = ("infusion_center", "hospital_outpatient", "home")
+
 PUSH_MAX_MINUTES = 15
+# CPT's subcutaneous infusion codes (96369/96370) are for infusions of more than 15 minutes; an
+# SC infusion of 15 minutes or less is reported as a subcutaneous injection (96372).
+SC_INFUSION_MIN_MINUTES = 16
 FIRST_HOUR_MINUTES = 60
+HOME_VISIT_FIRST_MINUTES = 120  # 99601 covers a home visit of up to 2 hours
 ADDED_HOUR_THRESHOLD_MINUTES = 30  # an added hour is billed only past 30 extra minutes
 
 # Bound for the vial search (steps of the vial sizes' common divisor); far above any real
@@ -69,6 +85,7 @@ DRUG_COLUMNS: tuple[str, ...] = (
     "admin_class",
     "routes",
 )
+OPTIONAL_DRUG_COLUMNS: tuple[str, ...] = ("home_per_diem",)
 _YES = frozenset({"yes", "y", "true", "1"})
 _NO = frozenset({"no", "n", "false", "0"})
 
@@ -85,6 +102,7 @@ class Drug:
     single_dose: bool
     admin_class: str
     routes: tuple[str, ...]
+    home_per_diem: str = ""  # the home infusion per-diem S-code; "" when none is listed
 
     @property
     def title(self) -> str:
@@ -133,7 +151,9 @@ def parse_drug_table(text: str) -> list[Drug]:
                     f"Line {line}: the header row lacks the column(s) {', '.join(missing)}; "
                     f"it must name {','.join(DRUG_COLUMNS)}."
                 )
-            index = {c: header.index(c) for c in DRUG_COLUMNS}
+            index = {
+                c: header.index(c) for c in DRUG_COLUMNS + OPTIONAL_DRUG_COLUMNS if c in header
+            }
             continue
         if len(cells) != len(header):
             raise ValueError(
@@ -193,6 +213,12 @@ def _parse_row(cell: dict[str, str], line: int) -> Drug:
             routes.append(word)
     if not routes:
         raise bad("routes", f"list at least one route ({' '.join(ROUTES)}).")
+    per_diem = normalize_code(cell.get("home_per_diem", ""))
+    if per_diem and per_diem not in PER_DIEM_LABELS:
+        raise bad(
+            "home_per_diem",
+            f"“{per_diem}” is not a known home per-diem code ({', '.join(PER_DIEM_LABELS)}).",
+        )
     return Drug(
         name=name,
         brand=cell["brand"],
@@ -202,6 +228,7 @@ def _parse_row(cell: dict[str, str], line: int) -> Drug:
         single_dose=flag in _YES,
         admin_class=admin_class,
         routes=tuple(routes),
+        home_per_diem=per_diem,
     )
 
 
@@ -350,6 +377,8 @@ def admin_lines(route: str, minutes: int, admin_class: str) -> list[BillingLine]
     if admin_class == "injection":
         return [_admin("96372")]
     if admin_class == "subq_ig":
+        if minutes < SC_INFUSION_MIN_MINUTES:
+            return [_admin("96372")]
         first, added = "96369", "96370"
     elif minutes <= PUSH_MAX_MINUTES:
         return [_admin("96409" if admin_class == "chemo_complex" else "96374")]
@@ -368,12 +397,49 @@ def _admin(code: str, units: int = 1) -> BillingLine:
     return BillingLine(code, "", units, ADMIN_LABELS[code], "admin")
 
 
-def suggest_lines(drug: Drug, dose_mg: Decimal, route: str, minutes: int) -> list[BillingLine]:
-    """Suggested lines for one therapy visit: the drug lines, then the administration lines."""
+def home_lines(drug: Drug, minutes: int) -> list[BillingLine]:
+    """A home infusion visit: the nursing visit (99601 up to 2 hours, +99602 per added hour
+    past 30 extra minutes) and the therapy's per-diem S-code for the infusion day.
+
+    Office and hospital administration codes (963xx) are not billed for care at home. A drug
+    without a per-diem code in the drug list gets the nursing lines only (see ``home_notes``).
+    """
+    if minutes <= 0:
+        raise ValueError("Enter how many minutes the administration took (more than 0).")
+    lines = [_admin("99601")]
+    extra = added_hours(minutes - (HOME_VISIT_FIRST_MINUTES - FIRST_HOUR_MINUTES))
+    if extra:
+        lines.append(_admin("99602", extra))
+    if drug.home_per_diem:
+        code = drug.home_per_diem
+        lines.append(BillingLine(code, "", 1, PER_DIEM_LABELS[code], "admin"))
+    return lines
+
+
+def home_notes(drug: Drug) -> list[str]:
+    """What the suggestions for a home visit could not fill in (shown beside the lines)."""
+    if drug.home_per_diem:
+        return []
+    return [
+        f"No home infusion per-diem S-code is listed for {drug.title}: add the payer's code "
+        "(e.g. S9379 for other infusion therapy) by hand, or name it in drugs.csv."
+    ]
+
+
+def suggest_lines(
+    drug: Drug, dose_mg: Decimal, route: str, minutes: int, site: str = "infusion_center"
+) -> list[BillingLine]:
+    """Suggested lines for one therapy visit: the drug lines, then the administration lines
+    (for a visit at the patient's home: the home nursing and per-diem lines)."""
     if route not in drug.routes:
         raise ValueError(
             f"The drug list gives {drug.title} by route {' or '.join(drug.routes)}, not {route}."
         )
+    if site not in SITES:
+        raise ValueError(f"Unknown site of care “{site}”: use one of {', '.join(SITES)}.")
+    if site == "home":
+        admin_lines(route, minutes, drug.admin_class)  # the same checks of route and minutes
+        return drug_lines(drug, dose_mg) + home_lines(drug, minutes)
     return drug_lines(drug, dose_mg) + admin_lines(route, minutes, drug.admin_class)
 
 

@@ -101,4 +101,4 @@ def schedule(start: date, every_days: int, count: int) -> list[date]:
 def suggested_lines(o: OrderData, drug: Drug) -> list[BillingLine]:
     """The billing lines suggested for every visit of a valid order."""
     assert o.minutes is not None
-    return suggest_lines(drug, o.dose_in_mg(), o.route, o.minutes)
+    return suggest_lines(drug, o.dose_in_mg(), o.route, o.minutes, o.site_of_care)

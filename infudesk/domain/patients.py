@@ -99,6 +99,7 @@ class PatientData:
     middle_name: str = ""
     suffix: str = ""
     preferred_name: str = ""
+    name_on_card: str = ""  # as printed on the insurance card; "" = same as the legal name
     birth_date: date | None = None
     sex: str = "U"
     mrn: str = ""
@@ -123,6 +124,18 @@ class PatientData:
     def display_name(self) -> str:
         """Last, First Middle Suffix (the way a front desk files names)."""
         return filed_name(self.last_name, self.first_name, self.middle_name, self.suffix)
+
+
+def legal_name(p: PatientData) -> str:
+    """'María Elena García-López' (given names first) — '王秀英' for a CJK name."""
+    if is_cjk(p.last_name + p.first_name):
+        return f"{p.last_name}{p.middle_name}{p.first_name}"
+    return " ".join(x for x in (p.first_name, p.middle_name, p.last_name, p.suffix) if x)
+
+
+def card_name(p: PatientData) -> str:
+    """The name as on the insurance card: ``name_on_card``, or the legal name when empty."""
+    return p.name_on_card.strip() or legal_name(p)
 
 
 def is_cjk(text: str) -> bool:
@@ -172,7 +185,7 @@ def validate(p: PatientData, today: date) -> dict[str, str]:
 
     put("first_name", v.check_name(p.first_name))
     put("last_name", v.check_name(p.last_name))
-    for name in ("middle_name", "preferred_name"):
+    for name in ("middle_name", "preferred_name", "name_on_card"):
         put(name, v.check_name(getattr(p, name), required=False))
     if p.suffix and not re.fullmatch(r"[A-Za-z.]{1,6}", p.suffix.strip()):
         put("suffix", "A suffix is short, like Jr., Sr., II or III.")

@@ -38,6 +38,8 @@ from infudesk.domain.money import (
 from infudesk.domain.money import (
     check_money,
     check_percent,
+    format_money,
+    format_percent,
 )
 
 # --- Status ---------------------------------------------------------------------------------
@@ -432,6 +434,44 @@ def check_answer(item: ChecklistItem, raw: str) -> tuple[object | None, str | No
             return None, str(exc)
         return f"{month:02d}-{day:02d}", None
     return text, None
+
+
+YESNO_OPTIONS: tuple[tuple[str, str], ...] = (("yes", "Yes"), ("no", "No"))
+
+
+def answer_options(item: ChecklistItem) -> tuple[tuple[str, str], ...]:
+    """The (stored value, label) pairs a yes/no or choice item offers, as the checklist shows
+    them (the verification dialog's lists and the printed summary both use these)."""
+    if item.kind is Kind.YESNO:
+        return YESNO_OPTIONS
+    return tuple((c.value, c.label) for c in item.choices)
+
+
+def show_answer(item: ChecklistItem, raw: str) -> str:
+    """A stored answer as the checklist shows it: 'Yes', the choice's label ('12 Home',
+    'Buy and bill'), '$2,000.00', '20%', '10/20/2026', '10/20/2026 10:15 AM'.
+
+    An answer that does not parse (an older record) is shown as typed.
+    """
+    value, problem = check_answer(item, raw)
+    if problem is not None or value is None:
+        return raw.strip()
+    if isinstance(value, bool):
+        return dict(YESNO_OPTIONS)["yes" if value else "no"]
+    if item.kind is Kind.CHOICE:
+        return dict(answer_options(item)).get(str(value), str(value))
+    if item.kind is Kind.MONEY and isinstance(value, Decimal):
+        return format_money(value)
+    if item.kind is Kind.PERCENT and isinstance(value, Decimal):
+        return format_percent(value)
+    if isinstance(value, datetime):
+        hour = value.hour % 12 or 12
+        return (
+            f"{us_date(value.date())} {hour}:{value.minute:02d} {'AM' if value.hour < 12 else 'PM'}"
+        )
+    if isinstance(value, date):
+        return us_date(value)
+    return str(value)
 
 
 def _blank(value: object) -> bool:

@@ -80,6 +80,7 @@ SHOWCASE: tuple[PatientData, ...] = (
         first_name="秀英",
         last_name="王",
         preferred_name="Wang Xiuying",
+        name_on_card="Wang Xiuying",
         birth_date=date(1979, 11, 23),
         sex="F",
         preferred_language="zh",

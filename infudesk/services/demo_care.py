@@ -14,10 +14,10 @@ from decimal import Decimal as D
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from infudesk.domain import business_days as bd
 from infudesk.domain import prior_auth as pa
 from infudesk.domain.assistance import GUIDELINES, sliding_scale
 from infudesk.domain.coverage import CoverageData, PlanType, Terms
-from infudesk.domain import business_days as bd
 from infudesk.domain.orders import OrderData
 from infudesk.domain.verification import Status
 from infudesk.resources import resource
@@ -45,6 +45,7 @@ DEMO_CENTER = {  # a fictional center for the demo's letterhead
     "center.contact_name": "Ana Ruiz, financial counselor",
     "center.contact_phone": "3125550142",
     "center.contact_hours": "Monday to Friday, 8 am to 5 pm",
+    "center.contact_name_es": "Ana Ruiz, asesora financiera",
     "center.contact_hours_es": "de lunes a viernes, de 8 de la mañana a 5 de la tarde",
 }
 SHOWCASE_MRNS = ("D0001", "D0002", "D0003", "D0004", "D0005", "D0006")

@@ -4,7 +4,8 @@ plain data a PDF builder takes. Every print and save is recorded (what, for whom
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -14,11 +15,14 @@ from sqlalchemy.orm import Session
 
 from infudesk import documents
 from infudesk.documents import data as dd
+from infudesk.documents import text as tx
 from infudesk.documents.cost_letter import visits_from_quote
 from infudesk.domain import costshare as cs
 from infudesk.domain import coverage as dc
+from infudesk.domain import patients as dp
 from infudesk.domain import prior_auth as pa
 from infudesk.domain import verification as dv
+from infudesk.domain.assistance import PROGRAM_KINDS
 from infudesk.domain.money import format_quantity
 from infudesk.domain.orders import ROUTE_LABELS, SITE_LABELS
 from infudesk.domain.validation import format_phone
@@ -52,7 +56,9 @@ class Letter:
 
 
 def letterhead(session: Session) -> dd.Letterhead:
-    get = lambda key: str(settings.get(session, key) or "")  # noqa: E731
+    def get(key: str) -> str:
+        return str(settings.get(session, key) or "")
+
     logo = get("center.logo")
     return dd.Letterhead(
         name=get("center.name"),
@@ -66,31 +72,178 @@ def letterhead(session: Session) -> dd.Letterhead:
 
 
 def _contact(session: Session, lang: str = "en") -> dd.Contact:
+    """Whom to call. A Spanish document takes the Spanish name and hours; without them it
+    keeps only the person's name (before the comma of "Ana Ruiz, financial counselor") and
+    leaves the hours out, so that no English reaches a Spanish letter."""
     phone = str(
         settings.get(session, "center.contact_phone") or settings.get(session, "center.phone")
     )
+    name = str(settings.get(session, "center.contact_name"))
     hours = str(settings.get(session, "center.contact_hours"))
     if lang == "es":
-        hours = str(settings.get(session, "center.contact_hours_es")) or hours
-    return dd.Contact(
-        name=str(settings.get(session, "center.contact_name")),
-        phone=format_phone(phone),
-        hours=hours,
-    )
+        spanish = str(settings.get(session, "center.contact_name_es"))
+        if not spanish:
+            default = name == settings.DEFAULTS["center.contact_name"]
+            spanish = "Asesoría financiera" if default else name.split(",")[0]
+        name = spanish
+        hours = str(settings.get(session, "center.contact_hours_es"))
+    return dd.Contact(name=name, phone=format_phone(phone), hours=hours)
 
 
-def _patient(session: Session, patient_id: int) -> tuple[dd.PatientInfo, ps.PatientRecord]:
+def _patient(
+    session: Session, patient_id: int, *, payer: bool = False
+) -> tuple[dd.PatientInfo, ps.PatientRecord]:
+    """The patient as a document names them: the legal name on patient letters; on payer
+    documents (``payer``) the name as on the insurance card, with the legal name beside it
+    when it differs."""
     rec = ps.get_patient(session, patient_id)
     d = rec.data
     assert d.birth_date is not None
-    name = " ".join(p for p in (d.first_name, d.middle_name, d.last_name, d.suffix) if p)
-    from infudesk.domain.patients import is_cjk
-
-    if is_cjk(d.last_name + d.first_name):
-        name = f"{d.last_name}{d.first_name}"
+    legal = dp.legal_name(d)
+    name = dp.card_name(d) if payer else legal
     return dd.PatientInfo(
-        name=name, birth_date=d.birth_date, mrn=d.mrn, language=d.preferred_language
+        name=name,
+        birth_date=d.birth_date,
+        mrn=d.mrn,
+        language=d.preferred_language,
+        legal_name=legal if payer and legal != name else "",
     ), rec
+
+
+def _language(lang: str | None, info: dd.PatientInfo) -> dd.Language:
+    """The asked language (checked by ``render``), else the patient's letter language."""
+    return "es" if (lang or dd.letter_language(info.language)) == "es" else "en"
+
+
+def _site_label(site: str, lang: str = "en") -> str:
+    if lang == "es":
+        return tx.SITES_ES.get(site, site)
+    return SITE_LABELS.get(site, site)
+
+
+def _home_address(rec: ps.PatientRecord) -> tuple[str, ...]:
+    d = rec.data
+    city = f"{d.city}, {d.state} {d.zip_code}".strip(", ")
+    return tuple(x for x in (d.address_line1, d.address_line2, city) if x.strip())
+
+
+def _line_label(ln: object, drug: str, lang: str) -> str:
+    """A billing line's label in the document's language (Spanish from our own table)."""
+    code, modifier, label, kind = (getattr(ln, a) for a in ("code", "modifier", "label", "kind"))
+    if lang != "es":
+        return str(label or code)
+    if kind == "drug":
+        table = tx.DRUG_DISCARDED if modifier == "JW" else tx.DRUG_GIVEN
+        return table["es"].format(drug=drug)
+    return tx.CODE_LABELS_ES.get(str(code), tx.CODE_FALLBACK_ES.format(code=code))
+
+
+# --- the quote engine's warnings on a patient letter -----------------------------------------
+
+_NOTICE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"^(primary|secondary): the course runs into plan year .* \(from (\d{4}-\d\d-\d\d)\)"
+        ),
+        "new_plan_year",
+    ),
+    (
+        re.compile(r"^assistance\[\d+\] \(.*\): the grant expires on (\d{4}-\d\d-\d\d)"),
+        "grant_expires",
+    ),
+    (re.compile(r"^assistance\[\d+\] \(.*\): not applied: "), "card_not_used"),
+    (
+        re.compile(r"^\w+\.deductible: the Part B deductible for (\d{4}) is (\$[\d,.]+)"),
+        "part_b_deductible",
+    ),
+    (
+        re.compile(r"^\w+\.coinsurance: Original Medicare's coinsurance is 20%"),
+        "part_b_coinsurance",
+    ),
+    (
+        re.compile(r"^\w+\.oop_max: Original Medicare has no out-of-pocket maximum"),
+        "medicare_no_oop",
+    ),
+    (re.compile(r"^\w+\.(family\.)?oop_max: .* is above the "), "oop_above_limit"),
+    (
+        re.compile(r"^\w+: the out-of-pocket maximum .* is below the deductible"),
+        "oop_below_deductible",
+    ),
+)
+
+
+def _match(warning: str) -> tuple[str, re.Match[str]] | None:
+    """The rule a warning matches: (its key, the match), or None."""
+    for pattern, key in _NOTICE_RULES:
+        hit = pattern.match(warning)
+        if hit:
+            return key, hit
+    return None
+
+
+def _notice_pairs(
+    warnings: Sequence[str], language: dd.Language
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """(key, plain words) for each explained warning, and the warnings left unexplained."""
+    t = tx.NOTICES[language]
+    out: list[tuple[str, str]] = []
+    unexplained: list[str] = []
+    for warning in warnings:
+        found = _match(warning)
+        if found is None:
+            unexplained.append(warning)
+            continue
+        key, hit = found
+        if key == "new_plan_year":
+            day = date.fromisoformat(hit.group(2))
+            roles = {
+                m.group(1)
+                for w in warnings
+                if (f := _match(w)) and f[0] == key and (m := f[1]).group(2) == hit.group(2)
+            }
+            if len(roles) > 1:  # both coverages renew that day: one sentence for the two
+                text = t.new_plan_year_both.format(date=tx.long_date(day, language))
+            else:
+                which = t.primary_plan if hit.group(1) == "primary" else t.second_plan
+                text = t.new_plan_year.format(which=which, date=tx.long_date(day, language))
+                key = f"new_plan_year:{hit.group(1)}"
+        elif key == "grant_expires":
+            text = t.grant_expires.format(
+                date=tx.long_date(date.fromisoformat(hit.group(1)), language)
+            )
+        elif key == "part_b_deductible":
+            text = t.part_b_deductible.format(year=hit.group(1), amount=hit.group(2))
+        else:
+            text = str(getattr(t, key))
+        if all(text != x for _, x in out):
+            out.append((key, text))
+    return out, unexplained
+
+
+def patient_notices(warnings: Sequence[str], lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The engine's warnings in plain words for a patient letter (in ``lang``), and the
+    warnings that have no plain wording (a letter cannot be built with those unless they are
+    overridden)."""
+    pairs, unexplained = _notice_pairs(warnings, "es" if lang == "es" else "en")
+    return tuple(text for _, text in pairs), tuple(unexplained)
+
+
+def _notices(
+    warnings: Sequence[str], lang: str, override: bool
+) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+    """((key, notice) pairs to print, warnings overridden). Refuses a letter whose warnings
+    can be neither printed in plain words nor are explicitly overridden."""
+    if override:
+        return [], tuple(warnings)
+    pairs, unexplained = _notice_pairs(warnings, "es" if lang == "es" else "en")
+    if unexplained:
+        raise UserError(
+            "This estimate has a warning the letter cannot explain in plain words: "
+            f"“{unexplained[0]}”. Correct the figures, or print it with the warnings "
+            "overridden (the override is recorded).",
+            title="Check the estimate first",
+        )
+    return pairs, ()
 
 
 def _order(session: Session, patient_id: int) -> ors.OrderRecord:
@@ -152,9 +305,16 @@ def _prior_auth_state(
 
 
 def cost_letter_data(
-    session: Session, patient_id: int, *, today: date, lang: str | None = None
+    session: Session,
+    patient_id: int,
+    *,
+    today: date,
+    lang: str | None = None,
+    override_warnings: bool = False,
 ) -> dd.CostLetterData:
-    """From the patient's latest saved quote (or, without one, the default quote)."""
+    """From the patient's latest saved quote (or, without one, the default quote). The
+    quote's warnings are printed in plain words, unless ``override_warnings`` leaves them
+    off (``render`` records that in the audit trail)."""
     info, _ = _patient(session, patient_id)
     saved = qsv.list_quotes(session, patient_id)
     if saved:
@@ -188,7 +348,7 @@ def cost_letter_data(
             oop_max=p.oop_max,
             oop_met=p.oop_met,
         )
-    paid = _assistance_totals(result)
+    paid = _assistance_by_program(result)
     verified = None
     if setup.primary_id:
         rows = [
@@ -198,9 +358,17 @@ def cost_letter_data(
         ]
         dates = [w.verified_on for w in rows if w.verified_on]
         verified = max(dates) if dates else None
-    language = lang or dd.letter_language(info.language)
+    language = _language(lang, info)
     disclaimer = str(settings.get(session, f"letters.disclaimer_{language}") or "") or None
     start = p.plan_year_start if p else cs.MonthDay(1, 1)
+    pairs, overridden = _notices(result.warnings, language, override_warnings)
+    # the primary's new plan year is already a line of the letter: the assumption joins it
+    assumed = any(key == "new_plan_year:primary" for key, _ in pairs)
+    notices = tuple(text for key, text in pairs if key != "new_plan_year:primary")
+    center = letterhead(session).name
+    place = (
+        tx.HOME_PLACE[language].format(center=center) if order.data.site_of_care == "home" else ""
+    )
     return dd.CostLetterData(
         letterhead=letterhead(session),
         patient=info,
@@ -212,30 +380,46 @@ def cost_letter_data(
         terms=terms,
         every_days=order.data.every_days,
         plan_year_start=(start.month, start.day),
-        assistance=tuple(dd.AssistanceApplied(n, a) for n, a in paid.items() if a > 0),
+        assistance=tuple(
+            dd.AssistanceApplied(_program_label(n, k, language), a)
+            for (n, k), a in paid.items()
+            if a > 0
+        ),
         prior_auth="not_required"
         if setup.primary is None
         else _prior_auth_state(session, patient_id, order.id, today, setup.primary_id),
         benefits_verified_on=verified,
         disclaimer=disclaimer,
-        language=language,  # type: ignore[arg-type]
+        language=language,
+        place=place,
+        notices=notices,
+        warnings_overridden=overridden,
+        same_terms_assumed=assumed,
     )
 
 
 def gfe_data(
-    session: Session, patient_id: int, *, today: date, lang: str | None = None
+    session: Session,
+    patient_id: int,
+    *,
+    today: date,
+    lang: str | None = None,
+    override_warnings: bool = False,
 ) -> dd.GoodFaithEstimateData:
-    """The Good Faith Estimate for a self-pay course: the order's lines at self-pay prices."""
+    """The Good Faith Estimate for a self-pay course: the order's lines at self-pay prices,
+    in the patient's language; a home course names the patient's home as the place of care."""
     info, rec = _patient(session, patient_id)
+    language = _language(lang, info)
     order = _order(session, patient_id)
     setup = qsv.prepare(
         session, patient_id, today=today, order_id=order.id, primary_id=None, secondary_id=None
     )
     result = qsv.compute(setup)
     dates = setup.dates
+    drug = order.data.drug_name
     lines = tuple(
         dd.GfeLine(
-            service=ln.label or ln.code,
+            service=_line_label(ln, drug, language),
             diagnosis_code=order.data.diagnosis,
             service_code=ln.code,
             code_type="HCPCS" if ln.code[0].isalpha() else "CPT",
@@ -250,31 +434,30 @@ def gfe_data(
         for ln in order.lines
     )
     adjustments = tuple(
-        dd.GfeAdjustment(label=name, amount=-amount)
-        for name, amount in _assistance_totals(result).items()
+        dd.GfeAdjustment(label=_program_label(name, kind, language), amount=-amount)
+        for (name, kind), amount in _assistance_by_program(result).items()
         if amount > 0
     )
     head = letterhead(session)
     state = str(settings.get(session, "center.state") or "")
+    home = order.data.site_of_care == "home"
+    contact = _contact(session, language)
+    d = rec.data
+    address = _home_address(rec)
     provider = dd.GfeProvider(
         name=head.name,
-        kind="Infusion center (facility)",
+        kind=tx.PROVIDER_KINDS[language]["home" if home else "facility"],
         npi=head.npi,
         tin=head.tin,
-        address_lines=head.address_lines,
-        state=state,
-        place=SITE_LABELS.get(order.data.site_of_care, order.data.site_of_care),
+        address_lines=address if home else head.address_lines,
+        state=(d.state or state) if home else state,
+        place=_site_label(order.data.site_of_care, language),
         lines=lines,
         adjustments=adjustments,
-        contact=f"{_contact(session).name}, {_contact(session).phone}",
+        contact=f"{contact.name}, {contact.phone}",
     )
-    d = rec.data
-    language = lang or dd.letter_language(info.language)
-    address = tuple(
-        x
-        for x in (d.address_line1, d.address_line2, f"{d.city}, {d.state} {d.zip_code}".strip(", "))
-        if x.strip()
-    )
+    pairs, overridden = _notices(result.warnings, language, override_warnings)
+    notices = tuple(text for _, text in pairs)
     return dd.GoodFaithEstimateData(
         letterhead=head,
         patient=info,
@@ -283,26 +466,37 @@ def gfe_data(
         diagnoses=(dd.Diagnosis(order.data.diagnosis),),
         providers=(provider,),
         service_dates=dates,
-        separately_scheduled=(
-            "Visits with the ordering physician and any laboratory tests are billed separately.",
-        ),
+        separately_scheduled=(tx.SEPARATELY_SCHEDULED[language],),
         requested_on=today,
         covers_through=min(today + timedelta(days=365), dates[-1]) if dates else None,
         patient_address_lines=address,
         patient_phone=format_phone(d.phone_mobile or d.phone_home),
         patient_email=d.email,
-        contact=_contact(session, language),
-        language=language,  # type: ignore[arg-type]
+        contact=contact,
+        language=language,
+        notices=notices,
+        warnings_overridden=overridden,
     )
 
 
-def _assistance_totals(result: cs.Quote) -> dict[str, Decimal]:
-    """What each assistance program pays over the course, by name."""
-    out: dict[str, Decimal] = {}
+def _assistance_by_program(result: cs.Quote) -> dict[tuple[str, str], Decimal]:
+    """What each assistance program pays over the course, by (name, kind)."""
+    out: dict[tuple[str, str], Decimal] = {}
     for v in result.visits:
         for a in v.assistance:
-            out[a.name] = out.get(a.name, Decimal(0)) + a.amount
+            out[(a.name, a.kind)] = out.get((a.name, a.kind), Decimal(0)) + a.amount
     return out
+
+
+def _program_label(name: str, kind: str, lang: str) -> str:
+    """A program on a document: its own name in English. In Spanish, the Spanish name of its
+    kind, followed by the program's own name in quotes for a third party's program (a copay
+    card or a grant, which the patient may need to name); a center's discount is only
+    described (its name is the site's English wording: "Sliding-scale discount")."""
+    if lang == "es":
+        label = tx.PROGRAM_KINDS_ES.get(kind, "Ayuda financiera")
+        return f"{label} («{name}»)" if name and kind != "discount" else label
+    return name or PROGRAM_KINDS.get(kind, kind)
 
 
 def _case(
@@ -339,13 +533,17 @@ def pa_packet_data(
     lang: str | None = None,
     case_id: int | None = None,
 ) -> dd.PaPacketData:
-    info, _ = _patient(session, patient_id)
+    info, rec = _patient(session, patient_id, payer=True)
     case = _case(session, patient_id, today, denied=False, case_id=case_id)
     order = ors.get_order(session, case.order_id) if case.order_id else _order(session, patient_id)
     cov = cvs.get_coverage(session, case.coverage_id)
     payer = pys.get_payer(session, cov.data.payer_id or 0)
-    planned = [v.on for v in order.visits if v.status == "planned"] or [today]
-    n = len(order.visits)
+    # the dates and the count come from the same visits: the order's course (planned and given)
+    requested = sorted(v.on for v in order.visits)
+    if not requested:
+        raise UserError(
+            "This order has no visits to request: plan its visits first.", title="Nothing to print"
+        )
     codes = tuple(
         dd.CodeLine(
             code=ln.code + (f"-{ln.modifier}" if ln.modifier else ""),
@@ -372,19 +570,27 @@ def pa_packet_data(
         dose=f"{per} {ROUTE_LABELS.get(d.route, d.route)} over {d.minutes} minutes every {d.every_days} days",
         codes=codes,
         diagnoses=(dd.Diagnosis(d.diagnosis),),
-        site_of_care=f"{letterhead(session).name} ({SITE_LABELS.get(d.site_of_care, d.site_of_care)})",
-        requested_from=min(planned),
-        requested_to=max(planned),
+        site_of_care=_pa_site(session, d.site_of_care, rec),
+        requested_from=requested[0],
+        requested_to=requested[-1],
         contents=tuple(pa.DOCUMENT_LABELS[doc.kind] for doc in case.documents if not doc.removed),
         payer_fax=format_phone(payer.data.fax),
         payer_portal=payer.data.portal,
         payer_phone=format_phone(payer.data.phone),
         plan=cov.data.plan_name,
         group_number=cov.data.group_number,
-        visits=n,
+        visits=len(requested),
         urgent=case.case.urgent,
         contact=_contact(session),
     )
+
+
+def _pa_site(session: Session, site: str, rec: ps.PatientRecord) -> str:
+    """The site of care on a payer document: the center, or the patient's home (address)."""
+    if site == "home":
+        where = ", ".join(_home_address(rec))
+        return tx.PATIENT_HOME + (f": {where}" if where else "")
+    return f"{letterhead(session).name}, {_site_label(site)}"
 
 
 def appeal_data(
@@ -395,7 +601,7 @@ def appeal_data(
     lang: str | None = None,
     case_id: int | None = None,
 ) -> dd.AppealData:
-    info, _ = _patient(session, patient_id)
+    info, _ = _patient(session, patient_id, payer=True)
     case = _case(session, patient_id, today, denied=True, case_id=case_id)
     order = ors.get_order(session, case.order_id) if case.order_id else _order(session, patient_id)
     cov = cvs.get_coverage(session, case.coverage_id)
@@ -442,7 +648,7 @@ def appeal_data(
 def verification_data(
     session: Session, patient_id: int, *, today: date, lang: str | None = None
 ) -> dd.VerificationSummaryData:
-    info, _ = _patient(session, patient_id)
+    info, _ = _patient(session, patient_id, payer=True)
     history = vs.list_for_patient(session, patient_id)
     if not history:
         raise UserError(
@@ -456,7 +662,7 @@ def verification_data(
         cov = cvs.get_coverage(session, coverage_id)
         values, _ = vs.parse_answers(ver.checklist, ver.answers)
         benefits = tuple(
-            dd.Benefit(item.label, ver.answers[item.key])
+            dd.Benefit(item.label, dv.show_answer(item, ver.answers[item.key]))
             for item in ver.checklist.items()
             if ver.answers.get(item.key, "").strip()
             and item.key not in ("call_with", "call_reference", "call_at")
@@ -528,6 +734,9 @@ BUILDERS_BY_KIND: dict[str, Callable[..., documents.DocumentData]] = {
 }
 
 
+PATIENT_LETTERS = ("cost-letter", "gfe")  # built from a quote: its warnings go on the letter
+
+
 def render(
     session: Session,
     actor: Actor,
@@ -537,14 +746,24 @@ def render(
     today: date,
     lang: str | None = None,
     case_id: int | None = None,
+    override_warnings: bool = False,
 ) -> Letter:
     """Build the document (in memory: nothing is written to disk here). ``case_id`` picks the
-    prior-auth case of a PA packet or appeal (default: the patient's latest)."""
+    prior-auth case of a PA packet or appeal (default: the patient's latest).
+
+    A patient letter (cost letter, Good Faith Estimate) prints its quote's warnings in plain
+    words, and is refused when a warning has no plain wording; ``override_warnings=True``
+    leaves them off instead, and the override is recorded in the audit trail with the
+    warnings it left off."""
     if kind not in BUILDERS_BY_KIND:
         raise UserError(f"Unknown document “{kind}”: use one of {', '.join(KINDS)}.")
     if lang is not None and lang not in ("en", "es"):
         raise UserError("The language is en (English) or es (Spanish).")
-    extra = {"case_id": case_id} if kind in ("pa-packet", "appeal") and case_id is not None else {}
+    extra: dict[str, object] = (
+        {"case_id": case_id} if kind in ("pa-packet", "appeal") and case_id is not None else {}
+    )
+    if kind in PATIENT_LETTERS:
+        extra["override_warnings"] = override_warnings
     data = BUILDERS_BY_KIND[kind](session, patient_id, today=today, lang=lang, **extra)
     out = io.BytesIO()
     documents.build(data, out)
@@ -558,6 +777,17 @@ def render(
         patient_id=patient_id,
         detail={"kind": kind, "lang": lang or ""},
     )
+    overridden = getattr(data, "warnings_overridden", ())
+    if overridden:
+        audit.record(
+            session,
+            actor,
+            "override_warnings",
+            "document",
+            patient_id,
+            patient_id=patient_id,
+            detail={"kind": kind, "warnings": list(overridden)},
+        )
     return Letter(
         kind=kind,
         patient_id=patient_id,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from infudesk.domain import validation as v
-from infudesk.domain.billing import BillingLine
+from infudesk.domain.billing import BillingLine, home_notes
 from infudesk.domain.money import format_quantity
 from infudesk.domain.orders import OrderData, schedule, suggested_lines, validate_order
 from infudesk.errors import Conflict, NotFound, ValidationFailed
@@ -21,7 +21,9 @@ from infudesk.store.models import OrderLine, Patient, PlannedVisit, TherapyOrder
 
 ORDER_FIELDS = tuple(f.name for f in fields(OrderData))
 MODIFIERS = ("", "JW", "JZ")
-BILLING_FIELDS = frozenset({"drug", "dose", "dose_per_kg", "weight_kg", "route", "minutes"})
+BILLING_FIELDS = frozenset(
+    {"drug", "dose", "dose_per_kg", "weight_kg", "route", "minutes", "site_of_care"}
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,15 @@ def suggest(data: OrderData) -> list[BillingLine]:
         raise ValidationFailed(errors)
     assert drug is not None
     return suggested_lines(data, drug)
+
+
+def suggestion_notes(data: OrderData) -> list[str]:
+    """What the suggested lines could not fill in (a home visit of a drug without a per-diem
+    S-code), for the order dialog to show beside them."""
+    drug = find_drug(data.drug_hcpcs, data.drug_name)
+    if drug is None or data.site_of_care != "home":
+        return []
+    return home_notes(drug)
 
 
 def _validate_all(data: OrderData) -> None:

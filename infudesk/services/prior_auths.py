@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
@@ -188,16 +188,16 @@ def _load(session: Session, case_id: int) -> PriorAuthCase:
 def get_case(session: Session, case_id: int) -> CaseRecord:
     row = _load(session, case_id)
     events: list[EventTuple] = [
-        tuple(e)
-        for e in session.execute(  # type: ignore[misc]
+        cast(EventTuple, tuple(e))
+        for e in session.execute(
             select(*_EVENT_COLS)
             .where(PriorAuthEvent.case_id == case_id)
             .order_by(PriorAuthEvent.id)
         )
     ]
     lines: list[LineTuple] = [
-        tuple(ln)
-        for ln in session.execute(  # type: ignore[misc]
+        cast(LineTuple, tuple(ln))
+        for ln in session.execute(
             select(PriorAuthLine.code, PriorAuthLine.units)
             .where(PriorAuthLine.case_id == case_id)
             .order_by(PriorAuthLine.id)

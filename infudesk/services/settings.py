@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "center.state": "",
     "center.logo": "",
     "center.contact_name": "Financial counselor",
+    "center.contact_name_es": "",  # for Spanish letters (empty: the person's name alone)
     "center.contact_phone": "",
     "center.contact_hours": "",
     "center.contact_hours_es": "",  # for Spanish letters (empty: the English hours)

@@ -94,6 +94,7 @@ class Patient(Base):
     last_name: Mapped[Str100]
     suffix: Mapped[Str20] = mapped_column(default="")
     preferred_name: Mapped[Str100] = mapped_column(default="")
+    name_on_card: Mapped[Str200] = mapped_column(default="")  # "": same as the legal name
     birth_date: Mapped[date] = mapped_column(index=True)
     sex: Mapped[str] = mapped_column(String(1), default="U")
     phone_mobile: Mapped[Str20] = mapped_column(default="")

@@ -160,7 +160,7 @@ class OrderDialog(QDialog):
         for name in ("dose", "weight_kg", "minutes", "every_days", "visit_count", "start_on"):
             w = f.widgets[name]
             w.editingFinished.connect(self._fields_changed)  # type: ignore[attr-defined]
-        for name in ("drug", "route"):
+        for name in ("drug", "route", "site_of_care"):  # a home visit has its own codes
             f.widgets[name].currentIndexChanged.connect(self._fields_changed)  # type: ignore[attr-defined]
         f.widgets["dose_per_kg"].toggled.connect(self._fields_changed)  # type: ignore[attr-defined]
 
@@ -278,7 +278,7 @@ class OrderDialog(QDialog):
             return
         self._show_lines(lines)
         self._lines_edited = False
-        self.status.setText("")
+        self.status.setText(" ".join(os_.suggestion_notes(data)))
 
     def plan_visits(self, *, force: bool) -> None:
         if self._visits_edited and not force:

@@ -47,6 +47,7 @@ TEXT_FIELDS: dict[str, str] = {
     "last_name": "Last name",
     "suffix": "Suffix",
     "preferred_name": "Preferred name",
+    "name_on_card": "Name on insurance card",
     "mrn": "MRN",
     "phone_mobile": "Mobile phone",
     "phone_home": "Home phone",
@@ -250,6 +251,10 @@ class PatientPage(QWidget):
         f.addRow(
             "Preferred name", self._line("preferred_name", "what the patient likes to be called")
         )
+        f.addRow(
+            "Name on card",
+            self._line("name_on_card", "as printed on the insurance card, if different"),
+        )
         left.addWidget(name)
 
         ident = QGroupBox("Identity")
@@ -346,6 +351,7 @@ class PatientPage(QWidget):
             "last_name",
             "suffix",
             "preferred_name",
+            "name_on_card",
             "birth_date",
             "sex",
             "mrn",

@@ -319,6 +319,11 @@ class SettingsScreen(QWidget):
         self.center_edits["center.contact_phone"].setMaximumWidth(SHORT_FIELD_WIDTH)
         line("center.contact_hours", "Contact hours", placeholder="Monday to Friday, 8 am to 5 pm")
         line(
+            "center.contact_name_es",
+            "Contact for questions (Spanish)",
+            placeholder="Ana Ruiz, asesora financiera",
+        )
+        line(
             "center.contact_hours_es",
             "Contact hours (Spanish)",
             placeholder="de lunes a viernes, de 8 a 17 h",

@@ -94,12 +94,8 @@ class VerificationDialog(QDialog):
             fl = QFormLayout(group)
             for item in items:
                 label = item.label + (" *" if item.required else "")
-                if item.kind == dv.Kind.YESNO:
-                    box = f.combo(item.key, [("", "—"), ("yes", "Yes"), ("no", "No")])
-                elif item.kind == dv.Kind.CHOICE:
-                    box = f.combo(
-                        item.key, [("", "—"), *((c.value, c.label) for c in item.choices)]
-                    )
+                if item.kind in (dv.Kind.YESNO, dv.Kind.CHOICE):
+                    box = f.combo(item.key, [("", "—"), *dv.answer_options(item)])
                 else:
                     box = f.line(item.key, PLACEHOLDERS.get(dv.Kind(item.kind), ""))
                 if item.help:
