@@ -180,7 +180,7 @@ def test_deny_step_takes_the_letter_window_and_the_case_shows_the_deadline(
         assert hint.text() == (
             "Blank: 60 days — Medicaid plan appeal. A window printed on the letter wins."
         )
-        d.form.widgets["on"].setText("11/20/2026")  # type: ignore[attr-defined]
+        d.form.widgets["on"].setText("11/25/2026")  # type: ignore[attr-defined]
         d.form.widgets["reason"].setPlainText("IgG levels not documented.")  # type: ignore[attr-defined]
         d.form.widgets["appeal_days"].setText("abc")  # type: ignore[attr-defined]
         d.save_button.click()
@@ -199,7 +199,8 @@ def test_deny_step_takes_the_letter_window_and_the_case_shows_the_deadline(
     qtbot.mouseClick(dlg.action_buttons[Action.DENY], Qt.MouseButton.LeftButton)
     assert seen
     assert dlg.record.case.state is State.DENIED
-    # 11/20/2026 + 60 days (Medicaid plan appeal) = 01/19/2027
+    # 11/25/2026 (the demo pended the case on 11/24) + 60 days (Medicaid plan appeal):
+    # 5 (Nov) + 31 (Dec) + 24 = 01/24/2027
     text = dlg.state_label.text()
     assert "Appeal by 01/24/2027 — 60 days — Medicaid plan appeal" in text
     assert "state fair hearing" in text
