@@ -73,9 +73,7 @@ def test_a_sound_trail_verifies_and_every_entry_is_chained(store: Store, actor: 
     assert _problems(store) == []
     with store.session() as s:
         rows = s.execute(
-            select(AuditEvent.seq, AuditEvent.chain_hash, AuditEvent.action).order_by(
-                AuditEvent.id
-            )
+            select(AuditEvent.seq, AuditEvent.chain_hash, AuditEvent.action).order_by(AuditEvent.id)
         ).all()
     # a new database starts its chain at open; then one entry per created patient
     assert [r.action for r in rows] == ["chain-start", "create", "create", "create", "create"]
@@ -116,7 +114,9 @@ def test_the_hash_is_the_documented_hmac(store: Store, actor: Actor) -> None:
 def test_an_edited_entry_is_named(store: Store, actor: Actor) -> None:
     _add_patients(store, actor, 5)
     victim = _ids(store)[3]
-    _as_attacker(store.engine, f"UPDATE audit_events SET actor = 'someone.else' WHERE id = {victim}")
+    _as_attacker(
+        store.engine, f"UPDATE audit_events SET actor = 'someone.else' WHERE id = {victim}"
+    )
     problems = _problems(store)
     assert problems and problems[0].startswith(f"audit id {victim}:")
     assert "changed" in problems[0]
@@ -170,7 +170,9 @@ def test_deleting_the_newest_entries_and_the_tail_row_is_still_seen(
     _add_patients(store, actor, 3)
     ids = _ids(store)
     _as_attacker(
-        store.engine, f"DELETE FROM audit_events WHERE id >= {ids[-2]}", "DELETE FROM audit_chain_tail"
+        store.engine,
+        f"DELETE FROM audit_events WHERE id >= {ids[-2]}",
+        "DELETE FROM audit_chain_tail",
     )
     assert _problems(store) == ["the audit chain's tail record is missing (deleted)"]
     _add_patients(store, actor, 1)  # saving still works; the rebuilt tail is recorded
@@ -316,8 +318,12 @@ def test_upgrade_chains_the_earlier_entries_at_the_first_open(
         with st.session() as s:
             rows = s.execute(
                 select(
-                    AuditEvent.id, AuditEvent.seq, AuditEvent.actor, AuditEvent.action,
-                    AuditEvent.workstation, AuditEvent.detail,
+                    AuditEvent.id,
+                    AuditEvent.seq,
+                    AuditEvent.actor,
+                    AuditEvent.action,
+                    AuditEvent.workstation,
+                    AuditEvent.detail,
                 ).order_by(AuditEvent.id)
             ).all()
         assert [(r.id, r.seq, r.actor, r.action, r.workstation) for r in rows[:3]] == [
@@ -356,9 +362,7 @@ def test_a_failed_open_reaches_the_trail_at_the_next_open(
     st = open_store(paths)
     try:
         with st.session() as s:
-            failed = s.scalars(
-                select(AuditEvent).where(AuditEvent.action == "open-failed")
-            ).all()
+            failed = s.scalars(select(AuditEvent).where(AuditEvent.action == "open-failed")).all()
         assert len(failed) == 2
         assert {e.entity for e in failed} == {"database"}
         assert json.loads(failed[0].detail) == {"reason": "DatabaseOpenError"}

@@ -167,9 +167,7 @@ def append(
     ).one_or_none()
     if last is not None:
         marker = _marker(conn, "tail-rebuilt", workstation, {"after_id": last.id})
-        return _chain(
-            conn, key, [*ids, marker], (last.seq, last.chain_hash), has_tail=False
-        )
+        return _chain(conn, key, [*ids, marker], (last.seq, last.chain_hash), has_tail=False)
     new = set(ids)
     legacy = [
         i
@@ -268,9 +266,7 @@ def verify(conn: Connection, key: bytes | None, *, max_problems: int = 20) -> li
         if row.chain_hash is None or row.seq is None:
             if tail is None:
                 continue  # chain not started yet: all entries are from before it
-            problems.append(
-                f"audit id {row.id}: not part of the chain (inserted outside infudesk)"
-            )
+            problems.append(f"audit id {row.id}: not part of the chain (inserted outside infudesk)")
             continue
         chained += 1
         ok = row.seq == prev_seq + 1 and entry_mac(key, prev_hash, row.seq, row) == row.chain_hash
