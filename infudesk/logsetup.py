@@ -31,6 +31,15 @@ def describe_exception(exc: BaseException) -> str:
 
 
 class DataFreeFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        # another handler may have cached the full traceback (with messages) on the record
+        saved = record.exc_text
+        record.exc_text = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = saved
+
     def formatException(self, ei: object) -> str:  # noqa: N802 (logging's name)
         exc = ei[1] if isinstance(ei, tuple) and len(ei) == 3 else None
         if not isinstance(exc, BaseException):

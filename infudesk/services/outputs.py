@@ -48,11 +48,11 @@ def safe_name(name: str, *, max_bytes: int = NAME_MAX_BYTES, fallback: str = "fi
     cleaned = "".join(
         "_" if ch in _UNSAFE or unicodedata.category(ch)[0] == "C" else ch for ch in name
     )
-    cleaned = cleaned.strip().strip(".").strip() or fallback
     stem, dot, ext = cleaned.rpartition(".")
-    if not dot or not stem or len(ext.encode("utf-8")) > 16:
+    if not dot or not ext.isalnum() or len(ext.encode("utf-8")) > 16:
         stem, ext = cleaned, ""
     suffix = f".{ext}" if ext else ""
+    stem = stem.strip().lstrip(".").strip()
     room = max_bytes - len(suffix.encode("utf-8"))
     cut = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip(" .")
     return (cut or fallback) + suffix
