@@ -95,7 +95,7 @@ def test_the_hash_is_the_documented_hmac(store: Store, actor: Actor) -> None:
             first.chain_hash,
             2,
             second.id,
-            second.at.isoformat(),
+            second.at.strftime("%Y-%m-%d %H:%M:%S.%f"),  # as stored (naive UTC text)
             "test.clerk",
             socket.gethostname(),
             "create",

@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session
 from infudesk import __version__
 from infudesk.domain.patients import LANGUAGES, SEXES
 from infudesk.services import assistance as asv
-from infudesk.services import audit
+from infudesk.services import audit, outputs
 from infudesk.services import coverages as cs
 from infudesk.services import orders as ors
-from infudesk.services import outputs
 from infudesk.services import patients as ps
 from infudesk.services import prior_auths as pas
 from infudesk.services import quotes as qsv

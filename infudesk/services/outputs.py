@@ -14,6 +14,7 @@ Messages name the folder the user chose, never a file name made from stored data
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
@@ -152,10 +153,8 @@ class Staged:
             except OSError:
                 log.warning("a temporary output file could not be removed")
         for folder in reversed(self.folders):
-            try:
+            with contextlib.suppress(OSError):
                 folder.rmdir()
-            except OSError:
-                pass
         self.files = []
         self.folders = []
 

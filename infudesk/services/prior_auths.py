@@ -17,9 +17,8 @@ from infudesk.domain import prior_auth as pa
 from infudesk.domain.patients import filed_name
 from infudesk.domain.prior_auth import Action, State
 from infudesk.errors import Conflict, NotFound, ValidationFailed
-from infudesk.services import audit
+from infudesk.services import audit, outputs
 from infudesk.services import orders as ors
-from infudesk.services import outputs
 from infudesk.services.audit import Actor
 from infudesk.store.models import (
     Coverage,

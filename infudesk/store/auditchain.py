@@ -2,7 +2,9 @@
 
 Entry n stores ``seq = n`` and ``chain_hash = HMAC-SHA256(audit key, message)`` where the
 message is the canonical JSON of ``[previous chain_hash, seq, id, at, actor, workstation,
-action, entity, entity_id, patient_id, detail]`` (the first entry's previous hash is 64 zeros).
+action, entity, entity_id, patient_id, detail]`` (compact separators, UTF-8; ``at`` as the
+stored text, e.g. "2026-11-27 14:03:09.123456" in UTC; the first entry's previous hash is 64
+zeros).
 The single ``audit_chain_tail`` row holds the newest entry's sequence, id and hash, with its own
 keyed hash, so that deleting the newest entries shows too.
 
@@ -30,9 +32,9 @@ import logging
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Connection, Row, bindparam, event, insert, select, update
+from sqlalchemy import Connection, Row, Table, event, insert, select
 from sqlalchemy.orm import Session, attributes
 
 from infudesk.store import openlog
@@ -42,35 +44,55 @@ log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 TAIL_ID = 1
-EVENTS = AuditEvent.__table__
-TAIL = AuditChainTail.__table__
-_COLUMNS = (
-    EVENTS.c.id,
-    EVENTS.c.seq,
-    EVENTS.c.chain_hash,
-    EVENTS.c.at,
-    EVENTS.c.actor,
-    EVENTS.c.workstation,
-    EVENTS.c.action,
-    EVENTS.c.entity,
-    EVENTS.c.entity_id,
-    EVENTS.c.patient_id,
-    EVENTS.c.detail,
-)
+EVENTS = cast(Table, AuditEvent.__table__)
+TAIL = cast(Table, AuditChainTail.__table__)
 
 
 class AuditKeyMissing(RuntimeError):
     """A session that writes audit entries without the audit key (not opened by open_store)."""
 
 
-def entry_mac(key: bytes, prev_hash: str, seq: int, row: Any) -> str:
-    """The keyed hash of one entry (``row`` has the audit_events columns)."""
-    at = row.at.astimezone(UTC).isoformat() if row.at is not None else ""
+class Entry(NamedTuple):
+    """One audit_events row as stored (``at`` is the stored text, e.g.
+    '2026-11-27 14:03:09.123456', UTC)."""
+
+    id: int
+    seq: int | None
+    chain_hash: str | None
+    at: str
+    actor: str
+    workstation: str
+    action: str
+    entity: str
+    entity_id: int | None
+    patient_id: int | None
+    detail: str
+
+
+_SELECT = (
+    "SELECT id, seq, chain_hash, at, actor, workstation, action, entity, entity_id, "
+    "patient_id, detail FROM audit_events"
+)
+
+
+def _cursor(conn: Connection) -> Any:
+    """The driver's own cursor on this connection and transaction: the chain runs a few
+    fixed statements per save, cheaper without SQLAlchemy's statement machinery."""
+    return conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+
+def _entries(cur: Any, where: str, params: Sequence[Any] = ()) -> list[Entry]:
+    cur.execute(f"{_SELECT} {where}", tuple(params))
+    return [Entry(*row) for row in cur.fetchall()]
+
+
+def entry_mac(key: bytes, prev_hash: str, seq: int, row: Entry) -> str:
+    """The keyed hash of one entry."""
     message = [
         prev_hash,
         seq,
         row.id,
-        at,
+        str(row.at),
         row.actor,
         row.workstation,
         row.action,
@@ -99,27 +121,34 @@ def _chain(
     if not ids:
         return []
     prev_seq, prev_hash = head
-    rows = conn.execute(select(*_COLUMNS).where(EVENTS.c.id.in_(ids)).order_by(EVENTS.c.id))
-    done: list[tuple[int, int, str]] = []
-    for row in rows.all():
-        prev_seq += 1
-        prev_hash = entry_mac(key, prev_hash, prev_seq, row)
-        done.append((row.id, prev_seq, prev_hash))
-    conn.execute(
-        update(EVENTS).where(EVENTS.c.id == bindparam("row_id")),
-        [{"row_id": i, "seq": q, "chain_hash": h} for i, q, h in done],
-    )
-    last_id = done[-1][0]
-    values = {
-        "seq": prev_seq,
-        "last_id": last_id,
-        "last_hash": prev_hash,
-        "mac": tail_mac(key, prev_seq, last_id, prev_hash),
-    }
-    if has_tail:
-        conn.execute(update(TAIL).where(TAIL.c.id == TAIL_ID).values(**values))
-    else:
-        conn.execute(insert(TAIL).values(id=TAIL_ID, **values))
+    cur = _cursor(conn)
+    try:
+        marks = ",".join("?" * len(ids))
+        done: list[tuple[int, int, str]] = []
+        for row in _entries(cur, f"WHERE id IN ({marks}) ORDER BY id", ids):
+            prev_seq += 1
+            prev_hash = entry_mac(key, prev_hash, prev_seq, row)
+            done.append((row.id, prev_seq, prev_hash))
+        cur.executemany(
+            "UPDATE audit_events SET seq = ?, chain_hash = ? WHERE id = ?",
+            [(q, h, i) for i, q, h in done],
+        )
+        last_id = done[-1][0]
+        values = (prev_seq, last_id, prev_hash, tail_mac(key, prev_seq, last_id, prev_hash))
+        if has_tail:
+            cur.execute(
+                "UPDATE audit_chain_tail SET seq = ?, last_id = ?, last_hash = ?, mac = ? "
+                "WHERE id = ?",
+                (*values, TAIL_ID),
+            )
+        else:
+            cur.execute(
+                "INSERT INTO audit_chain_tail (seq, last_id, last_hash, mac, id) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (*values, TAIL_ID),
+            )
+    finally:
+        cur.close()
     return done
 
 
@@ -156,9 +185,14 @@ def append(
     chain goes on from the last chained entry and an ``audit / tail-rebuilt`` entry says so
     (``verify`` reports it: the newest entries before it may have been deleted).
     """
-    tail = _tail(conn)
-    if tail is not None:
-        return _chain(conn, key, ids, (tail.seq, tail.last_hash), has_tail=True)
+    cur = _cursor(conn)
+    try:
+        cur.execute("SELECT seq, last_hash FROM audit_chain_tail WHERE id = ?", (TAIL_ID,))
+        head = cur.fetchone()
+    finally:
+        cur.close()
+    if head is not None:
+        return _chain(conn, key, ids, (head[0], head[1]), has_tail=True)
     last = conn.execute(
         select(EVENTS.c.seq, EVENTS.c.chain_hash, EVENTS.c.id)
         .where(EVENTS.c.seq.is_not(None))
@@ -237,12 +271,14 @@ def _chain_flushed_entries(session: Session, _context: Any) -> None:
 # -- verification ----------------------------------------------------------------------------
 
 
-def _rows(conn: Connection, batch: int = 2000) -> Iterator[Row[Any]]:
+def _rows(conn: Connection, batch: int = 2000) -> Iterator[Entry]:
     last = -1
     while True:
-        chunk = conn.execute(
-            select(*_COLUMNS).where(EVENTS.c.id > last).order_by(EVENTS.c.id).limit(batch)
-        ).all()
+        cur = _cursor(conn)
+        try:
+            chunk = _entries(cur, "WHERE id > ? ORDER BY id LIMIT ?", (last, batch))
+        finally:
+            cur.close()
         if not chunk:
             return
         yield from chunk
