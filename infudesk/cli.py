@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import random
 import sys
 import time
@@ -16,6 +17,11 @@ from infudesk.errors import UserError
 from infudesk.paths import DataPaths, resolve_data_dir
 
 log = logging.getLogger("infudesk.cli")
+MAX_SEED_PATIENTS = 1_000_000
+BUSY = (
+    "the database is busy: another infudesk is writing to it. Nothing was saved from this "
+    "step; try again in a moment."
+)
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -44,7 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed = sub.add_parser("seed", help="fill a database with generated fictional patients")
     _common(seed, suppress=True)
-    seed.add_argument("--patients", type=int, default=0, metavar="N", help="add N patients")
+    seed.add_argument(
+        "--patients",
+        type=int,
+        default=0,
+        metavar="N",
+        help=f"add N patients (at most {MAX_SEED_PATIENTS:,})",
+    )
     seed.add_argument("--rng-seed", type=int, default=None, help="for repeatable data")
 
     export = sub.add_parser("export", help="export records")
@@ -54,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(ep, suppress=True)
     ep.add_argument("mrn")
     ep.add_argument("--out", required=True, metavar="DIR")
+    ep.add_argument("--force", action="store_true", help="replace files already in DIR")
 
     quote = sub.add_parser("quote", help="what a visit or a course costs: JSON in, JSON out")
     quote.add_argument(
@@ -71,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     letter.add_argument("--patient", required=True, metavar="MRN")
     letter.add_argument("--out", required=True, metavar="FILE.pdf")
+    letter.add_argument("--force", action="store_true", help="replace FILE.pdf if it exists")
     letter.add_argument(
         "--lang",
         choices=["en", "es"],
@@ -98,6 +112,12 @@ def cmd_seed(args: argparse.Namespace) -> int:
     if not args.demo and args.patients <= 0:
         print(
             "infudesk seed: say what to add: --demo and/or --patients N (N > 0).", file=sys.stderr
+        )
+        return 2
+    if args.patients > MAX_SEED_PATIENTS or args.patients < 0:
+        print(
+            f"infudesk seed: --patients is a number from 1 to {MAX_SEED_PATIENTS:,}.",
+            file=sys.stderr,
         )
         return 2
     paths = _paths(args)
@@ -133,7 +153,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = open_store(_paths(args), demo=args.demo, create=False, exclusive=False)
     try:
         with store.session() as s:
-            target = export_patient(s, Actor.system("export"), args.mrn, Path(args.out))
+            target = export_patient(
+                s, Actor.system("export"), args.mrn, Path(args.out), force=args.force
+            )
     finally:
         store.close()
     print(f"Wrote {target}")
@@ -173,17 +195,21 @@ def cmd_quote(args: argparse.Namespace) -> int:
 
 
 def cmd_letter(args: argparse.Namespace) -> int:
-    from infudesk.services import letters
+    from infudesk.services import letters, outputs
     from infudesk.services import patients as ps
     from infudesk.services.audit import Actor
     from infudesk.store.database import open_store
 
     out = Path(args.out)
-    if out.exists() and out.is_dir():
+    if out.is_dir():
         print(
             f"infudesk letter: {out} is a folder: give a file name ending in .pdf.", file=sys.stderr
         )
         return 2
+    if out.exists() and not args.force:
+        print(f"infudesk letter: {out} already exists: use --force to replace it.", file=sys.stderr)
+        return 2
+    outputs.check_folder(out.parent, what="folder for the letter")
     store = open_store(_paths(args), demo=args.demo, create=False, exclusive=False)
     try:
         with store.session() as s:
@@ -198,26 +224,59 @@ def cmd_letter(args: argparse.Namespace) -> int:
                 lang=args.lang,
                 override_warnings=args.override_warnings,
             )
-            out.parent.mkdir(parents=True, exist_ok=True)
-            tmp = out.with_name(f".{out.name}.tmp")
-            tmp.write_bytes(letter.pdf)
-            tmp.replace(out)
-            letters.record_output(s, actor, letter, action="save", target=str(out))
+            letters.save_pdf(s, actor, letter, out, force=args.force)
     finally:
         store.close()
     print(f"Wrote {out} ({len(letter.pdf) // 1024} KB)")
     return 0
 
 
+def _data_dir_problem(root: Path, *, create: bool) -> str | None:
+    """Why ``root`` cannot serve as the data folder (None if it can, as far as we can tell)."""
+    if root.exists():
+        if not root.is_dir():
+            return f"{root} is a file, not a folder: give --data-dir a folder."
+        if not os.access(root, os.W_OK | os.X_OK):
+            return (
+                f"infudesk cannot write in {root} (permission denied): choose another --data-dir."
+            )
+        return None
+    probe = root.parent
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        return f"{root} lies under {probe}, which is a file: give --data-dir a folder."
+    if create:
+        try:
+            DataPaths(root).ensure()
+        except OSError as exc:
+            why = "permission denied" if isinstance(exc, PermissionError) else exc.strerror
+            return (
+                f"infudesk cannot make the data folder {root} ({why}): choose another --data-dir."
+            )
+    return None
+
+
+def _os_error_line(exc: OSError) -> str:
+    """One line for a file-system failure, naming the file only if the user chose its path."""
+    why = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or "error")
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"a file could not be written or read{where}: {why}. Nothing was saved from this step."
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "quote":  # before anything creates folders, logs or imports Qt
         return cmd_quote(args)
-    from infudesk.logsetup import configure
+    from sqlalchemy.exc import OperationalError
+
+    from infudesk.logsetup import configure, log_failure
 
     paths = _paths(args)
-    if args.command in (None, "seed"):
-        paths.ensure()  # owner-only folder, before anything else creates it
+    problem = _data_dir_problem(paths.root, create=args.command in (None, "seed"))
+    if problem:
+        print(f"infudesk: {problem}", file=sys.stderr)
+        return 2
     if paths.root.exists():
         configure(paths.logs)
     try:
@@ -235,14 +294,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except Exception:
-        log.exception("unexpected error")
-        print(
-            "infudesk: something unexpected went wrong. Nothing was saved from the failed step. "
-            "Details are in the log file in the data folder's 'logs' directory.",
-            file=sys.stderr,
-        )
+    except OperationalError as exc:
+        text = str(exc.orig if exc.orig is not None else exc).lower()
+        if "locked" in text or "busy" in text:
+            log.warning("the database was busy (%s)", type(exc.orig).__name__)
+            print(f"infudesk: {BUSY}", file=sys.stderr)
+            return 1
+        log_failure(log, "database error", exc)
+        print(f"infudesk: {UNEXPECTED}", file=sys.stderr)
         return 3
+    except OSError as exc:
+        log_failure(log, "file error", exc)
+        print(f"infudesk: {_os_error_line(exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        log_failure(log, "unexpected error", exc)
+        print(f"infudesk: {UNEXPECTED}", file=sys.stderr)
+        return 3
+
+
+UNEXPECTED = (
+    "something unexpected went wrong. Nothing was saved from the failed step. "
+    "Details are in the log file in the data folder's 'logs' directory."
+)
 
 
 if __name__ == "__main__":

@@ -84,12 +84,21 @@ def _make_existing_db(paths: DataPaths, actor: Actor) -> None:
     assert not Path(f"{paths.db}-wal").exists() or Path(f"{paths.db}-wal").stat().st_size == 0
 
 
+def _db_key_entry(memory_keyring) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The database key's keychain entry. Since migration 0009 the keychain holds two entries
+    per database: the database key and, beside it, the audit trail's key."""
+    users = sorted(user for _service, user in memory_keyring.entries)
+    assert [u.split(":")[0] for u in users] == ["audit-key", "database-key"]
+    (entry,) = [e for e in memory_keyring.entries if e[1].startswith("database-key:")]
+    return entry  # type: ignore[no-any-return]
+
+
 def _the_key_hex(memory_keyring) -> str:  # type: ignore[no-untyped-def]
-    (entry,) = memory_keyring.entries.items()
-    (service, _user), value = entry
-    assert service == keys.KEYRING_SERVICE
+    entry = _db_key_entry(memory_keyring)
+    value = memory_keyring.entries[entry]
+    assert entry[0] == keys.KEYRING_SERVICE
     assert len(value) == 64
-    return value
+    return value  # type: ignore[no-any-return]
 
 
 # --- encryption at rest ----------------------------------------------------------------------
@@ -135,20 +144,22 @@ def test_key_is_never_written_to_the_data_dir(
 ) -> None:  # type: ignore[no-untyped-def]
     _save_secret_patient(store, actor)
     key_hex = _the_key_hex(memory_keyring)
-    key = bytes.fromhex(key_hex)
+    # nor is the audit key (the other entry)
+    (audit_hex,) = [v for (_s, u), v in memory_keyring.entries.items() if u.startswith("audit")]
     store.close()
     files = _files(paths.root)
     assert paths.db in files
     assert not paths.demo_key.exists()
     for f in files:
         data = f.read_bytes()
-        for needle in (
-            key_hex.encode(),
-            key_hex.upper().encode(),
-            key,
-            key_hex.encode("utf-16-le"),
-        ):
-            assert needle not in data, f"the database key is written in {f.relative_to(paths.root)}"
+        for some_hex in (key_hex, audit_hex):
+            for needle in (
+                some_hex.encode(),
+                some_hex.upper().encode(),
+                bytes.fromhex(some_hex),
+                some_hex.encode("utf-16-le"),
+            ):
+                assert needle not in data, f"a key is written in {f.relative_to(paths.root)}"
 
 
 # --- opening with the wrong key / damaged files ----------------------------------------------
@@ -158,7 +169,7 @@ def test_wrong_key_fails_and_leaves_file_unchanged(
     paths: DataPaths, actor: Actor, memory_keyring
 ) -> None:  # type: ignore[no-untyped-def]
     _make_existing_db(paths, actor)
-    (entry,) = memory_keyring.entries
+    entry = _db_key_entry(memory_keyring)
     memory_keyring.entries[entry] = secrets.token_hex(32)
     before = _snapshot(paths.db)
     with pytest.raises(DatabaseOpenError) as info:
@@ -170,7 +181,7 @@ def test_wrong_key_fails_and_leaves_file_unchanged(
 
 def test_lock_released_after_failed_open(paths: DataPaths, actor: Actor, memory_keyring) -> None:  # type: ignore[no-untyped-def]
     _make_existing_db(paths, actor)
-    (entry,) = memory_keyring.entries
+    entry = _db_key_entry(memory_keyring)
     good = memory_keyring.entries[entry]
     memory_keyring.entries[entry] = secrets.token_hex(32)
     with pytest.raises(DatabaseOpenError):

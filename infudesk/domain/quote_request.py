@@ -38,6 +38,7 @@ from infudesk.domain.figures import NO_FIGURES, YearlyFigures
 from infudesk.domain.validation import normalize_code
 
 MAX_VISITS = 366
+LAST_VISIT_DATE = date(2999, 12, 31)  # plan years are counted past the last visit
 MAX_LINES = 100
 MAX_UNITS = 100_000
 MONEY_LIMIT = Decimal("100000000")
@@ -327,6 +328,8 @@ def _dates(obj: dict[str, Any]) -> tuple[date, ...]:
     dates: list[date] = []
     for i, item in enumerate(raw):
         d = _date(item, _at("service_dates", i))
+        if d > LAST_VISIT_DATE:
+            _fail(_at("service_dates", i), f"{d} is too far ahead; a visit is before the year 3000")
         if d in dates:
             _fail(_at("service_dates", i), f"{d} is given twice; list each visit date once")
         dates.append(d)
@@ -342,9 +345,12 @@ def _schedule(value: object) -> tuple[date, ...]:
     every = _integer(obj["every_days"], "schedule.every_days", 1, 366, "a whole number of days")
     count = _integer(obj["count"], "schedule.count", 1, MAX_VISITS, "a number of visits")
     try:
-        return tuple(start + timedelta(days=every * i) for i in range(count))
+        visits = tuple(start + timedelta(days=every * i) for i in range(count))
     except OverflowError:
         _fail("schedule", "runs past the year 9999")
+    if visits[-1] > LAST_VISIT_DATE:
+        _fail("schedule", f"runs to {visits[-1]}, too far ahead; visits are before the year 3000")
+    return visits
 
 
 def _lines(value: object) -> tuple[cs.ServiceLine, ...]:

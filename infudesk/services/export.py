@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 from infudesk import __version__
 from infudesk.domain.patients import LANGUAGES, SEXES
 from infudesk.services import assistance as asv
-from infudesk.services import audit
+from infudesk.services import audit, outputs
 from infudesk.services import coverages as cs
 from infudesk.services import orders as ors
 from infudesk.services import patients as ps
@@ -210,24 +209,50 @@ def patient_record(session: Session, mrn: str) -> dict[str, Any]:
     }
 
 
-def export_patient(session: Session, actor: Actor, mrn: str, out_dir: Path) -> Path:
-    """Write ``record.json`` into ``out_dir`` (created if needed); the export is audited."""
+def export_patient(
+    session: Session, actor: Actor, mrn: str, out_dir: Path, *, force: bool = False
+) -> Path:
+    """Write ``record.json`` (and ``documents/``) into ``out_dir`` (made if needed, user-only).
+
+    All or nothing, through services/outputs.py: the files are staged, the export's audit
+    entry committed, then the files put in place. Existing files are replaced only with
+    ``force``. Document file names are made safe and at most 255 bytes.
+    """
     record = patient_record(session, mrn)
     record["exported_at"] = _plain(utcnow())
     record["exported_by"] = actor.name
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = out_dir / "documents"
+    outputs.check_folder(out_dir, what="folder for the export")
+    files_dir = out_dir / "documents"
+    files: list[tuple[Path, bytes]] = []
     for case in record["prior_authorizations"]:
         for doc in case["documents"]:
             content = pas.document_content(session, actor, doc["id"], purpose="export")
-            files.mkdir(exist_ok=True)
-            name = f"case{case['id']}-doc{doc['id']}-{Path(doc['file']).name}"
-            (files / name).write_bytes(content)
+            name = outputs.safe_name(
+                f"case{case['id']}-doc{doc['id']}-{Path(doc['file']).name}",
+                fallback=f"case{case['id']}-doc{doc['id']}",
+            )
+            files.append((files_dir / name, content))
             doc["exported_as"] = f"documents/{name}"
     target = out_dir / "record.json"
-    tmp = out_dir / ".record.json.tmp"
-    tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, target)
+    body = json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8")
     rec = ps.get_by_mrn(session, mrn)
-    audit.record(session, actor, "export", "patient", rec.id, patient_id=rec.id)
+
+    def shown(path: Path) -> str:  # a document's name may hold patient data: never shown
+        return str(path) if path == target else f"a document in {files_dir}"
+
+    outputs.deliver(
+        session,
+        [*files, (target, body)],
+        force=force,
+        audit=lambda: audit.record(
+            session,
+            actor,
+            "export",
+            "patient",
+            rec.id,
+            patient_id=rec.id,
+            detail={"documents": len(files)},
+        ),
+        shown=shown,
+    )
     return target

@@ -27,7 +27,7 @@ from infudesk.domain.money import format_quantity
 from infudesk.domain.orders import ROUTE_LABELS, SITE_LABELS
 from infudesk.domain.validation import format_phone
 from infudesk.errors import UserError
-from infudesk.services import audit, settings
+from infudesk.services import audit, outputs, settings
 from infudesk.services import coverages as cvs
 from infudesk.services import orders as ors
 from infudesk.services import patients as ps
@@ -812,6 +812,29 @@ def record_output(
         patient_id=letter.patient_id,
         detail={"kind": letter.kind, "file": Path(target).name if target else ""},
     )
+
+
+def save_pdf(
+    session: Session,
+    actor: Actor,
+    letter: Letter,
+    target: Path,
+    *,
+    force: bool = False,
+    exists_hint: str = "use --force to replace it",
+    make_folders: bool = True,
+) -> Path:
+    """Write the letter's PDF to ``target``: staged user-only beside it, the save audited and
+    committed, then put in place (services/outputs.py); an existing file only with ``force``."""
+    outputs.deliver(
+        session,
+        [(target, letter.pdf)],
+        force=force,
+        audit=lambda: record_output(session, actor, letter, action="save", target=str(target)),
+        exists_hint=exists_hint,
+        make_folders=make_folders,
+    )
+    return target
 
 
 def patients_with_visits_on(session: Session, day: date) -> list[int]:

@@ -284,6 +284,14 @@ def get_patient(session: Session, patient_id: int) -> PatientRecord:
     return _to_record(_load(session, patient_id))
 
 
+def open_patient(session: Session, actor: Actor, patient_id: int) -> PatientRecord:
+    """The record, for showing it to someone: the viewing is audited (once per opening; a
+    screen that refreshes what it shows uses ``get_patient``)."""
+    rec = get_patient(session, patient_id)
+    audit.record_view(session, actor, patient_id)
+    return rec
+
+
 def get_by_mrn(session: Session, mrn: str) -> PatientRecord:
     patient = session.scalar(select(Patient).where(Patient.mrn == mrn.strip().upper()))
     if patient is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import func, select
@@ -16,7 +17,7 @@ from infudesk.domain import prior_auth as pa
 from infudesk.domain.patients import filed_name
 from infudesk.domain.prior_auth import Action, State
 from infudesk.errors import Conflict, NotFound, ValidationFailed
-from infudesk.services import audit
+from infudesk.services import audit, outputs
 from infudesk.services import orders as ors
 from infudesk.services.audit import Actor
 from infudesk.store.models import (
@@ -558,6 +559,22 @@ def document_content(session: Session, actor: Actor, document_id: int, *, purpos
     case = _load(session, row.case_id)
     audit.record(session, actor, purpose, "prior_auth_document", row.id, patient_id=case.patient_id)
     return content
+
+
+def export_document(
+    session: Session,
+    actor: Actor,
+    document_id: int,
+    target: Path,
+    *,
+    force: bool = False,
+    make_folders: bool = True,
+) -> Path:
+    """A copy of the document at ``target``: staged user-only, the export recorded and
+    committed, then put in place (services/outputs.py)."""
+    content = document_content(session, actor, document_id, purpose="export")
+    outputs.deliver(session, [(target, content)], force=force, make_folders=make_folders)
+    return target
 
 
 def remove_document(

@@ -114,3 +114,46 @@ def keychain_key(paths: DataPaths, *, create: bool = True) -> bytes:
     paths.store_id.write_text(store_id + "\n", encoding="ascii")
     log.info("created a new database key in the keychain")
     return key
+
+
+def audit_key(paths: DataPaths, *, demo: bool = False, create: bool = True) -> bytes:
+    """The key of the audit trail's keyed hashes: a second entry beside the database key
+    (keychain entry 'infudesk / audit-key:<store id>'; the demo keeps it in a file beside its
+    database), created when missing. Call after the database key, which sets the store id.
+
+    A separate key, so that someone who has the database key (for a repair, say) still cannot
+    rewrite the audit trail without it showing. A backup must carry it (with the database key)
+    for the trail to verify after a restore on another computer.
+    """
+    if demo:
+        path = paths.root / "demo-audit-key.txt"
+        if path.exists():
+            return _parse_hex(path.read_text(encoding="ascii"), str(path))
+        if not create:
+            raise DatabaseOpenError(f"The demo audit key {path} is missing.")
+        key = secrets.token_bytes(KEY_BYTES)
+        path.write_text(key.hex(), encoding="ascii")
+        return key
+    store_id = paths.store_id.read_text(encoding="ascii").strip() if paths.store_id.exists() else ""
+    if not store_id:
+        raise DatabaseOpenError(
+            f"The database {paths.db} has no '{paths.store_id.name}' beside it, so its audit key "
+            "cannot be found in the keychain."
+        )
+    user = f"audit-key:{store_id}"
+    text = _keyring_call("read", keyring.get_password, KEYRING_SERVICE, user)
+    if text:
+        return _parse_hex(text, "the keychain")
+    if not create:
+        raise DatabaseOpenError(
+            f"The audit key of the database {paths.db} is not in this computer's keychain "
+            f"(entry '{KEYRING_SERVICE} / {user}')."
+        )
+    key = secrets.token_bytes(KEY_BYTES)
+    _keyring_call("save", keyring.set_password, KEYRING_SERVICE, user, key.hex())
+    if _keyring_call("read", keyring.get_password, KEYRING_SERVICE, user) != key.hex():
+        raise KeychainError(
+            KEYCHAIN_HELP.format(what="The keychain did not keep the new key.", fix=FIX_MISSING)
+        )
+    log.info("created a new audit key in the keychain")
+    return key

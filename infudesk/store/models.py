@@ -152,13 +152,20 @@ class PatientToken(Base):
 
 
 class AuditEvent(Base):
-    """Who did what to which record, when (kept inside the encrypted database)."""
+    """Who did what to which record, when (kept inside the encrypted database).
+
+    Append-only and chained: ``seq`` numbers the entries 1, 2, 3… and ``chain_hash`` is a keyed
+    hash (HMAC-SHA256, audit key in the keychain) over the previous entry's hash and this
+    entry's fields; both are set when the entry is written (services/audit.py). Triggers made
+    by migration 0009 refuse deleting an entry or changing one that is chained.
+    """
 
     __tablename__ = "audit_events"
 
     id: Mapped[IntPK]
     at: Mapped[Created]
     actor: Mapped[Str100]
+    workstation: Mapped[Str100] = mapped_column(default="")
     action: Mapped[Str50]
     entity: Mapped[Str50]
     entity_id: Mapped[int | None] = mapped_column(index=True)
@@ -166,6 +173,21 @@ class AuditEvent(Base):
         ForeignKey("patients.id", ondelete="RESTRICT"), index=True
     )
     detail: Mapped[str] = mapped_column(Text, default="")
+    seq: Mapped[int | None] = mapped_column(nullable=True, unique=True, index=True)
+    chain_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class AuditChainTail(Base):
+    """The one row that says where the audit chain ends (its last entry's sequence, id and
+    hash), with its own keyed hash: deleting the newest entries shows as a tail mismatch."""
+
+    __tablename__ = "audit_chain_tail"
+
+    id: Mapped[IntPK]
+    seq: Mapped[int]
+    last_id: Mapped[int]
+    last_hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
 
 
 Rate = Annotated[Decimal, mapped_column(Numeric(7, 4))]

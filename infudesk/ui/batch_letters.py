@@ -35,11 +35,9 @@ from infudesk.ui.letter_preview import (
     PrintJob,
     fit_printer_to,
     language_text,
-    not_written,
     open_pdf,
     patient_line,
     printer_target,
-    write_atomically,
 )
 from infudesk.ui.ops import Backend, attempt, friendly_message, report
 
@@ -336,14 +334,10 @@ class BatchLetters(QDialog):
         except Exception as exc:
             return friendly_message(exc)[1]
         path = folder / letter.filename
-        try:
-            write_atomically(path, letter.pdf)
-        except OSError as exc:
-            return not_written(path, exc).message
-        try:
-            self.backend.mutate(letters.record_output, letter, action="save", target=str(path))
-        except Exception as exc:  # a copy nobody recorded is not kept
-            path.unlink(missing_ok=True)
+        try:  # staged, recorded, then put in place; a second run (after a fix) replaces
+            # the same day's letter of the same patient, as before
+            self.backend.mutate(letters.save_pdf, letter, path, force=True, make_folders=False)
+        except Exception as exc:
             return friendly_message(exc)[1]
         return None
 

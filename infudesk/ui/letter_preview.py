@@ -3,8 +3,6 @@ dialog or saved as a PDF where the user chooses; every print and save is recorde
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -89,29 +87,6 @@ def open_pdf(content: bytes, parent: QObject) -> QPdfDocument:
             title="Document not shown",
         )
     return doc
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file beside it: all or nothing."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def not_written(path: Path, exc: OSError) -> UserError:
-    why = exc.strerror or type(exc).__name__
-    return UserError(
-        f"{path.name} could not be saved in {path.parent} ({why}). Nothing was written: choose "
-        "another folder, or close the file if another program has it open.",
-        title="Not saved",
-    )
 
 
 def printer_target(printer: QPrinter) -> str:
@@ -381,16 +356,11 @@ class LetterPreview(QDialog):
         self.save_to(target)
 
     def save_to(self, path: Path) -> bool:
-        """Write the PDF to ``path`` (all or nothing) and record the save."""
+        """Write the PDF to ``path``: staged, the save recorded, then put in place (all or
+        nothing; the file dialog has already asked before replacing a file)."""
         try:
-            write_atomically(path, self.letter.pdf)
-        except OSError as exc:
-            report(self, not_written(path, exc))
-            return False
-        try:
-            self.backend.mutate(letters.record_output, self.letter, action="save", target=str(path))
-        except Exception as exc:  # a copy nobody recorded is not kept
-            path.unlink(missing_ok=True)
+            self.backend.mutate(letters.save_pdf, self.letter, path, force=True, make_folders=False)
+        except Exception as exc:
             report(self, exc)
             return False
         LastFolder.remember(path.parent)
@@ -433,5 +403,4 @@ __all__ = [
     "patient_line",
     "print_documents",
     "show_letter",
-    "write_atomically",
 ]

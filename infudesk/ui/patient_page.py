@@ -506,7 +506,7 @@ class PatientPage(QWidget):
         self.widgets["first_name"].setFocus()
 
     def open_patient(self, patient_id: int) -> bool:
-        rec = attempt(self, lambda: self.backend.query(ps.get_patient, patient_id))
+        rec = attempt(self, lambda: self.backend.mutate(ps.open_patient, patient_id))
         if rec is None:
             return False
         self._show_record(rec)

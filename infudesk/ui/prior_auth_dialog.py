@@ -1269,19 +1269,14 @@ class PriorAuthDialog(QDialog):
             self.export(doc.id, Path(path))
 
     def export(self, document_id: int, path: Path) -> bool:
-        """Write a copy of the document where the user asked (an explicit, audited copy)."""
-        content = self._content(document_id, "export")
-        if content is None:
-            return False
+        """Write a copy of the document where the user asked (an explicit, audited copy:
+        staged, recorded, then put in place; the file dialog asked before replacing)."""
         try:
-            path.write_bytes(content)
-        except OSError as exc:
-            tell(
-                self,
-                f"{path.name} could not be written ({exc.strerror or exc}). Choose another "
-                "folder, or check that the file is not open in another program.",
-                "Not exported",
+            self.backend.mutate(
+                pas.export_document, document_id, path, force=True, make_folders=False
             )
+        except Exception as exc:
+            report(self, exc)
             return False
         return True
 
