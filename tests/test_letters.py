@@ -444,7 +444,9 @@ def test_verification_d0002_has_a_sheet_per_coverage(store: Store, actor: Actor)
     _, pages = render(store, actor, "verification", "D0002")
     text = " ".join(pages)
     assert_furniture(pages, "Nguyễn", "September 30, 1951")
-    assert_has(text, "Medicare Part B", "MCR-20261120-0457", "Evergreen Medigap G", "EVG-88213")
+    assert_has(
+        text, "Medicare Part B", "MCR-20261125-0457", "Evergreen Medigap G", "EVG-88213"
+    )  # verified on the re-check day 11/25
 
 
 # --- audit trail -----------------------------------------------------------------------------
