@@ -939,7 +939,7 @@ def test_every_warning_the_engine_writes_today_has_plain_words() -> None:
 def test_cli_override_warnings_leaves_them_off_and_is_audited(
     demo_db: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    # D0004's course runs into 2027 and her grant expires on 12/31/2026: without the flag
+    # D0004's grant expires before her second visit (six months on): without the flag
     # the letter says so; with it, it does not, and the audit trail keeps the override
     plain = tmp_path / "plain.pdf"
     result = letter_cli(demo_db, "cost-letter", "--patient", "D0004", "--out", str(plain))
@@ -968,4 +968,6 @@ def test_cli_override_warnings_leaves_them_off_and_is_audited(
     finally:
         st.close()
     assert len(overrides) == 1 and overrides[0]["kind"] == "cost-letter"
-    assert any("grant expires on 2026-12-31" in w for w in overrides[0]["warnings"])
+    # the CLI seeds the demo on the real day: the grant's date follows it (16 days after her
+    # next visit), so only the kind of warning is fixed
+    assert any("grant expires on" in w for w in overrides[0]["warnings"])

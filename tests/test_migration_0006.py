@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from infudesk.store.engine import make_engine
-from infudesk.store.migrate import upgrade
+from infudesk.store.migrate import HEAD, upgrade
 from infudesk.store.models import Base
 
 
@@ -33,9 +33,7 @@ def test_0005_payers_upgrade_to_overrides(tmp_path: Path) -> None:
             )
         assert upgrade(engine, db, backup_dir=tmp_path / "backups") is True
         with engine.connect() as conn:
-            assert (
-                conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0006"
-            )
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD
             # 180 was the column default nobody could change: now "by plan type" (NULL);
             # 90 was set on purpose: kept as the payer's override
             rows = conn.exec_driver_sql("SELECT id, appeal_days FROM payers ORDER BY id").all()
