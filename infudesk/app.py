@@ -56,6 +56,13 @@ def register_fonts() -> None:
             log.warning("font %s could not be loaded", path.name)
 
 
+def show_open_error(title: str, message: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Critical, title, message)
+    box.setObjectName("openErrorBox")
+    box.exec()
+    print(f"infudesk: {message}", file=sys.stderr)
+
+
 def run_gui(paths: DataPaths, *, demo: bool) -> int:
     started = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv)
@@ -67,11 +74,17 @@ def run_gui(paths: DataPaths, *, demo: bool) -> int:
     try:
         store = open_for_gui(paths, demo)
     except UserError as exc:
-        box = QMessageBox(QMessageBox.Icon.Critical, exc.title, exc.message)
-        box.setObjectName("openErrorBox")
-        box.exec()
-        print(f"infudesk: {exc.message}", file=sys.stderr)
+        show_open_error(exc.title, exc.message)
         return 1
+    except Exception as exc:  # never exit silently: a calm dialog, details in the log
+        log.error("opening the database failed", exc_info=exc)
+        show_open_error(
+            "Cannot open the database",
+            f"infudesk could not open its database in {paths.root} ({type(exc).__name__}). "
+            "Nothing has been changed. Details are in the log file in the data folder's "
+            "'logs' directory; please report this to your administrator.",
+        )
+        return 3
     install_excepthook()
     try:
         window = MainWindow(Backend(store, Actor.workstation_user()))

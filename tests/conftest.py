@@ -40,8 +40,23 @@ class MemoryKeyring(KeyringBackend):
         self.entries.pop((service, username), None)
 
 
+# The test keychains (this in-memory one and those of test_store.py) count as the OS's.
+TEST_BACKENDS = frozenset(
+    {
+        "tests.conftest.MemoryKeyring",
+        "tests.test_store.LockedKeyring",
+        "tests.test_store.BrokenKeyring",
+        "tests.test_store.ForgetfulKeyring",
+        "tests.test_store.InitFailsKeyring",
+    }
+)
+
+
 @pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[MemoryKeyring]:
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    from infudesk.store import keys
+
+    monkeypatch.setattr(keys, "ALLOWED_BACKENDS", keys.ALLOWED_BACKENDS | TEST_BACKENDS)
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)

@@ -84,9 +84,15 @@ def _make_existing_db(paths: DataPaths, actor: Actor) -> None:
     assert not Path(f"{paths.db}-wal").exists() or Path(f"{paths.db}-wal").stat().st_size == 0
 
 
+def _db_entry(memory_keyring) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The database key's entry (the keychain also holds the recovery key beside it)."""
+    (entry,) = [e for e in memory_keyring.entries if e[1].startswith("database-key:")]
+    return entry  # type: ignore[no-any-return]
+
+
 def _the_key_hex(memory_keyring) -> str:  # type: ignore[no-untyped-def]
-    (entry,) = memory_keyring.entries.items()
-    (service, _user), value = entry
+    entry = _db_entry(memory_keyring)
+    (service, _user), value = entry, memory_keyring.entries[entry]
     assert service == keys.KEYRING_SERVICE
     assert len(value) == 64
     return value
@@ -158,7 +164,7 @@ def test_wrong_key_fails_and_leaves_file_unchanged(
     paths: DataPaths, actor: Actor, memory_keyring
 ) -> None:  # type: ignore[no-untyped-def]
     _make_existing_db(paths, actor)
-    (entry,) = memory_keyring.entries
+    entry = _db_entry(memory_keyring)
     memory_keyring.entries[entry] = secrets.token_hex(32)
     before = _snapshot(paths.db)
     with pytest.raises(DatabaseOpenError) as info:
@@ -170,7 +176,7 @@ def test_wrong_key_fails_and_leaves_file_unchanged(
 
 def test_lock_released_after_failed_open(paths: DataPaths, actor: Actor, memory_keyring) -> None:  # type: ignore[no-untyped-def]
     _make_existing_db(paths, actor)
-    (entry,) = memory_keyring.entries
+    entry = _db_entry(memory_keyring)
     good = memory_keyring.entries[entry]
     memory_keyring.entries[entry] = secrets.token_hex(32)
     with pytest.raises(DatabaseOpenError):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,7 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from infudesk.errors import DatabaseOpenError
 from infudesk.paths import DataPaths
 from infudesk.store import keys, migrate
+from infudesk.store import recovery as recovery_mod
 from infudesk.store.engine import make_engine
+from infudesk.store.files import fsync_dir, secure_file, secure_tree, write_atomic
 from infudesk.store.lock import StoreLock
 
 log = logging.getLogger(__name__)
@@ -52,22 +57,100 @@ class Store:
             self.lock = None
 
 
+def _id_file(paths: DataPaths, demo: bool) -> Path:
+    return paths.demo_key if demo else paths.store_id
+
+
+def new_db_path(paths: DataPaths) -> Path:
+    """Where a new database is built before it is renamed into place."""
+    return paths.db.with_name(paths.db.name + ".new")
+
+
+def _sidecars(db: Path) -> list[Path]:
+    return [db] + [db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal")]
+
+
 def _refuse_lost_database(paths: DataPaths, demo: bool) -> None:
     """A database that existed (its key is on record) must not silently restart empty."""
-    had_one = paths.demo_key.exists() if demo else paths.store_id.exists()
-    if not had_one:
+    if not _id_file(paths, demo).exists():
         return
     if not paths.db.exists():
         raise DatabaseOpenError(
             f"The database {paths.db} is missing, although this folder had one. Restore it "
             "from a backup. (To start a new, empty database here on purpose, first move "
-            f"'{(paths.demo_key if demo else paths.store_id).name}' out of the folder.)"
+            f"'{_id_file(paths, demo).name}' out of the folder.)"
         )
     if paths.db.stat().st_size == 0:
         raise DatabaseOpenError(
             f"The database {paths.db} is empty (0 bytes): it was damaged or cut short. "
             "Nothing has been changed. Restore it from a backup."
         )
+
+
+# A test hook: called with the name of each step of creating a database (a kill test stops
+# the process there). Does nothing in the app.
+def _step(name: str) -> None:
+    return None
+
+
+def _finish_interrupted_creation(paths: DataPaths, demo: bool) -> None:
+    """A first start stopped after the id file was written: the new database is complete
+    (the id file is written only then), so finish by renaming it into place."""
+    new = new_db_path(paths)
+    if paths.db.exists() or not new.exists():
+        return
+    if _id_file(paths, demo).exists():
+        os.replace(new, paths.db)
+        fsync_dir(paths.root)
+        log.info("finished creating the database after an interrupted first start")
+
+
+def _create_database(paths: DataPaths, demo: bool) -> None:
+    """Build the new database beside its final name, then commit it in two steps: write the
+    id file (store-id.txt / demo-key.txt), rename the database into place. A stop before the
+    id file leaves no trace that counts (the next start begins again); a stop after it is
+    finished by _finish_interrupted_creation."""
+    new = new_db_path(paths)
+    for leftover in _sidecars(new):
+        leftover.unlink(missing_ok=True)
+    recovery: str | None = None
+    if demo:
+        key = secrets.token_bytes(keys.KEY_BYTES)
+        id_text = key.hex()
+    else:
+        store_id, key = keys.new_keychain_key(keys.pending_store_id(paths))
+        id_text = store_id
+        if keys.recovery_key(store_id) is None:
+            recovery = recovery_mod.generate()
+            keys.save_recovery_key(store_id, recovery)
+    _step("key-saved")
+    engine = make_engine(new, key)
+    try:
+        migrate.upgrade(engine, new)
+    finally:
+        engine.dispose()
+    secure_file(new)
+    with open(new, "rb") as fh:
+        os.fsync(fh.fileno())
+    _step("database-built")
+    write_atomic(_id_file(paths, demo), (id_text + "\n").encode("ascii"))
+    _step("id-written")
+    os.replace(new, paths.db)
+    fsync_dir(paths.root)
+    _step("database-in-place")
+    log.info("created a new database (demo=%s, recovery key made=%s)", demo, recovery is not None)
+
+
+def integrity_problem(engine: Engine) -> str | None:
+    """The quick check made at every open: SQLCipher's page check (every page's HMAC).
+
+    About 130 ms for a 100,000-patient database (79 MB) with the file in the OS cache;
+    ``PRAGMA quick_check`` took 320 ms and ``integrity_check`` 1.1 s on the same file.
+    """
+    with engine.connect() as conn:
+        bad = conn.exec_driver_sql("PRAGMA cipher_integrity_check").fetchall()
+        conn.rollback()
+    return str(bad[0][0]) if bad else None
 
 
 def open_store(
@@ -81,17 +164,31 @@ def open_store(
         if not create:
             raise DatabaseOpenError(f"There is no infudesk data folder at {paths.root}.")
         paths.ensure()
+    if not paths.root.is_dir():
+        raise DatabaseOpenError(f"{paths.root} is a file, not a folder: choose a data folder.")
+    secure_tree(paths.root)  # user-only, whether or not the folder existed before
     lock = None
     if exclusive:
         lock = StoreLock(paths.lock)
         lock.acquire(paths.db)
     try:
+        _finish_interrupted_creation(paths, demo)
         if not paths.db.exists() and not create:
             raise DatabaseOpenError(f"There is no infudesk database in {paths.root}.")
         _refuse_lost_database(paths, demo)
-        key = keys.demo_key(paths) if demo else keys.keychain_key(paths, create=create)
+        if not paths.db.exists():
+            _create_database(paths, demo)
+        key = keys.demo_key(paths) if demo else keys.keychain_key(paths, create=False)
         engine = make_engine(paths.db, key)
         try:
+            problem = integrity_problem(engine)
+            if problem is not None:
+                log.error("integrity check failed at open")
+                raise DatabaseOpenError(
+                    f"The database {paths.db} is damaged: a page fails its integrity check "
+                    f"({problem}). Nothing has been changed. Restore it from a backup "
+                    "(see 'Backups and recovery' in the README), or ask your administrator."
+                )
             migrate.upgrade(engine, paths.db, backup_dir=paths.backups)
         except BaseException:
             engine.dispose()
@@ -100,5 +197,6 @@ def open_store(
         if lock is not None:
             lock.release()
         raise
+    secure_tree(paths.root)
     log.info("database open (demo=%s)", demo)
     return Store(paths=paths, engine=engine, demo=demo, lock=lock)
