@@ -154,11 +154,17 @@ def integrity_problem(engine: Engine) -> str | None:
 
 
 def open_store(
-    paths: DataPaths, *, demo: bool = False, create: bool = True, exclusive: bool = True
+    paths: DataPaths,
+    *,
+    demo: bool = False,
+    create: bool = True,
+    exclusive: bool = True,
+    upgrade: bool = True,
 ) -> Store:
     """Open (creating if allowed) the encrypted database in ``paths``.
 
     ``exclusive`` takes the one-app-per-database lock (the GUI and writing commands do).
+    ``upgrade=False`` (``infudesk check``) leaves an older schema as it is.
     """
     if not paths.root.exists():
         if not create:
@@ -189,7 +195,8 @@ def open_store(
                     f"({problem}). Nothing has been changed. Restore it from a backup "
                     "(see 'Backups and recovery' in the README), or ask your administrator."
                 )
-            migrate.upgrade(engine, paths.db, backup_dir=paths.backups)
+            if upgrade:
+                migrate.upgrade(engine, paths.db, backup_dir=paths.backups)
         except BaseException:
             engine.dispose()
             raise
