@@ -8,9 +8,9 @@ import random
 import sys
 import time
 from collections.abc import Sequence
-from typing import Any
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from infudesk import __version__
 from infudesk.errors import UserError

@@ -393,3 +393,15 @@ def test_data_folder_is_user_only_even_if_it_existed(paths: DataPaths) -> None:
         want = 0o700 if p.is_dir() else 0o600
         assert mode == want, f"{p.relative_to(paths.root.parent)} is {oct(mode)}"
     assert paths.db in modes and paths.backups / "b.idbk" in modes
+
+
+def test_recovery_sheet_carries_the_key(store: Store) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = bk.recovery_sheet_pdf(store, TODAY)
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    key = keys.recovery_key(keys.read_store_id(store.paths))
+    assert key and key in text
+    assert "infudesk restore" in text and "2026-11-27" in text

@@ -224,21 +224,30 @@ def read_manifest(path: Path) -> Manifest:
     return Manifest(header, len(MAGIC) + 4 + n)
 
 
+def check_backup(backup: Path, recovery_text: str) -> tuple[Manifest, bytes]:
+    """The backup's manifest and its key, after checking the file and the recovery key."""
+    manifest = read_manifest(backup)
+    header = manifest.header
+    if recovery.normalize(recovery_text) is None:
+        raise BackupError(
+            "That is not a recovery key (25 letters and digits, e.g. ABCDE-FGH2J-...). "
+            "Nothing was changed."
+        )
+    salt = bytes.fromhex(header["kdf"]["salt"])
+    bkey = recovery.derive(recovery_text, salt, int(header["kdf"]["iterations"]))
+    expected = hmac.new(bkey, KEY_CHECK, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, str(header.get("key_check", ""))):
+        raise BackupError("The recovery key does not fit this backup. Nothing was changed.")
+    return manifest, bkey
+
+
 def restore_backup(paths: DataPaths, backup: Path, recovery_text: str) -> Manifest:
     """Replace the database in ``paths`` with the backup, re-keyed for this computer.
 
     Everything is checked (file, recovery key, pages, schema version) before the current
     database is touched; it is then kept aside in ``backups/`` until the restored one opens.
     """
-    manifest = read_manifest(backup)
-    header = manifest.header
-    if recovery.normalize(recovery_text) is None:
-        raise BackupError("That is not a recovery key (25 letters and digits, e.g. ABCDE-FGH2J-…). Nothing was changed.")
-    salt = bytes.fromhex(header["kdf"]["salt"])
-    bkey = recovery.derive(recovery_text, salt, int(header["kdf"]["iterations"]))
-    expected = hmac.new(bkey, KEY_CHECK, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, str(header.get("key_check", ""))):
-        raise BackupError("The recovery key does not fit this backup. Nothing was changed.")
+    manifest, bkey = check_backup(backup, recovery_text)
     paths.ensure()
     lock = StoreLock(paths.lock)
     lock.acquire(paths.db)
@@ -315,6 +324,19 @@ def restore_backup(paths: DataPaths, backup: Path, recovery_text: str) -> Manife
         raise
     log.info("restored a backup (schema %s)", revision)
     return manifest
+
+
+def recovery_sheet_pdf(store: Store, today: date) -> bytes:
+    """The recovery sheet of the open (non-demo) store, as PDF bytes."""
+    from infudesk.documents.recovery_sheet import RecoverySheet, build
+    from infudesk.services import settings
+
+    if store.demo:
+        raise BackupError("The demo database has no recovery key (it is not backed up).")
+    key, _made = ensure_recovery_key(store.paths)
+    with store.session() as s:
+        center = str(settings.get(s, "center.name"))
+    return build(RecoverySheet(center, _store_id(store.paths), key, today))
 
 
 def _known_revisions() -> set[str]:
