@@ -275,8 +275,9 @@ def test_transaction_covers_ddl_with_sqlcipher(tmp_path: Path) -> None:
             with conn.begin() as tx:
                 conn.exec_driver_sql("CREATE TABLE t (x)")
                 tx.rollback()
-            assert conn.exec_driver_sql(
-                "SELECT count(*) FROM sqlite_master WHERE name = 't'"
-            ).scalar() == 0
+            assert (
+                conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = 't'").scalar()
+                == 0
+            )
     finally:
         engine.dispose()

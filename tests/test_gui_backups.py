@@ -6,8 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton, QWidget
 from pypdf import PdfReader
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from infudesk import app as app_mod
@@ -61,8 +61,9 @@ def test_print_recovery_sheet_writes_the_key(
     assert key and key in PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text()
 
 
-def test_back_up_now(qtbot: QtBot, screen: SettingsScreen, tmp_path: Path,
-                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_back_up_now(
+    qtbot: QtBot, screen: SettingsScreen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "now.idbk"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     screen.findChild(QPushButton, "backupNowButton").click()
@@ -80,8 +81,11 @@ def test_closing_the_main_window_backs_up_once_a_day(qtbot: QtBot, store: Store)
 
 
 def test_any_start_up_failure_shows_a_dialog(
-    qapp: QApplication, paths: DataPaths, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str], allow_warnings: None,
+    qapp: QApplication,
+    paths: DataPaths,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    allow_warnings: None,
 ) -> None:
     def broken(_paths: DataPaths, _demo: bool) -> Store:
         raise RuntimeError("boom")

@@ -84,10 +84,27 @@ def test_flipped_bit_in_a_middle_page_is_found_by_check_and_at_open(
     assert "damaged" in capsys.readouterr().err
     # the commands that read or write patient data refuse too (and change nothing)
     mrn = "DEMO-1001"
-    assert cli.main(["letter", "cost-letter", "--patient", mrn, "--out", str(tmp_path / "l.pdf"),
-                     "--data-dir", str(paths.root)]) != 0
-    assert cli.main(["export", "patient", mrn, "--out", str(tmp_path / "x"),
-                     "--data-dir", str(paths.root)]) != 0
+    assert (
+        cli.main(
+            [
+                "letter",
+                "cost-letter",
+                "--patient",
+                mrn,
+                "--out",
+                str(tmp_path / "l.pdf"),
+                "--data-dir",
+                str(paths.root),
+            ]
+        )
+        != 0
+    )
+    assert (
+        cli.main(
+            ["export", "patient", mrn, "--out", str(tmp_path / "x"), "--data-dir", str(paths.root)]
+        )
+        != 0
+    )
     assert cli.main(["seed", "--patients", "3", "--data-dir", str(paths.root)]) != 0
     assert not (tmp_path / "l.pdf").exists()
     assert paths.db.read_bytes() == before
@@ -98,8 +115,12 @@ def test_document_checksum_mismatch_is_named(paths: DataPaths) -> None:
     st = open_store(paths)
     try:
         with st.session() as s:
-            s.execute(text("UPDATE prior_auth_documents SET content = x'00' WHERE id = "
-                           "(SELECT min(id) FROM prior_auth_documents)"))
+            s.execute(
+                text(
+                    "UPDATE prior_auth_documents SET content = x'00' WHERE id = "
+                    "(SELECT min(id) FROM prior_auth_documents)"
+                )
+            )
         with st.session() as s:
             report = check_database(s)
     finally:
@@ -127,7 +148,9 @@ def test_wrong_key_prints_no_sqlcipher_log_lines(paths: DataPaths) -> None:
     paths.demo_key.write_text(secrets.token_hex(32))
     proc = subprocess.run(
         [sys.executable, "-m", "infudesk", "check", "--demo", "--data-dir", str(paths.root)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 1
     assert "cannot be opened with the key" in proc.stderr
@@ -191,8 +214,11 @@ def test_backup_restores_on_a_new_computer_with_identical_data(
 
 
 def _state(paths: DataPaths) -> dict[str, bytes]:
-    return {str(p.relative_to(paths.root)): p.read_bytes()
-            for p in sorted(paths.root.rglob("*")) if p.is_file() and p.name != "infudesk.log"}
+    return {
+        str(p.relative_to(paths.root)): p.read_bytes()
+        for p in sorted(paths.root.rglob("*"))
+        if p.is_file() and p.name != "infudesk.log"
+    }
 
 
 @pytest.mark.parametrize("damage", ["wrong-key", "flipped-body", "truncated", "not-a-backup"])
@@ -228,8 +254,14 @@ def test_restore_keeps_the_current_database_aside(
     with st.session() as s:
         seed_patients(s, Actor.system("seed"), 3, rng=random.Random(3), today=TODAY)
     st.close()
-    args = ["restore", str(backup_file), "--recovery-key", str(recovery_key),
-            "--data-dir", str(paths.root)]
+    args = [
+        "restore",
+        str(backup_file),
+        "--recovery-key",
+        str(recovery_key),
+        "--data-dir",
+        str(paths.root),
+    ]
     assert cli.main(args) == 0
     assert "Restored" in capsys.readouterr().out
     (aside,) = paths.backups.glob("*before-restore.db")
@@ -245,7 +277,9 @@ def test_cli_backup_and_damaged_restore_are_one_line(
     assert cli.main(["backup", "--out", str(out), "--data-dir", str(paths.root)]) == 0
     assert "Wrote" in capsys.readouterr().out
     out.write_bytes(out.read_bytes()[:-100])
-    assert cli.main(["restore", str(out), "--recovery-key", "x", "--data-dir", str(paths.root)]) == 1
+    assert (
+        cli.main(["restore", str(out), "--recovery-key", "x", "--data-dir", str(paths.root)]) == 1
+    )
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "damaged" in err
 
@@ -278,8 +312,9 @@ def test_automatic_backup_once_a_day_keeping_the_last_n(paths: DataPaths, tmp_pa
 def real_allowlist(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The allowlist as shipped (the test keychains no longer count)."""
     previous = keyring.get_keyring()
-    monkeypatch.setattr(keys, "ALLOWED_BACKENDS", keys.ALLOWED_BACKENDS - {
-        "tests.conftest.MemoryKeyring"})
+    monkeypatch.setattr(
+        keys, "ALLOWED_BACKENDS", keys.ALLOWED_BACKENDS - {"tests.conftest.MemoryKeyring"}
+    )
     yield
     keyring.set_keyring(previous)
 
@@ -316,11 +351,13 @@ def test_chainer_only_if_every_member_is_the_os(monkeypatch: pytest.MonkeyPatch)
     keyring.set_keyring(chainer)
     with pytest.raises(KeychainError):
         keys.os_keychain()
-    monkeypatch.setattr(keys, "ALLOWED_BACKENDS", keys.ALLOWED_BACKENDS | {
-        "tests.conftest.MemoryKeyring"})
+    monkeypatch.setattr(
+        keys, "ALLOWED_BACKENDS", keys.ALLOWED_BACKENDS | {"tests.conftest.MemoryKeyring"}
+    )
     assert keys.os_keychain() is chainer
-    monkeypatch.setattr(keyring.backends.chainer.ChainerBackend, "backends",
-                        [sneaky, PlaintextKeyring()])
+    monkeypatch.setattr(
+        keyring.backends.chainer.ChainerBackend, "backends", [sneaky, PlaintextKeyring()]
+    )
     with pytest.raises(KeychainError, match="PlaintextKeyring"):
         keys.os_keychain()
 
@@ -356,8 +393,9 @@ def test_keychain_locked_from_the_start_says_locked(
     paths: DataPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     previous = keyring.get_keyring()
-    monkeypatch.setattr(keys, "ALLOWED_BACKENDS", keys.ALLOWED_BACKENDS | {
-        "tests.test_safety.InitFailsKeyring"})
+    monkeypatch.setattr(
+        keys, "ALLOWED_BACKENDS", keys.ALLOWED_BACKENDS | {"tests.test_safety.InitFailsKeyring"}
+    )
     keyring.set_keyring(InitFailsKeyring())
     try:
         with pytest.raises(KeychainError) as info:

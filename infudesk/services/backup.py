@@ -165,7 +165,11 @@ def make_backup(store: Store, out: Path) -> Manifest:
             "schema_revision": revision,
             "created_at": _now().isoformat(timespec="seconds"),
             "counts": numbers,
-            "kdf": {"name": "pbkdf2-sha256", "iterations": recovery.KDF_ITERATIONS, "salt": salt.hex()},
+            "kdf": {
+                "name": "pbkdf2-sha256",
+                "iterations": recovery.KDF_ITERATIONS,
+                "salt": salt.hex(),
+            },
             "key_check": hmac.new(key, KEY_CHECK, hashlib.sha256).hexdigest(),
             "body_size": len(body),
             "body_sha256": hashlib.sha256(body).hexdigest(),
@@ -186,7 +190,9 @@ def make_backup(store: Store, out: Path) -> Manifest:
         os.replace(tmp, out)
         fsync_dir(out.parent)
     except OSError as exc:
-        raise BackupError(f"The backup could not be written to {out}: {exc.strerror or exc}.") from exc
+        raise BackupError(
+            f"The backup could not be written to {out}: {exc.strerror or exc}."
+        ) from exc
     finally:
         _cleanup(part)
     log.info("backup written (%d bytes)", out.stat().st_size)
@@ -195,7 +201,9 @@ def make_backup(store: Store, out: Path) -> Manifest:
 
 def read_manifest(path: Path) -> Manifest:
     """The header of a backup file, with its body checked against the SHA-256 it carries."""
-    damaged = BackupError(f"{path} is not an infudesk backup, or it is damaged. Nothing was changed.")
+    damaged = BackupError(
+        f"{path} is not an infudesk backup, or it is damaged. Nothing was changed."
+    )
     try:
         with path.open("rb") as fh:
             if fh.read(len(MAGIC)) != MAGIC:
@@ -286,7 +294,9 @@ def restore_backup(paths: DataPaths, backup: Path, recovery_text: str) -> Manife
         secure_file(rekeyed)
         problem = _verify(rekeyed, local_key)
         if problem is not None:
-            raise BackupError(f"The restored copy could not be verified ({problem}). Nothing was changed.")
+            raise BackupError(
+                f"The restored copy could not be verified ({problem}). Nothing was changed."
+            )
         # from here on the current database is set aside (never deleted)
         if paths.db.exists():
             paths.backups.mkdir(parents=True, exist_ok=True, mode=0o700)

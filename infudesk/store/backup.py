@@ -63,7 +63,9 @@ def snapshot_to(raw_src: Any, dest: Path, key_pragma: str) -> None:
     fsync_dir(dest.parent)
 
 
-def copy_database(raw_src: Any, db_path: Path, backup_dir: Path, label: str, key_pragma: str) -> Path:
+def copy_database(
+    raw_src: Any, db_path: Path, backup_dir: Path, label: str, key_pragma: str
+) -> Path:
     """A verified copy of the database in ``backup_dir``; returns its path."""
     backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
