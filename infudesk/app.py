@@ -56,6 +56,20 @@ def register_fonts() -> None:
             log.warning("font %s could not be loaded", path.name)
 
 
+def offer_recovery_sheet(window: MainWindow) -> None:
+    """A new database has a new recovery key: offer its sheet once, at setup."""
+    answer = QMessageBox.question(
+        window,
+        "Recovery sheet",
+        "infudesk made a recovery key for this new database. Backups are encrypted with it, "
+        "and it is what restores them on another computer.\n\nSave the recovery sheet now, "
+        "print it and lock it away? (Later: Settings > Backups > Print recovery sheet.)",
+    )
+    if answer == QMessageBox.StandardButton.Yes:
+        window.nav.setCurrentRow(window.stack.indexOf(window.settings))
+        window.settings.print_recovery_sheet()
+
+
 def show_open_error(title: str, message: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Critical, title, message)
     box.setObjectName("openErrorBox")
@@ -90,6 +104,8 @@ def run_gui(paths: DataPaths, *, demo: bool) -> int:
         window = MainWindow(Backend(store, Actor.workstation_user()))
         window.show()
         log.info("main window shown after %.0f ms", (time.perf_counter() - started) * 1000)
+        if store.created and not demo:
+            offer_recovery_sheet(window)
         return app.exec()
     finally:
         store.close()

@@ -102,3 +102,33 @@ def test_any_start_up_failure_shows_a_dialog(
     assert run_gui(paths, demo=False) == 3
     assert shots and "could not open its database" in shots[0] and "RuntimeError" in shots[0]
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_new_database_offers_its_recovery_sheet_once(
+    qtbot: QtBot, paths: DataPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infudesk.app import offer_recovery_sheet
+    from infudesk.store.database import open_store
+
+    st = open_store(paths)
+    assert st.created
+    st.close()
+    st = open_store(paths)
+    assert not st.created
+    try:
+        w = MainWindow(Backend(st, Actor("manager")), today=lambda: TODAY)
+        qtbot.addWidget(w)
+        w.show()
+        out = tmp_path / "sheet.pdf"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+
+        def yes(box: QWidget) -> None:
+            assert isinstance(box, QMessageBox) and "recovery key" in box.text()
+            box.button(QMessageBox.StandardButton.Yes).click()
+
+        when_modal(yes)
+        offer_recovery_sheet(w)
+        assert out.exists() and w.stack.currentWidget() is w.settings
+        w.skip_close_checks = True  # type: ignore[attr-defined]
+    finally:
+        st.close()

@@ -33,6 +33,8 @@ from typing import Any
 from infudesk import __version__
 from infudesk.errors import UserError
 from infudesk.paths import DataPaths
+from infudesk.services import audit
+from infudesk.services.audit import Actor
 from infudesk.store import keys, migrate, recovery
 from infudesk.store.database import Store, open_store
 from infudesk.store.engine import key_pragma_for, open_raw
@@ -137,8 +139,9 @@ def _cleanup(*paths: Path) -> None:
                 Path(f"{p}{extra}").unlink()
 
 
-def make_backup(store: Store, out: Path) -> Manifest:
-    """Write a backup of the open store to ``out`` (temporary name, verified, renamed)."""
+def make_backup(store: Store, out: Path, actor: Actor | None = None) -> Manifest:
+    """Write a backup of the open store to ``out`` (temporary name, verified, renamed) and
+    record it in the audit trail (counts and schema only: no file name, no patient data)."""
     if store.demo:
         raise BackupError("The demo database is not backed up (its patients are fictional).")
     recovery_text, _made = ensure_recovery_key(store.paths)
@@ -196,6 +199,11 @@ def make_backup(store: Store, out: Path) -> Manifest:
     finally:
         _cleanup(part)
     log.info("backup written (%d bytes)", out.stat().st_size)
+    with store.session() as s:
+        audit.record(
+            s, actor or Actor.system("backup"), "backup", "database", None,
+            detail={"schema": revision, "patients": numbers.get("patients", 0)},
+        )
     return Manifest(header, len(MAGIC) + 4 + len(head))
 
 
@@ -249,7 +257,9 @@ def check_backup(backup: Path, recovery_text: str) -> tuple[Manifest, bytes]:
     return manifest, bkey
 
 
-def restore_backup(paths: DataPaths, backup: Path, recovery_text: str) -> Manifest:
+def restore_backup(
+    paths: DataPaths, backup: Path, recovery_text: str, actor: Actor | None = None
+) -> Manifest:
     """Replace the database in ``paths`` with the backup, re-keyed for this computer.
 
     Everything is checked (file, recovery key, pages, schema version) before the current
@@ -323,7 +333,15 @@ def restore_backup(paths: DataPaths, backup: Path, recovery_text: str) -> Manife
     _cleanup(plain)
     lock.release()
     try:  # the restored database must open here (and is brought to this version's schema)
-        open_store(paths).close()
+        restored = open_store(paths)
+        try:
+            with restored.session() as s:
+                audit.record(
+                    s, actor or Actor.system("restore"), "restore", "database", None,
+                    detail={"backup_made_at": manifest.header["created_at"], "schema": revision},
+                )
+        finally:
+            restored.close()
     except BaseException:
         if aside is not None:
             os.replace(aside, paths.db)
@@ -363,7 +381,6 @@ def auto_backup(store: Store, *, now: datetime | None = None) -> Path | None:
     """At most one backup a day into the manager's folder, keeping the last N; None if it
     was not due (or this is the demo)."""
     from infudesk.services import settings
-    from infudesk.services.audit import Actor
 
     if store.demo:
         return None

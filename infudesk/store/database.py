@@ -32,6 +32,7 @@ class Store:
     engine: Engine
     demo: bool
     lock: StoreLock | None = None
+    created: bool = False  # made by this open (the GUI then offers the recovery sheet)
     _factory: sessionmaker[Session] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -182,7 +183,8 @@ def open_store(
         if not paths.db.exists() and not create:
             raise DatabaseOpenError(f"There is no infudesk database in {paths.root}.")
         _refuse_lost_database(paths, demo)
-        if not paths.db.exists():
+        created = not paths.db.exists()
+        if created:
             _create_database(paths, demo)
         key = keys.demo_key(paths) if demo else keys.keychain_key(paths, create=False)
         engine = make_engine(paths.db, key)
@@ -206,4 +208,4 @@ def open_store(
         raise
     secure_tree(paths.root)
     log.info("database open (demo=%s)", demo)
-    return Store(paths=paths, engine=engine, demo=demo, lock=lock)
+    return Store(paths=paths, engine=engine, demo=demo, lock=lock, created=created)

@@ -480,7 +480,7 @@ class SettingsScreen(QWidget):
         )
         if not path:
             return
-        manifest = attempt(self, lambda: bk.make_backup(self.backend.store, Path(path)))
+        manifest = attempt(self, lambda: bk.make_backup(self.backend.store, Path(path), self.backend.actor))
         if manifest is not None:
             self.status.setText(
                 f"Backed up {manifest.counts.get('patients', 0):,} patients to {path}."
@@ -532,7 +532,7 @@ class SettingsScreen(QWidget):
         store = self.backend.store
         store.close()
         try:
-            bk.restore_backup(store.paths, Path(path), key)
+            bk.restore_backup(store.paths, Path(path), key, self.backend.actor)
             QMessageBox.information(self, "Restored", "The backup was restored. Start infudesk again.")
         except Exception as exc:  # shown calmly; the database was not replaced
             report(self, exc)
