@@ -16,6 +16,7 @@ from keyring.backend import KeyringBackend
 
 from infudesk.paths import DataPaths
 from infudesk.services.audit import Actor
+from infudesk.store import keys
 from infudesk.store.database import Store, open_store
 
 TODAY = date(2026, 11, 27)
@@ -52,11 +53,13 @@ TEST_BACKENDS = frozenset(
 )
 
 
-@pytest.fixture(autouse=True)
-def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
-    from infudesk.store import keys
+# for the whole session (session-scoped fixtures open stores too); tests of the allowlist
+# itself monkeypatch it back to what ships
+keys.ALLOWED_BACKENDS = keys.ALLOWED_BACKENDS | TEST_BACKENDS
 
-    monkeypatch.setattr(keys, "ALLOWED_BACKENDS", keys.ALLOWED_BACKENDS | TEST_BACKENDS)
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
