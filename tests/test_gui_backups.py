@@ -132,3 +132,37 @@ def test_a_new_database_offers_its_recovery_sheet_once(
         w.skip_close_checks = True  # type: ignore[attr-defined]
     finally:
         st.close()
+
+
+def test_restore_from_settings_replaces_the_database_and_closes(
+    qtbot: QtBot, paths: DataPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from infudesk.services import backup as bk
+    from infudesk.store.database import open_store
+
+    st = open_store(paths)
+    out = tmp_path / "b.idbk"
+    bk.make_backup(st, out)
+    with st.session() as s:
+        settings.put(s, Actor("mgr"), "center.name", "Changed after the backup")
+    key = keys.recovery_key(keys.read_store_id(paths))
+    w = MainWindow(Backend(st, Actor("manager")), today=lambda: TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    quits: list[bool] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (key, True))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    monkeypatch.setattr(QApplication, "quit", lambda *a: quits.append(True))
+    w.settings.restore_from_backup()
+    assert quits and w.skip_close_checks  # type: ignore[attr-defined]
+    st2 = open_store(paths)
+    try:
+        with st2.session() as s:
+            assert settings.get(s, "center.name") != "Changed after the backup"
+    finally:
+        st2.close()
+    assert list(paths.backups.glob("*before-restore.db"))
