@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, text
@@ -66,6 +67,9 @@ def counts(session: Session) -> dict[str, int]:
 
 def _pages(session: Session, report: CheckReport) -> None:
     bad = session.execute(text("PRAGMA cipher_integrity_check")).fetchall()
+    if bad:  # confirmed by a second pass (see store.database.integrity_problem)
+        time.sleep(0.2)
+        bad = session.execute(text("PRAGMA cipher_integrity_check")).fetchall() or []
     if bad:
         report.fail(f"encrypted pages: {len(bad)} fail their check (first: {bad[0][0]})")
     else:
