@@ -10,6 +10,10 @@ The parent kills it after a random delay, runs `infudesk check` (in this process
 cli.main: the same code as the command, without an interpreter start) and then looks for
 every confirmed id. The closing note gives kills, confirmed saves, saves lost (goal 0),
 check failures (goal 0) and the median time per kill cycle.
+
+Closing note of the last run (2 shared cores, load about 5; `--kills 200 --seed 1`):
+kills 200, confirmed saves 5,742, saves lost 0, check failures 0, time per kill cycle
+median 2.65 s (max 5.73 s; most of it is the writer's interpreter start).
 """
 
 from __future__ import annotations
