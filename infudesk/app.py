@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from datetime import date
@@ -79,6 +80,8 @@ def show_open_error(title: str, message: str) -> None:
 
 def run_gui(paths: DataPaths, *, demo: bool) -> int:
     started = time.perf_counter()
+    if os.name == "posix":  # PDFs, exports and backups the app writes are user-only
+        os.umask(0o077)
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import random
 import sys
 import time
@@ -256,6 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_quote(args)
     from infudesk.logsetup import configure
 
+    if os.name == "posix":  # everything infudesk writes (logs, exports, PDFs) is user-only
+        os.umask(0o077)
     paths = _paths(args)
     if args.command in (None, "seed", "restore"):
         paths.ensure()  # owner-only folder, before anything else creates it

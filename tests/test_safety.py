@@ -83,29 +83,16 @@ def test_flipped_bit_in_a_middle_page_is_found_by_check_and_at_open(
     assert cli.main(["check", "--data-dir", str(paths.root)]) == 1
     assert "damaged" in capsys.readouterr().err
     # the commands that read or write patient data refuse too (and change nothing)
-    mrn = "DEMO-1001"
-    assert (
-        cli.main(
-            [
-                "letter",
-                "cost-letter",
-                "--patient",
-                mrn,
-                "--out",
-                str(tmp_path / "l.pdf"),
-                "--data-dir",
-                str(paths.root),
-            ]
-        )
-        != 0
-    )
-    assert (
-        cli.main(
-            ["export", "patient", mrn, "--out", str(tmp_path / "x"), "--data-dir", str(paths.root)]
-        )
-        != 0
-    )
-    assert cli.main(["seed", "--patients", "3", "--data-dir", str(paths.root)]) != 0
+    mrn = "D0001"
+    capsys.readouterr()
+    for argv in (
+        ["letter", "cost-letter", "--patient", mrn, "--out", str(tmp_path / "l.pdf")],
+        ["export", "patient", mrn, "--out", str(tmp_path / "x")],
+        ["seed", "--patients", "3"],
+    ):
+        assert cli.main([*argv, "--data-dir", str(paths.root)]) == 1, argv[0]
+        err = capsys.readouterr().err
+        assert "is damaged" in err and f"page {page}" in err, argv[0]
     assert not (tmp_path / "l.pdf").exists()
     assert paths.db.read_bytes() == before
 
@@ -220,8 +207,12 @@ def test_backup_restores_on_a_new_computer_with_identical_data(
     st = open_store(fresh)
     try:
         with st.engine.connect() as conn:
-            actions = [r[0] for r in conn.exec_driver_sql(
-                "SELECT action FROM audit_events WHERE action IN ('backup', 'restore')")]
+            actions = [
+                r[0]
+                for r in conn.exec_driver_sql(
+                    "SELECT action FROM audit_events WHERE action IN ('backup', 'restore')"
+                )
+            ]
     finally:
         st.close()
     assert actions == ["restore"]  # the backup's own record came after the copy
@@ -457,3 +448,39 @@ def test_recovery_sheet_carries_the_key(store: Store) -> None:
     key = keys.recovery_key(keys.read_store_id(store.paths))
     assert key and key in text
     assert "infudesk restore" in text and "2026-11-27" in text
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_cli_outputs_are_user_only(paths: DataPaths, tmp_path: Path) -> None:
+    _filled(paths, 3)
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "exports"
+        assert (
+            cli.main(
+                ["export", "patient", "D0001", "--out", str(out), "--data-dir", str(paths.root)]
+            )
+            == 0
+        )
+        pdf = tmp_path / "letter.pdf"
+        assert (
+            cli.main(
+                [
+                    "letter",
+                    "cost-letter",
+                    "--patient",
+                    "D0001",
+                    "--out",
+                    str(pdf),
+                    "--data-dir",
+                    str(paths.root),
+                ]
+            )
+            == 0
+        )
+    finally:
+        os.umask(old)
+    files = [p for p in out.rglob("*") if p.is_file()] + [pdf]
+    assert len(files) >= 2
+    for p in files:
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, p.name

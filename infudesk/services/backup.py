@@ -201,7 +201,11 @@ def make_backup(store: Store, out: Path, actor: Actor | None = None) -> Manifest
     log.info("backup written (%d bytes)", out.stat().st_size)
     with store.session() as s:
         audit.record(
-            s, actor or Actor.system("backup"), "backup", "database", None,
+            s,
+            actor or Actor.system("backup"),
+            "backup",
+            "database",
+            None,
             detail={"schema": revision, "patients": numbers.get("patients", 0)},
         )
     return Manifest(header, len(MAGIC) + 4 + len(head))
@@ -337,7 +341,11 @@ def restore_backup(
         try:
             with restored.session() as s:
                 audit.record(
-                    s, actor or Actor.system("restore"), "restore", "database", None,
+                    s,
+                    actor or Actor.system("restore"),
+                    "restore",
+                    "database",
+                    None,
                     detail={"backup_made_at": manifest.header["created_at"], "schema": revision},
                 )
         finally:
