@@ -53,7 +53,8 @@ def queries(store: Store, rng: random.Random, n: int) -> list[str]:
     with store.session() as s:
         rows = s.execute(
             select(Patient.last_name, Patient.first_name, Patient.birth_date, Patient.phone_mobile)
-            .order_by(Patient.id).limit(5000)
+            .order_by(Patient.id)
+            .limit(5000)
         ).all()
     picks = [rows[rng.randrange(len(rows))] for _ in range(n)]
     out: list[str] = []
@@ -121,6 +122,7 @@ def main() -> None:
         search_times: list[float] = []
         count_times: list[float] = []
         for q in qs:
+
             def one(q: str = q) -> None:
                 with store.session() as s:
                     ps.search(s, q, limit=200)
@@ -136,8 +138,10 @@ def main() -> None:
             (f"count (capped at {COUNT_CAP:,} like the list)", count_times),
         ):
             med, p95 = statistics.median(values), pct(values, 0.95)
-            print(f"{label}: median {med:.2f} ms, p95 {p95:.2f} ms, max {max(values):.2f} ms "
-                  f"(median = {med / floor_ms:.0f}x floor)")
+            print(
+                f"{label}: median {med:.2f} ms, p95 {p95:.2f} ms, max {max(values):.2f} ms "
+                f"(median = {med / floor_ms:.0f}x floor)"
+            )
 
         from PySide6.QtWidgets import QApplication
 
@@ -145,9 +149,19 @@ def main() -> None:
 
         _app = QApplication.instance() or QApplication([])
 
-        def fetch(text_: str, inactive: bool, sort: ps.SortKey, desc: bool, off: int, lim: int) -> list[ps.PatientRow]:
+        def fetch(
+            text_: str, inactive: bool, sort: ps.SortKey, desc: bool, off: int, lim: int
+        ) -> list[ps.PatientRow]:
             with store.session() as s:
-                return ps.search(s, text_, include_inactive=inactive, sort=sort, descending=desc, offset=off, limit=lim)
+                return ps.search(
+                    s,
+                    text_,
+                    include_inactive=inactive,
+                    sort=sort,
+                    descending=desc,
+                    offset=off,
+                    limit=lim,
+                )
 
         def count(text_: str, inactive: bool) -> int:
             with store.session() as s:
@@ -159,17 +173,23 @@ def main() -> None:
         for q in qs + [""]:
             refresh_times.append(statistics.median(timed(lambda q=q: model.search(q), args.repeat)))
         med, p95 = statistics.median(refresh_times), pct(refresh_times, 0.95)
-        print(f"table model refresh (search + count): median {med:.2f} ms, p95 {p95:.2f} ms, "
-              f"max {max(refresh_times):.2f} ms (median = {med / floor_ms:.0f}x floor)")
+        print(
+            f"table model refresh (search + count): median {med:.2f} ms, p95 {p95:.2f} ms, "
+            f"max {max(refresh_times):.2f} ms (median = {med / floor_ms:.0f}x floor)"
+        )
         sorts = []
         for key in ps.SortKey:
             model.sort_key = key
             sorts.append((key.value, statistics.median(timed(model.refresh, args.repeat))))
-        print("sort of the whole list (no search): " + ", ".join(f"{k} {v:.1f} ms" for k, v in sorts))
+        print(
+            "sort of the whole list (no search): " + ", ".join(f"{k} {v:.1f} ms" for k, v in sorts)
+        )
         store.close()
         starts = [startup_ms(paths.root) for _ in range(3)]
-        print(f"start-up to main window shown ({args.patients:,} patients): "
-              f"median {statistics.median(starts):.0f} ms")
+        print(
+            f"start-up to main window shown ({args.patients:,} patients): "
+            f"median {statistics.median(starts):.0f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -42,8 +42,19 @@ from infudesk.store.models import (  # noqa: E402
 )
 
 TODAY = date(2026, 11, 27)
-STATES = ["draft", "submitted", "pending", "approved", "approved", "approved", "denied",
-          "appeal_submitted", "partially_approved", "expired", "cancelled"]
+STATES = [
+    "draft",
+    "submitted",
+    "pending",
+    "approved",
+    "approved",
+    "approved",
+    "denied",
+    "appeal_submitted",
+    "partially_approved",
+    "expired",
+    "cancelled",
+]
 
 
 def main() -> None:
@@ -63,9 +74,18 @@ def main() -> None:
             payer_ids = [p.id for p in pys.list_payers(s)]
             coverage_of: dict[int, int] = {}
             for pid in s.scalars(select(Patient.id)):
-                cov = cs.add_coverage(s, actor, pid, CoverageData(
-                    payer_id=rng.choice(payer_ids[1:]), plan_type="commercial",
-                    member_id=f"M{pid:09d}", effective_on=date(2026, 1, 1)), today=TODAY)
+                cov = cs.add_coverage(
+                    s,
+                    actor,
+                    pid,
+                    CoverageData(
+                        payer_id=rng.choice(payer_ids[1:]),
+                        plan_type="commercial",
+                        member_id=f"M{pid:09d}",
+                        effective_on=date(2026, 1, 1),
+                    ),
+                    today=TODAY,
+                )
                 coverage_of[pid] = cov.id
             pids = list(coverage_of)
             for n in range(args.cases):
@@ -73,25 +93,53 @@ def main() -> None:
                 state = rng.choice(STATES)
                 start = TODAY - timedelta(days=rng.randrange(0, 300))
                 approved = state in ("approved", "partially_approved", "expired")
-                case_id = s.execute(insert(PriorAuthCase).values(
-                    patient_id=pid, coverage_id=coverage_of[pid], order_id=None, state=state,
-                    auth_number=f"A{n:07d}" if approved else "", approved_visits=7 if approved else None,
-                    start_on=start if approved else None,
-                    end_on=start + timedelta(days=rng.randrange(30, 400)) if approved else None,
-                    follow_up=TODAY + timedelta(days=rng.randrange(-10, 20)) if state == "pending" else None,
-                    submitted_on=start - timedelta(days=10) if state != "draft" else None,
-                    denied_on=start if state == "denied" else None, created_by="bench", updated_by="bench",
-                )).inserted_primary_key[0]
-                s.execute(insert(PriorAuthEvent).values(
-                    case_id=case_id, on=start, by="bench", action="submit", from_state="draft",
-                    to_state="submitted"))
+                case_id = s.execute(
+                    insert(PriorAuthCase).values(
+                        patient_id=pid,
+                        coverage_id=coverage_of[pid],
+                        order_id=None,
+                        state=state,
+                        auth_number=f"A{n:07d}" if approved else "",
+                        approved_visits=7 if approved else None,
+                        start_on=start if approved else None,
+                        end_on=start + timedelta(days=rng.randrange(30, 400)) if approved else None,
+                        follow_up=TODAY + timedelta(days=rng.randrange(-10, 20))
+                        if state == "pending"
+                        else None,
+                        submitted_on=start - timedelta(days=10) if state != "draft" else None,
+                        denied_on=start if state == "denied" else None,
+                        created_by="bench",
+                        updated_by="bench",
+                    )
+                ).inserted_primary_key[0]
+                s.execute(
+                    insert(PriorAuthEvent).values(
+                        case_id=case_id,
+                        on=start,
+                        by="bench",
+                        action="submit",
+                        from_state="draft",
+                        to_state="submitted",
+                    )
+                )
                 if approved:
-                    s.execute(insert(PriorAuthLine).values(case_id=case_id, code="J1745", units=280))
+                    s.execute(
+                        insert(PriorAuthLine).values(case_id=case_id, code="J1745", units=280)
+                    )
                     for v in range(rng.randrange(0, 7)):
-                        s.execute(insert(PriorAuthUsage).values(
-                            case_id=case_id, on=start + timedelta(days=56 * v), code="J1745",
-                            units=40, visit=True, recorded_by="bench"))
-        print(f"set-up: {args.cases:,} cases for {patients:,} patients in {time.perf_counter() - t0:.1f} s")
+                        s.execute(
+                            insert(PriorAuthUsage).values(
+                                case_id=case_id,
+                                on=start + timedelta(days=56 * v),
+                                code="J1745",
+                                units=40,
+                                visit=True,
+                                recorded_by="bench",
+                            )
+                        )
+        print(
+            f"set-up: {args.cases:,} cases for {patients:,} patients in {time.perf_counter() - t0:.1f} s"
+        )
 
         def timed(fn) -> list[float]:  # type: ignore[no-untyped-def]
             out = []
@@ -114,8 +162,12 @@ def main() -> None:
         open_ms = statistics.median(timed(lambda: listing(False)))
         all_ms = statistics.median(timed(lambda: listing(True)))
         print(f"floor (load {args.cases:,} case rows): median {floor_ms:.1f} ms")
-        print(f"list_cases, open cases ({n_open:,}): median {open_ms:.0f} ms ({open_ms / floor_ms:.0f}x floor)")
-        print(f"list_cases, all {args.cases:,}: median {all_ms:.0f} ms ({all_ms / floor_ms:.0f}x floor)")
+        print(
+            f"list_cases, open cases ({n_open:,}): median {open_ms:.0f} ms ({open_ms / floor_ms:.0f}x floor)"
+        )
+        print(
+            f"list_cases, all {args.cases:,}: median {all_ms:.0f} ms ({all_ms / floor_ms:.0f}x floor)"
+        )
         try:
             from PySide6.QtWidgets import QApplication
 

@@ -56,24 +56,60 @@ def main() -> None:
         t0 = time.perf_counter()
         with store.session() as s:
             for pid in s.scalars(select(Patient.id).where(Patient.active.is_(True))):
-                cov = cs.add_coverage(s, actor, pid, CoverageData(
-                    payer_id=payer, member_id=f"LKH{pid:08d}", effective_on=date(2026, 1, 1)),
-                    today=TODAY, terms=Terms(deductible=Decimal("1000"), coinsurance=Decimal("0.2")))
-                order = ors.create_order(s, actor, pid, OrderData(
-                    drug_name="infliximab (Remicade)", drug_hcpcs="J1745", dose=Decimal("400"),
-                    route="iv", minutes=120, every_days=56, visit_count=7,
-                    start_on=TODAY + timedelta(days=rng.randrange(-200, 60)), diagnosis="K50.90",
-                    provider_name="Priya Raman", provider_npi="1647382914",
-                    site_of_care="infusion_center"), today=TODAY)
+                cov = cs.add_coverage(
+                    s,
+                    actor,
+                    pid,
+                    CoverageData(
+                        payer_id=payer, member_id=f"LKH{pid:08d}", effective_on=date(2026, 1, 1)
+                    ),
+                    today=TODAY,
+                    terms=Terms(deductible=Decimal("1000"), coinsurance=Decimal("0.2")),
+                )
+                order = ors.create_order(
+                    s,
+                    actor,
+                    pid,
+                    OrderData(
+                        drug_name="infliximab (Remicade)",
+                        drug_hcpcs="J1745",
+                        dose=Decimal("400"),
+                        route="iv",
+                        minutes=120,
+                        every_days=56,
+                        visit_count=7,
+                        start_on=TODAY + timedelta(days=rng.randrange(-200, 60)),
+                        diagnosis="K50.90",
+                        provider_name="Priya Raman",
+                        provider_npi="1647382914",
+                        site_of_care="infusion_center",
+                    ),
+                    today=TODAY,
+                )
                 rec = vs.start_verification(s, actor, cov.id, order.id)
-                answers = {**rec.answers, "plan_active": "yes", "in_network": "in",
-                           "coinsurance": "20", "pa_required": "no", "call_with": "x",
-                           "call_reference": "r", "call_at": "11/01/2026 9:00 AM"}
-                vs.save_verification(s, actor, rec.id, answers, status=Status.VERIFIED,
-                                     expected_version=rec.version,
-                                     today=TODAY - timedelta(days=rng.randrange(0, 90)))
-        print(f"set-up: {args.patients:,} patients with a coverage, an order and a verification "
-              f"in {time.perf_counter() - t0:.1f} s")
+                answers = {
+                    **rec.answers,
+                    "plan_active": "yes",
+                    "in_network": "in",
+                    "coinsurance": "20",
+                    "pa_required": "no",
+                    "call_with": "x",
+                    "call_reference": "r",
+                    "call_at": "11/01/2026 9:00 AM",
+                }
+                vs.save_verification(
+                    s,
+                    actor,
+                    rec.id,
+                    answers,
+                    status=Status.VERIFIED,
+                    expected_version=rec.version,
+                    today=TODAY - timedelta(days=rng.randrange(0, 90)),
+                )
+        print(
+            f"set-up: {args.patients:,} patients with a coverage, an order and a verification "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
 
         def floor() -> None:
             with store.session() as s:
@@ -102,7 +138,9 @@ def main() -> None:
             pstats.Stats(prof).sort_stats("cumulative").print_stats(18)
         work_ms = statistics.median(timed(build))
         print(f"floor (load all coverages): median {floor_ms:.1f} ms")
-        print(f"worklist ({rows:,} rows): median {work_ms:.1f} ms ({work_ms / floor_ms:.1f}x floor)")
+        print(
+            f"worklist ({rows:,} rows): median {work_ms:.1f} ms ({work_ms / floor_ms:.1f}x floor)"
+        )
         store.close()
 
 

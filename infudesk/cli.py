@@ -23,11 +23,15 @@ log = logging.getLogger("infudesk.cli")
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument(
-        "--data-dir", default=default, metavar="PATH",
+        "--data-dir",
+        default=default,
+        metavar="PATH",
         help="folder of the database (default: INFUDESK_DATA_DIR, else the user data folder)",
     )
     parser.add_argument(
-        "--demo", action="store_true", default=argparse.SUPPRESS if suppress else False,
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
         help="use the demo database (fictional patients, clearly marked DEMO)",
     )
 
@@ -55,18 +59,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     quote = sub.add_parser("quote", help="what a visit or a course costs: JSON in, JSON out")
     quote.add_argument(
-        "--json", required=True, metavar="FILE", help="the request (spec/quote-json.md); - for stdin"
+        "--json",
+        required=True,
+        metavar="FILE",
+        help="the request (spec/quote-json.md); - for stdin",
     )
     letter = sub.add_parser("letter", help="render a document to PDF without the GUI")
     _common(letter, suppress=True)
     letter.add_argument(
-        "kind", choices=["cost-letter", "gfe", "pa-packet", "appeal", "verification"],
+        "kind",
+        choices=["cost-letter", "gfe", "pa-packet", "appeal", "verification"],
         help="which document",
     )
     letter.add_argument("--patient", required=True, metavar="MRN")
     letter.add_argument("--out", required=True, metavar="FILE.pdf")
-    letter.add_argument("--lang", choices=["en", "es"], default=None,
-                        help="language of a patient letter (default: the patient's)")
+    letter.add_argument(
+        "--lang",
+        choices=["en", "es"],
+        default=None,
+        help="language of a patient letter (default: the patient's)",
+    )
     _add_safety_commands(sub)
     return parser
 
@@ -76,13 +88,21 @@ def _add_safety_commands(sub: Any) -> None:
     _common(check, suppress=True)
     backup = sub.add_parser("backup", help="write a backup (restores on any computer)")
     _common(backup, suppress=True)
-    backup.add_argument("--out", metavar="FILE", default=None,
-                        help="the backup file (default: the data folder's backups/)")
+    backup.add_argument(
+        "--out",
+        metavar="FILE",
+        default=None,
+        help="the backup file (default: the data folder's backups/)",
+    )
     restore = sub.add_parser("restore", help="replace the database with a backup")
     _common(restore, suppress=True)
     restore.add_argument("file", metavar="FILE", help="a backup file (.idbk)")
-    restore.add_argument("--recovery-key", metavar="KEY", default=None,
-                         help="the key on the recovery sheet (asked for when not given)")
+    restore.add_argument(
+        "--recovery-key",
+        metavar="KEY",
+        default=None,
+        help="the key on the recovery sheet (asked for when not given)",
+    )
 
 
 def _paths(args: argparse.Namespace) -> DataPaths:
@@ -96,7 +116,9 @@ def cmd_seed(args: argparse.Namespace) -> int:
     from infudesk.store.database import open_store
 
     if not args.demo and args.patients <= 0:
-        print("infudesk seed: say what to add: --demo and/or --patients N (N > 0).", file=sys.stderr)
+        print(
+            "infudesk seed: say what to add: --demo and/or --patients N (N > 0).", file=sys.stderr
+        )
         return 2
     paths = _paths(args)
     store = open_store(paths, demo=args.demo)
@@ -153,8 +175,11 @@ def cmd_quote(args: argparse.Namespace) -> int:
         print(f"infudesk quote: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a bug: still one line, never a traceback
-        print(f"infudesk quote: internal error ({type(exc).__name__}); please report it "
-              "with the request", file=sys.stderr)
+        print(
+            f"infudesk quote: internal error ({type(exc).__name__}); please report it "
+            "with the request",
+            file=sys.stderr,
+        )
         return 3
     sys.stdout.buffer.write(out.encode("utf-8"))
     sys.stdout.flush()
@@ -169,15 +194,18 @@ def cmd_letter(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     if out.exists() and out.is_dir():
-        print(f"infudesk letter: {out} is a folder: give a file name ending in .pdf.", file=sys.stderr)
+        print(
+            f"infudesk letter: {out} is a folder: give a file name ending in .pdf.", file=sys.stderr
+        )
         return 2
     store = open_store(_paths(args), demo=args.demo, create=False, exclusive=False)
     try:
         with store.session() as s:
             actor = Actor.system("letter")
             patient = ps.get_by_mrn(s, args.patient)
-            letter = letters.render(s, actor, args.kind, patient.id, today=date.today(),
-                                    lang=args.lang)
+            letter = letters.render(
+                s, actor, args.kind, patient.id, today=date.today(), lang=args.lang
+            )
             out.parent.mkdir(parents=True, exist_ok=True)
             tmp = out.with_name(f".{out.name}.tmp")
             tmp.write_bytes(letter.pdf)
@@ -229,8 +257,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     n = manifest.counts.get("patients", 0)
     print(f"Wrote {out} ({n:,} patients, schema {manifest.schema}).")
     if made:
-        print("A recovery key was made for this database: print the recovery sheet "
-              "(Settings > Backups > Print recovery sheet) and keep it safe.")
+        print(
+            "A recovery key was made for this database: print the recovery sheet "
+            "(Settings > Backups > Print recovery sheet) and keep it safe."
+        )
     return 0
 
 
@@ -247,7 +277,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     key = args.recovery_key or getpass.getpass("Recovery key (from the recovery sheet): ")
     restore_backup(paths, Path(args.file), key)
     n = manifest.counts.get("patients", 0)
-    print(f"Restored {args.file} ({n:,} patients, made {manifest.header['created_at']}) into {paths.db}.")
+    print(
+        f"Restored {args.file} ({n:,} patients, made {manifest.header['created_at']}) into {paths.db}."
+    )
     return 0
 
 

@@ -97,7 +97,11 @@ def fail_on_warning_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     """An unexpected WARNING (or worse) from infudesk fails the test (mark to allow)."""
     caplog.set_level(logging.WARNING, logger="infudesk")
     yield
-    bad = [r for r in caplog.get_records("call") if r.name.startswith("infudesk") and r.levelno >= logging.WARNING]
+    bad = [
+        r
+        for r in caplog.get_records("call")
+        if r.name.startswith("infudesk") and r.levelno >= logging.WARNING
+    ]
     allowed = getattr(caplog, "_infudesk_allowed", False)
     if bad and not allowed:
         pytest.fail("unexpected warning logs: " + "; ".join(r.getMessage() for r in bad))

@@ -26,7 +26,9 @@ def _capture_dialog(shots: list[str], save_to: Path | None = None) -> None:
     when_modal(answer)
 
 
-def test_no_keychain_shows_what_to_do(qapp: QApplication, paths: DataPaths, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_keychain_shows_what_to_do(
+    qapp: QApplication, paths: DataPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
     keyring.set_keyring(keyring.backends.fail.Keyring())
     shots: list[str] = []
     _capture_dialog(shots)

@@ -225,10 +225,12 @@ _AMOUNTS = st.one_of(st.none(), st.integers(0, 4).flatmap(_amount))
 @st.composite
 def fee_rows(draw: st.DrawFn) -> tuple[str, str, str, D | None, D | None, D | None]:
     payer = draw(_PAYERS)
-    prices = draw(st.tuples(_AMOUNTS, _AMOUNTS, _AMOUNTS).filter(
-        # a payer's row must give its allowed amount; the center's row at least one price
-        lambda t: t[0] is not None if payer.strip() else t != (None, None, None)
-    ))
+    prices = draw(
+        st.tuples(_AMOUNTS, _AMOUNTS, _AMOUNTS).filter(
+            # a payer's row must give its allowed amount; the center's row at least one price
+            lambda t: t[0] is not None if payer.strip() else t != (None, None, None)
+        )
+    )
     return (payer, draw(st.sampled_from(["", *SITE_LABELS])), draw(_CODES), *prices)
 
 

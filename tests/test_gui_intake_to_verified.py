@@ -75,12 +75,22 @@ def payer_id(store: Store, name: str) -> int:
         return pys.payer_by_name(s, name).id
 
 
-def test_new_patient_to_verified_primary_and_secondary(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_new_patient_to_verified_primary_and_secondary(
+    qtbot, window: MainWindow, store: Store
+) -> None:  # type: ignore[no-untyped-def]
     # intake
     window.new_patient()
     page = window.patients.page
-    type_into(qtbot, window, {"first_name": "Olena", "last_name": "Kovalenko",
-                              "birth_date": "07/08/1990", "phone_mobile": "708 555 0109"})
+    type_into(
+        qtbot,
+        window,
+        {
+            "first_name": "Olena",
+            "last_name": "Kovalenko",
+            "birth_date": "07/08/1990",
+            "phone_mobile": "708 555 0109",
+        },
+    )
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert page.record is not None
     pid = page.record.id
@@ -92,12 +102,22 @@ def test_new_patient_to_verified_primary_and_secondary(qtbot, window: MainWindow
 
     def primary(d: QDialog) -> None:
         assert isinstance(d, CoverageDialog)
-        fill(d.form.widgets, {
-            "payer_id": lakeshore, "plan_type": "employer_self_funded", "plan_name": "Northwind Choice",
-            "member_id": "NWB300114", "group_number": "nw-1180", "effective_on": "01/01/2026",
-            "deductible": "1,000", "deductible_met": "1000", "oop_max": "4000", "oop_met": "1,100",
-            "coinsurance": "20",
-        })
+        fill(
+            d.form.widgets,
+            {
+                "payer_id": lakeshore,
+                "plan_type": "employer_self_funded",
+                "plan_name": "Northwind Choice",
+                "member_id": "NWB300114",
+                "group_number": "nw-1180",
+                "effective_on": "01/01/2026",
+                "deductible": "1,000",
+                "deductible_met": "1000",
+                "oop_max": "4000",
+                "oop_met": "1,100",
+                "coinsurance": "20",
+            },
+        )
         d.save_button.click()
 
     seen = in_dialog(CoverageDialog, primary)
@@ -107,8 +127,16 @@ def test_new_patient_to_verified_primary_and_secondary(qtbot, window: MainWindow
     # a second primary is refused at the field, and can replace the first only on purpose
     def second_primary(d: QDialog) -> None:
         assert isinstance(d, CoverageDialog)
-        fill(d.form.widgets, {"payer_id": payer_id(store, "Summit Health"), "plan_type": "commercial",
-                              "member_id": "SMT1", "effective_on": "03/01/2026", "terminates_on": "02/01/2026"})
+        fill(
+            d.form.widgets,
+            {
+                "payer_id": payer_id(store, "Summit Health"),
+                "plan_type": "commercial",
+                "member_id": "SMT1",
+                "effective_on": "03/01/2026",
+                "terminates_on": "02/01/2026",
+            },
+        )
         d.save_button.click()
         assert "before it starts" in d.form.boxes["terminates_on"].message
         fill(d.form.widgets, {"terminates_on": ""})
@@ -123,12 +151,22 @@ def test_new_patient_to_verified_primary_and_secondary(qtbot, window: MainWindow
     # secondary coverage (the spouse's plan)
     def secondary(d: QDialog) -> None:
         assert isinstance(d, CoverageDialog)
-        fill(d.form.widgets, {
-            "payer_id": payer_id(store, "Harbor Health Plans"), "rank": 2, "plan_type": "commercial",
-            "plan_name": "Harbor Select", "member_id": "HHP9081726", "effective_on": "06/01/2025",
-            "subscriber_relationship": "spouse", "subscriber_name": "Andrii Kovalenko",
-            "deductible": "500", "deductible_met": "0", "coinsurance": "10",
-        })
+        fill(
+            d.form.widgets,
+            {
+                "payer_id": payer_id(store, "Harbor Health Plans"),
+                "rank": 2,
+                "plan_type": "commercial",
+                "plan_name": "Harbor Select",
+                "member_id": "HHP9081726",
+                "effective_on": "06/01/2025",
+                "subscriber_relationship": "spouse",
+                "subscriber_name": "Andrii Kovalenko",
+                "deductible": "500",
+                "deductible_met": "0",
+                "coinsurance": "10",
+            },
+        )
         d.save_button.click()
 
     in_dialog(CoverageDialog, secondary)
@@ -141,13 +179,24 @@ def test_new_patient_to_verified_primary_and_secondary(qtbot, window: MainWindow
 
     def order(d: QDialog) -> None:
         assert isinstance(d, OrderDialog)
-        fill(d.form.widgets, {
-            "drug": "J1745|infliximab (Remicade)", "dose": "5", "dose_per_kg": True,
-            "weight_kg": "72", "route": "iv", "minutes": "120", "every_days": "56",
-            "visit_count": "7", "start_on": "12/01/2026", "diagnosis": "k50.90",
-            "provider_name": "Priya Raman", "provider_npi": "1647382914",
-            "site_of_care": "infusion_center",
-        })
+        fill(
+            d.form.widgets,
+            {
+                "drug": "J1745|infliximab (Remicade)",
+                "dose": "5",
+                "dose_per_kg": True,
+                "weight_kg": "72",
+                "route": "iv",
+                "minutes": "120",
+                "every_days": "56",
+                "visit_count": "7",
+                "start_on": "12/01/2026",
+                "diagnosis": "k50.90",
+                "provider_name": "Priya Raman",
+                "provider_npi": "1647382914",
+                "site_of_care": "infusion_center",
+            },
+        )
         for r in range(d.lines.rowCount()):
             suggested.append([d._cell(r, c) for c in range(3)])
         assert d.visits.count() == 7
@@ -157,7 +206,12 @@ def test_new_patient_to_verified_primary_and_secondary(qtbot, window: MainWindow
     opened = in_dialog(OrderDialog, order)
     qtbot.mouseClick(page.orders.add_button, Qt.MouseButton.LeftButton)
     assert opened, "the order dialog did not open"
-    assert suggested == [["J1745", "", "36"], ["J1745", "JW", "4"], ["96365", "", "1"], ["96366", "", "1"]]
+    assert suggested == [
+        ["J1745", "", "36"],
+        ["J1745", "JW", "4"],
+        ["96365", "", "1"],
+        ["96366", "", "1"],
+    ]
     with store.session() as s:
         (saved_order,) = ors.list_orders(s, pid)
     assert saved_order.data.diagnosis == "K50.90"
@@ -172,16 +226,30 @@ def test_new_patient_to_verified_primary_and_secondary(qtbot, window: MainWindow
     def verify(d: QDialog) -> None:
         assert isinstance(d, VerificationDialog)
         who, ref = next(calls)
-        fill(d.form.widgets, {"plan_active": "yes", "in_network": "in", "pa_required": "yes",
-                              "coinsurance": "", "call_with": who, "call_reference": ref})
+        fill(
+            d.form.widgets,
+            {
+                "plan_active": "yes",
+                "in_network": "in",
+                "pa_required": "yes",
+                "coinsurance": "",
+                "call_with": who,
+                "call_reference": ref,
+            },
+        )
         d.verified_button.click()  # refused: coinsurance and call time missing
         assert d.isVisible()
         assert d.form.boxes["coinsurance"].error.isVisible()
         assert d.form.value("call_with") == who
-        fill(d.form.widgets, {"coinsurance": "20" if ref.startswith("NWB") else "10",
-                              "deductible": "1000" if ref.startswith("NWB") else "500",
-                              "deductible_met": "1000" if ref.startswith("NWB") else "0",
-                              "call_at": "11/27/2026 10:30 AM"})
+        fill(
+            d.form.widgets,
+            {
+                "coinsurance": "20" if ref.startswith("NWB") else "10",
+                "deductible": "1000" if ref.startswith("NWB") else "500",
+                "deductible_met": "1000" if ref.startswith("NWB") else "0",
+                "call_at": "11/27/2026 10:30 AM",
+            },
+        )
         d.verified_button.click()
 
     for _ in range(2):

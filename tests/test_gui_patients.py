@@ -41,7 +41,11 @@ def window(qtbot, store: Store) -> MainWindow:  # type: ignore[no-untyped-def]
 def add(store: Store, **kw: object) -> ps.PatientRecord:
     with store.session() as s:
         return ps.create_patient(
-            s, Actor("seed"), PatientData(**kw), today=TODAY, allow_look_alike=True  # type: ignore[arg-type]
+            s,
+            Actor("seed"),
+            PatientData(**kw),
+            today=TODAY,
+            allow_look_alike=True,  # type: ignore[arg-type]
         )
 
 
@@ -70,11 +74,20 @@ def test_create_find_and_edit_a_patient(qtbot, window: MainWindow, store: Store)
     page = window.patients.page
     assert window.patients.stack.currentWidget() is page
     assert page.title.text() == "New patient"
-    type_into(qtbot, window, {
-        "first_name": "María Elena", "last_name": "García-López", "birth_date": "4/12/1968",
-        "phone_mobile": "773 555 0101", "email": "maria@example.org", "zip_code": "60608",
-        "state": "il", "city": "Chicago",
-    })
+    type_into(
+        qtbot,
+        window,
+        {
+            "first_name": "María Elena",
+            "last_name": "García-López",
+            "birth_date": "4/12/1968",
+            "phone_mobile": "773 555 0101",
+            "email": "maria@example.org",
+            "zip_code": "60608",
+            "state": "il",
+            "city": "Chicago",
+        },
+    )
     lang = page.widgets["preferred_language"]
     assert isinstance(lang, QComboBox)
     lang.setCurrentIndex(lang.findData("es"))
@@ -113,8 +126,14 @@ def test_create_find_and_edit_a_patient(qtbot, window: MainWindow, store: Store)
 def test_bad_input_is_shown_at_the_field_and_kept(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
     window.new_patient()
     page = window.patients.page
-    typed = {"first_name": "Zoë", "last_name": "O'Brien", "birth_date": "06/31/2014",
-             "phone_home": "555-01", "email": "zoe@", "zip_code": "6054"}
+    typed = {
+        "first_name": "Zoë",
+        "last_name": "O'Brien",
+        "birth_date": "06/31/2014",
+        "phone_home": "555-01",
+        "email": "zoe@",
+        "zip_code": "6054",
+    }
     type_into(qtbot, window, typed)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     for name in ("birth_date", "phone_home", "email", "zip_code"):
@@ -127,23 +146,46 @@ def test_bad_input_is_shown_at_the_field_and_kept(qtbot, window: MainWindow, sto
         assert ps.count(s, "") == 0
 
     # a real date now: she is a minor, so the guardian is required
-    type_into(qtbot, window, {"birth_date": "06/02/2014", "phone_home": "630-555-0105",
-                              "email": "", "zip_code": "60540"})
+    type_into(
+        qtbot,
+        window,
+        {
+            "birth_date": "06/02/2014",
+            "phone_home": "630-555-0105",
+            "email": "",
+            "zip_code": "60540",
+        },
+    )
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert "under 18" in page.boxes["guardian_name"].message
     assert "required" in page.guardian_group.title()
-    type_into(qtbot, window, {"guardian_name": "Siobhan O'Brien", "guardian_relationship": "Mother",
-                              "guardian_phone": "6305550106"})
+    type_into(
+        qtbot,
+        window,
+        {
+            "guardian_name": "Siobhan O'Brien",
+            "guardian_relationship": "Mother",
+            "guardian_phone": "6305550106",
+        },
+    )
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert page.record is not None
     assert not any(b.error.isVisible() for b in page.boxes.values())
 
 
 def test_look_alike_offers_the_existing_record(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
-    existing = add(store, first_name="An", middle_name="Văn", last_name="Nguyễn",
-                   birth_date=date(1951, 9, 30), mrn="D0002")
+    existing = add(
+        store,
+        first_name="An",
+        middle_name="Văn",
+        last_name="Nguyễn",
+        birth_date=date(1951, 9, 30),
+        mrn="D0002",
+    )
     window.new_patient()
-    type_into(qtbot, window, {"first_name": "An", "last_name": "Nguyen", "birth_date": "09/30/1951"})
+    type_into(
+        qtbot, window, {"first_name": "An", "last_name": "Nguyen", "birth_date": "09/30/1951"}
+    )
     seen: list[str] = []
 
     def open_existing(dlg: QWidget) -> None:
@@ -161,7 +203,9 @@ def test_look_alike_offers_the_existing_record(qtbot, window: MainWindow, store:
 
     # and "create anyway" really creates a second record
     window.new_patient()
-    type_into(qtbot, window, {"first_name": "An", "last_name": "Nguyen", "birth_date": "09/30/1951"})
+    type_into(
+        qtbot, window, {"first_name": "An", "last_name": "Nguyen", "birth_date": "09/30/1951"}
+    )
     when_modal(lambda dlg: dlg.create_button.click())  # type: ignore[attr-defined]
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     with store.session() as s:
@@ -238,7 +282,9 @@ def test_sorting_by_header_and_lazy_paging(qtbot, window: MainWindow, store: Sto
     model.fetchMore()
     assert model.rowCount() == 450 and not model.canFetchMore()
 
-    screen.table.horizontalHeader().setSortIndicator(Columns.BIRTH_DATE, Qt.SortOrder.DescendingOrder)
+    screen.table.horizontalHeader().setSortIndicator(
+        Columns.BIRTH_DATE, Qt.SortOrder.DescendingOrder
+    )
     births = [model.row_at(i).birth_date for i in range(model.rowCount())]  # type: ignore[union-attr]
     assert births == sorted(births, reverse=True)
     assert model.rowCount() == 200  # a new sort starts again from the first page
@@ -247,7 +293,9 @@ def test_sorting_by_header_and_lazy_paging(qtbot, window: MainWindow, store: Sto
     assert mrns == sorted(mrns)
 
 
-def test_patient_model_is_a_well_behaved_qt_model(qtmodeltester, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_patient_model_is_a_well_behaved_qt_model(
+    qtmodeltester, window: MainWindow, store: Store
+) -> None:  # type: ignore[no-untyped-def]
     add(store, first_name="Zoë", last_name="O'Brien", birth_date=date(1990, 6, 2))
     add(store, first_name="秀英", last_name="王", birth_date=date(1979, 11, 23))
     window.patients.run_search()

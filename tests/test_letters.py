@@ -122,8 +122,11 @@ def audit_events(store: Store, patient_id: int, actor: Actor) -> list[tuple[str,
     with store.session() as s:
         rows = s.scalars(
             select(AuditEvent)
-            .where(AuditEvent.patient_id == patient_id, AuditEvent.actor == actor.name,
-                   AuditEvent.entity == "document")
+            .where(
+                AuditEvent.patient_id == patient_id,
+                AuditEvent.actor == actor.name,
+                AuditEvent.entity == "document",
+            )
             .order_by(AuditEvent.id)
         )
         return [(a.action, a.entity, json.loads(a.detail or "{}")) for a in rows]
@@ -160,8 +163,13 @@ def test_cost_letter_d0001_is_in_spanish_with_the_saved_quotes_figures(
         "Firma del paciente o de la persona responsable",
         "Esto es un cálculo aproximado",
     )
-    for english in ("This letter explains", "You are expected to owe", "Page 1 of",
-                    "Date of birth", "Signature of patient"):
+    for english in (
+        "This letter explains",
+        "You are expected to owe",
+        "Page 1 of",
+        "Date of birth",
+        "Signature of patient",
+    ):
         assert english not in text
 
     with store.session() as s:
@@ -223,8 +231,9 @@ def test_cost_letter_d0002_says_no_prior_approval_is_needed(store: Store, actor:
     _, pages = render(store, actor, "cost-letter", "D0002")
     text = " ".join(pages)
     assert "We do not know yet whether your insurance must approve" not in text
-    assert ("no prior approval is needed" in text
-            or "does not need to approve these infusions" in text)
+    assert (
+        "no prior approval is needed" in text or "does not need to approve these infusions" in text
+    )
 
 
 def test_cost_letter_d0004_prints_the_chinese_name_on_every_page(
@@ -233,8 +242,14 @@ def test_cost_letter_d0004_prints_the_chinese_name_on_every_page(
     _, pages = render(store, actor, "cost-letter", "D0004")
     text = " ".join(pages)
     assert_furniture(pages, "王秀英", "November 23, 1979")
-    assert_has(text, "Summit HDHP", "SMT77120456", "MS Access Fund grant", "$4,000.00",
-               "ocrelizumab (Ocrevus) 600 mg")
+    assert_has(
+        text,
+        "Summit HDHP",
+        "SMT77120456",
+        "MS Access Fund grant",
+        "$4,000.00",
+        "ocrelizumab (Ocrevus) 600 mg",
+    )
     # as written (family name first), not romanized nor in Western order
     assert "王秀英 · Date of birth: November 23, 1979 · MRN: D0004" in text
     assert "秀英 王" not in text and "秀英王" not in text
@@ -322,8 +337,10 @@ def test_pa_packet_d0003_cover_sheet_and_letter(store: Store, actor: Actor) -> N
     # the contents list is the case's documents, in order
     with store.session() as s:
         pid = ps.get_by_mrn(s, "D0003").id
-        case = pas.get_case(s, max(c.id for c in pas.list_cases(
-            s, today=TODAY, patient_id=pid, include_closed=True)))
+        case = pas.get_case(
+            s,
+            max(c.id for c in pas.list_cases(s, today=TODAY, patient_id=pid, include_closed=True)),
+        )
     labels = [pa.DOCUMENT_LABELS[d.kind] for d in case.documents if not d.removed]
     assert len(labels) == 4
     listing = " ".join(f"{i}. {label}" for i, label in enumerate(labels, 1))
@@ -448,8 +465,14 @@ def test_every_render_print_and_save_is_audited_without_paths_or_names(
         ("document:print", "document", {"kind": "cost-letter", "file": ""}),
     ]
     with store.session() as s:
-        raw = [a.detail for a in s.scalars(select(AuditEvent).where(
-            AuditEvent.actor == actor.name, AuditEvent.action.like("document:%")))]
+        raw = [
+            a.detail
+            for a in s.scalars(
+                select(AuditEvent).where(
+                    AuditEvent.actor == actor.name, AuditEvent.action.like("document:%")
+                )
+            )
+        ]
     assert len(raw) == 2
     for detail in raw:
         for leaked in ("/home", "Patients", "García", "María", "López"):
@@ -459,12 +482,15 @@ def test_every_render_print_and_save_is_audited_without_paths_or_names(
 # --- refusals --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("kind", "lang", "words"), [
-    ("invoice", None, "cost-letter"),
-    ("Cost-Letter", None, "cost-letter"),
-    ("cost-letter", "fr", "es (Spanish)"),
-    ("cost-letter", "", "en (English)"),
-])
+@pytest.mark.parametrize(
+    ("kind", "lang", "words"),
+    [
+        ("invoice", None, "cost-letter"),
+        ("Cost-Letter", None, "cost-letter"),
+        ("cost-letter", "fr", "es (Spanish)"),
+        ("cost-letter", "", "en (English)"),
+    ],
+)
 def test_unknown_kind_or_language_is_a_user_error(
     store: Store, actor: Actor, kind: str, lang: str | None, words: str
 ) -> None:
@@ -547,10 +573,14 @@ def test_cli_cost_letter_for_d0006_writes_a_readable_pdf(
     try:
         with st.session() as s:
             pid = ps.get_by_mrn(s, "D0006").id
-            rows = [(a.action, json.loads(a.detail)) for a in s.scalars(
-                select(AuditEvent).where(AuditEvent.patient_id == pid,
-                                         AuditEvent.entity == "document")
-                .order_by(AuditEvent.id))]
+            rows = [
+                (a.action, json.loads(a.detail))
+                for a in s.scalars(
+                    select(AuditEvent)
+                    .where(AuditEvent.patient_id == pid, AuditEvent.entity == "document")
+                    .order_by(AuditEvent.id)
+                )
+            ]
     finally:
         st.close()
     assert ("render", {"kind": "cost-letter", "lang": ""}) in rows
@@ -559,8 +589,9 @@ def test_cli_cost_letter_for_d0006_writes_a_readable_pdf(
 
 def test_cli_lang_es_gives_a_spanish_letter(demo_db: tuple[Path, Path], tmp_path: Path) -> None:
     out = tmp_path / "es.pdf"
-    result = letter_cli(demo_db, "cost-letter", "--patient", "D0006", "--out", str(out),
-                        "--lang", "es")
+    result = letter_cli(
+        demo_db, "cost-letter", "--patient", "D0006", "--out", str(out), "--lang", "es"
+    )
     assert result.returncode == 0, result.stderr
     pages = pdf_pages(out.read_bytes())
     text = " ".join(pages)
@@ -588,9 +619,7 @@ def test_cli_nothing_to_print_is_a_one_line_error(
     assert not out.exists()
 
 
-def test_cli_out_folder_or_unknown_kind_exits_2(
-    demo_db: tuple[Path, Path], tmp_path: Path
-) -> None:
+def test_cli_out_folder_or_unknown_kind_exits_2(demo_db: tuple[Path, Path], tmp_path: Path) -> None:
     folder = tmp_path / "folder"
     folder.mkdir()
     result = letter_cli(demo_db, "cost-letter", "--patient", "D0006", "--out", str(folder))
@@ -598,8 +627,7 @@ def test_cli_out_folder_or_unknown_kind_exits_2(
     assert "is a folder" in msg and len(msg.splitlines()) == 1
     assert list(folder.iterdir()) == []
 
-    result = letter_cli(demo_db, "invoice", "--patient", "D0006", "--out",
-                        str(tmp_path / "i.pdf"))
+    result = letter_cli(demo_db, "invoice", "--patient", "D0006", "--out", str(tmp_path / "i.pdf"))
     msg = assert_clean_failure(result, 2)
     assert "invalid choice" in msg and "'invoice'" in msg
     assert not (tmp_path / "i.pdf").exists()

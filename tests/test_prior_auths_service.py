@@ -120,23 +120,37 @@ def demo(store: Store) -> Demo:
 
 
 def new_case(
-    store: Store, actor: Actor, demo: Demo, mrn: str, *, coverage_id: int | None = None,
+    store: Store,
+    actor: Actor,
+    demo: Demo,
+    mrn: str,
+    *,
+    coverage_id: int | None = None,
     with_order: bool = True,
 ) -> pas.CaseRecord:
     with store.session() as s:
         return pas.create_case(
-            s, actor, demo.pid[mrn], coverage_id=coverage_id or demo.cov[mrn],
+            s,
+            actor,
+            demo.pid[mrn],
+            coverage_id=coverage_id or demo.cov[mrn],
             order_id=demo.order[mrn] if with_order else None,
         )
 
 
 def step(
-    store: Store, actor: Actor, case: pas.CaseRecord, action: Action, on: date, note: str = "",
+    store: Store,
+    actor: Actor,
+    case: pas.CaseRecord,
+    action: Action,
+    on: date,
+    note: str = "",
     **details: object,
 ) -> pas.CaseRecord:
     with store.session() as s:
-        return pas.act(s, actor, case.id, action, on=on, note=note,
-                       expected_version=case.version, **details)
+        return pas.act(
+            s, actor, case.id, action, on=on, note=note, expected_version=case.version, **details
+        )
 
 
 def load(store: Store, case_id: int) -> pas.CaseRecord:
@@ -148,20 +162,30 @@ def audit_trail(store: Store, entity: str, entity_id: int) -> list[tuple[str, st
     with store.session() as s:
         return [
             (a.actor, a.action, a.patient_id)
-            for a in s.scalars(select(AuditEvent).where(AuditEvent.entity == entity,
-                                                        AuditEvent.entity_id == entity_id)
-                               .order_by(AuditEvent.id))
+            for a in s.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
+                .order_by(AuditEvent.id)
+            )
         ]
 
 
 def infliximab_approval(
-    number: str, *, j1745: int = 120, admin: int = 3, visits: int | None = 3,
-    start: date = date(2026, 11, 20), end: date = date(2027, 5, 31),
+    number: str,
+    *,
+    j1745: int = 120,
+    admin: int = 3,
+    visits: int | None = 3,
+    start: date = date(2026, 11, 20),
+    end: date = date(2027, 5, 31),
 ) -> Approval:
     return Approval(
         number,
         (ApprovedLine("J1745", j1745), ApprovedLine("96365", admin), ApprovedLine("96366", admin)),
-        visits, start, end, "infusion_center",
+        visits,
+        start,
+        end,
+        "infusion_center",
     )
 
 
@@ -199,7 +223,10 @@ def test_create_case_is_a_draft_for_the_patients_order_and_coverage(
     assert case.case.events == ()
     assert case.version == 1
     assert (case.patient_id, case.coverage_id, case.order_id) == (
-        demo.pid["D0001"], demo.cov["D0001"], demo.order["D0001"])
+        demo.pid["D0001"],
+        demo.cov["D0001"],
+        demo.order["D0001"],
+    )
     assert case.payer_name == "Lakeshore Health"
     assert case.payer_id == demo.payer["D0001"]
     assert case.mrn == "D0001"
@@ -207,7 +234,8 @@ def test_create_case_is_a_draft_for_the_patients_order_and_coverage(
     assert case.order_label.startswith("infliximab")
     assert case.case.approval is None and case.remaining() is None
     assert audit_trail(store, "prior_auth", case.id) == [
-        ("test.clerk", "create", demo.pid["D0001"])]
+        ("test.clerk", "create", demo.pid["D0001"])
+    ]
 
     no_order = new_case(store, actor, demo, "D0001", with_order=False)
     assert no_order.order_id is None and no_order.order_label == "(no order)"
@@ -232,8 +260,9 @@ def test_create_case_refuses_an_order_of_another_patient(
 ) -> None:
     before = count_cases(store)
     with pytest.raises(ValidationFailed) as exc, store.session() as s:
-        pas.create_case(s, actor, demo.pid["D0001"], coverage_id=demo.cov["D0001"],
-                        order_id=demo.order["D0006"])
+        pas.create_case(
+            s, actor, demo.pid["D0001"], coverage_id=demo.cov["D0001"], order_id=demo.order["D0006"]
+        )
     assert set(exc.value.errors) == {"order_id"}
     assert "this patient's therapy orders" in exc.value.errors["order_id"]
     assert count_cases(store) == before
@@ -249,8 +278,14 @@ def test_full_life_cycle_keeps_every_step_with_who_when_and_note(
     case = new_case(store, actor, demo, "D0001")
     v0 = case.version
 
-    case = step(store, actor, case, Action.SUBMIT, date(2026, 11, 2),
-                "  Faxed the LMN, notes, card and order.  ")
+    case = step(
+        store,
+        actor,
+        case,
+        Action.SUBMIT,
+        date(2026, 11, 2),
+        "  Faxed the LMN, notes, card and order.  ",
+    )
     assert case.case.state is State.SUBMITTED and case.version == v0 + 1
     assert case.case.submitted_on == date(2026, 11, 2)
 
@@ -261,16 +296,25 @@ def test_full_life_cycle_keeps_every_step_with_who_when_and_note(
     assert "needs a follow-up date" in exc.value.errors["follow_up"]
     again = load(store, case.id)
     assert (again.case.state, again.version, len(again.case.events)) == (
-        State.SUBMITTED, case.version, 1)
+        State.SUBMITTED,
+        case.version,
+        1,
+    )
 
     # a step dated before the previous one is refused too
     with pytest.raises(ValidationFailed) as exc:
         step(store, LEAD, case, Action.PEND, date(2026, 11, 1), follow_up=date(2026, 11, 12))
     assert set(exc.value.errors) == {"on"}
 
-    case = step(store, LEAD, case, Action.PEND, date(2026, 11, 5),
-                "Payer wants a recent CRP and the colonoscopy report.",
-                follow_up=date(2026, 11, 12))
+    case = step(
+        store,
+        LEAD,
+        case,
+        Action.PEND,
+        date(2026, 11, 5),
+        "Payer wants a recent CRP and the colonoscopy report.",
+        follow_up=date(2026, 11, 12),
+    )
     assert case.case.state is State.PENDING and case.case.follow_up == date(2026, 11, 12)
     assert case.version == v0 + 2
 
@@ -282,23 +326,44 @@ def test_full_life_cycle_keeps_every_step_with_who_when_and_note(
         assert set(exc.value.errors) == {"reason"}
     assert load(store, case.id).case.state is State.PENDING
 
-    case = step(store, actor, case, Action.DENY, date(2026, 11, 12), "Denial letter faxed.",
-                reason="Step therapy: no adalimumab trial documented.")
+    case = step(
+        store,
+        actor,
+        case,
+        Action.DENY,
+        date(2026, 11, 12),
+        "Denial letter faxed.",
+        reason="Step therapy: no adalimumab trial documented.",
+    )
     assert case.case.state is State.DENIED
     assert case.case.denied_on == date(2026, 11, 12)
     assert case.case.denial_reason == "Step therapy: no adalimumab trial documented."
     assert case.case.follow_up is None
     assert case.version == v0 + 3
 
-    case = step(store, LEAD, case, Action.APPEAL, date(2026, 11, 16),
-                "Appeal with the step-therapy history.", urgent=True)
+    case = step(
+        store,
+        LEAD,
+        case,
+        Action.APPEAL,
+        date(2026, 11, 16),
+        "Appeal with the step-therapy history.",
+        urgent=True,
+    )
     assert case.case.state is State.APPEAL_SUBMITTED
     assert case.case.appeal_submitted_on == date(2026, 11, 16) and case.case.urgent
     assert case.version == v0 + 4
 
     approval = infliximab_approval("LKH-APL-5001")
-    case = step(store, actor, case, Action.APPROVE_APPEAL, date(2026, 11, 20),
-                "Approved on appeal.", approval=approval)
+    case = step(
+        store,
+        actor,
+        case,
+        Action.APPROVE_APPEAL,
+        date(2026, 11, 20),
+        "Approved on appeal.",
+        approval=approval,
+    )
     assert case.case.state is State.APPEAL_APPROVED
     assert case.case.approval == approval
     assert case.version > v0 + 4  # each step moves the version on (an approval may move it twice)
@@ -329,26 +394,69 @@ def test_full_life_cycle_keeps_every_step_with_who_when_and_note(
     assert case.case.state is State.EXPIRED
 
     expected = [
-        (date(2026, 11, 2), "test.clerk", Action.SUBMIT, State.DRAFT, State.SUBMITTED,
-         "Faxed the LMN, notes, card and order."),
-        (date(2026, 11, 5), "pat.lead", Action.PEND, State.SUBMITTED, State.PENDING,
-         "Payer wants a recent CRP and the colonoscopy report."),
-        (date(2026, 11, 12), "test.clerk", Action.DENY, State.PENDING, State.DENIED,
-         "Denial letter faxed."),
-        (date(2026, 11, 16), "pat.lead", Action.APPEAL, State.DENIED, State.APPEAL_SUBMITTED,
-         "Appeal with the step-therapy history."),
-        (date(2026, 11, 20), "test.clerk", Action.APPROVE_APPEAL, State.APPEAL_SUBMITTED,
-         State.APPEAL_APPROVED, "Approved on appeal."),
-        (date(2027, 6, 1), "pat.lead", Action.EXPIRE, State.APPEAL_APPROVED, State.EXPIRED,
-         "Approval ran out."),
+        (
+            date(2026, 11, 2),
+            "test.clerk",
+            Action.SUBMIT,
+            State.DRAFT,
+            State.SUBMITTED,
+            "Faxed the LMN, notes, card and order.",
+        ),
+        (
+            date(2026, 11, 5),
+            "pat.lead",
+            Action.PEND,
+            State.SUBMITTED,
+            State.PENDING,
+            "Payer wants a recent CRP and the colonoscopy report.",
+        ),
+        (
+            date(2026, 11, 12),
+            "test.clerk",
+            Action.DENY,
+            State.PENDING,
+            State.DENIED,
+            "Denial letter faxed.",
+        ),
+        (
+            date(2026, 11, 16),
+            "pat.lead",
+            Action.APPEAL,
+            State.DENIED,
+            State.APPEAL_SUBMITTED,
+            "Appeal with the step-therapy history.",
+        ),
+        (
+            date(2026, 11, 20),
+            "test.clerk",
+            Action.APPROVE_APPEAL,
+            State.APPEAL_SUBMITTED,
+            State.APPEAL_APPROVED,
+            "Approved on appeal.",
+        ),
+        (
+            date(2027, 6, 1),
+            "pat.lead",
+            Action.EXPIRE,
+            State.APPEAL_APPROVED,
+            State.EXPIRED,
+            "Approval ran out.",
+        ),
     ]
-    assert [(e.on, e.by, e.action, e.from_state, e.to_state, e.note)
-            for e in case.case.events] == expected
+    assert [
+        (e.on, e.by, e.action, e.from_state, e.to_state, e.note) for e in case.case.events
+    ] == expected
     with store.session() as s:
-        stored = list(s.scalars(select(PriorAuthEvent).where(PriorAuthEvent.case_id == case.id)
-                                .order_by(PriorAuthEvent.id)))
+        stored = list(
+            s.scalars(
+                select(PriorAuthEvent)
+                .where(PriorAuthEvent.case_id == case.id)
+                .order_by(PriorAuthEvent.id)
+            )
+        )
     assert [(e.on, e.by, e.action, e.from_state, e.to_state, e.note) for e in stored] == [
-        (on, by, str(a), str(f), str(t), n) for on, by, a, f, t, n in expected]
+        (on, by, str(a), str(f), str(t), n) for on, by, a, f, t, n in expected
+    ]
     assert all(e.at is not None for e in stored)
     assert [e.at for e in stored] == sorted(e.at for e in stored)
 
@@ -373,14 +481,29 @@ def test_forbidden_action_says_what_is_possible_and_changes_nothing(
     # caught inside the unit of work, which then commits: still nothing may have changed
     with store.session() as s:
         with pytest.raises(ValidationFailed) as exc:
-            pas.act(s, actor, case.id, Action.DENY, on=date(2026, 11, 2),
-                    expected_version=case.version, reason="No reason")
+            pas.act(
+                s,
+                actor,
+                case.id,
+                Action.DENY,
+                on=date(2026, 11, 2),
+                expected_version=case.version,
+                reason="No reason",
+            )
         with pytest.raises(ValidationFailed) as exc2:
-            pas.act(s, actor, case.id, Action.APPROVE, on=date(2026, 11, 2),
-                    expected_version=case.version, approval=infliximab_approval("LKH-F-1"))
+            pas.act(
+                s,
+                actor,
+                case.id,
+                Action.APPROVE,
+                on=date(2026, 11, 2),
+                expected_version=case.version,
+                approval=infliximab_approval("LKH-F-1"),
+            )
     assert exc.value.errors == {"action": "A draft case can be submitted or cancelled, not denied."}
     assert exc2.value.errors == {
-        "action": "A draft case can be submitted or cancelled, not approved."}
+        "action": "A draft case can be submitted or cancelled, not approved."
+    }
     after = load(store, case.id)
     assert after.case.state is State.DRAFT
     assert after.case.events == ()
@@ -394,8 +517,9 @@ def test_forbidden_action_says_what_is_possible_and_changes_nothing(
     cancelled = step(store, actor, case, Action.CANCEL, date(2026, 11, 3), "Duplicate request.")
     with pytest.raises(ValidationFailed) as exc:
         step(store, actor, cancelled, Action.SUBMIT, date(2026, 11, 4))
-    assert exc.value.errors == {"action": "A cancelled case is closed: it cannot be submitted."
-                                          " Start a new request instead."}
+    assert exc.value.errors == {
+        "action": "A cancelled case is closed: it cannot be submitted. Start a new request instead."
+    }
     assert load(store, case.id).version == cancelled.version
 
 
@@ -407,8 +531,9 @@ def test_cancel_needs_a_note_and_expire_waits_for_the_end(
         step(store, actor, case, Action.CANCEL, date(2026, 11, 2), "   ")
     assert set(exc.value.errors) == {"note"}
 
-    case = approved_case(store, actor, demo, infliximab_approval("LKH-EXP-1",
-                                                                 end=date(2026, 12, 31)))
+    case = approved_case(
+        store, actor, demo, infliximab_approval("LKH-EXP-1", end=date(2026, 12, 31))
+    )
     with pytest.raises(ValidationFailed) as exc:
         step(store, actor, case, Action.EXPIRE, date(2026, 12, 31))
     assert set(exc.value.errors) == {"on"}
@@ -427,8 +552,12 @@ def test_stale_expected_version_is_a_conflict(store: Store, actor: Actor, demo: 
     assert after.case.state is State.SUBMITTED
     assert after.version == submitted.version and len(after.case.events) == 1
     # with the current version it goes through
-    assert step(store, LEAD, after, Action.CANCEL, date(2026, 11, 3),
-                "Not needed after all.").case.state is State.CANCELLED
+    assert (
+        step(
+            store, LEAD, after, Action.CANCEL, date(2026, 11, 3), "Not needed after all."
+        ).case.state
+        is State.CANCELLED
+    )
 
 
 # --- approvals -------------------------------------------------------------------------------
@@ -443,8 +572,12 @@ def test_an_approval_that_cannot_be_recorded_is_refused_field_by_field(
     no_lines = Approval("LKH-BAD-2", (), 3, date(2026, 12, 1), date(2027, 5, 31))
     no_visits = infliximab_approval("LKH-BAD-3", visits=0)
     no_number = infliximab_approval("   ")
-    for approval, name in ((backwards, "end"), (no_lines, "lines"), (no_visits, "visits"),
-                           (no_number, "auth_number")):
+    for approval, name in (
+        (backwards, "end"),
+        (no_lines, "lines"),
+        (no_visits, "visits"),
+        (no_number, "auth_number"),
+    ):
         with pytest.raises(ValidationFailed) as exc:
             step(store, actor, case, Action.APPROVE, date(2026, 11, 3), approval=approval)
         assert name in exc.value.errors
@@ -470,8 +603,14 @@ def test_authorization_number_is_unique_per_payer(store: Store, actor: Actor, de
     other = step(store, actor, other, Action.SUBMIT, date(2026, 11, 2))
     for typed in ("LKH-DUP-1", "  lkh-dup-1 "):
         with pytest.raises(ValidationFailed) as exc:
-            step(store, actor, other, Action.APPROVE, date(2026, 11, 3),
-                 approval=infliximab_approval(typed))
+            step(
+                store,
+                actor,
+                other,
+                Action.APPROVE,
+                date(2026, 11, 3),
+                approval=infliximab_approval(typed),
+            )
         assert set(exc.value.errors) == {"auth_number"}
         message = exc.value.errors["auth_number"]
         assert "Lakeshore Health" in message and f"case #{first.id}" in message
@@ -480,9 +619,20 @@ def test_authorization_number_is_unique_per_payer(store: Store, actor: Actor, de
     # the same number from another payer (Northwind) is a different authorization
     nw = new_case(store, actor, demo, "D0006")
     nw = step(store, actor, nw, Action.SUBMIT, date(2026, 11, 2))
-    nw = step(store, actor, nw, Action.APPROVE, date(2026, 11, 3), approval=Approval(
-        "LKH-DUP-1", (ApprovedLine("J3262", 1440), ApprovedLine("96365", 3)), 3,
-        date(2026, 12, 1), date(2027, 3, 31)))
+    nw = step(
+        store,
+        actor,
+        nw,
+        Action.APPROVE,
+        date(2026, 11, 3),
+        approval=Approval(
+            "LKH-DUP-1",
+            (ApprovedLine("J3262", 1440), ApprovedLine("96365", 3)),
+            3,
+            date(2026, 12, 1),
+            date(2027, 3, 31),
+        ),
+    )
     assert nw.case.state is State.APPROVED
     assert nw.case.approval is not None and nw.case.approval.auth_number == "LKH-DUP-1"
 
@@ -493,8 +643,9 @@ def test_authorization_number_is_unique_per_payer(store: Store, actor: Actor, de
 def test_a_visit_beyond_the_approved_units_needs_a_reason(
     store: Store, actor: Actor, demo: Demo
 ) -> None:
-    approval = infliximab_approval("LKH-U-1", j1745=40, admin=1, visits=None,
-                                   start=date(2026, 11, 1))
+    approval = infliximab_approval(
+        "LKH-U-1", j1745=40, admin=1, visits=None, start=date(2026, 11, 1)
+    )
     case = approved_case(store, actor, demo, approval)
     with store.session() as s:
         case = pas.record_visit(s, actor, case.id, on=date(2026, 11, 24))
@@ -505,7 +656,9 @@ def test_a_visit_beyond_the_approved_units_needs_a_reason(
     visit = next_planned_visit(store, demo.order["D0001"])
     # the visit's given (36) and wasted (JW 4) infliximab are checked together: 40 units
     expected = pa.check_usage(approval, case.usages, pa.Usage(visit.on, "J1745", 40, True))
-    assert expected == "J1745: no units left, this visit uses 40 — give a reason to record it anyway."
+    assert (
+        expected == "J1745: no units left, this visit uses 40 — give a reason to record it anyway."
+    )
     with store.session() as s, pytest.raises(ValidationFailed) as exc:
         pas.record_visit(s, actor, case.id, on=visit.on, planned_visit_id=visit.id)
     assert exc.value.errors == {"reason": expected}
@@ -514,12 +667,16 @@ def test_a_visit_beyond_the_approved_units_needs_a_reason(
 
     reason = "Payer extended the units by phone, ref LKH-7731."
     with store.session() as s:
-        case = pas.record_visit(s, actor, case.id, on=visit.on, planned_visit_id=visit.id,
-                                reason=f"  {reason} ")
+        case = pas.record_visit(
+            s, actor, case.id, on=visit.on, planned_visit_id=visit.id, reason=f"  {reason} "
+        )
     new = case.usages[4:]
     assert [(u.code, u.units, u.visit, u.reason) for u in new] == [
-        ("J1745", 36, True, reason), ("J1745", 4, False, reason),
-        ("96365", 1, False, reason), ("96366", 1, False, reason)]
+        ("J1745", 36, True, reason),
+        ("J1745", 4, False, reason),
+        ("96365", 1, False, reason),
+        ("96366", 1, False, reason),
+    ]
     rem = case.remaining()
     assert rem is not None
     assert rem.units_by_code == {"J1745": 0, "96365": 0, "96366": 0}  # never below zero
@@ -530,8 +687,9 @@ def test_a_visit_beyond_the_approved_units_needs_a_reason(
 def test_a_visit_beyond_the_approved_visits_needs_a_reason(
     store: Store, actor: Actor, demo: Demo
 ) -> None:
-    approval = infliximab_approval("LKH-V-1", j1745=400, admin=10, visits=1,
-                                   start=date(2026, 11, 1))
+    approval = infliximab_approval(
+        "LKH-V-1", j1745=400, admin=10, visits=1, start=date(2026, 11, 1)
+    )
     case = approved_case(store, actor, demo, approval)
     with store.session() as s:
         case = pas.record_visit(s, actor, case.id, on=date(2026, 11, 24))
@@ -542,18 +700,22 @@ def test_a_visit_beyond_the_approved_visits_needs_a_reason(
         pas.record_visit(s, actor, case.id, on=date(2026, 12, 22))
     assert exc.value.errors == {
         "reason": "No visits left on this approval (all 1 used) — give a reason to record it"
-                  " anyway."}
+        " anyway."
+    }
     assert len(load(store, case.id).usages) == 4
 
     with store.session() as s:
-        case = pas.record_visit(s, actor, case.id, on=date(2026, 12, 22),
-                                reason="Second visit approved verbally.")
+        case = pas.record_visit(
+            s, actor, case.id, on=date(2026, 12, 22), reason="Second visit approved verbally."
+        )
     rem = case.remaining()
     assert rem is not None
     assert rem.visits == 0 and rem.visits_over == 1  # remaining never below zero
     assert rem.units_by_code == {"J1745": 320, "96365": 8, "96366": 8} and rem.over == {}
     assert audit_trail(store, "prior_auth", case.id)[-2:] == [
-        ("test.clerk", "usage", demo.pid["D0001"]), ("test.clerk", "usage", demo.pid["D0001"])]
+        ("test.clerk", "usage", demo.pid["D0001"]),
+        ("test.clerk", "usage", demo.pid["D0001"]),
+    ]
 
 
 @pytest.mark.parametrize("on", [date(2026, 11, 30), date(2027, 1, 5)])
@@ -588,14 +750,26 @@ def test_a_visit_is_recorded_only_against_an_approved_case_with_an_order(
 
     no_order = new_case(store, actor, demo, "D0001", with_order=False)
     no_order = step(store, actor, no_order, Action.SUBMIT, date(2026, 11, 2))
-    no_order = step(store, actor, no_order, Action.APPROVE, date(2026, 11, 3),
-                    approval=infliximab_approval("LKH-NO-1"))
+    no_order = step(
+        store,
+        actor,
+        no_order,
+        Action.APPROVE,
+        date(2026, 11, 3),
+        approval=infliximab_approval("LKH-NO-1"),
+    )
     with pytest.raises(ValidationFailed) as exc, store.session() as s:
         pas.record_visit(s, actor, no_order.id, on=date(2026, 12, 22))
     assert set(exc.value.errors) == {"visit"} and "no therapy order" in exc.value.errors["visit"]
 
-    other_codes = approved_case(store, actor, demo, Approval(
-        "LKH-NO-2", (ApprovedLine("J3262", 480),), 1, date(2026, 11, 1), date(2027, 5, 31)))
+    other_codes = approved_case(
+        store,
+        actor,
+        demo,
+        Approval(
+            "LKH-NO-2", (ApprovedLine("J3262", 480),), 1, date(2026, 11, 1), date(2027, 5, 31)
+        ),
+    )
     with pytest.raises(ValidationFailed) as exc, store.session() as s:
         pas.record_visit(s, actor, other_codes.id, on=date(2026, 12, 22))
     assert exc.value.errors == {"visit": "None of the order's codes are on the approval."}
@@ -607,13 +781,13 @@ def test_a_visit_is_recorded_only_against_an_approved_case_with_an_order(
 def test_a_planned_visit_of_another_patients_order_is_refused(
     store: Store, actor: Actor, demo: Demo
 ) -> None:
-    case = approved_case(store, actor, demo, infliximab_approval("LKH-X-1",
-                                                                 start=date(2026, 11, 1)))
+    case = approved_case(
+        store, actor, demo, infliximab_approval("LKH-X-1", start=date(2026, 11, 1))
+    )
     foreign = next_planned_visit(store, demo.order["D0006"])
     try:
         with pytest.raises(ValidationFailed), store.session() as s:
-            pas.record_visit(s, actor, case.id, on=date(2026, 12, 22),
-                             planned_visit_id=foreign.id)
+            pas.record_visit(s, actor, case.id, on=date(2026, 12, 22), planned_visit_id=foreign.id)
     finally:
         assert visit_status(store, demo.order["D0006"], foreign.id) == "planned"
 
@@ -621,8 +795,9 @@ def test_a_planned_visit_of_another_patients_order_is_refused(
 def test_the_same_planned_visit_is_not_recorded_twice(
     store: Store, actor: Actor, demo: Demo
 ) -> None:
-    case = approved_case(store, actor, demo, infliximab_approval("LKH-X-2",
-                                                                 start=date(2026, 11, 1)))
+    case = approved_case(
+        store, actor, demo, infliximab_approval("LKH-X-2", start=date(2026, 11, 1))
+    )
     visit = next_planned_visit(store, demo.order["D0001"])
     with store.session() as s:
         pas.record_visit(s, actor, case.id, on=visit.on, planned_visit_id=visit.id)
@@ -633,11 +808,10 @@ def test_the_same_planned_visit_is_not_recorded_twice(
         assert len(load(store, case.id).usages) == 4
 
 
-def test_an_unknown_planned_visit_is_a_user_error(
-    store: Store, actor: Actor, demo: Demo
-) -> None:
-    case = approved_case(store, actor, demo, infliximab_approval("LKH-X-3",
-                                                                 start=date(2026, 11, 1)))
+def test_an_unknown_planned_visit_is_a_user_error(store: Store, actor: Actor, demo: Demo) -> None:
+    case = approved_case(
+        store, actor, demo, infliximab_approval("LKH-X-3", start=date(2026, 11, 1))
+    )
     with pytest.raises((ValidationFailed, NotFound)), store.session() as s:
         pas.record_visit(s, actor, case.id, on=date(2026, 12, 22), planned_visit_id=987654)
 
@@ -646,12 +820,18 @@ def test_an_unknown_planned_visit_is_a_user_error(
 
 
 def add_doc(
-    store: Store, actor: Actor, case_id: int, kind: str, filename: str, content: bytes,
+    store: Store,
+    actor: Actor,
+    case_id: int,
+    kind: str,
+    filename: str,
+    content: bytes,
     doc_date: date | None = date(2026, 11, 20),
 ) -> pas.DocumentRecord:
     with store.session() as s:
-        return pas.add_document(s, actor, case_id, kind=kind, doc_date=doc_date,
-                                filename=filename, content=content)
+        return pas.add_document(
+            s, actor, case_id, kind=kind, doc_date=doc_date, filename=filename, content=content
+        )
 
 
 def test_documents_are_kept_with_their_sniffed_type_and_checksum(
@@ -674,19 +854,22 @@ def test_documents_are_kept_with_their_sniffed_type_and_checksum(
         assert rec.added_by == "test.clerk" and not rec.removed
         assert rec.doc_date == date(2026, 11, 20)
         assert audit_trail(store, "prior_auth_document", rec.id) == [
-            ("test.clerk", "attach", demo.pid["D0001"])]
+            ("test.clerk", "attach", demo.pid["D0001"])
+        ]
     loaded = load(store, case.id)
     assert loaded.documents == tuple(records)
     assert loaded.missing_documents() == []  # LMN, notes, card and signed order are there
 
 
-def test_documents_that_cannot_be_kept_are_refused(
-    store: Store, actor: Actor, demo: Demo
-) -> None:
+def test_documents_that_cannot_be_kept_are_refused(store: Store, actor: Actor, demo: Demo) -> None:
     case = new_case(store, actor, demo, "D0001")
 
-    def refused(filename: str, content: bytes, kind: str = "clinical_notes",
-                doc_date: date | None = date(2026, 11, 20)) -> dict[str, str]:
+    def refused(
+        filename: str,
+        content: bytes,
+        kind: str = "clinical_notes",
+        doc_date: date | None = date(2026, 11, 20),
+    ) -> dict[str, str]:
         with pytest.raises(ValidationFailed) as exc:
             add_doc(store, actor, case.id, kind, filename, content, doc_date)
         return exc.value.errors
@@ -698,14 +881,19 @@ def test_documents_that_cannot_be_kept_are_refused(
     assert set(errors) == {"file"} and "the limit is 50 MB" in errors["file"]
     del too_big
     assert refused("setup.exe", EXE) == {
-        "file": "setup.exe is not a PDF, an image (PNG, JPEG, TIFF, GIF) or a text file."}
+        "file": "setup.exe is not a PDF, an image (PNG, JPEG, TIFF, GIF) or a text file."
+    }
     assert set(refused("notes.txt", EXE)) == {"file"}  # a text name does not make it text
     assert set(refused("notes.pdf", PDF, kind="selfie")) == {"kind"}
     assert set(refused("notes.pdf", PDF, doc_date=None)) == {"doc_date"}
     assert load(store, case.id).documents == ()
     with store.session() as s:
-        assert list(s.scalars(select(PriorAuthDocument.id)
-                              .where(PriorAuthDocument.case_id == case.id))) == []
+        assert (
+            list(
+                s.scalars(select(PriorAuthDocument.id).where(PriorAuthDocument.case_id == case.id))
+            )
+            == []
+        )
     with pytest.raises(NotFound):
         add_doc(store, actor, 987654, "clinical_notes", "x.pdf", PDF)
 
@@ -721,19 +909,23 @@ def test_document_content_is_returned_and_every_read_is_audited(
         assert pas.document_content(s, LEAD, doc.id, purpose="export") == PNG
     pid = demo.pid["D0001"]
     assert audit_trail(store, "prior_auth_document", doc.id) == [
-        ("test.clerk", "attach", pid), ("test.clerk", "open", pid), ("pat.lead", "export", pid)]
+        ("test.clerk", "attach", pid),
+        ("test.clerk", "open", pid),
+        ("pat.lead", "export", pid),
+    ]
     with pytest.raises(NotFound), store.session() as s:
         pas.document_content(s, actor, 987654, purpose="open")
 
 
-def test_a_tampered_document_is_a_checksum_conflict(
-    store: Store, actor: Actor, demo: Demo
-) -> None:
+def test_a_tampered_document_is_a_checksum_conflict(store: Store, actor: Actor, demo: Demo) -> None:
     case = new_case(store, actor, demo, "D0001")
     doc = add_doc(store, actor, case.id, "letter_of_medical_necessity", "lmn.pdf", PDF)
     with store.engine.begin() as conn:
-        conn.execute(update(PriorAuthDocument).where(PriorAuthDocument.id == doc.id)
-                     .values(content=PDF.replace(b"Catalog", b"Cataloh")))
+        conn.execute(
+            update(PriorAuthDocument)
+            .where(PriorAuthDocument.id == doc.id)
+            .values(content=PDF.replace(b"Catalog", b"Cataloh"))
+        )
     with pytest.raises(Conflict) as exc, store.session() as s:
         pas.document_content(s, actor, doc.id, purpose="open")
     assert "lmn.pdf" in exc.value.message and "checksum" in exc.value.message
@@ -744,9 +936,10 @@ def test_removing_a_document_needs_a_reason_and_keeps_the_record(
     store: Store, actor: Actor, demo: Demo
 ) -> None:
     case = new_case(store, actor, demo, "D0001")
-    docs = {k: add_doc(store, actor, case.id, k, f"{k}.pdf", PDF)
-            for k in ("letter_of_medical_necessity", "clinical_notes", "insurance_card",
-                      "signed_order")}
+    docs = {
+        k: add_doc(store, actor, case.id, k, f"{k}.pdf", PDF)
+        for k in ("letter_of_medical_necessity", "clinical_notes", "insurance_card", "signed_order")
+    }
     assert load(store, case.id).missing_documents() == []
     lmn = docs["letter_of_medical_necessity"]
 
@@ -764,13 +957,19 @@ def test_removing_a_document_needs_a_reason_and_keeps_the_record(
     assert len(after.documents) == 4  # the record stays on the case
     kept = next(d for d in after.documents if d.id == lmn.id)
     assert (kept.removed, kept.removed_by, kept.removed_reason) == (
-        True, "pat.lead", "Letter of another patient.")
+        True,
+        "pat.lead",
+        "Letter of another patient.",
+    )
     assert after.missing_documents() == [DocumentKind.LETTER_OF_MEDICAL_NECESSITY]
     with store.session() as s:
         assert pas.document_content(s, actor, lmn.id, purpose="open") == PDF  # file kept too
         assert s.get(PriorAuthDocument, lmn.id).removed_at is not None
     assert [a for _, a, _ in audit_trail(store, "prior_auth_document", lmn.id)] == [
-        "attach", "remove", "open"]
+        "attach",
+        "remove",
+        "open",
+    ]
     with pytest.raises(NotFound), store.session() as s:
         pas.remove_document(s, actor, 987654, reason="gone")
 
@@ -783,7 +982,9 @@ def test_an_appeal_also_needs_the_appeal_letter_and_the_payers_letter(
     for k in ("letter_of_medical_necessity", "clinical_notes", "insurance_card", "signed_order"):
         add_doc(store, actor, case.id, k, f"{k}.pdf", PDF)
     case = step(store, actor, case, Action.SUBMIT, date(2026, 11, 2))
-    case = step(store, actor, case, Action.DENY, date(2026, 11, 10), reason="Not medically necessary.")
+    case = step(
+        store, actor, case, Action.DENY, date(2026, 11, 10), reason="Not medically necessary."
+    )
     assert case.missing_documents() == [DocumentKind.APPEAL_LETTER, DocumentKind.PAYER_LETTER]
     add_doc(store, actor, case.id, "payer_letter", "denial.pdf", PDF)
     assert load(store, case.id).missing_documents() == [DocumentKind.APPEAL_LETTER]
@@ -829,34 +1030,65 @@ def worklist(store: Store, actor: Actor, demo: Demo) -> Iterator[dict[str, pas.C
     """Cases in several states, each with a known next reminder (see the test below)."""
     pending = new_case(store, actor, demo, "D0001")
     pending = step(store, actor, pending, Action.SUBMIT, date(2026, 11, 20))
-    pending = step(store, actor, pending, Action.PEND, date(2026, 11, 21),
-                   follow_up=date(2026, 11, 24))
+    pending = step(
+        store, actor, pending, Action.PEND, date(2026, 11, 21), follow_up=date(2026, 11, 24)
+    )
 
     ending = new_case(store, actor, demo, "D0006")
     ending = step(store, actor, ending, Action.SUBMIT, date(2026, 6, 1))
-    ending = step(store, actor, ending, Action.APPROVE, date(2026, 6, 3), approval=Approval(
-        "NWB-REAUTH-1", (ApprovedLine("J3262", 1440), ApprovedLine("96365", 3)), 3,
-        date(2026, 6, 3), TODAY + timedelta(days=20)))
+    ending = step(
+        store,
+        actor,
+        ending,
+        Action.APPROVE,
+        date(2026, 6, 3),
+        approval=Approval(
+            "NWB-REAUTH-1",
+            (ApprovedLine("J3262", 1440), ApprovedLine("96365", 3)),
+            3,
+            date(2026, 6, 3),
+            TODAY + timedelta(days=20),
+        ),
+    )
 
     denied = new_case(store, actor, demo, "D0004")
     denied = step(store, actor, denied, Action.SUBMIT, date(2026, 11, 1))
-    denied = step(store, actor, denied, Action.DENY, date(2026, 11, 10),
-                  reason="Hospital outpatient site not covered.")
+    denied = step(
+        store,
+        actor,
+        denied,
+        Action.DENY,
+        date(2026, 11, 10),
+        reason="Hospital outpatient site not covered.",
+    )
 
     with store.session() as s:
         s.get(Payer, demo.medigap_payer).appeal_days = 65
     short_appeal = new_case(store, actor, demo, "D0002", coverage_id=demo.medigap_cov)
     short_appeal = step(store, actor, short_appeal, Action.SUBMIT, date(2026, 11, 1))
-    short_appeal = step(store, actor, short_appeal, Action.DENY, date(2026, 11, 10),
-                        reason="Not covered by the supplement.")
+    short_appeal = step(
+        store,
+        actor,
+        short_appeal,
+        Action.DENY,
+        date(2026, 11, 10),
+        reason="Not covered by the supplement.",
+    )
 
     cancelled = new_case(store, actor, demo, "D0002")
-    cancelled = step(store, actor, cancelled, Action.CANCEL, date(2026, 11, 20),
-                     "Entered twice by mistake.")
+    cancelled = step(
+        store, actor, cancelled, Action.CANCEL, date(2026, 11, 20), "Entered twice by mistake."
+    )
 
     draft = new_case(store, actor, demo, "D0001")
-    yield {"pending": pending, "ending": ending, "denied": denied, "short_appeal": short_appeal,
-           "cancelled": cancelled, "draft": draft}
+    yield {
+        "pending": pending,
+        "ending": ending,
+        "denied": denied,
+        "short_appeal": short_appeal,
+        "cancelled": cancelled,
+        "draft": draft,
+    }
 
 
 def listed(store: Store, **filters: object) -> list[pas.CaseRow]:
@@ -878,9 +1110,14 @@ def test_list_cases_reminders_and_most_urgent_first(
     assert pending.next_reminder is not None
     assert pending.next_reminder.kind is pa.ReminderKind.FOLLOW_UP
     assert (pending.next_reminder.due_on, pending.next_reminder.severity) == (
-        date(2026, 11, 24), "overdue")
+        date(2026, 11, 24),
+        "overdue",
+    )
     assert (pending.patient_name, pending.mrn, pending.payer_name) == (
-        "García-López, María", "D0001", "Lakeshore Health")
+        "García-López, María",
+        "D0001",
+        "Lakeshore Health",
+    )
     assert pending.order_label == worklist["pending"].order_label
 
     ending = by_id[ids["ending"]]
@@ -891,7 +1128,10 @@ def test_list_cases_reminders_and_most_urgent_first(
     assert "NWB-REAUTH-1" in ending.next_reminder.text
     assert "in 20 days" in ending.next_reminder.text
     assert (ending.auth_number, ending.end_on, ending.approved_visits) == (
-        "NWB-REAUTH-1", TODAY + timedelta(days=20), 3)
+        "NWB-REAUTH-1",
+        TODAY + timedelta(days=20),
+        3,
+    )
     assert ending.remaining is not None and ending.remaining.visits == 3
 
     denied = by_id[ids["denied"]]
@@ -915,24 +1155,27 @@ def test_list_cases_reminders_and_most_urgent_first(
 
     # most urgent first: severity, then due date; cases with nothing due last
     rank = {"overdue": 0, "due": 1, "soon": 2, "info": 3}
-    keys = [(rank[r.next_reminder.severity], r.next_reminder.due_on) if r.next_reminder
-            else (4, date.max) for r in rows]
+    keys = [
+        (rank[r.next_reminder.severity], r.next_reminder.due_on)
+        if r.next_reminder
+        else (4, date.max)
+        for r in rows
+    ]
     assert keys == sorted(keys)
     position = {r.id: i for i, r in enumerate(rows)}
     order = ["pending", "ending", "short_appeal", "denied", "draft"]
     assert sorted(order, key=lambda n: position[ids[n]]) == order
 
 
-def test_list_cases_filters(
-    store: Store, demo: Demo, worklist: dict[str, pas.CaseRecord]
-) -> None:
+def test_list_cases_filters(store: Store, demo: Demo, worklist: dict[str, pas.CaseRecord]) -> None:
     ids = {name: c.id for name, c in worklist.items()}
 
     everything = listed(store, include_closed=True)
     closed = next(r for r in everything if r.id == ids["cancelled"])
     assert closed.state is State.CANCELLED and closed.next_reminder is None
     assert {r.id for r in listed(store)} == {r.id for r in everything} - {
-        r.id for r in everything if r.state in pa.TERMINAL_STATES}
+        r.id for r in everything if r.state in pa.TERMINAL_STATES
+    }
 
     mine = listed(store, patient_id=demo.pid["D0001"])
     assert {r.patient_id for r in mine} == {demo.pid["D0001"]}
@@ -948,8 +1191,9 @@ def test_list_cases_filters(
     assert {r.state for r in denied} == {State.DENIED}
     assert {ids["denied"], ids["short_appeal"]} <= {r.id for r in denied}
 
-    some = listed(store, states=frozenset({State.PENDING, State.APPROVED}),
-                  patient_id=demo.pid["D0001"])
+    some = listed(
+        store, states=frozenset({State.PENDING, State.APPROVED}), patient_id=demo.pid["D0001"]
+    )
     assert {r.state for r in some} <= {State.PENDING, State.APPROVED}
     assert ids["pending"] in {r.id for r in some}
     assert ids["draft"] not in {r.id for r in some}

@@ -240,7 +240,9 @@ def test_existing_database_emptied_to_zero_bytes_is_refused(paths: DataPaths, ac
         assert paths.db.stat().st_size == 0, "the emptied file was turned into a new database"
 
 
-def test_missing_database_in_a_folder_that_had_one_is_refused(paths: DataPaths, actor: Actor) -> None:
+def test_missing_database_in_a_folder_that_had_one_is_refused(
+    paths: DataPaths, actor: Actor
+) -> None:
     _make_existing_db(paths, actor)
     paths.db.unlink()
     for extra in ("-wal", "-shm"):

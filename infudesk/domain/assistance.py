@@ -50,7 +50,10 @@ class ScaleResult:
 
 
 def sliding_scale(
-    income: Decimal, household: int, year: int, state: str = "",
+    income: Decimal,
+    household: int,
+    year: int,
+    state: str = "",
     scale: tuple[tuple[int, Decimal], ...] = DEFAULT_SCALE,
 ) -> ScaleResult:
     """The discount the scale gives this household, with the reason in words."""
@@ -58,11 +61,19 @@ def sliding_scale(
     g = guideline(household, year, state)
     for limit, rate in scale:
         if pct <= limit:
-            return ScaleResult(pct, rate, (
-                f"Household of {household}, income ${income:,.0f} = {pct}% of the {year} poverty "
-                f"guideline (${g:,}); up to {limit}% qualifies for {rate * 100:.0f}% off."
-            ))
-    return ScaleResult(pct, Decimal("0"), (
-        f"Household of {household}, income ${income:,.0f} = {pct}% of the {year} poverty "
-        f"guideline (${g:,}): above the sliding scale ({scale[-1][0]}%)."
-    ))
+            return ScaleResult(
+                pct,
+                rate,
+                (
+                    f"Household of {household}, income ${income:,.0f} = {pct}% of the {year} poverty "
+                    f"guideline (${g:,}); up to {limit}% qualifies for {rate * 100:.0f}% off."
+                ),
+            )
+    return ScaleResult(
+        pct,
+        Decimal("0"),
+        (
+            f"Household of {household}, income ${income:,.0f} = {pct}% of the {year} poverty "
+            f"guideline (${g:,}): above the sliding scale ({scale[-1][0]}%)."
+        ),
+    )

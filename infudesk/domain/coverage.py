@@ -33,13 +33,18 @@ PLAN_TYPE_LABELS: dict[str, str] = {
     PlanType.MEDICAID_MANAGED_CARE: "Medicaid managed care",
 }
 GOVERNMENT = {
-    PlanType.MEDICARE_PART_B, PlanType.MEDICARE_ADVANTAGE, PlanType.MEDICAID,
+    PlanType.MEDICARE_PART_B,
+    PlanType.MEDICARE_ADVANTAGE,
+    PlanType.MEDICAID,
     PlanType.MEDICAID_MANAGED_CARE,
 }
 MEDIGAP_PLANS = ("A", "B", "C", "D", "F", "G", "K", "L", "M", "N")
 RANK_LABELS: dict[int, str] = {1: "Primary", 2: "Secondary", 3: "Tertiary"}
 RELATIONSHIPS: dict[str, str] = {
-    "self": "Self", "spouse": "Spouse", "child": "Child", "other": "Other dependent",
+    "self": "Self",
+    "spouse": "Spouse",
+    "child": "Child",
+    "other": "Other dependent",
 }
 COPAY_APPLIES: dict[str, str] = {
     "none": "No copay",
@@ -131,7 +136,8 @@ def validate_coverage(c: CoverageData) -> dict[str, str]:
         if msg:
             errors["subscriber_name"] = (
                 "Enter the subscriber's name (the plan is in someone else's name)."
-                if msg == "Required." else msg
+                if msg == "Required."
+                else msg
             )
     if c.network not in ("in", "out"):
         errors["network"] = "In or out of network?"
@@ -180,15 +186,28 @@ FEDERAL_OOP_CEILING: dict[int, tuple[Decimal, Decimal]] = {
 def validate_terms(t: Terms) -> dict[str, str]:
     """Impossible figures (refused): negatives, met above the maximum, a rate over 100%."""
     errors: dict[str, str] = {}
-    for name in ("deductible", "deductible_met", "oop_max", "oop_met", "copay",
-                 "family_deductible", "family_deductible_met", "family_oop_max", "family_oop_met"):
+    for name in (
+        "deductible",
+        "deductible_met",
+        "oop_max",
+        "oop_met",
+        "copay",
+        "family_deductible",
+        "family_deductible_met",
+        "family_oop_max",
+        "family_oop_met",
+    ):
         value = getattr(t, name)
         if value is not None and value < 0:
             errors[name] = "An amount cannot be negative."
     if not Decimal("0") <= t.coinsurance <= Decimal("1"):
         errors["coinsurance"] = "Coinsurance is a percentage between 0% and 100%."
-    pairs = (("deductible", "deductible_met"), ("oop_max", "oop_met"),
-             ("family_deductible", "family_deductible_met"), ("family_oop_max", "family_oop_met"))
+    pairs = (
+        ("deductible", "deductible_met"),
+        ("oop_max", "oop_met"),
+        ("family_deductible", "family_deductible_met"),
+        ("family_oop_max", "family_oop_met"),
+    )
     for limit, met in pairs:
         lv, mv = getattr(t, limit), getattr(t, met)
         if lv is not None and mv is not None and met not in errors and mv > lv:
@@ -196,9 +215,15 @@ def validate_terms(t: Terms) -> dict[str, str]:
     if t.copay_applies not in COPAY_APPLIES:
         errors["copay_applies"] = "Choose how the copay applies."
     if t.copay_applies == "none" and t.copay > 0 and "copay" not in errors:
-        errors["copay_applies"] = "There is a copay amount: say whether it is per visit or per service."
-    if (t.deductible is not None and t.oop_max is not None and t.deductible > t.oop_max
-            and "deductible" not in errors):
+        errors["copay_applies"] = (
+            "There is a copay amount: say whether it is per visit or per service."
+        )
+    if (
+        t.deductible is not None
+        and t.oop_max is not None
+        and t.deductible > t.oop_max
+        and "deductible" not in errors
+    ):
         errors["deductible"] = "The deductible cannot be larger than the out-of-pocket maximum."
     return errors
 

@@ -57,7 +57,9 @@ def parse_fee_csv(text: str) -> list[FeeRow]:
         line = last + 1
         last = reader.line_num
         cells = [c.strip() for c in raw]
-        comment = bool(cells) and cells[0].startswith("#") and (header is None or not any(cells[1:]))
+        comment = (
+            bool(cells) and cells[0].startswith("#") and (header is None or not any(cells[1:]))
+        )
         if not any(cells) or comment:
             continue  # blank lines; "#" comments (below the header: a line with no other cell)
         if header is None:
@@ -79,12 +81,18 @@ def parse_fee_csv(text: str) -> list[FeeRow]:
 
         code = cell("code").upper()
         if check_procedure_code(code):
-            raise ValueError(f"Line {line}, column code: “{cell('code')}” is not a CPT or HCPCS code.")
+            raise ValueError(
+                f"Line {line}, column code: “{cell('code')}” is not a CPT or HCPCS code."
+            )
         site = cell("site")
         if site and site not in SITE_LABELS:
-            raise ValueError(f"Line {line}, column site: use one of {', '.join(SITE_LABELS)} or leave it empty.")
+            raise ValueError(
+                f"Line {line}, column site: use one of {', '.join(SITE_LABELS)} or leave it empty."
+            )
         row = FeeRow(
-            payer=" ".join(cell("payer").split()), site=site, code=code,
+            payer=" ".join(cell("payer").split()),
+            site=site,
+            code=code,
             allowed=_price(cell("allowed"), line, "allowed"),
             charge=_price(cell("charge"), line, "charge"),
             self_pay=_price(cell("self_pay"), line, "self_pay"),
@@ -93,7 +101,9 @@ def parse_fee_csv(text: str) -> list[FeeRow]:
         if row.allowed is None and row.charge is None and row.self_pay is None:
             raise ValueError(f"Line {line}: give at least one of allowed, charge, self_pay.")
         if row.payer and row.allowed is None:
-            raise ValueError(f"Line {line}, column allowed: a payer's row needs the allowed amount.")
+            raise ValueError(
+                f"Line {line}, column allowed: a payer's row needs the allowed amount."
+            )
         key = (row.payer.casefold(), row.site, row.code)
         if key in seen:
             raise ValueError(f"Line {line}: the same payer, site and code as line {seen[key]}.")
@@ -113,9 +123,7 @@ class Price:
     source: str
 
 
-def choose_price(
-    rows: Iterable[FeeRow], code: str, *, payer: str | None, site: str
-) -> Price:
+def choose_price(rows: Iterable[FeeRow], code: str, *, payer: str | None, site: str) -> Price:
     """Payer's row for the site, else the payer's any-site row; the center's row gives the
     charge and, for self-pay (``payer`` None), the self-pay price."""
     by_key = {(r.payer.casefold(), r.site, r.code): r for r in rows}
@@ -127,8 +135,13 @@ def choose_price(
     charge = own.charge if own else None
     if payer is None:
         price = own.self_pay if own and own.self_pay is not None else charge
-        return Price(price, charge, "self-pay price list" if own and own.self_pay is not None
-                     else ("billed charge" if charge is not None else "no price"))
+        return Price(
+            price,
+            charge,
+            "self-pay price list"
+            if own and own.self_pay is not None
+            else ("billed charge" if charge is not None else "no price"),
+        )
     mine = find(payer)
     if mine is not None and mine.allowed is not None:
         where = f"{payer} fee schedule" + (f" ({site})" if mine.site else "")

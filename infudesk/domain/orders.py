@@ -10,7 +10,11 @@ from infudesk.domain import validation as v
 from infudesk.domain.billing import BillingLine as BillingLine
 from infudesk.domain.billing import Drug, dose_mg, suggest_lines
 
-ROUTE_LABELS: dict[str, str] = {"iv": "Intravenous (IV)", "sc": "Subcutaneous", "im": "Intramuscular"}
+ROUTE_LABELS: dict[str, str] = {
+    "iv": "Intravenous (IV)",
+    "sc": "Subcutaneous",
+    "im": "Intramuscular",
+}
 SITE_LABELS: dict[str, str] = {
     "infusion_center": "Infusion center / office (POS 11)",
     "hospital_outpatient": "Hospital outpatient (POS 19/22)",
@@ -48,7 +52,9 @@ def validate_order(o: OrderData, drug: Drug | None) -> dict[str, str]:
     """Field → message for an order that cannot be saved."""
     errors: dict[str, str] = {}
     if drug is None:
-        errors["drug"] = "Choose the drug from the list (a site can add drugs to resources/drugs.csv)."
+        errors["drug"] = (
+            "Choose the drug from the list (a site can add drugs to resources/drugs.csv)."
+        )
     if o.dose is None or o.dose <= 0:
         errors["dose"] = "Enter the dose (a number greater than 0)."
     if o.dose_per_kg and (o.weight_kg is None or o.weight_kg <= 0):
@@ -67,12 +73,18 @@ def validate_order(o: OrderData, drug: Drug | None) -> dict[str, str]:
         errors["visit_count"] = f"How many visits (1–{MAX_VISITS})?"
     if o.start_on is None:
         errors["start_on"] = "Enter the date of the first visit (MM/DD/YYYY)."
-    msg = v.check_icd10(o.diagnosis) if o.diagnosis.strip() else "Enter the diagnosis code (ICD-10), e.g. K50.90."
+    msg = (
+        v.check_icd10(o.diagnosis)
+        if o.diagnosis.strip()
+        else "Enter the diagnosis code (ICD-10), e.g. K50.90."
+    )
     if msg:
         errors["diagnosis"] = msg
     msg = v.check_name(o.provider_name)
     if msg:
-        errors["provider_name"] = "Enter the ordering provider's name." if msg == "Required." else msg
+        errors["provider_name"] = (
+            "Enter the ordering provider's name." if msg == "Required." else msg
+        )
     msg = v.check_npi(o.provider_npi)
     if msg:
         errors["provider_npi"] = msg

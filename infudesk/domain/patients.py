@@ -29,7 +29,64 @@ LANGUAGES: dict[str, str] = {
     "ht": "Haitian Creole",
     "hi": "Hindi",
 }
-US_STATES = ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP"]
+US_STATES = [
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "DC",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+    "PR",
+    "GU",
+    "VI",
+    "AS",
+    "MP",
+]
 MRN_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
 
 
@@ -83,7 +140,9 @@ def filed_name(last: str, first: str, middle: str = "", suffix: str = "") -> str
 
 
 PHONE_FIELDS = ("phone_mobile", "phone_home", "guardian_phone", "emergency_phone")
-FIELD_LABELS: dict[str, str] = {f.name: f.name.replace("_", " ").capitalize() for f in fields(PatientData)}
+FIELD_LABELS: dict[str, str] = {
+    f.name: f.name.replace("_", " ").capitalize() for f in fields(PatientData)
+}
 
 
 def normalize(p: PatientData) -> PatientData:
@@ -143,7 +202,10 @@ def validate(p: PatientData, today: date) -> dict[str, str]:
         if not p.guardian_name.strip():
             put("guardian_name", "A patient under 18 needs a guardian or responsible party.")
         if not p.guardian_relationship.strip():
-            put("guardian_relationship", "Say how the guardian is related (mother, father, legal guardian…).")
+            put(
+                "guardian_relationship",
+                "Say how the guardian is related (mother, father, legal guardian…).",
+            )
         if not p.guardian_phone.strip():
             put("guardian_phone", "Give a phone number for the guardian.")
     return errors
@@ -184,8 +246,7 @@ def name_tokens(*parts: str) -> set[str]:
 def search_tokens(p: PatientData) -> set[tuple[str, str]]:
     """(kind, token) pairs a search can find the patient by."""
     out = {
-        ("name", t)
-        for t in name_tokens(p.first_name, p.middle_name, p.last_name, p.preferred_name)
+        ("name", t) for t in name_tokens(p.first_name, p.middle_name, p.last_name, p.preferred_name)
     }
     if any(ord(ch) >= 0x2E80 for ch in p.last_name + p.first_name):
         out.add(("name", fold(p.last_name + p.first_name).replace(" ", "")))

@@ -487,9 +487,17 @@ def _coverage_json(c: cs.Coverage) -> dict[str, object]:
     }
     if c.medigap_plan:
         out["medigap_plan"] = c.medigap_plan
-        for name in ("deductible", "deductible_met", "oop_max", "oop_met", "coinsurance", "copay",
-                     "copay_after_deductible", "copay_counts_toward_deductible",
-                     "deductible_applies"):
+        for name in (
+            "deductible",
+            "deductible_met",
+            "oop_max",
+            "oop_met",
+            "coinsurance",
+            "copay",
+            "copay_after_deductible",
+            "copay_counts_toward_deductible",
+            "deductible_applies",
+        ):
             out.pop(name)
     if c.plan_type == "medicare_part_b":
         out.pop("oop_max")
@@ -509,14 +517,20 @@ def _coverage_json(c: cs.Coverage) -> dict[str, object]:
 def _program_json(p: cs.Program) -> dict[str, object]:
     if isinstance(p, cs.CopayCard):
         return {
-            "kind": "copay_card", "name": p.name,
+            "kind": "copay_card",
+            "name": p.name,
             "per_visit_max": None if p.per_visit_max is None else _m(p.per_visit_max),
             "annual_max": None if p.annual_max is None else _m(p.annual_max),
-            "used": _m(p.used), "counts_toward_accumulators": p.counts_toward_accumulators,
+            "used": _m(p.used),
+            "counts_toward_accumulators": p.counts_toward_accumulators,
         }
     if isinstance(p, cs.FoundationGrant):
-        return {"kind": "foundation_grant", "name": p.name, "balance": _m(p.balance),
-                "expires": p.expires.isoformat() if p.expires else None}
+        return {
+            "kind": "foundation_grant",
+            "name": p.name,
+            "balance": _m(p.balance),
+            "expires": p.expires.isoformat() if p.expires else None,
+        }
     return {"kind": "discount", "name": p.name, "percent": f"{p.percent:f}"}
 
 
@@ -524,7 +538,11 @@ def request_to_json(r: cs.QuoteRequest) -> dict[str, object]:
     """The request in the contract's form: ``load_request`` reads it back to the same request."""
     lines: list[dict[str, object]] = []
     for ln in r.lines:
-        item: dict[str, object] = {"code": ln.code, "units": ln.units, "unit_price": _price(ln.unit_price)}
+        item: dict[str, object] = {
+            "code": ln.code,
+            "units": ln.units,
+            "unit_price": _price(ln.unit_price),
+        }
         if ln.charge is not None:
             item["charge"] = _price(ln.charge)
         if ln.coinsurance is not None:

@@ -45,9 +45,14 @@ class ProgramRecord:
     def label(self) -> str:
         d = self.data
         if d.kind == "copay_card":
-            limits = ", ".join(x for x in (
-                f"${d.per_visit_max:,.0f}/visit" if d.per_visit_max is not None else "",
-                f"${d.annual_max:,.0f}/year" if d.annual_max is not None else "") if x)
+            limits = ", ".join(
+                x
+                for x in (
+                    f"${d.per_visit_max:,.0f}/visit" if d.per_visit_max is not None else "",
+                    f"${d.annual_max:,.0f}/year" if d.annual_max is not None else "",
+                )
+                if x
+            )
             return f"{d.name} (copay card{', ' + limits if limits else ''})"
         if d.kind == "foundation_grant":
             until = f", until {d.expires:%m/%d/%Y}" if d.expires else ""
@@ -74,14 +79,17 @@ def validate(d: ProgramData) -> dict[str, str]:
     return errors
 
 
-def add_program(session: Session, actor: Actor, patient_id: int, data: ProgramData) -> ProgramRecord:
+def add_program(
+    session: Session, actor: Actor, patient_id: int, data: ProgramData
+) -> ProgramRecord:
     if session.get(Patient, patient_id) is None:
         raise NotFound("This patient record no longer exists.")
     errors = validate(data)
     if errors:
         raise ValidationFailed(errors)
-    row = AssistanceProgram(patient_id=patient_id, created_by=actor.name,
-                            **{n: getattr(data, n) for n in FIELDS})
+    row = AssistanceProgram(
+        patient_id=patient_id, created_by=actor.name, **{n: getattr(data, n) for n in FIELDS}
+    )
     row.name = " ".join(data.name.split())
     session.add(row)
     session.flush()
@@ -94,17 +102,27 @@ def set_active(session: Session, actor: Actor, program_id: int, active: bool) ->
     if row is None:
         raise NotFound("This program no longer exists.")
     row.active = active
-    audit.record(session, actor, "activate" if active else "deactivate", "assistance", row.id,
-                 patient_id=row.patient_id)
+    audit.record(
+        session,
+        actor,
+        "activate" if active else "deactivate",
+        "assistance",
+        row.id,
+        patient_id=row.patient_id,
+    )
     session.flush()
     return _record(row)
 
 
 def _record(row: AssistanceProgram) -> ProgramRecord:
-    return ProgramRecord(row.id, row.patient_id, ProgramData(**{n: getattr(row, n) for n in FIELDS}))
+    return ProgramRecord(
+        row.id, row.patient_id, ProgramData(**{n: getattr(row, n) for n in FIELDS})
+    )
 
 
-def list_programs(session: Session, patient_id: int, *, active_only: bool = True) -> list[ProgramRecord]:
+def list_programs(
+    session: Session, patient_id: int, *, active_only: bool = True
+) -> list[ProgramRecord]:
     stmt = select(AssistanceProgram).where(AssistanceProgram.patient_id == patient_id)
     if active_only:
         stmt = stmt.where(AssistanceProgram.active.is_(True))
@@ -114,8 +132,13 @@ def list_programs(session: Session, patient_id: int, *, active_only: bool = True
 def to_engine(p: ProgramRecord) -> cs.Program:
     d = p.data
     if d.kind == "copay_card":
-        return cs.CopayCard(name=d.name, per_visit_max=d.per_visit_max, annual_max=d.annual_max,
-                            used=d.used, counts_toward_accumulators=d.counts_toward_accumulators)
+        return cs.CopayCard(
+            name=d.name,
+            per_visit_max=d.per_visit_max,
+            annual_max=d.annual_max,
+            used=d.used,
+            counts_toward_accumulators=d.counts_toward_accumulators,
+        )
     if d.kind == "foundation_grant":
         return cs.FoundationGrant(name=d.name, balance=d.balance or Decimal("0"), expires=d.expires)
     return cs.Discount(name=d.name, percent=d.percent or Decimal("0"))

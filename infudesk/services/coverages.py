@@ -73,8 +73,14 @@ def _record(session: Session, c: Coverage) -> CoverageRecord:
     payer_name = session.scalar(select(Payer.name).where(Payer.id == c.payer_id)) or "?"
     data = dc.CoverageData(**{name: getattr(c, name) for name in COVERAGE_FIELDS})
     return CoverageRecord(
-        id=c.id, version=c.version, patient_id=c.patient_id, payer_name=payer_name, data=data,
-        status=c.status, replaced_by_id=c.replaced_by_id, changed_on=c.changed_on,
+        id=c.id,
+        version=c.version,
+        patient_id=c.patient_id,
+        payer_name=payer_name,
+        data=data,
+        status=c.status,
+        replaced_by_id=c.replaced_by_id,
+        changed_on=c.changed_on,
         terms=_terms_of(latest_terms_row(session, c.id)),
     )
 
@@ -91,14 +97,18 @@ def _conflicting(
         )
     )
     return [
-        c for c in rows
+        c
+        for c in rows
         if c.id != exclude_id
         and dc.overlaps(c.effective_on, c.terminates_on, data.effective_on, data.terminates_on)
     ]
 
 
 def _validate(
-    session: Session, patient_id: int, data: dc.CoverageData, exclude_id: int | None,
+    session: Session,
+    patient_id: int,
+    data: dc.CoverageData,
+    exclude_id: int | None,
     replace_existing: bool,
 ) -> tuple[dc.CoverageData, list[Coverage]]:
     errors = dc.validate_coverage(data)
@@ -112,12 +122,14 @@ def _validate(
         other = clash[0]
         name = session.scalar(select(Payer.name).where(Payer.id == other.payer_id))
         rank = dc.RANK_LABELS[data.rank].lower()
-        raise ValidationFailed({
-            "rank": (
-                f"{name} is already the {rank} coverage from {other.effective_on:%m/%d/%Y}. "
-                "Choose 'Replace the current plan' to end it, or pick another rank."
-            )
-        })
+        raise ValidationFailed(
+            {
+                "rank": (
+                    f"{name} is already the {rank} coverage from {other.effective_on:%m/%d/%Y}. "
+                    "Choose 'Replace the current plan' to end it, or pick another rank."
+                )
+            }
+        )
     return data, clash
 
 
@@ -140,8 +152,13 @@ def add_coverage(
         if problems:
             raise ValidationFailed(problems)
     assert data.effective_on is not None
-    cov = Coverage(patient_id=patient_id, created_by=actor.name, updated_by=actor.name,
-                   changed_on=today, **{n: getattr(data, n) for n in COVERAGE_FIELDS})
+    cov = Coverage(
+        patient_id=patient_id,
+        created_by=actor.name,
+        updated_by=actor.name,
+        changed_on=today,
+        **{n: getattr(data, n) for n in COVERAGE_FIELDS},
+    )
     session.add(cov)
     session.flush()
     for old in clash:
@@ -152,8 +169,15 @@ def add_coverage(
         old.replaced_by_id = cov.id
         old.changed_on = today
         old.updated_by = actor.name
-        audit.record(session, actor, "replace", "coverage", old.id, patient_id=patient_id,
-                     detail={"replaced_by": cov.id})
+        audit.record(
+            session,
+            actor,
+            "replace",
+            "coverage",
+            old.id,
+            patient_id=patient_id,
+            detail={"replaced_by": cov.id},
+        )
     audit.record(session, actor, "create", "coverage", cov.id, patient_id=patient_id)
     if terms is not None:
         record_terms(session, actor, cov.id, terms, as_of=today, source="manual")
@@ -172,8 +196,10 @@ def update_coverage(
 ) -> CoverageRecord:
     cov = _load(session, coverage_id)
     if cov.version != expected_version:
-        raise Conflict("Someone else changed this coverage after you opened it. Reopen it; your "
-                       "entries are still in the form.")
+        raise Conflict(
+            "Someone else changed this coverage after you opened it. Reopen it; your "
+            "entries are still in the form."
+        )
     data, _ = _validate(session, cov.patient_id, data, cov.id, replace_existing=False)
     changed = [n for n in COVERAGE_FIELDS if getattr(cov, n) != getattr(data, n)]
     if changed:
@@ -181,8 +207,15 @@ def update_coverage(
             setattr(cov, n, getattr(data, n))
         cov.changed_on = today
         cov.updated_by = actor.name
-        audit.record(session, actor, "update", "coverage", cov.id, patient_id=cov.patient_id,
-                     detail={"fields": changed})
+        audit.record(
+            session,
+            actor,
+            "update",
+            "coverage",
+            cov.id,
+            patient_id=cov.patient_id,
+            detail={"fields": changed},
+        )
         session.flush()
     return _record(session, cov)
 
@@ -199,7 +232,9 @@ def edit_coverage(
 ) -> CoverageRecord:
     """Save an edited coverage and, when its figures changed, a new entry of terms."""
     before = _record(session, _load(session, coverage_id))
-    update_coverage(session, actor, coverage_id, data, expected_version=expected_version, today=today)
+    update_coverage(
+        session, actor, coverage_id, data, expected_version=expected_version, today=today
+    )
     old = before.terms.terms if before.terms else None
     if terms is not None and terms != old:
         record_terms(session, actor, coverage_id, terms, as_of=today, source="manual")
@@ -211,7 +246,9 @@ def edit_coverage(
     return get_coverage(session, coverage_id)
 
 
-def end_coverage(session: Session, actor: Actor, coverage_id: int, on: date, *, today: date) -> CoverageRecord:
+def end_coverage(
+    session: Session, actor: Actor, coverage_id: int, on: date, *, today: date
+) -> CoverageRecord:
     """The plan ends on ``on`` (kept in the history)."""
     cov = _load(session, coverage_id)
     if on < cov.effective_on:
@@ -219,8 +256,15 @@ def end_coverage(session: Session, actor: Actor, coverage_id: int, on: date, *, 
     cov.terminates_on = on
     cov.changed_on = today
     cov.updated_by = actor.name
-    audit.record(session, actor, "end", "coverage", cov.id, patient_id=cov.patient_id,
-                 detail={"on": on.isoformat()})
+    audit.record(
+        session,
+        actor,
+        "end",
+        "coverage",
+        cov.id,
+        patient_id=cov.patient_id,
+        detail={"on": on.isoformat()},
+    )
     session.flush()
     return _record(session, cov)
 
@@ -233,12 +277,20 @@ def record_terms(
     problems = dc.validate_terms(terms)
     if problems:
         raise ValidationFailed(problems)
-    row = BenefitTerms(coverage_id=cov.id, as_of=as_of, source=source, recorded_by=actor.name,
-                       **asdict(terms))
+    row = BenefitTerms(
+        coverage_id=cov.id, as_of=as_of, source=source, recorded_by=actor.name, **asdict(terms)
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "terms", "coverage", cov.id, patient_id=cov.patient_id,
-                 detail={"source": source})
+    audit.record(
+        session,
+        actor,
+        "terms",
+        "coverage",
+        cov.id,
+        patient_id=cov.patient_id,
+        detail={"source": source},
+    )
     rec = _terms_of(row)
     assert rec is not None
     return rec
@@ -246,7 +298,9 @@ def record_terms(
 
 def terms_history(session: Session, coverage_id: int) -> list[TermsRecord]:
     rows = session.scalars(
-        select(BenefitTerms).where(BenefitTerms.coverage_id == coverage_id).order_by(BenefitTerms.id)
+        select(BenefitTerms)
+        .where(BenefitTerms.coverage_id == coverage_id)
+        .order_by(BenefitTerms.id)
     )
     return [r for r in (_terms_of(row) for row in rows) if r is not None]
 

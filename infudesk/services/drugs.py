@@ -17,7 +17,9 @@ def drug_list() -> tuple[Drug, ...]:
     except OSError as exc:
         raise UserError(f"The drug list {path} cannot be read: {exc.strerror}.") from exc
     except ValueError as exc:
-        raise UserError(f"The drug list {path} has a problem: {exc} Fix the file and restart.") from exc
+        raise UserError(
+            f"The drug list {path} has a problem: {exc} Fix the file and restart."
+        ) from exc
 
 
 def find_drug(hcpcs: str, name: str = "") -> Drug | None:

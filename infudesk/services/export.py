@@ -54,32 +54,47 @@ def patient_record(session: Session, mrn: str) -> dict[str, Any]:
     )
     coverages = []
     for cov in cs.list_coverages(session, rec.id, include_history=True):
-        coverages.append({
-            "id": cov.id,
-            "payer": cov.payer_name,
-            **{k: _plain(v) for k, v in asdict(cov.data).items() if k != "payer_id"},
-            "status": cov.status,
-            "replaced_by": cov.replaced_by_id,
-            "benefit_terms_history": [
-                {"as_of": _plain(t.as_of), "source": t.source, "recorded_by": t.recorded_by,
-                 **{k: _money(v) for k, v in asdict(t.terms).items()}}
-                for t in cs.terms_history(session, cov.id)
-            ],
-        })
+        coverages.append(
+            {
+                "id": cov.id,
+                "payer": cov.payer_name,
+                **{k: _plain(v) for k, v in asdict(cov.data).items() if k != "payer_id"},
+                "status": cov.status,
+                "replaced_by": cov.replaced_by_id,
+                "benefit_terms_history": [
+                    {
+                        "as_of": _plain(t.as_of),
+                        "source": t.source,
+                        "recorded_by": t.recorded_by,
+                        **{k: _money(v) for k, v in asdict(t.terms).items()},
+                    }
+                    for t in cs.terms_history(session, cov.id)
+                ],
+            }
+        )
     orders = []
     for order in ors.list_orders(session, rec.id):
-        orders.append({
-            "id": order.id,
-            **{k: _money(v) for k, v in asdict(order.data).items()},
-            "status": order.status,
-            "billing_lines": [asdict(ln) for ln in order.lines],
-            "planned_visits": [{"date": _plain(v.on), "status": v.status} for v in order.visits],
-        })
+        orders.append(
+            {
+                "id": order.id,
+                **{k: _money(v) for k, v in asdict(order.data).items()},
+                "status": order.status,
+                "billing_lines": [asdict(ln) for ln in order.lines],
+                "planned_visits": [
+                    {"date": _plain(v.on), "status": v.status} for v in order.visits
+                ],
+            }
+        )
     verifications = [
         {
-            "id": ver.id, "coverage": cov_label, "therapy_order": order_label,
-            "status": str(ver.status), "completed_on": _plain(ver.completed_on),
-            "answers": ver.answers, "problem": ver.problem, "checklist": ver.checklist.name,
+            "id": ver.id,
+            "coverage": cov_label,
+            "therapy_order": order_label,
+            "status": str(ver.status),
+            "completed_on": _plain(ver.completed_on),
+            "answers": ver.answers,
+            "problem": ver.problem,
+            "checklist": ver.checklist.name,
         }
         for ver, cov_label, order_label in vs.list_for_patient(session, rec.id)
     ]
@@ -90,36 +105,80 @@ def patient_record(session: Session, mrn: str) -> dict[str, Any]:
     quotes = []
     for summary in qsv.list_quotes(session, rec.id):
         saved = qsv.get_quote(session, summary.id)
-        quotes.append({
-            "number": summary.number, "title": summary.title, "order_id": summary.order_id,
-            "created_at": _plain(summary.created_at), "created_by": summary.created_by,
-            "patient_owes": _money(summary.patient_owes), "request": saved.request,
-            "result": saved.result, "context": saved.context,
-        })
+        quotes.append(
+            {
+                "number": summary.number,
+                "title": summary.title,
+                "order_id": summary.order_id,
+                "created_at": _plain(summary.created_at),
+                "created_by": summary.created_by,
+                "patient_owes": _money(summary.patient_owes),
+                "request": saved.request,
+                "result": saved.result,
+                "context": saved.context,
+            }
+        )
     cases = []
     for row in pas.list_cases(session, today=date.today(), patient_id=rec.id, include_closed=True):
         case = pas.get_case(session, row.id)
         approval = case.case.approval
-        cases.append({
-            "id": case.id, "payer": case.payer_name, "therapy_order": case.order_label,
-            "state": str(case.case.state), "urgent": case.case.urgent,
-            "approval": None if approval is None else {
-                "auth_number": approval.auth_number, "visits": approval.visits,
-                "start": _plain(approval.start), "end": _plain(approval.end), "site": approval.site,
-                "lines": [{"code": ln.code, "units": ln.units} for ln in approval.lines],
-            },
-            "follow_up": _plain(case.case.follow_up), "denied_on": _plain(case.case.denied_on),
-            "denial_reason": case.case.denial_reason,
-            "history": [{"on": _plain(e.on), "by": e.by, "action": str(e.action),
-                         "from": str(e.from_state), "to": str(e.to_state), "note": e.note}
-                        for e in case.case.events],
-            "usage": [{"on": _plain(u.on), "code": u.code, "units": u.units, "visit": u.visit,
-                       "reason": u.reason} for u in case.usages],
-            "documents": [{"id": d.id, "kind": str(d.kind), "date": _plain(d.doc_date),
-                           "file": d.filename, "media_type": d.media_type, "size": d.size,
-                           "sha256": d.sha256, "removed": d.removed, "removed_reason": d.removed_reason}
-                          for d in case.documents],
-        })
+        cases.append(
+            {
+                "id": case.id,
+                "payer": case.payer_name,
+                "therapy_order": case.order_label,
+                "state": str(case.case.state),
+                "urgent": case.case.urgent,
+                "approval": None
+                if approval is None
+                else {
+                    "auth_number": approval.auth_number,
+                    "visits": approval.visits,
+                    "start": _plain(approval.start),
+                    "end": _plain(approval.end),
+                    "site": approval.site,
+                    "lines": [{"code": ln.code, "units": ln.units} for ln in approval.lines],
+                },
+                "follow_up": _plain(case.case.follow_up),
+                "denied_on": _plain(case.case.denied_on),
+                "denial_reason": case.case.denial_reason,
+                "history": [
+                    {
+                        "on": _plain(e.on),
+                        "by": e.by,
+                        "action": str(e.action),
+                        "from": str(e.from_state),
+                        "to": str(e.to_state),
+                        "note": e.note,
+                    }
+                    for e in case.case.events
+                ],
+                "usage": [
+                    {
+                        "on": _plain(u.on),
+                        "code": u.code,
+                        "units": u.units,
+                        "visit": u.visit,
+                        "reason": u.reason,
+                    }
+                    for u in case.usages
+                ],
+                "documents": [
+                    {
+                        "id": d.id,
+                        "kind": str(d.kind),
+                        "date": _plain(d.doc_date),
+                        "file": d.filename,
+                        "media_type": d.media_type,
+                        "size": d.size,
+                        "sha256": d.sha256,
+                        "removed": d.removed,
+                        "removed_reason": d.removed_reason,
+                    }
+                    for d in case.documents
+                ],
+            }
+        )
     return {
         "format": FORMAT,
         "app_version": __version__,

@@ -33,7 +33,9 @@ def all_rows(session: Session) -> list[FeeRecord]:
         .order_by(func.coalesce(Payer.name, ""), FeeScheduleRow.code, FeeScheduleRow.site)
     )
     return [
-        FeeRecord(r.id, r.payer_id, FeeRow(name or "", r.site, r.code, r.allowed, r.charge, r.self_pay))
+        FeeRecord(
+            r.id, r.payer_id, FeeRow(name or "", r.site, r.code, r.allowed, r.charge, r.self_pay)
+        )
         for r, name in session.execute(stmt)
     ]
 
@@ -43,8 +45,15 @@ def rows(session: Session) -> list[FeeRow]:
 
 
 def save_row(
-    session: Session, actor: Actor, *, payer_id: int | None, site: str, code: str,
-    allowed: Decimal | None, charge: Decimal | None, self_pay: Decimal | None,
+    session: Session,
+    actor: Actor,
+    *,
+    payer_id: int | None,
+    site: str,
+    code: str,
+    allowed: Decimal | None,
+    charge: Decimal | None,
+    self_pay: Decimal | None,
 ) -> None:
     """Add or change the row for (payer, site, code)."""
     errors: dict[str, str] = {}
@@ -64,10 +73,15 @@ def save_row(
         errors["charge"] = "The center's row needs the billed charge or the self-pay price."
     if errors:
         raise ValidationFailed(errors)
-    row = session.scalar(select(FeeScheduleRow).where(
-        FeeScheduleRow.payer_id.is_(None) if payer_id is None else FeeScheduleRow.payer_id == payer_id,
-        FeeScheduleRow.site == site, FeeScheduleRow.code == code,
-    ))
+    row = session.scalar(
+        select(FeeScheduleRow).where(
+            FeeScheduleRow.payer_id.is_(None)
+            if payer_id is None
+            else FeeScheduleRow.payer_id == payer_id,
+            FeeScheduleRow.site == site,
+            FeeScheduleRow.code == code,
+        )
+    )
     if row is None:
         row = FeeScheduleRow(payer_id=payer_id, site=site, code=code)
         session.add(row)
@@ -87,8 +101,10 @@ def import_csv(session: Session, actor: Actor, text: str) -> int:
     try:
         parsed = parse_fee_csv(text)
     except ValueError as exc:
-        raise UserError(f"The fee schedule was not imported: {exc} Nothing was changed.",
-                        title="Fee schedule not imported") from exc
+        raise UserError(
+            f"The fee schedule was not imported: {exc} Nothing was changed.",
+            title="Fee schedule not imported",
+        ) from exc
     payer_ids: dict[str, int] = {}
     for row in parsed:
         if row.payer and row.payer.casefold() not in payer_ids:
@@ -98,15 +114,22 @@ def import_csv(session: Session, actor: Actor, text: str) -> int:
                 raise UserError(
                     f"The fee schedule was not imported: line {row.line} names the payer “{row.payer}”, "
                     "which is not in the payer directory. Add the payer first (Payers screen) "
-                    "or correct the name. Nothing was changed.", title="Fee schedule not imported",
+                    "or correct the name. Nothing was changed.",
+                    title="Fee schedule not imported",
                 ) from None
     session.execute(delete(FeeScheduleRow))
     for row in parsed:
-        session.add(FeeScheduleRow(
-            payer_id=payer_ids[row.payer.casefold()] if row.payer else None, site=row.site,
-            code=row.code, allowed=row.allowed, charge=row.charge, self_pay=row.self_pay,
-            updated_by=actor.name,
-        ))
+        session.add(
+            FeeScheduleRow(
+                payer_id=payer_ids[row.payer.casefold()] if row.payer else None,
+                site=row.site,
+                code=row.code,
+                allowed=row.allowed,
+                charge=row.charge,
+                self_pay=row.self_pay,
+                updated_by=actor.name,
+            )
+        )
     session.flush()
     audit.record(session, actor, "import", "fee_schedule", None, detail={"rows": len(parsed)})
     return len(parsed)

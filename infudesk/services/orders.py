@@ -56,9 +56,15 @@ class OrderRecord:
 def _record(o: TherapyOrder) -> OrderRecord:
     data = OrderData(**{n: getattr(o, n) for n in ORDER_FIELDS})
     return OrderRecord(
-        id=o.id, version=o.version, patient_id=o.patient_id, data=data, status=o.status,
+        id=o.id,
+        version=o.version,
+        patient_id=o.patient_id,
+        data=data,
+        status=o.status,
         changed_on=o.changed_on,
-        lines=tuple(BillingLine(ln.code, ln.modifier, ln.units, ln.label, ln.kind) for ln in o.lines),
+        lines=tuple(
+            BillingLine(ln.code, ln.modifier, ln.units, ln.label, ln.kind) for ln in o.lines
+        ),
         visits=tuple(VisitRecord(vr.id, vr.on, vr.status) for vr in o.visits),
     )
 
@@ -98,24 +104,33 @@ def _validate_all(data: OrderData) -> None:
 def _normalized(data: OrderData) -> OrderData:
     drug = find_drug(data.drug_hcpcs, data.drug_name)
     name = drug.title if drug else data.drug_name
-    return OrderData(**{
-        **{n: getattr(data, n) for n in ORDER_FIELDS},
-        "drug_name": name,
-        "drug_hcpcs": data.drug_hcpcs.strip().upper(),
-        "diagnosis": v.normalize_code(data.diagnosis),
-        "provider_name": v.clean_name(data.provider_name),
-        "provider_npi": data.provider_npi.strip(),
-        "notes": data.notes.strip(),
-    })
+    return OrderData(
+        **{
+            **{n: getattr(data, n) for n in ORDER_FIELDS},
+            "drug_name": name,
+            "drug_hcpcs": data.drug_hcpcs.strip().upper(),
+            "diagnosis": v.normalize_code(data.diagnosis),
+            "provider_name": v.clean_name(data.provider_name),
+            "provider_npi": data.provider_npi.strip(),
+            "notes": data.notes.strip(),
+        }
+    )
 
 
 def _set_lines(order: TherapyOrder, lines: list[BillingLine], suggested: list[BillingLine]) -> None:
     order.lines.clear()
     for i, ln in enumerate(lines):
-        order.lines.append(OrderLine(
-            position=i, code=v.normalize_code(ln.code), modifier=ln.modifier, units=ln.units,
-            label=ln.label, kind=ln.kind, edited=ln not in suggested,
-        ))
+        order.lines.append(
+            OrderLine(
+                position=i,
+                code=v.normalize_code(ln.code),
+                modifier=ln.modifier,
+                units=ln.units,
+                label=ln.label,
+                kind=ln.kind,
+                edited=ln not in suggested,
+            )
+        )
 
 
 def _set_visits(order: TherapyOrder, dates: list[date]) -> None:
@@ -146,8 +161,13 @@ def create_order(
     if errors:
         raise ValidationFailed(errors)
     assert data.start_on and data.every_days and data.visit_count
-    order = TherapyOrder(patient_id=patient_id, created_by=actor.name, updated_by=actor.name,
-                         changed_on=today, **{n: getattr(data, n) for n in ORDER_FIELDS})
+    order = TherapyOrder(
+        patient_id=patient_id,
+        created_by=actor.name,
+        updated_by=actor.name,
+        changed_on=today,
+        **{n: getattr(data, n) for n in ORDER_FIELDS},
+    )
     session.add(order)
     _set_lines(order, chosen, suggested)
     _set_visits(order, visit_dates or schedule(data.start_on, data.every_days, data.visit_count))
@@ -170,8 +190,10 @@ def update_order(
     """Save changes; lines are re-suggested when not given, visits re-planned when not given."""
     order = _load(session, order_id)
     if order.version != expected_version:
-        raise Conflict("Someone else changed this order after you opened it. Reopen it; your "
-                       "entries are still in the form.")
+        raise Conflict(
+            "Someone else changed this order after you opened it. Reopen it; your "
+            "entries are still in the form."
+        )
     _validate_all(data)
     suggested = suggest(data)
     data = _normalized(data)
@@ -211,8 +233,14 @@ def orders_for_patients(
     if not ids:
         return []
     cols = [getattr(TherapyOrder, n) for n in ORDER_FIELDS]
-    stmt = select(TherapyOrder.id, TherapyOrder.version, TherapyOrder.patient_id,
-                  TherapyOrder.status, TherapyOrder.changed_on, *cols)
+    stmt = select(
+        TherapyOrder.id,
+        TherapyOrder.version,
+        TherapyOrder.patient_id,
+        TherapyOrder.status,
+        TherapyOrder.changed_on,
+        *cols,
+    )
     stmt = stmt.where(TherapyOrder.patient_id.in_(ids)).order_by(TherapyOrder.id)
     if not include_ended:
         stmt = stmt.where(TherapyOrder.status == "active")
@@ -220,28 +248,43 @@ def orders_for_patients(
     order_ids = [h[0] for h in heads]
     lines: dict[int, list[BillingLine]] = {}
     for oid, code, mod, units, label, kind in session.execute(
-        select(OrderLine.order_id, OrderLine.code, OrderLine.modifier, OrderLine.units,
-               OrderLine.label, OrderLine.kind)
-        .where(OrderLine.order_id.in_(order_ids)).order_by(OrderLine.order_id, OrderLine.position)
+        select(
+            OrderLine.order_id,
+            OrderLine.code,
+            OrderLine.modifier,
+            OrderLine.units,
+            OrderLine.label,
+            OrderLine.kind,
+        )
+        .where(OrderLine.order_id.in_(order_ids))
+        .order_by(OrderLine.order_id, OrderLine.position)
     ):
         lines.setdefault(oid, []).append(BillingLine(code, mod, units, label, kind))
     visits: dict[int, list[VisitRecord]] = {}
     for vid, oid, on, status in session.execute(
         select(PlannedVisit.id, PlannedVisit.order_id, PlannedVisit.on, PlannedVisit.status)
-        .where(PlannedVisit.order_id.in_(order_ids)).order_by(PlannedVisit.order_id, PlannedVisit.on)
+        .where(PlannedVisit.order_id.in_(order_ids))
+        .order_by(PlannedVisit.order_id, PlannedVisit.on)
     ):
         visits.setdefault(oid, []).append(VisitRecord(vid, on, status))
     return [
         OrderRecord(
-            id=h[0], version=h[1], patient_id=h[2], status=h[3], changed_on=h[4],
-            data=OrderData(*h[5:]), lines=tuple(lines.get(h[0], ())),
+            id=h[0],
+            version=h[1],
+            patient_id=h[2],
+            status=h[3],
+            changed_on=h[4],
+            data=OrderData(*h[5:]),
+            lines=tuple(lines.get(h[0], ())),
             visits=tuple(visits.get(h[0], ())),
         )
         for h in heads
     ]
 
 
-def list_orders(session: Session, patient_id: int, *, include_ended: bool = True) -> list[OrderRecord]:
+def list_orders(
+    session: Session, patient_id: int, *, include_ended: bool = True
+) -> list[OrderRecord]:
     stmt = select(TherapyOrder).where(TherapyOrder.patient_id == patient_id)
     if not include_ended:
         stmt = stmt.where(TherapyOrder.status == "active")

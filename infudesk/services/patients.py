@@ -167,13 +167,8 @@ def find_look_alikes(
     if data.birth_date is None:
         return []
     candidates = session.scalars(select(Patient).where(Patient.birth_date == data.birth_date))
-    found = [
-        p for p in candidates if p.id != exclude_id and dp.looks_like(data, _to_data(p))
-    ]
-    return [
-        _row(tuple(getattr(p, c.key) for c in _ROW_COLUMNS))
-        for p in found
-    ]
+    found = [p for p in candidates if p.id != exclude_id and dp.looks_like(data, _to_data(p))]
+    return [_row(tuple(getattr(p, c.key) for c in _ROW_COLUMNS)) for p in found]
 
 
 def _generated_mrn(session: Session, patient_id: int) -> str:
@@ -251,7 +246,12 @@ def update_patient(
     patient.updated_by = actor.name
     _set_tokens(session, patient, data)
     audit.record(
-        session, actor, "update", "patient", patient.id, patient_id=patient.id,
+        session,
+        actor,
+        "update",
+        "patient",
+        patient.id,
+        patient_id=patient.id,
         detail={"fields": changed},
     )
     session.flush()
@@ -268,8 +268,13 @@ def set_active(
         patient.inactive_reason = "" if active else (reason.strip() or "made inactive")
         patient.updated_by = actor.name
         audit.record(
-            session, actor, "activate" if active else "deactivate", "patient", patient.id,
-            patient_id=patient.id, detail={"reason": reason.strip()},
+            session,
+            actor,
+            "activate" if active else "deactivate",
+            "patient",
+            patient.id,
+            patient_id=patient.id,
+            detail={"reason": reason.strip()},
         )
         session.flush()
     return _to_record(patient)

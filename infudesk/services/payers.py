@@ -107,8 +107,13 @@ def create_payer(session: Session, actor: Actor, data: PayerData) -> PayerRecord
     data = _clean(data)
     _check_unique(session, data.name, None)
     payer = Payer(
-        name=data.name, plan_types=",".join(data.plan_types), phone=data.phone, fax=data.fax,
-        portal=data.portal, notes=data.notes, active=data.active,
+        name=data.name,
+        plan_types=",".join(data.plan_types),
+        phone=data.phone,
+        fax=data.fax,
+        portal=data.portal,
+        notes=data.notes,
+        active=data.active,
     )
     session.add(payer)
     session.flush()
@@ -123,7 +128,9 @@ def update_payer(
     if payer is None:
         raise NotFound("This payer no longer exists.")
     if payer.version != expected_version:
-        raise Conflict("Someone else changed this payer after you opened it. Reopen it and try again.")
+        raise Conflict(
+            "Someone else changed this payer after you opened it. Reopen it and try again."
+        )
     errors = validate_payer(data)
     if errors:
         raise ValidationFailed(errors)
@@ -172,8 +179,9 @@ def add_note(
     payer = session.get(Payer, payer_id)
     if payer is None:
         raise NotFound("This payer no longer exists.")
-    note = PayerNote(payer_id=payer_id, effective_on=effective_on, text=text.strip(),
-                     created_by=actor.name)
+    note = PayerNote(
+        payer_id=payer_id, effective_on=effective_on, text=text.strip(), created_by=actor.name
+    )
     session.add(note)
     session.flush()
     audit.record(session, actor, "create", "payer_note", note.id)
@@ -203,11 +211,18 @@ def load_starter_payers(session: Session, actor: Actor, path: Path) -> int:
     for entry in data["payers"]:
         if _same_name(session, entry["name"]) is not None:
             continue
-        create_payer(session, actor, PayerData(
-            name=entry["name"], plan_types=tuple(entry.get("plan_types", ())),
-            phone=entry.get("phone", ""), fax=entry.get("fax", ""),
-            portal=entry.get("portal", ""), notes=entry.get("notes", ""),
-        ))
+        create_payer(
+            session,
+            actor,
+            PayerData(
+                name=entry["name"],
+                plan_types=tuple(entry.get("plan_types", ())),
+                phone=entry.get("phone", ""),
+                fax=entry.get("fax", ""),
+                portal=entry.get("portal", ""),
+                notes=entry.get("notes", ""),
+            ),
+        )
         added += 1
     return added
 

@@ -81,8 +81,13 @@ class CaseRecord:
         return pa.remaining(self.case.approval, self.usages) if self.case.approval else None
 
     def reminders(self, today: date) -> list[pa.Reminder]:
-        return pa.reminders(self.case, today=today, usages=self.usages, plan_type=self.plan_type,
-                            appeal_days=self.appeal_days)
+        return pa.reminders(
+            self.case,
+            today=today,
+            usages=self.usages,
+            plan_type=self.plan_type,
+            appeal_days=self.appeal_days,
+        )
 
     def missing_documents(self) -> list[pa.DocumentKind]:
         kinds = [d.kind for d in self.documents if not d.removed]
@@ -91,9 +96,19 @@ class CaseRecord:
 
 
 CASE_COLUMNS = (
-    "state", "follow_up", "denied_on", "denial_reason", "final_internal_denial_on",
-    "submitted_on", "appeal_submitted_on", "urgent", "auth_number", "approved_visits",
-    "start_on", "end_on", "site",
+    "state",
+    "follow_up",
+    "denied_on",
+    "denial_reason",
+    "final_internal_denial_on",
+    "submitted_on",
+    "appeal_submitted_on",
+    "urgent",
+    "auth_number",
+    "approved_visits",
+    "start_on",
+    "end_on",
+    "site",
 )
 EventTuple = tuple[date, str, str, str, str, str]  # on, by, action, from, to, note
 LineTuple = tuple[str, int]  # code, units
@@ -106,21 +121,36 @@ def _case_state(row: Any, events: list[EventTuple], lines: list[LineTuple]) -> p
         approval = pa.Approval(
             auth_number=row.auth_number,
             lines=tuple(pa.ApprovedLine(code, units) for code, units in lines),
-            visits=row.approved_visits, start=row.start_on, end=row.end_on, site=row.site,
+            visits=row.approved_visits,
+            start=row.start_on,
+            end=row.end_on,
+            site=row.site,
         )
     return pa.CaseState(
         state=State(row.state),
-        events=tuple(pa.Event(on, by, Action(action), State(a), State(b), note)
-                     for on, by, action, a, b, note in events),
-        follow_up=row.follow_up, approval=approval, denied_on=row.denied_on,
-        denial_reason=row.denial_reason, final_internal_denial_on=row.final_internal_denial_on,
-        submitted_on=row.submitted_on, appeal_submitted_on=row.appeal_submitted_on,
+        events=tuple(
+            pa.Event(on, by, Action(action), State(a), State(b), note)
+            for on, by, action, a, b, note in events
+        ),
+        follow_up=row.follow_up,
+        approval=approval,
+        denied_on=row.denied_on,
+        denial_reason=row.denial_reason,
+        final_internal_denial_on=row.final_internal_denial_on,
+        submitted_on=row.submitted_on,
+        appeal_submitted_on=row.appeal_submitted_on,
         urgent=row.urgent,
     )
 
 
-_EVENT_COLS = (PriorAuthEvent.on, PriorAuthEvent.by, PriorAuthEvent.action,
-               PriorAuthEvent.from_state, PriorAuthEvent.to_state, PriorAuthEvent.note)
+_EVENT_COLS = (
+    PriorAuthEvent.on,
+    PriorAuthEvent.by,
+    PriorAuthEvent.action,
+    PriorAuthEvent.from_state,
+    PriorAuthEvent.to_state,
+    PriorAuthEvent.note,
+)
 
 
 def _load(session: Session, case_id: int) -> PriorAuthCase:
@@ -132,16 +162,39 @@ def _load(session: Session, case_id: int) -> PriorAuthCase:
 
 def get_case(session: Session, case_id: int) -> CaseRecord:
     row = _load(session, case_id)
-    events: list[EventTuple] = [tuple(e) for e in session.execute(  # type: ignore[misc]
-        select(*_EVENT_COLS).where(PriorAuthEvent.case_id == case_id).order_by(PriorAuthEvent.id))]
-    lines: list[LineTuple] = [tuple(ln) for ln in session.execute(  # type: ignore[misc]
-        select(PriorAuthLine.code, PriorAuthLine.units).where(PriorAuthLine.case_id == case_id)
-        .order_by(PriorAuthLine.id))]
-    usages = tuple(pa.Usage(u.on, u.code, u.units, u.visit, u.reason) for u in session.scalars(
-        select(PriorAuthUsage).where(PriorAuthUsage.case_id == case_id).order_by(PriorAuthUsage.id)))
-    docs = tuple(_doc(d) for d in session.scalars(
-        select(PriorAuthDocument).options(defer(PriorAuthDocument.content))
-        .where(PriorAuthDocument.case_id == case_id).order_by(PriorAuthDocument.id)))
+    events: list[EventTuple] = [
+        tuple(e)
+        for e in session.execute(  # type: ignore[misc]
+            select(*_EVENT_COLS)
+            .where(PriorAuthEvent.case_id == case_id)
+            .order_by(PriorAuthEvent.id)
+        )
+    ]
+    lines: list[LineTuple] = [
+        tuple(ln)
+        for ln in session.execute(  # type: ignore[misc]
+            select(PriorAuthLine.code, PriorAuthLine.units)
+            .where(PriorAuthLine.case_id == case_id)
+            .order_by(PriorAuthLine.id)
+        )
+    ]
+    usages = tuple(
+        pa.Usage(u.on, u.code, u.units, u.visit, u.reason)
+        for u in session.scalars(
+            select(PriorAuthUsage)
+            .where(PriorAuthUsage.case_id == case_id)
+            .order_by(PriorAuthUsage.id)
+        )
+    )
+    docs = tuple(
+        _doc(d)
+        for d in session.scalars(
+            select(PriorAuthDocument)
+            .options(defer(PriorAuthDocument.content))
+            .where(PriorAuthDocument.case_id == case_id)
+            .order_by(PriorAuthDocument.id)
+        )
+    )
     patient = session.get(Patient, row.patient_id)
     cov = session.get(Coverage, row.coverage_id)
     assert patient is not None and cov is not None
@@ -149,23 +202,51 @@ def get_case(session: Session, case_id: int) -> CaseRecord:
     assert payer is not None
     order_label = ors.get_order(session, row.order_id).label if row.order_id else "(no order)"
     return CaseRecord(
-        id=row.id, version=row.version, patient_id=row.patient_id, order_id=row.order_id,
-        coverage_id=row.coverage_id, patient_name=filed_name(patient.last_name, patient.first_name),
-        mrn=patient.mrn, payer_id=payer.id, payer_name=payer.name, plan_type=cov.plan_type,
-        appeal_days=payer.appeal_days, order_label=order_label,
-        case=_case_state(row, events, lines), usages=usages, documents=docs, notes=row.notes,
+        id=row.id,
+        version=row.version,
+        patient_id=row.patient_id,
+        order_id=row.order_id,
+        coverage_id=row.coverage_id,
+        patient_name=filed_name(patient.last_name, patient.first_name),
+        mrn=patient.mrn,
+        payer_id=payer.id,
+        payer_name=payer.name,
+        plan_type=cov.plan_type,
+        appeal_days=payer.appeal_days,
+        order_label=order_label,
+        case=_case_state(row, events, lines),
+        usages=usages,
+        documents=docs,
+        notes=row.notes,
     )
 
 
 def _doc(d: PriorAuthDocument) -> DocumentRecord:
-    return DocumentRecord(d.id, pa.DocumentKind(d.kind), d.doc_date, d.filename, d.media_type,
-                          d.size, d.sha256, d.added_by, d.added_at, d.removed, d.removed_by,
-                          d.removed_reason)
+    return DocumentRecord(
+        d.id,
+        pa.DocumentKind(d.kind),
+        d.doc_date,
+        d.filename,
+        d.media_type,
+        d.size,
+        d.sha256,
+        d.added_by,
+        d.added_at,
+        d.removed,
+        d.removed_by,
+        d.removed_reason,
+    )
 
 
 def create_case(
-    session: Session, actor: Actor, patient_id: int, *, coverage_id: int, order_id: int | None,
-    urgent: bool = False, notes: str = "",
+    session: Session,
+    actor: Actor,
+    patient_id: int,
+    *,
+    coverage_id: int,
+    order_id: int | None,
+    urgent: bool = False,
+    notes: str = "",
 ) -> CaseRecord:
     """A new draft case for the patient's order under one of the patient's coverages."""
     cov = session.get(Coverage, coverage_id)
@@ -175,9 +256,15 @@ def create_case(
         order = ors.get_order(session, order_id)
         if order.patient_id != patient_id:
             raise ValidationFailed({"order_id": "Choose one of this patient's therapy orders."})
-    row = PriorAuthCase(patient_id=patient_id, coverage_id=coverage_id, order_id=order_id,
-                        urgent=urgent, notes=notes.strip(), created_by=actor.name,
-                        updated_by=actor.name)
+    row = PriorAuthCase(
+        patient_id=patient_id,
+        coverage_id=coverage_id,
+        order_id=order_id,
+        urgent=urgent,
+        notes=notes.strip(),
+        created_by=actor.name,
+        updated_by=actor.name,
+    )
     session.add(row)
     session.flush()
     audit.record(session, actor, "create", "prior_auth", row.id, patient_id=patient_id)
@@ -185,15 +272,24 @@ def create_case(
 
 
 def act(
-    session: Session, actor: Actor, case_id: int, action: Action, *, on: date, note: str = "",
-    expected_version: int, **details: Any,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    action: Action,
+    *,
+    on: date,
+    note: str = "",
+    expected_version: int,
+    **details: Any,
 ) -> CaseRecord:
     """Take one step (submit, pend, approve, deny, appeal, …) if the rules allow it; the step
     is kept in the case's history with who, when and the note."""
     row = _load(session, case_id)
     if row.version != expected_version:
-        raise Conflict("Someone else changed this case after you opened it. Reopen it; what you "
-                       "typed is still in the form.")
+        raise Conflict(
+            "Someone else changed this case after you opened it. Reopen it; what you "
+            "typed is still in the form."
+        )
     before = get_case(session, case_id)
     approval = details.get("approval")
     if isinstance(approval, pa.Approval):
@@ -221,13 +317,24 @@ def act(
         for old in session.scalars(select(PriorAuthLine).where(PriorAuthLine.case_id == case_id)):
             session.delete(old)
         for ln in a.lines:
-            session.add(PriorAuthLine(case_id=case_id, code=ln.code.strip().upper(), units=ln.units))
-    session.add(PriorAuthEvent(case_id=case_id, on=event.on, by=event.by, action=event.action,
-                               from_state=event.from_state, to_state=event.to_state,
-                               note=event.note))
+            session.add(
+                PriorAuthLine(case_id=case_id, code=ln.code.strip().upper(), units=ln.units)
+            )
+    session.add(
+        PriorAuthEvent(
+            case_id=case_id,
+            on=event.on,
+            by=event.by,
+            action=event.action,
+            from_state=event.from_state,
+            to_state=event.to_state,
+            note=event.note,
+        )
+    )
     session.flush()
-    audit.record(session, actor, f"prior_auth:{action}", "prior_auth", case_id,
-                 patient_id=row.patient_id)
+    audit.record(
+        session, actor, f"prior_auth:{action}", "prior_auth", case_id, patient_id=row.patient_id
+    )
     return get_case(session, case_id)
 
 
@@ -235,13 +342,21 @@ def _check_auth_number(session: Session, case: CaseRecord, number: str) -> None:
     clash = session.scalar(
         select(PriorAuthCase.id)
         .join(Coverage, Coverage.id == PriorAuthCase.coverage_id)
-        .where(func.upper(PriorAuthCase.auth_number) == number.strip().upper(),
-               Coverage.payer_id == case.payer_id, PriorAuthCase.id != case.id)
+        .where(
+            func.upper(PriorAuthCase.auth_number) == number.strip().upper(),
+            Coverage.payer_id == case.payer_id,
+            PriorAuthCase.id != case.id,
+        )
     )
     if clash is not None:
-        raise ValidationFailed({"auth_number": (
-            f"{case.payer_name} already has authorization {number.strip()} on case #{clash}: "
-            "check the number (or open that case).")})
+        raise ValidationFailed(
+            {
+                "auth_number": (
+                    f"{case.payer_name} already has authorization {number.strip()} on case #{clash}: "
+                    "check the number (or open that case)."
+                )
+            }
+        )
 
 
 def usages_for_visit(case: CaseRecord, order: ors.OrderRecord, on: date) -> list[pa.Usage]:
@@ -255,7 +370,12 @@ def usages_for_visit(case: CaseRecord, order: ors.OrderRecord, on: date) -> list
 
 
 def record_visit(
-    session: Session, actor: Actor, case_id: int, *, on: date, planned_visit_id: int | None = None,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    *,
+    on: date,
+    planned_visit_id: int | None = None,
     reason: str = "",
 ) -> CaseRecord:
     """Record a visit given under the approval: its units per approved code and one visit.
@@ -270,10 +390,17 @@ def record_visit(
     if planned_visit_id is not None:
         visit_row = session.get(PlannedVisit, planned_visit_id)
         if visit_row is None or visit_row.order_id != case.order_id:
-            raise ValidationFailed({"planned_visit_id": "Choose one of this case's planned visits."})
+            raise ValidationFailed(
+                {"planned_visit_id": "Choose one of this case's planned visits."}
+            )
         if visit_row.status != "planned":
-            raise ValidationFailed({"planned_visit_id": (
-                f"The visit of {visit_row.on:%m/%d/%Y} is already recorded ({visit_row.status}).")})
+            raise ValidationFailed(
+                {
+                    "planned_visit_id": (
+                        f"The visit of {visit_row.on:%m/%d/%Y} is already recorded ({visit_row.status})."
+                    )
+                }
+            )
     new = usages_for_visit(case, ors.get_order(session, case.order_id), on)
     if not new:
         raise ValidationFailed({"visit": "None of the order's codes are on the approval."})
@@ -281,19 +408,35 @@ def record_visit(
     by_code: dict[str, pa.Usage] = {}
     for u in new:
         seen = by_code.get(u.code)
-        by_code[u.code] = pa.Usage(on, u.code, u.units + (seen.units if seen else 0),
-                                   u.visit or (seen.visit if seen else False), reason.strip())
+        by_code[u.code] = pa.Usage(
+            on,
+            u.code,
+            u.units + (seen.units if seen else 0),
+            u.visit or (seen.visit if seen else False),
+            reason.strip(),
+        )
     checked = list(case.usages)
     for combined in by_code.values():
         message = pa.check_usage(case.case.approval, checked, combined)
         if message and not combined.reason:
             raise ValidationFailed({"reason": message})
         checked.append(combined)
-    so_far = list(case.usages) + [pa.Usage(u.on, u.code, u.units, u.visit, reason.strip()) for u in new]
-    for u in so_far[len(case.usages):]:
-        session.add(PriorAuthUsage(case_id=case_id, on=u.on, code=u.code, units=u.units,
-                                   visit=u.visit, reason=u.reason, planned_visit_id=planned_visit_id,
-                                   recorded_by=actor.name))
+    so_far = list(case.usages) + [
+        pa.Usage(u.on, u.code, u.units, u.visit, reason.strip()) for u in new
+    ]
+    for u in so_far[len(case.usages) :]:
+        session.add(
+            PriorAuthUsage(
+                case_id=case_id,
+                on=u.on,
+                code=u.code,
+                units=u.units,
+                visit=u.visit,
+                reason=u.reason,
+                planned_visit_id=planned_visit_id,
+                recorded_by=actor.name,
+            )
+        )
     if visit_row is not None:
         visit_row.status = "given"
     session.flush()
@@ -316,8 +459,14 @@ def sniff_media_type(content: bytes, filename: str) -> str | None:
 
 
 def add_document(
-    session: Session, actor: Actor, case_id: int, *, kind: str, doc_date: date | None,
-    filename: str, content: bytes,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    *,
+    kind: str,
+    doc_date: date | None,
+    filename: str,
+    content: bytes,
 ) -> DocumentRecord:
     """Keep a file with the case, inside the encrypted database, with its checksum."""
     case = _load(session, case_id)
@@ -331,8 +480,10 @@ def add_document(
     if not content:
         errors["file"] = f"{filename} is empty: choose the right file."
     elif len(content) > MAX_DOCUMENT_BYTES:
-        errors["file"] = (f"{filename} is {len(content) / 1e6:.0f} MB: the limit is 50 MB. "
-                          "Scan at a lower resolution or split it.")
+        errors["file"] = (
+            f"{filename} is {len(content) / 1e6:.0f} MB: the limit is 50 MB. "
+            "Scan at a lower resolution or split it."
+        )
     media = sniff_media_type(content, filename) if content else None
     if content and "file" not in errors and media is None:
         errors["file"] = f"{filename} is not a PDF, an image (PNG, JPEG, TIFF, GIF) or a text file."
@@ -340,14 +491,27 @@ def add_document(
         raise ValidationFailed(errors)
     assert doc_date is not None and media is not None
     row = PriorAuthDocument(
-        case_id=case_id, kind=kind, doc_date=doc_date, filename=filename[-200:], media_type=media,
-        size=len(content), sha256=hashlib.sha256(content).hexdigest(), content=content,
+        case_id=case_id,
+        kind=kind,
+        doc_date=doc_date,
+        filename=filename[-200:],
+        media_type=media,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
         added_by=actor.name,
     )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "attach", "prior_auth_document", row.id, patient_id=case.patient_id,
-                 detail={"case": case_id, "kind": kind})
+    audit.record(
+        session,
+        actor,
+        "attach",
+        "prior_auth_document",
+        row.id,
+        patient_id=case.patient_id,
+        detail={"case": case_id, "kind": kind},
+    )
     return _doc(row)
 
 
@@ -358,24 +522,32 @@ def document_content(session: Session, actor: Actor, document_id: int, *, purpos
         raise NotFound("This document no longer exists.")
     content = row.content
     if hashlib.sha256(content).hexdigest() != row.sha256:
-        raise Conflict(f"The stored copy of {row.filename} does not match its checksum: it is "
-                       "damaged. Restore the database from a backup.")
+        raise Conflict(
+            f"The stored copy of {row.filename} does not match its checksum: it is "
+            "damaged. Restore the database from a backup."
+        )
     case = _load(session, row.case_id)
     audit.record(session, actor, purpose, "prior_auth_document", row.id, patient_id=case.patient_id)
     return content
 
 
-def remove_document(session: Session, actor: Actor, document_id: int, *, reason: str) -> DocumentRecord:
+def remove_document(
+    session: Session, actor: Actor, document_id: int, *, reason: str
+) -> DocumentRecord:
     """Take a document off the case's list; the record (and the file) are kept."""
     if not reason.strip():
-        raise ValidationFailed({"reason": "Say why the document is removed (e.g. wrong patient, duplicate)."})
+        raise ValidationFailed(
+            {"reason": "Say why the document is removed (e.g. wrong patient, duplicate)."}
+        )
     row = session.get(PriorAuthDocument, document_id)
     if row is None:
         raise NotFound("This document no longer exists.")
     row.removed, row.removed_by, row.removed_reason = True, actor.name, reason.strip()
     row.removed_at = utcnow()
     case = _load(session, row.case_id)
-    audit.record(session, actor, "remove", "prior_auth_document", row.id, patient_id=case.patient_id)
+    audit.record(
+        session, actor, "remove", "prior_auth_document", row.id, patient_id=case.patient_id
+    )
     session.flush()
     return _doc(row)
 
@@ -404,15 +576,30 @@ class CaseRow:
 
 
 def list_cases(
-    session: Session, *, today: date, patient_id: int | None = None, payer_id: int | None = None,
-    states: frozenset[State] | None = None, include_closed: bool = False,
+    session: Session,
+    *,
+    today: date,
+    patient_id: int | None = None,
+    payer_id: int | None = None,
+    states: frozenset[State] | None = None,
+    include_closed: bool = False,
 ) -> list[CaseRow]:
     """Cases with what is left and what is due, most urgent first (bulk queries)."""
     case_cols = [getattr(PriorAuthCase, n) for n in CASE_COLUMNS]
     stmt = (
-        select(PriorAuthCase.id, PriorAuthCase.patient_id, PriorAuthCase.order_id, *case_cols,
-               Patient.last_name, Patient.first_name, Patient.mrn, Payer.id.label("payer_id"),
-               Payer.name.label("payer_name"), Payer.appeal_days, Coverage.plan_type)
+        select(
+            PriorAuthCase.id,
+            PriorAuthCase.patient_id,
+            PriorAuthCase.order_id,
+            *case_cols,
+            Patient.last_name,
+            Patient.first_name,
+            Patient.mrn,
+            Payer.id.label("payer_id"),
+            Payer.name.label("payer_name"),
+            Payer.appeal_days,
+            Coverage.plan_type,
+        )
         .join(Patient, Patient.id == PriorAuthCase.patient_id)
         .join(Coverage, Coverage.id == PriorAuthCase.coverage_id)
         .join(Payer, Payer.id == Coverage.payer_id)
@@ -430,47 +617,82 @@ def list_cases(
     events: dict[int, list[EventTuple]] = {}
     lines: dict[int, list[LineTuple]] = {}
     usages: dict[int, list[pa.Usage]] = {}
-    for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):
+    for chunk in (ids[i : i + 900] for i in range(0, len(ids), 900)):
         for cid, *event in session.execute(
-            select(PriorAuthEvent.case_id, *_EVENT_COLS).where(PriorAuthEvent.case_id.in_(chunk))
+            select(PriorAuthEvent.case_id, *_EVENT_COLS)
+            .where(PriorAuthEvent.case_id.in_(chunk))
             .order_by(PriorAuthEvent.id)
         ):
             events.setdefault(cid, []).append(tuple(event))  # type: ignore[arg-type]
         for cid, code, units in session.execute(
-            select(PriorAuthLine.case_id, PriorAuthLine.code, PriorAuthLine.units)
-            .where(PriorAuthLine.case_id.in_(chunk))
+            select(PriorAuthLine.case_id, PriorAuthLine.code, PriorAuthLine.units).where(
+                PriorAuthLine.case_id.in_(chunk)
+            )
         ):
             lines.setdefault(cid, []).append((code, units))
         for cid, on, code, units, visit, reason in session.execute(
-            select(PriorAuthUsage.case_id, PriorAuthUsage.on, PriorAuthUsage.code,
-                   PriorAuthUsage.units, PriorAuthUsage.visit, PriorAuthUsage.reason)
-            .where(PriorAuthUsage.case_id.in_(chunk))
+            select(
+                PriorAuthUsage.case_id,
+                PriorAuthUsage.on,
+                PriorAuthUsage.code,
+                PriorAuthUsage.units,
+                PriorAuthUsage.visit,
+                PriorAuthUsage.reason,
+            ).where(PriorAuthUsage.case_id.in_(chunk))
         ):
             usages.setdefault(cid, []).append(pa.Usage(on, code, units, visit, reason))
     order_ids = {r.order_id for r in found if r.order_id}
-    order_labels = {o.id: o.label for o in ors.orders_for_patients(
-        session, {r.patient_id for r in found if r.order_id})} if order_ids else {}
+    order_labels = (
+        {
+            o.id: o.label
+            for o in ors.orders_for_patients(session, {r.patient_id for r in found if r.order_id})
+        }
+        if order_ids
+        else {}
+    )
     rows: list[CaseRow] = []
     for row in found:
         last, first, mrn = row.last_name, row.first_name, row.mrn
-        pid, pname, appeal_days, plan_type = row.payer_id, row.payer_name, row.appeal_days, row.plan_type
+        pid, pname, appeal_days, plan_type = (
+            row.payer_id,
+            row.payer_name,
+            row.appeal_days,
+            row.plan_type,
+        )
         case = _case_state(row, events.get(row.id, []), lines.get(row.id, []))
         used = usages.get(row.id, [])
         rem = pa.remaining(case.approval, used) if case.approval else None
-        due = pa.reminders(case, today=today, usages=used, plan_type=plan_type,
-                           appeal_days=appeal_days)
-        rows.append(CaseRow(
-            id=row.id, patient_id=row.patient_id, patient_name=filed_name(last, first), mrn=mrn,
-            payer_id=pid, payer_name=pname,
-            order_label=order_labels.get(row.order_id or -1, "(no order)"), state=case.state,
-            auth_number=row.auth_number, end_on=row.end_on, remaining=rem,
-            approved_visits=row.approved_visits, next_reminder=due[0] if due else None,
-            reminders=tuple(due), approved_units=case.approval.units() if case.approval else {},
-            urgent=row.urgent,
-        ))
+        due = pa.reminders(
+            case, today=today, usages=used, plan_type=plan_type, appeal_days=appeal_days
+        )
+        rows.append(
+            CaseRow(
+                id=row.id,
+                patient_id=row.patient_id,
+                patient_name=filed_name(last, first),
+                mrn=mrn,
+                payer_id=pid,
+                payer_name=pname,
+                order_label=order_labels.get(row.order_id or -1, "(no order)"),
+                state=case.state,
+                auth_number=row.auth_number,
+                end_on=row.end_on,
+                remaining=rem,
+                approved_visits=row.approved_visits,
+                next_reminder=due[0] if due else None,
+                reminders=tuple(due),
+                approved_units=case.approval.units() if case.approval else {},
+                urgent=row.urgent,
+            )
+        )
     order = {"overdue": 0, "due": 1, "soon": 2, "info": 3}
-    rows.sort(key=lambda r: (order[r.next_reminder.severity] if r.next_reminder else 4,
-                             r.next_reminder.due_on if r.next_reminder else date.max, r.patient_name))
+    rows.sort(
+        key=lambda r: (
+            order[r.next_reminder.severity] if r.next_reminder else 4,
+            r.next_reminder.due_on if r.next_reminder else date.max,
+            r.patient_name,
+        )
+    )
     return rows
 
 

@@ -57,8 +57,13 @@ class QuoteSetup:
     price_notes: tuple[str, ...] = ()  # where a price came from, or that one is missing
 
     def request(self) -> cs.QuoteRequest:
-        return cs.QuoteRequest(dates=self.dates, lines=self.lines, primary=self.primary,
-                               secondary=self.secondary, assistance=self.programs)
+        return cs.QuoteRequest(
+            dates=self.dates,
+            lines=self.lines,
+            primary=self.primary,
+            secondary=self.secondary,
+            assistance=self.programs,
+        )
 
 
 def engine_coverage(rec: cvs.CoverageRecord) -> cs.Coverage:
@@ -73,18 +78,25 @@ def engine_coverage(rec: cvs.CoverageRecord) -> cs.Coverage:
     family = None
     if t.family_deductible is not None or t.family_oop_max is not None:
         family = cs.FamilyTerms(
-            deductible=t.family_deductible, deductible_met=t.family_deductible_met or Decimal(0),
-            oop_max=t.family_oop_max, oop_met=t.family_oop_met or Decimal(0),
+            deductible=t.family_deductible,
+            deductible_met=t.family_deductible_met or Decimal(0),
+            oop_max=t.family_oop_max,
+            oop_met=t.family_oop_met or Decimal(0),
             embedded=t.family_embedded,
         )
     return cs.Coverage(
-        plan_type=plan, network=d.network, deductible=t.deductible,
-        deductible_met=t.deductible_met, oop_max=None if plan == "medicare_part_b" else t.oop_max,
+        plan_type=plan,
+        network=d.network,
+        deductible=t.deductible,
+        deductible_met=t.deductible_met,
+        oop_max=None if plan == "medicare_part_b" else t.oop_max,
         oop_met=Decimal(0) if plan == "medicare_part_b" else t.oop_met,
-        coinsurance=t.coinsurance, copay=t.copay if t.copay_applies != "none" else Decimal(0),
+        coinsurance=t.coinsurance,
+        copay=t.copay if t.copay_applies != "none" else Decimal(0),
         copay_after_deductible=t.copay_after_deductible,
         copay_counts_toward_deductible=t.copay_counts_toward_deductible,
-        deductible_applies=t.deductible_applies, family=family,
+        deductible_applies=t.deductible_applies,
+        family=family,
         plan_year_start=cs.MonthDay(1, 1) if plan == "medicare_part_b" else cs.MonthDay(month, day),
     )
 
@@ -110,8 +122,11 @@ def prepare(
         order_id = orders[0].id if orders else None
     order = next((o for o in orders if o.id == order_id), None)
     if order is None:
-        raise UserError("This patient has no therapy order to quote. Add one on the patient's "
-                        "Therapy orders tab first.", title="Nothing to quote")
+        raise UserError(
+            "This patient has no therapy order to quote. Add one on the patient's "
+            "Therapy orders tab first.",
+            title="Nothing to quote",
+        )
     covs = [c for c in cvs.list_coverages(session, patient_id) if c.state_on(today) != "ended"]
 
     def pick(chosen: int | None, rank: int) -> cvs.CoverageRecord | None:
@@ -127,22 +142,32 @@ def prepare(
     lines: list[cs.ServiceLine] = []
     notes: list[str] = []
     for ln in order.lines:
-        price = choose_price(price_rows, ln.code, payer=primary.payer_name if primary else None,
-                             site=site)
+        price = choose_price(
+            price_rows, ln.code, payer=primary.payer_name if primary else None, site=site
+        )
         code = f"{ln.code}-{ln.modifier}" if ln.modifier in ("JW",) else ln.code
         if price.unit_price is None:
             notes.append(f"{code}: {price.source} — enter the allowed amount per unit.")
         else:
             notes.append(f"{code}: ${price.unit_price:,.2f} per unit from the {price.source}.")
-        lines.append(cs.ServiceLine(code=code, units=ln.units,
-                                    unit_price=price.unit_price or Decimal(0), charge=price.charge))
+        lines.append(
+            cs.ServiceLine(
+                code=code,
+                units=ln.units,
+                unit_price=price.unit_price or Decimal(0),
+                charge=price.charge,
+            )
+        )
     programs = asv.list_programs(session, patient_id)
     chosen_programs = [p for p in programs if program_ids is None or p.id in program_ids]
     return QuoteSetup(
-        patient_id=patient_id, order_id=order.id,
+        patient_id=patient_id,
+        order_id=order.id,
         primary_id=primary.id if primary else None,
         secondary_id=secondary.id if secondary else None,
-        site=site, dates=dates, lines=tuple(lines),
+        site=site,
+        dates=dates,
+        lines=tuple(lines),
         primary=engine_coverage(primary) if primary else None,
         secondary=engine_coverage(secondary) if secondary and primary else None,
         program_ids=tuple(p.id for p in chosen_programs),
@@ -163,13 +188,18 @@ def compute(setup: QuoteSetup) -> cs.Quote:
         if cov is not None:
             problem = cs.check_coverage(cov)
             if problem:
-                raise UserError(f"{which}.{problem[0]}: {problem[1]}", title="Check the quote's terms")
+                raise UserError(
+                    f"{which}.{problem[0]}: {problem[1]}", title="Check the quote's terms"
+                )
     problem = cs.check_pairing(setup.primary, setup.secondary)
     if problem:
         raise UserError(f"{problem[0]}: {problem[1]}", title="Check the quote's coverages")
     if not setup.dates:
-        raise UserError("No planned visit on or after the chosen date: pick an earlier date, or "
-                        "plan visits on the therapy order.", title="Nothing to quote")
+        raise UserError(
+            "No planned visit on or after the chosen date: pick an earlier date, or "
+            "plan visits on the therapy order.",
+            title="Nothing to quote",
+        )
     return cs.quote(setup.request())
 
 
@@ -198,45 +228,76 @@ def save_quote(
 ) -> SavedQuoteRecord:
     """Compute and keep a numbered, unchangeable snapshot (re-quoting makes the next number)."""
     result = compute(setup)
-    number = 1 + (session.scalar(
-        select(func.max(SavedQuote.number)).where(
-            SavedQuote.patient_id == setup.patient_id,
-            SavedQuote.order_id.is_(None) if setup.order_id is None
-            else SavedQuote.order_id == setup.order_id,
+    number = 1 + (
+        session.scalar(
+            select(func.max(SavedQuote.number)).where(
+                SavedQuote.patient_id == setup.patient_id,
+                SavedQuote.order_id.is_(None)
+                if setup.order_id is None
+                else SavedQuote.order_id == setup.order_id,
+            )
         )
-    ) or 0)
+        or 0
+    )
     context = {
-        "site": setup.site, "primary_id": setup.primary_id, "secondary_id": setup.secondary_id,
-        "program_ids": list(setup.program_ids), "labels": setup.labels,
+        "site": setup.site,
+        "primary_id": setup.primary_id,
+        "secondary_id": setup.secondary_id,
+        "program_ids": list(setup.program_ids),
+        "labels": setup.labels,
         "price_notes": list(setup.price_notes),
     }
     row = SavedQuote(
-        patient_id=setup.patient_id, order_id=setup.order_id, number=number,
+        patient_id=setup.patient_id,
+        order_id=setup.order_id,
+        number=number,
         title=title.strip() or f"Quote {number}",
         request=json.dumps(qr.request_to_json(setup.request()), ensure_ascii=False),
         result=json.dumps(qr.result_to_json(result, setup.primary), ensure_ascii=False),
         context=json.dumps(context, ensure_ascii=False),
-        patient_owes=result.totals.patient_owes, created_by=actor.name,
+        patient_owes=result.totals.patient_owes,
+        created_by=actor.name,
     )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "create", "quote", row.id, patient_id=setup.patient_id,
-                 detail={"number": number})
+    audit.record(
+        session,
+        actor,
+        "create",
+        "quote",
+        row.id,
+        patient_id=setup.patient_id,
+        detail={"number": number},
+    )
     return _record(row)
 
 
 def _summary(row: SavedQuote) -> QuoteSummary:
-    return QuoteSummary(row.id, row.number, row.title, row.order_id, row.created_at,
-                        row.created_by, row.patient_owes)
+    return QuoteSummary(
+        row.id,
+        row.number,
+        row.title,
+        row.order_id,
+        row.created_at,
+        row.created_by,
+        row.patient_owes,
+    )
 
 
 def _record(row: SavedQuote) -> SavedQuoteRecord:
-    return SavedQuoteRecord(_summary(row), row.patient_id, json.loads(row.request),
-                            json.loads(row.result), json.loads(row.context))
+    return SavedQuoteRecord(
+        _summary(row),
+        row.patient_id,
+        json.loads(row.request),
+        json.loads(row.result),
+        json.loads(row.context),
+    )
 
 
 def list_quotes(session: Session, patient_id: int) -> list[QuoteSummary]:
-    stmt = select(SavedQuote).where(SavedQuote.patient_id == patient_id).order_by(SavedQuote.id.desc())
+    stmt = (
+        select(SavedQuote).where(SavedQuote.patient_id == patient_id).order_by(SavedQuote.id.desc())
+    )
     return [_summary(r) for r in session.scalars(stmt)]
 
 
@@ -252,12 +313,19 @@ def setup_from_saved(rec: SavedQuoteRecord) -> QuoteSetup:
     request = qr.request_from_json(rec.request)
     ctx = rec.context
     return QuoteSetup(
-        patient_id=rec.patient_id, order_id=rec.summary.order_id,
-        primary_id=ctx.get("primary_id"), secondary_id=ctx.get("secondary_id"),
-        site=ctx.get("site", ""), dates=request.dates, lines=request.lines,
-        primary=request.primary, secondary=request.secondary,
-        program_ids=tuple(ctx.get("program_ids", ())), programs=request.assistance,
-        labels=dict(ctx.get("labels", {})), price_notes=tuple(ctx.get("price_notes", ())),
+        patient_id=rec.patient_id,
+        order_id=rec.summary.order_id,
+        primary_id=ctx.get("primary_id"),
+        secondary_id=ctx.get("secondary_id"),
+        site=ctx.get("site", ""),
+        dates=request.dates,
+        lines=request.lines,
+        primary=request.primary,
+        secondary=request.secondary,
+        program_ids=tuple(ctx.get("program_ids", ())),
+        programs=request.assistance,
+        labels=dict(ctx.get("labels", {})),
+        price_notes=tuple(ctx.get("price_notes", ())),
     )
 
 

@@ -59,10 +59,17 @@ class VerificationRecord:
 
 def _record(v: Verification) -> VerificationRecord:
     return VerificationRecord(
-        id=v.id, version=v.version, coverage_id=v.coverage_id, order_id=v.order_id,
-        status=Status(v.status), checklist=dv.parse_checklist(v.template),
-        answers=json.loads(v.answers or "{}"), problem=v.problem, completed_on=v.completed_on,
-        updated_by=v.updated_by, updated_at=v.updated_at,
+        id=v.id,
+        version=v.version,
+        coverage_id=v.coverage_id,
+        order_id=v.order_id,
+        status=Status(v.status),
+        checklist=dv.parse_checklist(v.template),
+        answers=json.loads(v.answers or "{}"),
+        problem=v.problem,
+        completed_on=v.completed_on,
+        updated_by=v.updated_by,
+        updated_at=v.updated_at,
     )
 
 
@@ -94,8 +101,12 @@ def start_verification(
         "plan_year_start": cov.plan_year_start,
     }
     row = Verification(
-        coverage_id=coverage_id, order_id=order_id, status=Status.NOT_STARTED,
-        template=template_text(), answers=json.dumps(answers), created_by=actor.name,
+        coverage_id=coverage_id,
+        order_id=order_id,
+        status=Status.NOT_STARTED,
+        template=template_text(),
+        answers=json.dumps(answers),
+        created_by=actor.name,
         updated_by=actor.name,
     )
     session.add(row)
@@ -166,8 +177,10 @@ def save_verification(
     consistent and then records the benefit figures on the coverage (with history)."""
     row = _load(session, verification_id)
     if row.version != expected_version:
-        raise Conflict("Someone else saved this verification after you opened it. Reopen it; your "
-                       "answers are still in the form.")
+        raise Conflict(
+            "Someone else saved this verification after you opened it. Reopen it; your "
+            "answers are still in the form."
+        )
     rec = _record(row)
     values, errors = parse_answers(rec.checklist, typed)
     if status == Status.VERIFIED:
@@ -176,7 +189,9 @@ def save_verification(
             errors.setdefault(key, "Required before the verification can be marked verified.")
         errors.update({k: m for k, m in dv.benefit_problems(values).items() if k not in errors})
     if status == Status.PROBLEM and not problem.strip():
-        errors["problem"] = "Say what the problem is (e.g. 'plan terminated 10/31', 'out of network')."
+        errors["problem"] = (
+            "Say what the problem is (e.g. 'plan terminated 10/31', 'out of network')."
+        )
     if errors and status in (Status.VERIFIED, Status.PROBLEM):
         raise ValidationFailed(errors)
     cov = session.get(Coverage, row.coverage_id)
@@ -187,12 +202,24 @@ def save_verification(
     row.updated_by = actor.name
     row.completed_on = today if status == Status.VERIFIED else None
     if status == Status.VERIFIED:
-        cs.record_terms(session, actor, cov.id, terms_from_answers(values), as_of=today,
-                        source=f"verification #{row.id}")
+        cs.record_terms(
+            session,
+            actor,
+            cov.id,
+            terms_from_answers(values),
+            as_of=today,
+            source=f"verification #{row.id}",
+        )
         _apply_plan_facts(cov, values)
     session.flush()
-    audit.record(session, actor, f"verification:{row.status}", "verification", row.id,
-                 patient_id=cov.patient_id)
+    audit.record(
+        session,
+        actor,
+        f"verification:{row.status}",
+        "verification",
+        row.id,
+        patient_id=cov.patient_id,
+    )
     return _record(row)
 
 
@@ -232,16 +259,26 @@ class WorkRow:
 
 
 def _due(
-    cov: Coverage, order: ors.OrderRecord | None, verified_on: date | None, today: date,
+    cov: Coverage,
+    order: ors.OrderRecord | None,
+    verified_on: date | None,
+    today: date,
     days_before: int,
 ) -> dv.Due:
     visits = tuple(v.on for v in order.visits if v.status == "planned") if order else ()
-    return dv.due(dv.DueInputs(
-        today=today, verified_on=verified_on, plan_year_start=cov.plan_year_start,
-        coverage_effective=cov.effective_on, coverage_termination=cov.terminates_on,
-        coverage_changed_on=cov.changed_on, order_changed_on=order.changed_on if order else None,
-        planned_visits=visits, days_before_visit=days_before,
-    ))
+    return dv.due(
+        dv.DueInputs(
+            today=today,
+            verified_on=verified_on,
+            plan_year_start=cov.plan_year_start,
+            coverage_effective=cov.effective_on,
+            coverage_termination=cov.terminates_on,
+            coverage_changed_on=cov.changed_on,
+            order_changed_on=order.changed_on if order else None,
+            planned_visits=visits,
+            days_before_visit=days_before,
+        )
+    )
 
 
 def worklist(
@@ -279,8 +316,13 @@ def worklist(
     latest: dict[tuple[int, int | None], tuple[int, str]] = {}
     verified: dict[tuple[int, int | None], date] = {}
     for vid, cov_id, order_id, status, completed in session.execute(
-        select(Verification.id, Verification.coverage_id, Verification.order_id,
-               Verification.status, Verification.completed_on)
+        select(
+            Verification.id,
+            Verification.coverage_id,
+            Verification.order_id,
+            Verification.status,
+            Verification.completed_on,
+        )
         .where(Verification.coverage_id.in_(coverage_ids))
         .order_by(Verification.id)
     ):
@@ -300,23 +342,33 @@ def worklist(
             not_due = due_by is not None and (due.due_on is None or due.due_on > due_by)
             if not_due and not open_work:
                 continue
-            rows.append(WorkRow(
-                patient_id=pid, mrn=mrn, patient_name=filed_name(last, first),
-                coverage_id=cov.id,
-                coverage_label=dc.coverage_label(cov.rank, payer_name, cov.plan_name),
-                payer_id=cov.payer_id, payer_name=payer_name,
-                order_id=order.id if order else None,
-                order_label=order.label if order else "(no therapy order)",
-                latest_id=last_id,
-                latest_status=Status(last_status) if last_status else None,
-                verified_on=verified_on, due=due,
-                next_visit=order.next_visit(today) if order else None,
-            ))
+            rows.append(
+                WorkRow(
+                    patient_id=pid,
+                    mrn=mrn,
+                    patient_name=filed_name(last, first),
+                    coverage_id=cov.id,
+                    coverage_label=dc.coverage_label(cov.rank, payer_name, cov.plan_name),
+                    payer_id=cov.payer_id,
+                    payer_name=payer_name,
+                    order_id=order.id if order else None,
+                    order_label=order.label if order else "(no therapy order)",
+                    latest_id=last_id,
+                    latest_status=Status(last_status) if last_status else None,
+                    verified_on=verified_on,
+                    due=due,
+                    next_visit=order.next_visit(today) if order else None,
+                )
+            )
     rank = {"overdue": 0, "due": 1, "due_soon": 2, "ok": 3}
-    rows.sort(key=lambda r: (
-        0 if r.latest_status == Status.PROBLEM else 1,
-        rank[r.due.state], r.due.due_on or date.max, r.patient_name,
-    ))
+    rows.sort(
+        key=lambda r: (
+            0 if r.latest_status == Status.PROBLEM else 1,
+            rank[r.due.state],
+            r.due.due_on or date.max,
+            r.patient_name,
+        )
+    )
     return rows
 
 
@@ -332,7 +384,9 @@ def payer_notes_for(session: Session, verification_id: int, *, today: date) -> l
     return notes_for(session, cov.payer_id, on=on)
 
 
-def list_for_patient(session: Session, patient_id: int) -> list[tuple[VerificationRecord, str, str]]:
+def list_for_patient(
+    session: Session, patient_id: int
+) -> list[tuple[VerificationRecord, str, str]]:
     """(verification, coverage label, order label), newest first."""
     stmt = (
         select(Verification, Coverage, Payer.name)
@@ -344,5 +398,7 @@ def list_for_patient(session: Session, patient_id: int) -> list[tuple[Verificati
     out = []
     for ver, cov, payer_name in session.execute(stmt):
         order_label = ors.get_order(session, ver.order_id).label if ver.order_id else "(no order)"
-        out.append((_record(ver), dc.coverage_label(cov.rank, payer_name, cov.plan_name), order_label))
+        out.append(
+            (_record(ver), dc.coverage_label(cov.rank, payer_name, cov.plan_name), order_label)
+        )
     return out

@@ -38,7 +38,9 @@ def describe_open_failure(path: Path, exc: Exception) -> DatabaseOpenError:
             "It has not been changed. Choose another data folder."
         )
     if path.stat().st_size and path.stat().st_size < 512:
-        return DatabaseOpenError(f"{path} is too short to be a database: it is damaged or not ours.")
+        return DatabaseOpenError(
+            f"{path} is too short to be a database: it is damaged or not ours."
+        )
     return DatabaseOpenError(
         f"The database {path} cannot be opened with the key from the keychain: either the key "
         "belongs to another database or the file is damaged. Nothing has been changed. "
@@ -88,8 +90,13 @@ def make_engine(path: Path, key: bytes) -> Engine:
     # "sqlite://" alone would give a SingletonThreadPool (meant for :memory:); a file wants
     # a real pool so that background threads each get their own connection.
     engine = create_engine(
-        "sqlite://", creator=connect, module=sqlcipher, poolclass=QueuePool,
-        pool_size=5, max_overflow=10, pool_use_lifo=True,
+        "sqlite://",
+        creator=connect,
+        module=sqlcipher,
+        poolclass=QueuePool,
+        pool_size=5,
+        max_overflow=10,
+        pool_use_lifo=True,
         hide_parameters=True,  # errors (and so logs) never carry patient data
     )
 

@@ -95,7 +95,9 @@ def _keyring_call(what: str, fn, *args):  # type: ignore[no-untyped-def]
     except (keyring.errors.KeyringLocked, keyring.errors.InitError) as exc:
         # InitError: Secret Service could not open or unlock its collection (a keychain that
         # was locked from the start, or its unlock prompt was dismissed)
-        raise KeychainError(KEYCHAIN_HELP.format(what="The keychain is locked.", fix=FIX_LOCKED)) from exc
+        raise KeychainError(
+            KEYCHAIN_HELP.format(what="The keychain is locked.", fix=FIX_LOCKED)
+        ) from exc
     except keyring.errors.NoKeyringError as exc:
         raise KeychainError(
             KEYCHAIN_HELP.format(what="No keychain is available on this computer.", fix=FIX_MISSING)
@@ -105,7 +107,8 @@ def _keyring_call(what: str, fn, *args):  # type: ignore[no-untyped-def]
         raise KeychainError(
             KEYCHAIN_HELP.format(
                 what=f"The keychain refused to {what} the key ({type(exc).__name__}).",
-                fix=FIX_LOCKED + " If access was denied, allow infudesk in the keychain's settings.",
+                fix=FIX_LOCKED
+                + " If access was denied, allow infudesk in the keychain's settings.",
             )
         ) from exc
 

@@ -138,7 +138,9 @@ class PatientToken(Base):
     __tablename__ = "patient_tokens"
 
     id: Mapped[IntPK]
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(8))
     token: Mapped[Str100]
 
@@ -223,7 +225,9 @@ class Coverage(Tracked, Base):
     __tablename__ = "coverages"
 
     id: Mapped[IntPK]
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="RESTRICT"), index=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="RESTRICT"), index=True
+    )
     payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id", ondelete="RESTRICT"), index=True)
     rank: Mapped[int] = mapped_column(default=1)
     plan_name: Mapped[Str200] = mapped_column(default="")
@@ -281,7 +285,9 @@ class TherapyOrder(Tracked, Base):
     __tablename__ = "therapy_orders"
 
     id: Mapped[IntPK]
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="RESTRICT"), index=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="RESTRICT"), index=True
+    )
     drug_name: Mapped[Str100]
     drug_hcpcs: Mapped[str] = mapped_column(String(5))
     dose: Mapped[Decimal] = mapped_column(Numeric(12, 3))
@@ -389,7 +395,9 @@ class AssistanceProgram(Base):
     __tablename__ = "assistance_programs"
 
     id: Mapped[IntPK]
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="RESTRICT"), index=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="RESTRICT"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20))  # copay_card | foundation_grant | discount
     name: Mapped[Str200]
     per_visit_max: Mapped[MoneyOpt]
@@ -411,7 +419,9 @@ class SavedQuote(Base):
     __tablename__ = "quotes"
 
     id: Mapped[IntPK]
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="RESTRICT"), index=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="RESTRICT"), index=True
+    )
     order_id: Mapped[int | None] = mapped_column(
         ForeignKey("therapy_orders.id", ondelete="RESTRICT"), index=True
     )
@@ -431,7 +441,9 @@ class PriorAuthCase(Tracked, Base):
     __tablename__ = "prior_auth_cases"
 
     id: Mapped[IntPK]
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="RESTRICT"), index=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="RESTRICT"), index=True
+    )
     order_id: Mapped[int | None] = mapped_column(
         ForeignKey("therapy_orders.id", ondelete="RESTRICT"), index=True
     )

@@ -26,8 +26,15 @@ from infudesk.ui.ops import Backend, report
 from infudesk.ui.widgets import Form
 
 MONEY_TERMS = (
-    "deductible", "deductible_met", "oop_max", "oop_met", "copay", "family_deductible",
-    "family_deductible_met", "family_oop_max", "family_oop_met",
+    "deductible",
+    "deductible_met",
+    "oop_max",
+    "oop_met",
+    "copay",
+    "family_deductible",
+    "family_deductible_met",
+    "family_oop_max",
+    "family_oop_met",
 )
 
 
@@ -67,22 +74,38 @@ class CoverageDialog(QDialog):
 
         plan = QGroupBox("Plan")
         pl = QFormLayout(plan)
-        pl.addRow("Payer *", f.combo("payer_id", [(None, "— choose —")] + [(p.id, p.data.name) for p in payers]))
+        pl.addRow(
+            "Payer *",
+            f.combo("payer_id", [(None, "— choose —")] + [(p.id, p.data.name) for p in payers]),
+        )
         pl.addRow("Rank *", f.combo("rank", list(dc.RANK_LABELS.items())))
-        self.replace_box = QCheckBox("Replace the current plan at this rank (it ends the day before)")
+        self.replace_box = QCheckBox(
+            "Replace the current plan at this rank (it ends the day before)"
+        )
         self.replace_box.setObjectName("replaceExisting")
         self.replace_box.hide()
         pl.addRow("", self.replace_box)
         pl.addRow("Plan type *", f.combo("plan_type", list(dc.PLAN_TYPE_LABELS.items())))
-        pl.addRow("Medigap plan", f.combo("medigap_plan", [("", "—")] + [(p, f"Plan {p}") for p in dc.MEDIGAP_PLANS]))
+        pl.addRow(
+            "Medigap plan",
+            f.combo("medigap_plan", [("", "—")] + [(p, f"Plan {p}") for p in dc.MEDIGAP_PLANS]),
+        )
         pl.addRow("Plan name", f.line("plan_name", "as on the card, e.g. Lakeshore Health PPO"))
         pl.addRow("Member id *", f.line("member_id", "exactly as on the card"))
         pl.addRow("Group number", f.line("group_number"))
-        pl.addRow("Patient is the", f.combo("subscriber_relationship", [
-            (k, "subscriber (self)" if k == "self" else f"subscriber's {v.lower()}")
-            for k, v in dc.RELATIONSHIPS.items()
-        ]))
-        pl.addRow("Subscriber name", f.line("subscriber_name", "when the plan is in someone else's name"))
+        pl.addRow(
+            "Patient is the",
+            f.combo(
+                "subscriber_relationship",
+                [
+                    (k, "subscriber (self)" if k == "self" else f"subscriber's {v.lower()}")
+                    for k, v in dc.RELATIONSHIPS.items()
+                ],
+            ),
+        )
+        pl.addRow(
+            "Subscriber name", f.line("subscriber_name", "when the plan is in someone else's name")
+        )
         pl.addRow("Subscriber born", f.line("subscriber_birth_date", "MM/DD/YYYY"))
         pl.addRow("Network", f.combo("network", [("in", "In network"), ("out", "Out of network")]))
         pl.addRow("Effective *", f.line("effective_on", "MM/DD/YYYY"))
@@ -101,7 +124,9 @@ class CoverageDialog(QDialog):
         tl.addRow("Copay $", f.line("copay", "$"))
         tl.addRow("Copay applies", f.combo("copay_applies", list(dc.COPAY_APPLIES.items())))
         tl.addRow("", f.check("copay_after_deductible", "Copay only after the deductible is met"))
-        tl.addRow("", f.check("copay_counts_toward_deductible", "Copay counts toward the deductible"))
+        tl.addRow(
+            "", f.check("copay_counts_toward_deductible", "Copay counts toward the deductible")
+        )
         tl.addRow("", f.check("deductible_applies", "Deductible applies to infusion services"))
         f.set("deductible_applies", True)
         tl.addRow(QLabel("Family terms (leave empty for an individual plan)"))
@@ -121,7 +146,9 @@ class CoverageDialog(QDialog):
         self.status.setObjectName("dialogStatus")
         self.status.setWordWrap(False)
         outer.addWidget(self.status)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -129,17 +156,35 @@ class CoverageDialog(QDialog):
 
     def _load(self, rec: cs.CoverageRecord) -> None:
         f, d = self.form, rec.data
-        for name in ("payer_id", "rank", "plan_type", "medigap_plan", "subscriber_relationship", "network",
-                     "plan_name", "member_id", "group_number", "subscriber_name", "plan_year_start",
-                     "subscriber_birth_date", "effective_on", "terminates_on"):
+        for name in (
+            "payer_id",
+            "rank",
+            "plan_type",
+            "medigap_plan",
+            "subscriber_relationship",
+            "network",
+            "plan_name",
+            "member_id",
+            "group_number",
+            "subscriber_name",
+            "plan_year_start",
+            "subscriber_birth_date",
+            "effective_on",
+            "terminates_on",
+        ):
             f.set(name, getattr(d, name))
         if rec.terms is not None:
             t = rec.terms.terms
             for name in MONEY_TERMS:
                 f.set_money(name, getattr(t, name))
             f.set_percent("coinsurance", t.coinsurance)
-            for name in ("copay_applies", "copay_after_deductible", "copay_counts_toward_deductible",
-                         "deductible_applies", "family_embedded"):
+            for name in (
+                "copay_applies",
+                "copay_after_deductible",
+                "copay_counts_toward_deductible",
+                "deductible_applies",
+                "family_embedded",
+            ):
                 f.set(name, getattr(t, name))
             self.terms_note.setText(
                 f"Current figures from {rec.terms.source} on {rec.terms.as_of:%m/%d/%Y} "
@@ -220,10 +265,13 @@ class CoverageDialog(QDialog):
 
     def _confirm(self, warnings: dict[str, str]) -> bool:
         box = QMessageBox(
-            QMessageBox.Icon.Warning, "Check these figures",
-            "Some figures look unusual:\n\n" + "\n".join(f"• {w}" for w in warnings.values())
+            QMessageBox.Icon.Warning,
+            "Check these figures",
+            "Some figures look unusual:\n\n"
+            + "\n".join(f"• {w}" for w in warnings.values())
             + "\n\nSave them anyway?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, self,
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            self,
         )
         box.setObjectName("termsWarningBox")
         return box.exec() == QMessageBox.StandardButton.Save
@@ -232,10 +280,18 @@ class CoverageDialog(QDialog):
         today = self.today()
         if self.record is None:
             return self.backend.mutate(
-                cs.add_coverage, self.patient_id, data, today=today, terms=terms,
+                cs.add_coverage,
+                self.patient_id,
+                data,
+                today=today,
+                terms=terms,
                 replace_existing=self.replace_box.isChecked(),
             )
         return self.backend.mutate(
-            cs.edit_coverage, self.record.id, data, terms,
-            expected_version=self.record.version, today=today,
+            cs.edit_coverage,
+            self.record.id,
+            data,
+            terms,
+            expected_version=self.record.version,
+            today=today,
         )

@@ -218,8 +218,9 @@ class LetterPreview(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         self.case_id = case_id
-        letter = backend.mutate(letters.render, kind, patient_id, today=today, lang=lang,
-                                case_id=case_id)
+        letter = backend.mutate(
+            letters.render, kind, patient_id, today=today, lang=lang, case_id=case_id
+        )
         name, mrn, preferred = backend.query(patient_line, patient_id)
         super().__init__(parent)
         self.setObjectName("letterPreview")
@@ -320,7 +321,13 @@ class LetterPreview(QDialog):
             self.lang_combo.blockSignals(False)
         try:
             letter = self.backend.mutate(
-                letters.render, self.kind, self.patient_id, today=self.today, lang=lang, case_id=self.case_id)
+                letters.render,
+                self.kind,
+                self.patient_id,
+                today=self.today,
+                lang=lang,
+                case_id=self.case_id,
+            )
             self._show(letter)
         except Exception as exc:
             report(self, exc)
@@ -405,8 +412,9 @@ def show_letter(
     """Open the preview (window-modal, without blocking); a patient with nothing to print is
     told why and nothing opens."""
     try:
-        dialog = LetterPreview(backend, kind, patient_id, today=today, lang=lang, case_id=case_id,
-                               parent=parent)
+        dialog = LetterPreview(
+            backend, kind, patient_id, today=today, lang=lang, case_id=case_id, parent=parent
+        )
     except Exception as exc:
         report(parent, exc)
         return None

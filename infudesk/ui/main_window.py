@@ -31,6 +31,7 @@ from infudesk.ui.verifications_screen import VerificationsScreen
 
 log = logging.getLogger(__name__)
 
+
 class MainWindow(QMainWindow):
     """Screens register in the navigation with ``add_screen``; later issues add theirs."""
 
@@ -49,7 +50,9 @@ class MainWindow(QMainWindow):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         if demo:
-            banner = QLabel("DEMO — this database holds fictional patients only. Do not enter real patient data.")
+            banner = QLabel(
+                "DEMO — this database holds fictional patients only. Do not enter real patient data."
+            )
             banner.setObjectName("demoBanner")
             banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
             outer.addWidget(banner)

@@ -111,7 +111,9 @@ class OrderDialog(QDialog):
         row = QHBoxLayout()
         self.suggest_button = QPushButton("Suggest again")
         self.suggest_button.setObjectName("suggestButton")
-        self.suggest_button.setToolTip("Replace the lines with the suggestion from the order's fields")
+        self.suggest_button.setToolTip(
+            "Replace the lines with the suggestion from the order's fields"
+        )
         self.suggest_button.clicked.connect(lambda: self.suggest(force=True))
         add = QPushButton("Add line")
         add.clicked.connect(self._add_line)
@@ -147,7 +149,9 @@ class OrderDialog(QDialog):
         self.status.setObjectName("dialogStatus")
         self.status.setWordWrap(False)
         outer.addWidget(self.status)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -168,8 +172,19 @@ class OrderDialog(QDialog):
             combo = f.widgets["drug"]
             combo.addItem(f"{d.drug_name} — {d.drug_hcpcs}", key)  # type: ignore[attr-defined]
             f.set("drug", key)
-        for name in ("dose_per_kg", "route", "start_on", "diagnosis", "provider_name",
-                     "provider_npi", "site_of_care", "notes", "minutes", "every_days", "visit_count"):
+        for name in (
+            "dose_per_kg",
+            "route",
+            "start_on",
+            "diagnosis",
+            "provider_name",
+            "provider_npi",
+            "site_of_care",
+            "notes",
+            "minutes",
+            "every_days",
+            "visit_count",
+        ):
             f.set(name, getattr(d, name))
         f.set("dose", format_quantity(d.dose))
         f.set("weight_kg", format_quantity(d.weight_kg))
@@ -185,13 +200,21 @@ class OrderDialog(QDialog):
         drug = f.choice("drug")
         hcpcs, _, name = drug.partition("|") if isinstance(drug, str) else ("", "", "")
         data = OrderData(
-            drug_name=name, drug_hcpcs=hcpcs, dose=f.decimal("dose"),
-            dose_per_kg=f.flag("dose_per_kg"), weight_kg=f.decimal("weight_kg"),
-            route=str(f.choice("route")), minutes=f.integer("minutes"),
-            every_days=f.integer("every_days"), visit_count=f.integer("visit_count"),
-            start_on=f.day("start_on"), diagnosis=f.value("diagnosis"),
-            provider_name=f.value("provider_name"), provider_npi=f.value("provider_npi"),
-            site_of_care=str(f.choice("site_of_care")), notes=f.value("notes"),
+            drug_name=name,
+            drug_hcpcs=hcpcs,
+            dose=f.decimal("dose"),
+            dose_per_kg=f.flag("dose_per_kg"),
+            weight_kg=f.decimal("weight_kg"),
+            route=str(f.choice("route")),
+            minutes=f.integer("minutes"),
+            every_days=f.integer("every_days"),
+            visit_count=f.integer("visit_count"),
+            start_on=f.day("start_on"),
+            diagnosis=f.value("diagnosis"),
+            provider_name=f.value("provider_name"),
+            provider_npi=f.value("provider_npi"),
+            site_of_care=str(f.choice("site_of_care")),
+            notes=f.value("notes"),
         )
         return data, dict(f.parse_errors)
 
@@ -307,7 +330,9 @@ class OrderDialog(QDialog):
         self.form.show_errors(errors)
         self.lines_error.setText("\n".join(line_errors.values()))
         if errors or line_errors or visit_error:
-            self.status.setText(visit_error or "Please check the fields marked in red. Nothing was saved yet.")
+            self.status.setText(
+                visit_error or "Please check the fields marked in red. Nothing was saved yet."
+            )
             return
         kwargs = {
             "today": self.today(),
@@ -319,7 +344,11 @@ class OrderDialog(QDialog):
                 self.saved = self.backend.mutate(os_.create_order, self.patient_id, data, **kwargs)
             else:
                 self.saved = self.backend.mutate(
-                    os_.update_order, self.record.id, data, expected_version=self.record.version, **kwargs
+                    os_.update_order,
+                    self.record.id,
+                    data,
+                    expected_version=self.record.version,
+                    **kwargs,
                 )
         except ValidationFailed as exc:
             self.form.show_errors(exc.errors)

@@ -85,7 +85,9 @@ class PatientTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         self.beginResetModel()
-        first = self._fetch(self.text, self.include_inactive, self.sort_key, self.descending, 0, PAGE)
+        first = self._fetch(
+            self.text, self.include_inactive, self.sort_key, self.descending, 0, PAGE
+        )
         self._rows = first
         self._more = len(first) == PAGE
         self.endResetModel()
@@ -124,7 +126,9 @@ class PatientTableModel(QAbstractTableModel):
             self._rows.extend(page)
             self.endInsertRows()
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[Columns(section)]
         return None

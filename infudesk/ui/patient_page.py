@@ -93,8 +93,12 @@ class LookAlikeDialog(QDialog):
         self.list.setCurrentRow(0)
         lay.addWidget(self.list)
         buttons = QDialogButtonBox()
-        self.open_button = buttons.addButton("Open existing", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.create_button = buttons.addButton("Create new anyway", QDialogButtonBox.ButtonRole.ActionRole)
+        self.open_button = buttons.addButton(
+            "Open existing", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.create_button = buttons.addButton(
+            "Create new anyway", QDialogButtonBox.ButtonRole.ActionRole
+        )
         buttons.addButton("Back to the form", QDialogButtonBox.ButtonRole.RejectRole)
         self.open_button.clicked.connect(lambda: self.done(self.OPEN))
         self.create_button.clicked.connect(lambda: self.done(self.CREATE))
@@ -243,7 +247,9 @@ class PatientPage(QWidget):
         f.addRow("Middle name", self._line("middle_name"))
         f.addRow("Last name *", self._line("last_name"))
         f.addRow("Suffix", self._line("suffix", "Jr., III…"))
-        f.addRow("Preferred name", self._line("preferred_name", "what the patient likes to be called"))
+        f.addRow(
+            "Preferred name", self._line("preferred_name", "what the patient likes to be called")
+        )
         left.addWidget(name)
 
         ident = QGroupBox("Identity")
@@ -285,7 +291,9 @@ class PatientPage(QWidget):
         self.guardian_group = QGroupBox("Guardian or responsible party")
         f = QFormLayout(self.guardian_group)
         f.addRow("Name", self._line("guardian_name"))
-        f.addRow("Relationship", self._line("guardian_relationship", "Mother, Father, Legal guardian…"))
+        f.addRow(
+            "Relationship", self._line("guardian_relationship", "Mother, Father, Legal guardian…")
+        )
         f.addRow("Phone", self._line("guardian_phone"))
         right.addWidget(self.guardian_group)
 
@@ -333,11 +341,30 @@ class PatientPage(QWidget):
 
     def _set_tab_order(self) -> None:
         order = [
-            "first_name", "middle_name", "last_name", "suffix", "preferred_name", "birth_date",
-            "sex", "mrn", "preferred_language", "phone_mobile", "phone_home", "email",
-            "address_line1", "address_line2", "city", "state", "zip_code", "guardian_name",
-            "guardian_relationship", "guardian_phone", "emergency_name",
-            "emergency_relationship", "emergency_phone", "notes",
+            "first_name",
+            "middle_name",
+            "last_name",
+            "suffix",
+            "preferred_name",
+            "birth_date",
+            "sex",
+            "mrn",
+            "preferred_language",
+            "phone_mobile",
+            "phone_home",
+            "email",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "zip_code",
+            "guardian_name",
+            "guardian_relationship",
+            "guardian_phone",
+            "emergency_name",
+            "emergency_relationship",
+            "emergency_phone",
+            "notes",
         ]
         chain: list[QWidget] = [self.widgets[n] for n in order]
         chain += [self.save_button, self.cancel_button, self.active_button, self.back_button]
@@ -395,7 +422,9 @@ class PatientPage(QWidget):
         if errors:
             first = next(n for n in self.widgets if n in errors)
             self.widgets[first].setFocus()
-            self.status.setText(f"Please check {len(errors)} field(s) marked in red. Nothing was saved yet.")
+            self.status.setText(
+                f"Please check {len(errors)} field(s) marked in red. Nothing was saved yet."
+            )
 
     def _update_age(self) -> None:
         text = self._text("birth_date").strip()
@@ -405,7 +434,9 @@ class PatientPage(QWidget):
             self.guardian_group.setTitle("Guardian or responsible party")
             return
         age = age_on(born, self.today())
-        self.age_label.setText(f"{born:%B} {born.day}, {born.year} — {age} years old" if age >= 0 else "in the future")
+        self.age_label.setText(
+            f"{born:%B} {born.day}, {born.year} — {age} years old" if age >= 0 else "in the future"
+        )
         if age >= 0 and is_minor(born, self.today()):
             self.guardian_group.setTitle("Guardian or responsible party (required: under 18)")
         else:
@@ -422,7 +453,9 @@ class PatientPage(QWidget):
         self.print_button.setVisible(record is not None)
         if record is None:
             self.title.setText("New patient")
-            self.subtitle.setText("Fields marked * are required. The MRN is generated when left empty.")
+            self.subtitle.setText(
+                "Fields marked * are required. The MRN is generated when left empty."
+            )
             self.active_button.hide()
         else:
             age = age_on(data.birth_date, self.today()) if data.birth_date else 0
@@ -447,7 +480,9 @@ class PatientPage(QWidget):
         """Preview one of the patient's documents (from what is saved), to print or save."""
         if self.record is None:
             return None
-        self.letter_preview = show_letter(self, self.backend, kind, self.record.id, today=self.today())
+        self.letter_preview = show_letter(
+            self, self.backend, kind, self.record.id, today=self.today()
+        )
         return self.letter_preview
 
     def _tabs(self) -> tuple[_Tab, ...]:
@@ -492,8 +527,11 @@ class PatientPage(QWidget):
                     return False
             else:
                 rec = self.backend.mutate(
-                    ps.update_patient, self.record.id, data,
-                    expected_version=self.record.version, today=self.today(),
+                    ps.update_patient,
+                    self.record.id,
+                    data,
+                    expected_version=self.record.version,
+                    today=self.today(),
                 )
         except ValidationFailed as exc:
             self.show_errors(exc.errors)
@@ -546,7 +584,8 @@ class PatientPage(QWidget):
         assert self.record is not None
         if self.record.data.active:
             reason, ok = QInputDialog.getText(
-                self, "Make inactive",
+                self,
+                "Make inactive",
                 "Why is this patient inactive? (moved away, deceased, transferred care…)\n"
                 "The record is kept; it is only hidden from the default list.",
             )

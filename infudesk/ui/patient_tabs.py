@@ -75,8 +75,13 @@ def _table(columns: Sequence[str], name: str) -> QTableWidget:
     return t
 
 
-def _fill(table: QTableWidget, rows: Sequence[Sequence[str]], ids: Sequence[object],
-          colors: Sequence[str | None] | None = None, color_col: int = -1) -> None:
+def _fill(
+    table: QTableWidget,
+    rows: Sequence[Sequence[str]],
+    ids: Sequence[object],
+    colors: Sequence[str | None] | None = None,
+    color_col: int = -1,
+) -> None:
     table.setRowCount(0)
     for r, (cells, ident) in enumerate(zip(rows, ids, strict=True)):
         table.insertRow(r)
@@ -117,8 +122,19 @@ class _Tab(QWidget):
 
 
 class CoveragesTab(_Tab):
-    COLUMNS = ("Rank", "Payer and plan", "Type", "Member id", "Effective", "Ends", "State",
-               "Verification", "Deductible (met)", "OOP max (met)", "Coinsurance / copay")
+    COLUMNS = (
+        "Rank",
+        "Payer and plan",
+        "Type",
+        "Member id",
+        "Effective",
+        "Ends",
+        "State",
+        "Verification",
+        "Deductible (met)",
+        "OOP max (met)",
+        "Coinsurance / copay",
+    )
 
     def __init__(self, backend: Backend, today: Callable[[], date]) -> None:
         super().__init__(backend, today)
@@ -158,30 +174,49 @@ class CoveragesTab(_Tab):
             _fill(self.table, [], [])
             return
         pid = self.patient_id
-        self.records = attempt(self, lambda: self.backend.query(
-            cs.list_coverages, pid, include_history=self.history_box.isChecked())) or []
-        work = attempt(self, lambda: self.backend.query(
-            vs.worklist, today=self.today(), patient_id=pid)) or []
+        self.records = (
+            attempt(
+                self,
+                lambda: self.backend.query(
+                    cs.list_coverages, pid, include_history=self.history_box.isChecked()
+                ),
+            )
+            or []
+        )
+        work = (
+            attempt(
+                self, lambda: self.backend.query(vs.worklist, today=self.today(), patient_id=pid)
+            )
+            or []
+        )
         rows, colors = [], []
         self.glances = [glance([w for w in work if w.coverage_id == c.id]) for c in self.records]
         for c, (text, color) in zip(self.records, self.glances, strict=True):
             t = c.terms.terms if c.terms else None
             d = c.data
             state = c.state_on(self.today())
-            rows.append((
-                dc.RANK_LABELS.get(d.rank, "?"),
-                c.label.split(": ", 1)[1],
-                dc.PLAN_TYPE_LABELS.get(d.plan_type, d.plan_type)
-                + (f" {d.medigap_plan}" if d.medigap_plan else ""),
-                d.member_id,
-                f"{d.effective_on:%m/%d/%Y}" if d.effective_on else "",
-                f"{d.terminates_on:%m/%d/%Y}" if d.terminates_on else "",
-                state.capitalize(),
-                text if state in ("active", "future") else "—",
-                f"{format_money(t.deductible, blank='none')} ({format_money(t.deductible_met)})" if t else "not known",
-                f"{format_money(t.oop_max, blank='none')} ({format_money(t.oop_met)})" if t else "not known",
-                f"{format_percent(t.coinsurance)} / {format_money(t.copay)}" if t else "not known",
-            ))
+            rows.append(
+                (
+                    dc.RANK_LABELS.get(d.rank, "?"),
+                    c.label.split(": ", 1)[1],
+                    dc.PLAN_TYPE_LABELS.get(d.plan_type, d.plan_type)
+                    + (f" {d.medigap_plan}" if d.medigap_plan else ""),
+                    d.member_id,
+                    f"{d.effective_on:%m/%d/%Y}" if d.effective_on else "",
+                    f"{d.terminates_on:%m/%d/%Y}" if d.terminates_on else "",
+                    state.capitalize(),
+                    text if state in ("active", "future") else "—",
+                    f"{format_money(t.deductible, blank='none')} ({format_money(t.deductible_met)})"
+                    if t
+                    else "not known",
+                    f"{format_money(t.oop_max, blank='none')} ({format_money(t.oop_met)})"
+                    if t
+                    else "not known",
+                    f"{format_percent(t.coinsurance)} / {format_money(t.copay)}"
+                    if t
+                    else "not known",
+                )
+            )
             colors.append(color)
         _fill(self.table, rows, [c.id for c in self.records], colors, color_col=7)
         self.empty.setVisible(not self.records)
@@ -194,8 +229,11 @@ class CoveragesTab(_Tab):
         """Rich text for the patient header: each current plan and its verification state."""
         if self.patient_id is None:
             return ""
-        current = [(c, g) for c, g in zip(self.records, self.glances, strict=True)
-                   if c.state_on(self.today()) in ("active", "future")]
+        current = [
+            (c, g)
+            for c, g in zip(self.records, self.glances, strict=True)
+            if c.state_on(self.today()) in ("active", "future")
+        ]
         if not current:
             return "<span style='color:#555'>No coverage on file (self-pay)</span>"
         return " &nbsp;·&nbsp; ".join(
@@ -215,7 +253,9 @@ class CoveragesTab(_Tab):
         rec = self._current()
         if rec is None or self.patient_id is None:
             return
-        dlg = CoverageDialog(self.backend, self.patient_id, today=self.today, record=rec, parent=self)
+        dlg = CoverageDialog(
+            self.backend, self.patient_id, today=self.today, record=rec, parent=self
+        )
         if dlg.exec() == QDialog.DialogCode.Accepted:
             self.refresh()
             self.changed.emit()
@@ -225,7 +265,9 @@ class CoveragesTab(_Tab):
         if rec is None:
             return
         text, ok = QInputDialog.getText(
-            self, "End coverage", f"Last day of coverage for {rec.label} (MM/DD/YYYY):",
+            self,
+            "End coverage",
+            f"Last day of coverage for {rec.label} (MM/DD/YYYY):",
             text=f"{self.today():%m/%d/%Y}",
         )
         if not ok:
@@ -237,14 +279,26 @@ class CoveragesTab(_Tab):
 
             report(self, UserError(f"“{text}” is not a date: type it as MM/DD/YYYY."))
             return
-        if attempt(self, lambda: self.backend.mutate(cs.end_coverage, rec.id, day, today=self.today())):
+        if attempt(
+            self, lambda: self.backend.mutate(cs.end_coverage, rec.id, day, today=self.today())
+        ):
             self.refresh()
             self.changed.emit()
 
 
 class OrdersTab(_Tab):
-    COLUMNS = ("Drug", "Dose", "Route", "Time", "Every", "Visits (next)", "Diagnosis", "Provider",
-               "Site", "Billing lines")
+    COLUMNS = (
+        "Drug",
+        "Dose",
+        "Route",
+        "Time",
+        "Every",
+        "Visits (next)",
+        "Diagnosis",
+        "Provider",
+        "Site",
+        "Billing lines",
+    )
 
     def __init__(self, backend: Backend, today: Callable[[], date]) -> None:
         super().__init__(backend, today)
@@ -270,23 +324,37 @@ class OrdersTab(_Tab):
 
     def refresh(self) -> None:
         pid = self.patient_id
-        self.records = [] if pid is None else (
-            attempt(self, lambda: self.backend.query(ors.list_orders, pid)) or [])
+        self.records = (
+            []
+            if pid is None
+            else (attempt(self, lambda: self.backend.query(ors.list_orders, pid)) or [])
+        )
         rows = []
         for o in self.records:
             d = o.data
             nxt = o.next_visit(self.today())
             dose = format_quantity(d.dose) + (" mg/kg" if d.dose_per_kg else " mg")
             if d.dose_per_kg and d.weight_kg:
-                dose += f" × {format_quantity(d.weight_kg)} kg = {format_quantity(d.dose_in_mg())} mg"
-            rows.append((
-                f"{d.drug_name} ({d.drug_hcpcs})", dose, ROUTE_LABELS.get(d.route, d.route),
-                f"{d.minutes} min", f"{d.every_days} days",
-                f"{len(o.visits)} ({nxt:%m/%d/%Y})" if nxt else f"{len(o.visits)} (none ahead)",
-                d.diagnosis, f"{d.provider_name} · NPI {d.provider_npi}",
-                SITE_LABELS.get(d.site_of_care, d.site_of_care),
-                ", ".join(f"{ln.code}{'-' + ln.modifier if ln.modifier else ''} ×{ln.units}" for ln in o.lines),
-            ))
+                dose += (
+                    f" × {format_quantity(d.weight_kg)} kg = {format_quantity(d.dose_in_mg())} mg"
+                )
+            rows.append(
+                (
+                    f"{d.drug_name} ({d.drug_hcpcs})",
+                    dose,
+                    ROUTE_LABELS.get(d.route, d.route),
+                    f"{d.minutes} min",
+                    f"{d.every_days} days",
+                    f"{len(o.visits)} ({nxt:%m/%d/%Y})" if nxt else f"{len(o.visits)} (none ahead)",
+                    d.diagnosis,
+                    f"{d.provider_name} · NPI {d.provider_npi}",
+                    SITE_LABELS.get(d.site_of_care, d.site_of_care),
+                    ", ".join(
+                        f"{ln.code}{'-' + ln.modifier if ln.modifier else ''} ×{ln.units}"
+                        for ln in o.lines
+                    ),
+                )
+            )
         _fill(self.table, rows, [o.id for o in self.records])
         self.empty.setVisible(not self.records)
 
@@ -326,7 +394,9 @@ class VerificationsTab(_Tab):
         self.table = _table(self.COLUMNS, "patientWorkTable")
         lay.addWidget(self.table, 1)
         lay.addWidget(QLabel("Earlier verifications"))
-        self.history = _table(("#", "Coverage", "Therapy order", "Status", "Completed", "By"), "verificationHistory")
+        self.history = _table(
+            ("#", "Coverage", "Therapy order", "Status", "Completed", "By"), "verificationHistory"
+        )
         lay.addWidget(self.history, 1)
         self.empty = QLabel("Add a coverage to verify benefits.")
         lay.addWidget(self.empty)
@@ -337,8 +407,17 @@ class VerificationsTab(_Tab):
 
     def refresh(self) -> None:
         pid = self.patient_id
-        self.rows = [] if pid is None else (
-            attempt(self, lambda: self.backend.query(vs.worklist, today=self.today(), patient_id=pid)) or [])
+        self.rows = (
+            []
+            if pid is None
+            else (
+                attempt(
+                    self,
+                    lambda: self.backend.query(vs.worklist, today=self.today(), patient_id=pid),
+                )
+                or []
+            )
+        )
         cells, colors = [], []
         for r in self.rows:
             d = r.due
@@ -346,13 +425,29 @@ class VerificationsTab(_Tab):
             last = dv.STATUS_LABELS[r.latest_status] if r.latest_status else "never"
             cells.append((r.coverage_label, r.order_label, due, "; ".join(d.reasons) or "—", last))
             colors.append(STATE_COLORS[d.state])
-        _fill(self.table, cells, [(r.coverage_id, r.order_id) for r in self.rows], colors, color_col=2)
-        hist = [] if pid is None else (attempt(self, lambda: self.backend.query(vs.list_for_patient, pid)) or [])
-        _fill(self.history, [
-            (str(v.id), cov, order, dv.STATUS_LABELS[v.status],
-             f"{v.completed_on:%m/%d/%Y}" if v.completed_on else "", v.updated_by)
-            for v, cov, order in hist
-        ], [v.id for v, _c, _o in hist])
+        _fill(
+            self.table, cells, [(r.coverage_id, r.order_id) for r in self.rows], colors, color_col=2
+        )
+        hist = (
+            []
+            if pid is None
+            else (attempt(self, lambda: self.backend.query(vs.list_for_patient, pid)) or [])
+        )
+        _fill(
+            self.history,
+            [
+                (
+                    str(v.id),
+                    cov,
+                    order,
+                    dv.STATUS_LABELS[v.status],
+                    f"{v.completed_on:%m/%d/%Y}" if v.completed_on else "",
+                    v.updated_by,
+                )
+                for v, cov, order in hist
+            ],
+            [v.id for v, _c, _o in hist],
+        )
         self.empty.setVisible(not self.rows and not hist)
 
     def verify_selected(self) -> None:
@@ -370,18 +465,27 @@ class VerificationsTab(_Tab):
     def open_history(self) -> None:
         ident = _selected(self.history)
         if isinstance(ident, int):
-            VerificationDialog(self.backend, ident, title=f"Verification #{ident}",
-                               today=self.today, parent=self).exec()
+            VerificationDialog(
+                self.backend, ident, title=f"Verification #{ident}", today=self.today, parent=self
+            ).exec()
             self.refresh()
             self.changed.emit()
 
 
-def open_checklist(parent: QWidget, backend: Backend, today: Callable[[], date], row: vs.WorkRow) -> bool:
+def open_checklist(
+    parent: QWidget, backend: Backend, today: Callable[[], date], row: vs.WorkRow
+) -> bool:
     """Continue an open checklist for this coverage and order, or start a new one."""
-    if row.latest_id is not None and row.latest_status in (Status.NOT_STARTED, Status.IN_PROGRESS, Status.PROBLEM):
+    if row.latest_id is not None and row.latest_status in (
+        Status.NOT_STARTED,
+        Status.IN_PROGRESS,
+        Status.PROBLEM,
+    ):
         ver_id: int | None = row.latest_id
     else:
-        rec = attempt(parent, lambda: backend.mutate(vs.start_verification, row.coverage_id, row.order_id))
+        rec = attempt(
+            parent, lambda: backend.mutate(vs.start_verification, row.coverage_id, row.order_id)
+        )
         ver_id = rec.id if rec else None
     if ver_id is None:
         return False

@@ -97,8 +97,14 @@ class PatientsScreen(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in ((Columns.MRN, 100), (Columns.NAME, 260), (Columns.PREFERRED, 150),
-                           (Columns.BIRTH_DATE, 130), (Columns.PHONE, 130), (Columns.CITY, 130)):
+        for col, width in (
+            (Columns.MRN, 100),
+            (Columns.NAME, 260),
+            (Columns.PREFERRED, 150),
+            (Columns.BIRTH_DATE, 130),
+            (Columns.PHONE, 130),
+            (Columns.CITY, 130),
+        ):
             self.table.setColumnWidth(col, width)
         lay.addWidget(self.table, 1)
         self.count_label = QLabel("")
@@ -118,18 +124,32 @@ class PatientsScreen(QWidget):
         self.new_button.clicked.connect(self.new_patient)
 
     # -- data access through the backend (widgets never touch the database) -----------
-    def _fetch(self, text: str, inactive: bool, sort: SortKey, desc: bool, offset: int, limit: int) -> list[ps.PatientRow]:
-        rows = attempt(self, lambda: self.backend.query(
-            ps.search, text, include_inactive=inactive, sort=sort, descending=desc,
-            offset=offset, limit=limit, today=self.today(),
-        ))
+    def _fetch(
+        self, text: str, inactive: bool, sort: SortKey, desc: bool, offset: int, limit: int
+    ) -> list[ps.PatientRow]:
+        rows = attempt(
+            self,
+            lambda: self.backend.query(
+                ps.search,
+                text,
+                include_inactive=inactive,
+                sort=sort,
+                descending=desc,
+                offset=offset,
+                limit=limit,
+                today=self.today(),
+            ),
+        )
         return rows or []
 
     def _count(self, text: str, inactive: bool) -> int:
         cap = COUNT_CAP if text.strip() else None
-        n = attempt(self, lambda: self.backend.query(
-            ps.count, text, include_inactive=inactive, today=self.today(), cap=cap
-        ))
+        n = attempt(
+            self,
+            lambda: self.backend.query(
+                ps.count, text, include_inactive=inactive, today=self.today(), cap=cap
+            ),
+        )
         return n or 0
 
     # -- behaviour ---------------------------------------------------------------------
@@ -144,7 +164,9 @@ class PatientsScreen(QWidget):
         if n == 0 and text:
             msg = f"No patient matches “{text}”. Check the spelling, or press Ctrl+N to add one."
         elif text and n > COUNT_CAP:
-            msg = f"More than {COUNT_CAP:,} patients match “{text}”: keep typing to narrow the list."
+            msg = (
+                f"More than {COUNT_CAP:,} patients match “{text}”: keep typing to narrow the list."
+            )
         elif text:
             msg = f"{n:,} patient{'s' if n != 1 else ''} match “{text}”."
         else:

@@ -789,7 +789,11 @@ class PriorAuthDialog(QDialog):
     def open_letter(self, kind: str) -> LetterPreview | None:
         """Preview the patient's PA packet or appeal letter (to print or save)."""
         self.letter_preview = show_letter(
-            self, self.backend, kind, self.record.patient_id, today=self.today(),
+            self,
+            self.backend,
+            kind,
+            self.record.patient_id,
+            today=self.today(),
             case_id=self.record.id,  # this case, not just the patient's latest
         )
         return self.letter_preview

@@ -425,8 +425,14 @@ class PriorAuthScreen(QWidget):
         self.state_combo = choice_combo(
             "stateFilter", [(None, "All states"), *((s.value, STATE_LABELS[s]) for s in State)]
         )
-        lay.addLayout(title_bar("Prior authorizations", ("Show", self.show_combo),
-                                ("Payer", self.payer_combo), ("State", self.state_combo)))
+        lay.addLayout(
+            title_bar(
+                "Prior authorizations",
+                ("Show", self.show_combo),
+                ("Payer", self.payer_combo),
+                ("State", self.state_combo),
+            )
+        )
         bar = QHBoxLayout()
         self.open_button = QPushButton("Open case…")
         self.open_button.setObjectName("openCaseButton")

@@ -322,8 +322,11 @@ class SettingsScreen(QWidget):
         )
         self.center_edits["center.contact_phone"].setMaximumWidth(SHORT_FIELD_WIDTH)
         line("center.contact_hours", "Contact hours", placeholder="Monday to Friday, 8 am to 5 pm")
-        line("center.contact_hours_es", "Contact hours (Spanish)",
-             placeholder="de lunes a viernes, de 8 a 17 h")
+        line(
+            "center.contact_hours_es",
+            "Contact hours (Spanish)",
+            placeholder="de lunes a viernes, de 8 a 17 h",
+        )
         self.disclaimer_edits: dict[str, QPlainTextEdit] = {}
         for lang, label in (("en", "Disclaimer (English)"), ("es", "Disclaimer (Spanish)")):
             key = f"letters.disclaimer_{lang}"
@@ -416,8 +419,12 @@ class SettingsScreen(QWidget):
         lay.addWidget(self.backup_folder, 1)
         lay.addWidget(choose)
         self.add_field(
-            form, "Backup folder", "backup.folder", row,
-            self.backup_folder.text, lambda v: self.backup_folder.setText(str(v)),
+            form,
+            "Backup folder",
+            "backup.folder",
+            row,
+            self.backup_folder.text,
+            lambda v: self.backup_folder.setText(str(v)),
             hint="infudesk backs up once a day when it closes. Choose a folder on another disk "
             "or a network drive, so that a backup survives this computer.",
         )
@@ -435,8 +442,12 @@ class SettingsScreen(QWidget):
         keep_lay.addWidget(QLabel("most recent automatic backups"))
         keep_lay.addStretch(1)
         self.add_field(
-            form, "Keep", "backup.keep", keep_row,
-            self.keep_spin.value, lambda v: self.keep_spin.setValue(int(v)),
+            form,
+            "Keep",
+            "backup.keep",
+            keep_row,
+            self.keep_spin.value,
+            lambda v: self.keep_spin.setValue(int(v)),
         )
         self.keep_spin.valueChanged.connect(self._changed)
         buttons = QWidget()
@@ -457,15 +468,18 @@ class SettingsScreen(QWidget):
         note = QLabel(
             "Backups are encrypted with the recovery key, not with this computer's key: print "
             "the recovery sheet once and keep it locked away. A backup restores on any computer "
-            "with that key." if not self.backend.demo else "The demo database is not backed up."
+            "with that key."
+            if not self.backend.demo
+            else "The demo database is not backed up."
         )
         note.setWordWrap(True)
         note.setStyleSheet(HINT_STYLE)
         form.addRow("", note)
 
     def choose_backup_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder for automatic backups",
-                                                  self.backup_folder.text())
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder for automatic backups", self.backup_folder.text()
+        )
         if folder:
             self.backup_folder.setText(folder)
 
@@ -475,12 +489,16 @@ class SettingsScreen(QWidget):
         stamp = datetime.now().strftime("%Y%m%d-%H%M")
         start = Path(self.backup_folder.text() or self.backend.store.paths.backups)
         path, _f = QFileDialog.getSaveFileName(
-            self, "Back up now", str(start / f"infudesk-{stamp}{bk.SUFFIX}"),
+            self,
+            "Back up now",
+            str(start / f"infudesk-{stamp}{bk.SUFFIX}"),
             f"infudesk backups (*{bk.SUFFIX})",
         )
         if not path:
             return
-        manifest = attempt(self, lambda: bk.make_backup(self.backend.store, Path(path), self.backend.actor))
+        manifest = attempt(
+            self, lambda: bk.make_backup(self.backend.store, Path(path), self.backend.actor)
+        )
         if manifest is not None:
             self.status.setText(
                 f"Backed up {manifest.counts.get('patients', 0):,} patients to {path}."
@@ -507,7 +525,9 @@ class SettingsScreen(QWidget):
         from infudesk.services import backup as bk
 
         path, _f = QFileDialog.getOpenFileName(
-            self, "Restore from a backup", str(self.backend.store.paths.backups),
+            self,
+            "Restore from a backup",
+            str(self.backend.store.paths.backups),
             f"infudesk backups (*{bk.SUFFIX})",
         )
         if not path:
@@ -522,7 +542,8 @@ class SettingsScreen(QWidget):
             return
         manifest = checked[0]
         answer = QMessageBox.question(
-            self, "Restore this backup?",
+            self,
+            "Restore this backup?",
             f"Replace the database with the backup of {manifest.header['created_at']} "
             f"({manifest.counts.get('patients', 0):,} patients)? The current database is kept "
             "in the backups folder. infudesk closes afterwards; start it again.",
@@ -533,7 +554,9 @@ class SettingsScreen(QWidget):
         store.close()
         try:
             bk.restore_backup(store.paths, Path(path), key, self.backend.actor)
-            QMessageBox.information(self, "Restored", "The backup was restored. Start infudesk again.")
+            QMessageBox.information(
+                self, "Restored", "The backup was restored. Start infudesk again."
+            )
         except Exception as exc:  # shown calmly; the database was not replaced
             report(self, exc)
         window = self.window()

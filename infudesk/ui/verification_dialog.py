@@ -71,9 +71,8 @@ class VerificationDialog(QDialog):
         outer.addWidget(self.state)
         if self.notes:
             notes = QLabel(
-                "<b>Payer policy notes</b><br>" + "<br>".join(
-                    f"From {n.effective_on:%m/%d/%Y}: {n.text}" for n in self.notes
-                )
+                "<b>Payer policy notes</b><br>"
+                + "<br>".join(f"From {n.effective_on:%m/%d/%Y}: {n.text}" for n in self.notes)
             )
             notes.setObjectName("payerNotes")
             notes.setWordWrap(True)
@@ -91,7 +90,9 @@ class VerificationDialog(QDialog):
                 if item.kind == dv.Kind.YESNO:
                     box = f.combo(item.key, [("", "—"), ("yes", "Yes"), ("no", "No")])
                 elif item.kind == dv.Kind.CHOICE:
-                    box = f.combo(item.key, [("", "—"), *((c.value, c.label) for c in item.choices)])
+                    box = f.combo(
+                        item.key, [("", "—"), *((c.value, c.label) for c in item.choices)]
+                    )
                 else:
                     box = f.line(item.key, PLACEHOLDERS.get(dv.Kind(item.kind), ""))
                 if item.help:
@@ -101,8 +102,11 @@ class VerificationDialog(QDialog):
                     row.addWidget(box, 1)
                     now = QPushButton("Now")
                     now.setObjectName(f"now_{item.key}")
-                    now.clicked.connect(lambda _c=False, k=item.key: self.form.set(
-                        k, datetime.now().strftime("%m/%d/%Y %I:%M %p")))
+                    now.clicked.connect(
+                        lambda _c=False, k=item.key: self.form.set(
+                            k, datetime.now().strftime("%m/%d/%Y %I:%M %p")
+                        )
+                    )
                     row.addWidget(now, 0, Qt.AlignmentFlag.AlignTop)
                     fl.addRow(label, row)
                 else:
@@ -167,8 +171,12 @@ class VerificationDialog(QDialog):
         _, parse_errors = vs.parse_answers(self.record.checklist, typed)
         try:
             self.saved = self.backend.mutate(
-                vs.save_verification, self.record.id, typed, status=status,
-                problem=self.form.value("problem"), expected_version=self.record.version,
+                vs.save_verification,
+                self.record.id,
+                typed,
+                status=status,
+                problem=self.form.value("problem"),
+                expected_version=self.record.version,
                 today=self.today(),
             )
         except ValidationFailed as exc:

@@ -26,8 +26,11 @@ from infudesk.ui.patient_tabs import STATE_COLORS, _fill, _selected, _table, ope
 from infudesk.ui.widgets import choice_combo, title_bar
 
 COLUMNS = ("Patient", "MRN", "Coverage", "Therapy order", "Next visit", "Due", "Why", "Checklist")
-SHOW = (("attention", "Needs attention (overdue, due, due soon, in progress, problems)"),
-        ("problems", "Problems found"), ("all", "Everything"))
+SHOW = (
+    ("attention", "Needs attention (overdue, due, due soon, in progress, problems)"),
+    ("problems", "Problems found"),
+    ("all", "Everything"),
+)
 
 
 class VerificationsScreen(QWidget):
@@ -47,8 +50,14 @@ class VerificationsScreen(QWidget):
         self.due_by.setObjectName("dueBy")
         self.due_by.setPlaceholderText("MM/DD/YYYY")
         self.due_by.setMaximumWidth(110)
-        lay.addLayout(title_bar("Verifications", ("Show", self.show_combo),
-                                ("Payer", self.payer_combo), ("Due by", self.due_by)))
+        lay.addLayout(
+            title_bar(
+                "Verifications",
+                ("Show", self.show_combo),
+                ("Payer", self.payer_combo),
+                ("Due by", self.due_by),
+            )
+        )
         bar = QHBoxLayout()
         self.verify_button = QPushButton("Verify…")
         self.verify_button.setObjectName("verifyButton")
@@ -93,14 +102,28 @@ class VerificationsScreen(QWidget):
         if text and due_by is None:
             self.count_label.setText(f"“{text}” is not a date: type it as MM/DD/YYYY.")
             return
-        rows = attempt(self, lambda: self.backend.query(
-            vs.worklist, today=self.today(), payer_id=self.payer_combo.currentData(), due_by=due_by,
-        )) or []
+        rows = (
+            attempt(
+                self,
+                lambda: self.backend.query(
+                    vs.worklist,
+                    today=self.today(),
+                    payer_id=self.payer_combo.currentData(),
+                    due_by=due_by,
+                ),
+            )
+            or []
+        )
         mode = self.show_combo.currentData()
         if mode == "attention":
             horizon = self.today() + timedelta(days=dv.DUE_SOON_DAYS)
-            rows = [r for r in rows if r.due.state != "ok" or r.latest_status in (
-                Status.IN_PROGRESS, Status.PROBLEM) or (r.due.due_on and r.due.due_on <= horizon)]
+            rows = [
+                r
+                for r in rows
+                if r.due.state != "ok"
+                or r.latest_status in (Status.IN_PROGRESS, Status.PROBLEM)
+                or (r.due.due_on and r.due.due_on <= horizon)
+            ]
         elif mode == "problems":
             rows = [r for r in rows if r.latest_status == Status.PROBLEM]
         self.rows = rows
@@ -109,16 +132,26 @@ class VerificationsScreen(QWidget):
             d = r.due
             due = dv.DUE_STATE_LABELS[d.state] + (f" {d.due_on:%m/%d/%Y}" if d.due_on else "")
             status = dv.STATUS_LABELS[r.latest_status] if r.latest_status else "—"
-            cells.append((r.patient_name, r.mrn, r.coverage_label, r.order_label,
-                          f"{r.next_visit:%m/%d/%Y}" if r.next_visit else "—", due,
-                          "; ".join(d.reasons) or "—", status))
+            cells.append(
+                (
+                    r.patient_name,
+                    r.mrn,
+                    r.coverage_label,
+                    r.order_label,
+                    f"{r.next_visit:%m/%d/%Y}" if r.next_visit else "—",
+                    due,
+                    "; ".join(d.reasons) or "—",
+                    status,
+                )
+            )
             colors.append("#b00020" if r.latest_status == Status.PROBLEM else STATE_COLORS[d.state])
         _fill(self.table, cells, [i for i in range(len(rows))], colors, color_col=5)
         overdue = sum(1 for r in rows if r.due.state == "overdue")
         problems = sum(1 for r in rows if r.latest_status == Status.PROBLEM)
         self.count_label.setText(
             f"{len(rows)} to look at · {overdue} overdue · {problems} with problems"
-            if rows else "Nothing to verify with these filters."
+            if rows
+            else "Nothing to verify with these filters."
         )
 
     def _current(self) -> vs.WorkRow | None:
