@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from datetime import date
@@ -56,8 +57,31 @@ def register_fonts() -> None:
             log.warning("font %s could not be loaded", path.name)
 
 
+def offer_recovery_sheet(window: MainWindow) -> None:
+    """A new database has a new recovery key: offer its sheet once, at setup."""
+    answer = QMessageBox.question(
+        window,
+        "Recovery sheet",
+        "infudesk made a recovery key for this new database. Backups are encrypted with it, "
+        "and it is what restores them on another computer.\n\nSave the recovery sheet now, "
+        "print it and lock it away? (Later: Settings > Backups > Print recovery sheet.)",
+    )
+    if answer == QMessageBox.StandardButton.Yes:
+        window.nav.setCurrentRow(window.stack.indexOf(window.settings))
+        window.settings.print_recovery_sheet()
+
+
+def show_open_error(title: str, message: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Critical, title, message)
+    box.setObjectName("openErrorBox")
+    box.exec()
+    print(f"infudesk: {message}", file=sys.stderr)
+
+
 def run_gui(paths: DataPaths, *, demo: bool) -> int:
     started = time.perf_counter()
+    if os.name == "posix":  # PDFs, exports and backups the app writes are user-only
+        os.umask(0o077)
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
@@ -67,16 +91,24 @@ def run_gui(paths: DataPaths, *, demo: bool) -> int:
     try:
         store = open_for_gui(paths, demo)
     except UserError as exc:
-        box = QMessageBox(QMessageBox.Icon.Critical, exc.title, exc.message)
-        box.setObjectName("openErrorBox")
-        box.exec()
-        print(f"infudesk: {exc.message}", file=sys.stderr)
+        show_open_error(exc.title, exc.message)
         return 1
+    except Exception as exc:  # never exit silently: a calm dialog, details in the log
+        log.error("opening the database failed", exc_info=exc)
+        show_open_error(
+            "Cannot open the database",
+            f"infudesk could not open its database in {paths.root} ({type(exc).__name__}). "
+            "Nothing has been changed. Details are in the log file in the data folder's "
+            "'logs' directory; please report this to your administrator.",
+        )
+        return 3
     install_excepthook()
     try:
         window = MainWindow(Backend(store, Actor.workstation_user()))
         window.show()
         log.info("main window shown after %.0f ms", (time.perf_counter() - started) * 1000)
+        if store.created and not demo:
+            offer_recovery_sheet(window)
         return app.exec()
     finally:
         store.close()

@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from infudesk import __version__
 from infudesk.errors import UserError
@@ -96,7 +97,30 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="leave the estimate's warnings off a patient letter (recorded in the audit trail)",
     )
+    _add_safety_commands(sub)
     return parser
+
+
+def _add_safety_commands(sub: Any) -> None:
+    check = sub.add_parser("check", help="check the database: pages, links, schema, documents")
+    _common(check, suppress=True)
+    backup = sub.add_parser("backup", help="write a backup (restores on any computer)")
+    _common(backup, suppress=True)
+    backup.add_argument(
+        "--out",
+        metavar="FILE",
+        default=None,
+        help="the backup file (default: the data folder's backups/)",
+    )
+    restore = sub.add_parser("restore", help="replace the database with a backup")
+    _common(restore, suppress=True)
+    restore.add_argument("file", metavar="FILE", help="a backup file (.idbk)")
+    restore.add_argument(
+        "--recovery-key",
+        metavar="KEY",
+        default=None,
+        help="the key on the recovery sheet (asked for when not given)",
+    )
 
 
 def _paths(args: argparse.Namespace) -> DataPaths:
@@ -264,6 +288,72 @@ def _os_error_line(exc: OSError) -> str:
     return f"a file could not be written or read{where}: {why}. Nothing was saved from this step."
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from infudesk.services.check import check_database
+    from infudesk.store.database import open_store
+
+    paths = _paths(args)
+    store = open_store(paths, demo=args.demo, create=False, exclusive=False, upgrade=False)
+    try:
+        with store.session() as s:
+            report = check_database(s)
+            s.rollback()
+    finally:
+        store.close()
+    print(f"infudesk check: {paths.db}")
+    for line in report.lines:
+        print(f"  {line}")
+    if report.problem is not None:
+        print(f"infudesk check: FAILED: {report.problem}", file=sys.stderr)
+        return 1
+    print("infudesk check: OK")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from infudesk.services.backup import SUFFIX, ensure_recovery_key, make_backup
+    from infudesk.store.database import open_store
+
+    paths = _paths(args)
+    store = open_store(paths, demo=args.demo, create=False, exclusive=False)
+    try:
+        _key, made = ensure_recovery_key(paths) if not args.demo else ("", False)
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        out = Path(args.out) if args.out else paths.backups / f"infudesk-{stamp}{SUFFIX}"
+        manifest = make_backup(store, out)
+    finally:
+        store.close()
+    n = manifest.counts.get("patients", 0)
+    print(f"Wrote {out} ({n:,} patients, schema {manifest.schema}).")
+    if made:
+        print(
+            "A recovery key was made for this database: print the recovery sheet "
+            "(Settings > Backups > Print recovery sheet) and keep it safe."
+        )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    import getpass
+
+    from infudesk.services.backup import read_manifest, restore_backup
+
+    paths = _paths(args)
+    if args.demo:
+        print("infudesk restore: the demo database is not restored from backups.", file=sys.stderr)
+        return 2
+    manifest = read_manifest(Path(args.file))  # a damaged file is named before asking the key
+    key = args.recovery_key or getpass.getpass("Recovery key (from the recovery sheet): ")
+    restore_backup(paths, Path(args.file), key)
+    n = manifest.counts.get("patients", 0)
+    print(
+        f"Restored {args.file} ({n:,} patients, made {manifest.header['created_at']}) into {paths.db}."
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "quote":  # before anything creates folders, logs or imports Qt
@@ -272,11 +362,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from infudesk.logsetup import configure, log_failure
 
+    if os.name == "posix":  # everything infudesk writes (logs, exports, PDFs) is user-only
+        os.umask(0o077)
     paths = _paths(args)
-    problem = _data_dir_problem(paths.root, create=args.command in (None, "seed"))
+    problem = _data_dir_problem(paths.root, create=args.command in (None, "seed", "restore"))
     if problem:
         print(f"infudesk: {problem}", file=sys.stderr)
         return 2
+    if args.command in (None, "seed", "restore"):
+        paths.ensure()  # owner-only folder, before anything else creates it
     if paths.root.exists():
         configure(paths.logs)
     try:
@@ -286,6 +380,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_export(args)
         if args.command == "letter":
             return cmd_letter(args)
+        if args.command in SAFETY_COMMANDS:
+            return SAFETY_COMMANDS[args.command](args)
         from infudesk.app import run_gui
 
         return run_gui(_paths(args), demo=args.demo)
@@ -317,6 +413,9 @@ UNEXPECTED = (
     "something unexpected went wrong. Nothing was saved from the failed step. "
     "Details are in the log file in the data folder's 'logs' directory."
 )
+
+
+SAFETY_COMMANDS = {"check": cmd_check, "backup": cmd_backup, "restore": cmd_restore}
 
 
 if __name__ == "__main__":

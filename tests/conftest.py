@@ -16,6 +16,7 @@ from keyring.backend import KeyringBackend
 
 from infudesk.paths import DataPaths
 from infudesk.services.audit import Actor
+from infudesk.store import keys
 from infudesk.store.database import Store, open_store
 
 TODAY = date(2026, 11, 27)
@@ -38,6 +39,23 @@ class MemoryKeyring(KeyringBackend):
 
     def delete_password(self, service: str, username: str) -> None:
         self.entries.pop((service, username), None)
+
+
+# The test keychains (this in-memory one and those of test_store.py) count as the OS's.
+TEST_BACKENDS = frozenset(
+    {
+        "tests.conftest.MemoryKeyring",
+        "tests.test_store.LockedKeyring",
+        "tests.test_store.BrokenKeyring",
+        "tests.test_store.ForgetfulKeyring",
+        "tests.test_store.InitFailsKeyring",
+    }
+)
+
+
+# for the whole session (session-scoped fixtures open stores too); tests of the allowlist
+# itself monkeypatch it back to what ships
+keys.ALLOWED_BACKENDS = keys.ALLOWED_BACKENDS | TEST_BACKENDS
 
 
 @pytest.fixture(autouse=True)

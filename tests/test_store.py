@@ -84,19 +84,19 @@ def _make_existing_db(paths: DataPaths, actor: Actor) -> None:
     assert not Path(f"{paths.db}-wal").exists() or Path(f"{paths.db}-wal").stat().st_size == 0
 
 
-def _db_key_entry(memory_keyring) -> tuple[str, str]:  # type: ignore[no-untyped-def]
-    """The database key's keychain entry. Since migration 0009 the keychain holds two entries
-    per database: the database key and, beside it, the audit trail's key."""
-    users = sorted(user for _service, user in memory_keyring.entries)
-    assert [u.split(":")[0] for u in users] == ["audit-key", "database-key"]
+def _db_entry(memory_keyring) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The database key's entry. The keychain holds three entries per database: the database
+    key and, beside it, the audit trail's key and the recovery key."""
+    users = sorted(user.split(":")[0] for _service, user in memory_keyring.entries)
+    assert users == ["audit-key", "database-key", "recovery-key"]
     (entry,) = [e for e in memory_keyring.entries if e[1].startswith("database-key:")]
     return entry  # type: ignore[no-any-return]
 
 
 def _the_key_hex(memory_keyring) -> str:  # type: ignore[no-untyped-def]
-    entry = _db_key_entry(memory_keyring)
-    value = memory_keyring.entries[entry]
-    assert entry[0] == keys.KEYRING_SERVICE
+    entry = _db_entry(memory_keyring)
+    (service, _user), value = entry, memory_keyring.entries[entry]
+    assert service == keys.KEYRING_SERVICE
     assert len(value) == 64
     return value  # type: ignore[no-any-return]
 
@@ -169,7 +169,7 @@ def test_wrong_key_fails_and_leaves_file_unchanged(
     paths: DataPaths, actor: Actor, memory_keyring
 ) -> None:  # type: ignore[no-untyped-def]
     _make_existing_db(paths, actor)
-    entry = _db_key_entry(memory_keyring)
+    entry = _db_entry(memory_keyring)
     memory_keyring.entries[entry] = secrets.token_hex(32)
     before = _snapshot(paths.db)
     with pytest.raises(DatabaseOpenError) as info:
@@ -181,7 +181,7 @@ def test_wrong_key_fails_and_leaves_file_unchanged(
 
 def test_lock_released_after_failed_open(paths: DataPaths, actor: Actor, memory_keyring) -> None:  # type: ignore[no-untyped-def]
     _make_existing_db(paths, actor)
-    entry = _db_key_entry(memory_keyring)
+    entry = _db_entry(memory_keyring)
     good = memory_keyring.entries[entry]
     memory_keyring.entries[entry] = secrets.token_hex(32)
     with pytest.raises(DatabaseOpenError):

@@ -32,8 +32,16 @@ DEFAULTS: dict[str, Any] = {
     "center.contact_hours_es": "",  # for Spanish letters (empty: the English hours)
     "letters.disclaimer_en": "",  # empty: the standard wording
     "letters.disclaimer_es": "",
+    # automatic backups (services/backup.py): folder ("" = the data folder's backups/automatic),
+    # how many to keep, and when the last one was made (UTC, ISO)
+    "backup.folder": "",
+    "backup.keep": 14,
+    "backup.last": "",
 }
-LIMITS: dict[str, tuple[int, int]] = {"verification.days_before_visit": (0, 60)}
+LIMITS: dict[str, tuple[int, int]] = {
+    "verification.days_before_visit": (0, 60),
+    "backup.keep": (1, 365),
+}
 
 
 def get(session: Session, key: str) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -47,14 +48,39 @@ def describe_open_failure(path: Path, exc: Exception) -> DatabaseOpenError:
     )
 
 
+_KEY_PRAGMAS: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
+def key_pragma_of(engine: Engine) -> str:
+    """The key statement of an engine made by make_engine (for copies under the same key)."""
+    return _KEY_PRAGMAS[engine]
+
+
+def key_pragma_for(key: bytes) -> str:
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def open_raw(path: Path, key_pragma: str) -> Any:
+    """A driver connection in autocommit mode (we issue BEGIN ourselves), keyed, quiet.
+
+    SQLCipher logs "ERROR CORE hmac check failed" to stderr when a key does not fit; the
+    log level is process-wide and set before the key so that only our message is shown.
+    """
+    conn = sqlcipher.connect(
+        str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+    )
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(key_pragma)
+    return conn
+
+
 def make_engine(path: Path, key: bytes) -> Engine:
     """An engine on the encrypted file ``path``; raises DatabaseOpenError if it can't be read."""
-    key_pragma = f"PRAGMA key = \"x'{key.hex()}'\""
+    key_pragma = key_pragma_for(key)
 
     def connect() -> Any:
-        conn = sqlcipher.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = open_raw(path, key_pragma)
         try:
-            conn.execute(key_pragma)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher.DatabaseError as exc:
             conn.close()
@@ -74,6 +100,8 @@ def make_engine(path: Path, key: bytes) -> Engine:
         hide_parameters=True,  # errors (and so logs) never carry patient data
     )
 
+    _KEY_PRAGMAS[engine] = key_pragma
+
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:
         cur = dbapi_conn.cursor()
@@ -84,5 +112,13 @@ def make_engine(path: Path, key: bytes) -> Engine:
         # decrypted pages stay in memory (up to 128 MB; the pool reuses the warm connection)
         cur.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         cur.close()
+
+    # SQLAlchemy's documented recipe for pysqlite (and so sqlcipher3): the driver runs in
+    # autocommit mode (isolation_level=None, set in open_raw) and we emit BEGIN ourselves, so a
+    # transaction really covers every statement in it, DDL included (the driver's own mode
+    # commits before each CREATE/ALTER/DROP). A whole migration is then one transaction.
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
 
     return engine

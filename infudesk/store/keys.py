@@ -30,14 +30,71 @@ FIX_MISSING = (
 )
 
 
+FIX_OTHER = (
+    "infudesk only keeps its key in the operating system's keychain. Remove the other keyring "
+    "package or the PYTHON_KEYRING_BACKEND setting (or the keyringrc.cfg that names it), "
+    "then start infudesk again. To look around without a keychain, use the demo: infudesk --demo."
+)
+
+# The operating systems' own keychains, by "module.Class". A backend outside this set (e.g.
+# keyrings.alt's plaintext or "encrypted" file keyrings, the null and fail backends, anything
+# PYTHON_KEYRING_BACKEND names) is refused, whatever is installed or configured. Tests
+# monkeypatch this set to admit their in-memory keychain; nothing a user sets changes it.
+ALLOWED_BACKENDS: frozenset[str] = frozenset(
+    {
+        "keyring.backends.Windows.WinVaultKeyring",  # Windows Credential Locker
+        "keyring.backends.macOS.Keyring",  # macOS Keychain
+        "keyring.backends.SecretService.Keyring",  # GNOME Keyring, KeePassXC, KWallet 5.97+
+        "keyring.backends.libsecret.Keyring",  # the same Secret Service, through libsecret
+    }
+)
+CHAINER = "keyring.backends.chainer.ChainerBackend"
+NO_KEYCHAIN = frozenset({"keyring.backends.fail.Keyring", "keyring.backends.null.Keyring"})
+
+
+def _name(backend: object) -> str:
+    kind = type(backend)
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+def os_keychain() -> keyring.backend.KeyringBackend:
+    """The keyring backend in use, if it is the operating system's; KeychainError if not."""
+    backend = keyring.get_keyring()
+    name = _name(backend)
+    members = list(getattr(backend, "backends", [])) if name == CHAINER else [backend]
+    names = [_name(m) for m in members]
+    if names and all(n in ALLOWED_BACKENDS for n in names):
+        return backend
+    if not names or all(n in NO_KEYCHAIN for n in names):
+        raise KeychainError(
+            KEYCHAIN_HELP.format(what="No keychain is available on this computer.", fix=FIX_MISSING)
+        )
+    other = next(n for n in names if n not in ALLOWED_BACKENDS)
+    log.warning("refused keyring backend %s", other)
+    raise KeychainError(
+        KEYCHAIN_HELP.format(
+            what=f"The keychain offered ({other}) is not the operating system's: it could keep "
+            "the key in a file readable by anyone with the disk, so infudesk does not use it.",
+            fix=FIX_OTHER,
+        )
+    )
+
+
 def _username(store_id: str) -> str:
     return f"database-key:{store_id}"
 
 
+def _recovery_username(store_id: str) -> str:
+    return f"recovery-key:{store_id}"
+
+
 def _keyring_call(what: str, fn, *args):  # type: ignore[no-untyped-def]
+    backend = os_keychain()
     try:
-        return fn(*args)
-    except keyring.errors.KeyringLocked as exc:
+        return getattr(backend, fn)(*args)
+    except (keyring.errors.KeyringLocked, keyring.errors.InitError) as exc:
+        # InitError: Secret Service could not open or unlock its collection (a keychain that
+        # was locked from the start, or its unlock prompt was dismissed)
         raise KeychainError(
             KEYCHAIN_HELP.format(what="The keychain is locked.", fix=FIX_LOCKED)
         ) from exc
@@ -80,12 +137,20 @@ def demo_key(paths: DataPaths) -> bytes:
     return key
 
 
+def read_store_id(paths: DataPaths) -> str:
+    return paths.store_id.read_text(encoding="ascii").strip() if paths.store_id.exists() else ""
+
+
 def keychain_key(paths: DataPaths, *, create: bool = True) -> bytes:
-    """The key of the database in ``paths``, from the keychain; a new one for a new database."""
+    """The key of the database in ``paths``, from the keychain; a new one for a new database.
+
+    A new key is saved in the keychain here, but ``store-id.txt`` is written by the caller
+    once the new database is complete (see database.open_store).
+    """
     db_exists = paths.db.exists()
-    store_id = paths.store_id.read_text(encoding="ascii").strip() if paths.store_id.exists() else ""
+    store_id = read_store_id(paths)
     if store_id:
-        text = _keyring_call("read", keyring.get_password, KEYRING_SERVICE, _username(store_id))
+        text = _keyring_call("read", "get_password", KEYRING_SERVICE, _username(store_id))
         if text:
             return _parse_hex(text, "the keychain")
         if db_exists:
@@ -103,17 +168,42 @@ def keychain_key(paths: DataPaths, *, create: bool = True) -> bytes:
         )
     if not create:
         raise DatabaseOpenError(f"There is no database in {paths.root}.")
-    store_id = store_id or uuid.uuid4().hex
+    return new_keychain_key(store_id or uuid.uuid4().hex)[1]
+
+
+def new_keychain_key(store_id: str) -> tuple[str, bytes]:
+    """A new random database key saved (and read back) under ``store_id``."""
     key = secrets.token_bytes(KEY_BYTES)
-    _keyring_call("save", keyring.set_password, KEYRING_SERVICE, _username(store_id), key.hex())
-    back = _keyring_call("read", keyring.get_password, KEYRING_SERVICE, _username(store_id))
-    if back != key.hex():
+    _save(_username(store_id), key.hex())
+    log.info("created a new database key in the keychain")
+    return store_id, key
+
+
+def _save(username: str, value: str) -> None:
+    _keyring_call("save", "set_password", KEYRING_SERVICE, username, value)
+    back = _keyring_call("read", "get_password", KEYRING_SERVICE, username)
+    if back != value:
         raise KeychainError(
             KEYCHAIN_HELP.format(what="The keychain did not keep the new key.", fix=FIX_MISSING)
         )
-    paths.store_id.write_text(store_id + "\n", encoding="ascii")
-    log.info("created a new database key in the keychain")
-    return key
+
+
+def pending_store_id(paths: DataPaths) -> str:
+    """The store id a new database in ``paths`` will get (kept in memory until it exists)."""
+    return read_store_id(paths) or uuid.uuid4().hex
+
+
+# --- the recovery key (encrypts backups; printed once for the manager) ----------------------
+
+
+def recovery_key(store_id: str) -> str | None:
+    """The recovery key kept beside the database key (None if this database has none yet)."""
+    text = _keyring_call("read", "get_password", KEYRING_SERVICE, _recovery_username(store_id))
+    return str(text) if text else None
+
+
+def save_recovery_key(store_id: str, text: str) -> None:
+    _save(_recovery_username(store_id), text)
 
 
 def audit_key(paths: DataPaths, *, demo: bool = False, create: bool = True) -> bytes:
@@ -122,8 +212,8 @@ def audit_key(paths: DataPaths, *, demo: bool = False, create: bool = True) -> b
     database), created when missing. Call after the database key, which sets the store id.
 
     A separate key, so that someone who has the database key (for a repair, say) still cannot
-    rewrite the audit trail without it showing. A backup must carry it (with the database key)
-    for the trail to verify after a restore on another computer.
+    rewrite the audit trail without it showing. A backup carries it (inside the encrypted
+    backup) so that the trail verifies after a restore on another computer.
     """
     if demo:
         path = paths.root / "demo-audit-key.txt"
@@ -134,26 +224,30 @@ def audit_key(paths: DataPaths, *, demo: bool = False, create: bool = True) -> b
         key = secrets.token_bytes(KEY_BYTES)
         path.write_text(key.hex(), encoding="ascii")
         return key
-    store_id = paths.store_id.read_text(encoding="ascii").strip() if paths.store_id.exists() else ""
+    store_id = read_store_id(paths)
     if not store_id:
         raise DatabaseOpenError(
             f"The database {paths.db} has no '{paths.store_id.name}' beside it, so its audit key "
             "cannot be found in the keychain."
         )
-    user = f"audit-key:{store_id}"
-    text = _keyring_call("read", keyring.get_password, KEYRING_SERVICE, user)
+    text = _keyring_call("read", "get_password", KEYRING_SERVICE, _audit_username(store_id))
     if text:
-        return _parse_hex(text, "the keychain")
+        return _parse_hex(str(text), "the keychain")
     if not create:
         raise DatabaseOpenError(
             f"The audit key of the database {paths.db} is not in this computer's keychain "
-            f"(entry '{KEYRING_SERVICE} / {user}')."
+            f"(entry '{KEYRING_SERVICE} / {_audit_username(store_id)}')."
         )
     key = secrets.token_bytes(KEY_BYTES)
-    _keyring_call("save", keyring.set_password, KEYRING_SERVICE, user, key.hex())
-    if _keyring_call("read", keyring.get_password, KEYRING_SERVICE, user) != key.hex():
-        raise KeychainError(
-            KEYCHAIN_HELP.format(what="The keychain did not keep the new key.", fix=FIX_MISSING)
-        )
+    save_audit_key(store_id, key)
     log.info("created a new audit key in the keychain")
     return key
+
+
+def _audit_username(store_id: str) -> str:
+    return f"audit-key:{store_id}"
+
+
+def save_audit_key(store_id: str, key: bytes) -> None:
+    """Keep ``key`` as the audit key of the database ``store_id`` (a restore brings it)."""
+    _save(_audit_username(store_id), key.hex())

@@ -45,9 +45,17 @@ def current_revision(conn: Connection) -> str | None:
 
 
 def upgrade(
-    engine: Engine, db_path: Path, target: str = "head", backup_dir: Path | None = None
+    engine: Engine,
+    db_path: Path,
+    target: str = "head",
+    backup_dir: Path | None = None,
 ) -> bool:
-    """Apply pending migrations; True if any ran. Refuses a database from a newer infudesk."""
+    """Apply pending migrations in ONE transaction; True if any ran.
+
+    Before an existing database is changed, a copy is made with SQLite's backup API (with the
+    same key) and verified; a failure anywhere leaves the database at its old revision and
+    the message names that copy. Refuses a database from a newer infudesk.
+    """
     with engine.connect() as conn:
         current = current_revision(conn)
         conn.rollback()
@@ -67,17 +75,24 @@ def upgrade(
         wanted = script.get_current_head() if target == "head" else target
         if current == wanted:
             return False
+        raw = conn.connection.driver_connection
+        assert raw is not None and not raw.in_transaction
+        copy: Path | None = None
         if current is not None and backup_dir is not None:
             from infudesk.store.backup import copy_database
+            from infudesk.store.engine import key_pragma_of
 
-            dest = copy_database(conn, db_path, backup_dir, f"before-migration-from-{current}")
-            log.info("backed up the database before migrating (%s)", dest.name)
+            copy = copy_database(
+                raw, db_path, backup_dir, f"before-migration-from-{current}", key_pragma_of(engine)
+            )
+            log.info("verified copy made before migrating (%s)", copy.name)
+        aside = f" A copy made before the update is in {copy}." if copy else ""
         # Foreign keys off outside any transaction: SQLite ignores the pragma inside one, and
         # batch migrations (copy table, drop, rename) would otherwise cascade-delete children.
-        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
-        conn.commit()
+        # The driver is in autocommit mode, so this runs outside a transaction.
+        raw.execute("PRAGMA foreign_keys = OFF")
         try:
-            with conn.begin():
+            with conn.begin():  # BEGIN (engine's "begin" hook) ... COMMIT: DDL included
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, target)
                 problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
@@ -86,9 +101,19 @@ def upgrade(
                     raise DatabaseOpenError(
                         f"Updating the database {db_path} would break links between records "
                         f"(in {', '.join(tables)}). Nothing was changed; please report this."
+                        + aside
                     )
+        except DatabaseOpenError:
+            raise
+        except Exception as exc:
+            log.error("migration from %s failed: %s", current, type(exc).__name__)
+            raise DatabaseOpenError(
+                f"Updating the database {db_path} to this version of infudesk failed "
+                f"({type(exc).__name__}). Nothing was changed: the database is still at its "
+                "previous version; please report this." + aside
+            ) from exc
         finally:
-            conn.exec_driver_sql("PRAGMA foreign_keys = ON")
-            conn.commit()
+            if not raw.in_transaction:
+                raw.execute("PRAGMA foreign_keys = ON")
         log.info("database migrated from %s to %s", current, wanted)
         return True

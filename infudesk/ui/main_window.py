@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 
@@ -20,13 +21,15 @@ from PySide6.QtWidgets import (
 from infudesk import __version__
 from infudesk.ui.batch_letters import BatchLetters
 from infudesk.ui.fees_screen import FeesScreen
-from infudesk.ui.ops import Backend
+from infudesk.ui.ops import Backend, report
 from infudesk.ui.patients_screen import PatientsScreen
 from infudesk.ui.payers_screen import PayersScreen
 from infudesk.ui.prior_auth_screen import PriorAuthScreen
 from infudesk.ui.quote_screen import QuoteScreen
 from infudesk.ui.settings_screen import SettingsScreen
 from infudesk.ui.verifications_screen import VerificationsScreen
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -148,11 +151,29 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.patients.new_patient()
 
+    def backup_on_close(self) -> None:
+        """The automatic backup (at most once a day, services/backup.auto_backup). A failure
+        is logged and shown briefly; it never keeps the window open."""
+        from infudesk.services.backup import auto_backup
+
+        try:
+            made = auto_backup(self.backend.store)
+        except Exception as exc:
+            log.warning("automatic backup failed: %s", type(exc).__name__)
+            report(self, exc)
+            return
+        if made is not None:
+            log.info("automatic backup written")
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if getattr(self, "skip_close_checks", False):  # the store was closed (e.g. restored)
+            event.accept()
+            return
         current = self.stack.currentWidget()
         others = [self.stack.widget(i) for i in range(self.stack.count())]
         screens = [current] + [s for s in others if s is not current]
         if all(getattr(s, "can_leave", lambda: True)() for s in screens):
             event.accept()
+            self.backup_on_close()
         else:
             event.ignore()

@@ -13,14 +13,17 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QImageReader, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -172,6 +175,7 @@ class SettingsScreen(QWidget):
 
         self._build_center()
         self._build_verification()
+        self._build_backups()
         self.load()
 
     # -- construction ------------------------------------------------------------------
@@ -405,6 +409,167 @@ class SettingsScreen(QWidget):
             ),
         )
         self.days_spin.valueChanged.connect(self._changed)
+
+    def _build_backups(self) -> None:
+        """Settings > Backups: where automatic backups go, how many to keep, and the actions
+        (back up now, restore, print the recovery sheet). See services/backup.py."""
+        form = self.add_group("Backups")
+        self.backup_folder = QLineEdit()
+        self.backup_folder.setObjectName("backupFolder")
+        self.backup_folder.setPlaceholderText("the data folder's backups/automatic")
+        self.backup_folder.setAccessibleName("Folder for automatic backups")
+        choose = QPushButton("Choose…")
+        choose.setObjectName("chooseBackupFolder")
+        choose.clicked.connect(self.choose_backup_folder)
+        row = QWidget()
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.backup_folder, 1)
+        lay.addWidget(choose)
+        self.add_field(
+            form,
+            "Backup folder",
+            "backup.folder",
+            row,
+            self.backup_folder.text,
+            lambda v: self.backup_folder.setText(str(v)),
+            hint="infudesk backs up once a day when it closes. Choose a folder on another disk "
+            "or a network drive, so that a backup survives this computer.",
+        )
+        self.backup_folder.textChanged.connect(self._changed)
+        self.keep_spin = QSpinBox()
+        self.keep_spin.setObjectName("backupKeep")
+        low, high = st.LIMITS["backup.keep"]
+        self.keep_spin.setRange(low, high)
+        self.keep_spin.setFixedWidth(80)
+        self.keep_spin.setAccessibleName("Number of automatic backups to keep")
+        keep_row = QWidget()
+        keep_lay = QHBoxLayout(keep_row)
+        keep_lay.setContentsMargins(0, 0, 0, 0)
+        keep_lay.addWidget(self.keep_spin)
+        keep_lay.addWidget(QLabel("most recent automatic backups"))
+        keep_lay.addStretch(1)
+        self.add_field(
+            form,
+            "Keep",
+            "backup.keep",
+            keep_row,
+            self.keep_spin.value,
+            lambda v: self.keep_spin.setValue(int(v)),
+        )
+        self.keep_spin.valueChanged.connect(self._changed)
+        buttons = QWidget()
+        blay = QHBoxLayout(buttons)
+        blay.setContentsMargins(0, 0, 0, 0)
+        for text, name, slot in (
+            ("Back up now…", "backupNowButton", self.backup_now),
+            ("Restore…", "restoreButton", self.restore_from_backup),
+            ("Print recovery sheet…", "recoverySheetButton", self.print_recovery_sheet),
+        ):
+            b = QPushButton(text)
+            b.setObjectName(name)
+            b.clicked.connect(slot)
+            b.setEnabled(not self.backend.demo)
+            blay.addWidget(b)
+        blay.addStretch(1)
+        form.addRow("", buttons)
+        note = QLabel(
+            "Backups are encrypted with the recovery key, not with this computer's key: print "
+            "the recovery sheet once and keep it locked away. A backup restores on any computer "
+            "with that key."
+            if not self.backend.demo
+            else "The demo database is not backed up."
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet(HINT_STYLE)
+        form.addRow("", note)
+
+    def choose_backup_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder for automatic backups", self.backup_folder.text()
+        )
+        if folder:
+            self.backup_folder.setText(folder)
+
+    def backup_now(self) -> None:
+        from infudesk.services import backup as bk
+
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        start = Path(self.backup_folder.text() or self.backend.store.paths.backups)
+        path, _f = QFileDialog.getSaveFileName(
+            self,
+            "Back up now",
+            str(start / f"infudesk-{stamp}{bk.SUFFIX}"),
+            f"infudesk backups (*{bk.SUFFIX})",
+        )
+        if not path:
+            return
+        manifest = attempt(
+            self, lambda: bk.make_backup(self.backend.store, Path(path), self.backend.actor)
+        )
+        if manifest is not None:
+            self.status.setText(
+                f"Backed up {manifest.counts.get('patients', 0):,} patients to {path}."
+            )
+
+    def print_recovery_sheet(self) -> None:
+        from infudesk.services import backup as bk
+        from infudesk.store.files import write_atomic
+
+        path, _f = QFileDialog.getSaveFileName(
+            self, "Save the recovery sheet", "infudesk-recovery-sheet.pdf", "PDF (*.pdf)"
+        )
+        if not path:
+            return
+
+        def write() -> None:
+            write_atomic(Path(path), bk.recovery_sheet_pdf(self.backend.store, self.today()))
+
+        attempt(self, write)
+        if Path(path).exists():
+            self.status.setText(f"Recovery sheet saved to {path}: print it and delete the file.")
+
+    def restore_from_backup(self) -> None:
+        from infudesk.services import backup as bk
+
+        path, _f = QFileDialog.getOpenFileName(
+            self,
+            "Restore from a backup",
+            str(self.backend.store.paths.backups),
+            f"infudesk backups (*{bk.SUFFIX})",
+        )
+        if not path:
+            return
+        key, ok = QInputDialog.getText(
+            self, "Recovery key", "Type the recovery key from the recovery sheet:"
+        )
+        if not ok:
+            return
+        checked = attempt(self, lambda: bk.check_backup(Path(path), key))
+        if checked is None:
+            return
+        manifest = checked[0]
+        answer = QMessageBox.question(
+            self,
+            "Restore this backup?",
+            f"Replace the database with the backup of {manifest.header['created_at']} "
+            f"({manifest.counts.get('patients', 0):,} patients)? The current database is kept "
+            "in the backups folder. infudesk closes afterwards; start it again.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        store = self.backend.store
+        store.close()
+        try:
+            bk.restore_backup(store.paths, Path(path), key, self.backend.actor)
+            QMessageBox.information(
+                self, "Restored", "The backup was restored. Start infudesk again."
+            )
+        except Exception as exc:  # shown calmly; the database was not replaced
+            report(self, exc)
+        window = self.window()
+        setattr(window, "skip_close_checks", True)  # noqa: B010
+        QApplication.instance().quit()  # type: ignore[union-attr]
 
     # -- reading and writing -----------------------------------------------------------
     def load(self) -> bool:
