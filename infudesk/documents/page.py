@@ -180,7 +180,7 @@ class _Layout:
         canvas.restoreState()
 
 
-class _NumberedCanvas(Canvas):
+class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hints
     """A canvas that holds its pages until ``save`` to write "Page x of y" on each."""
 
     def __init__(

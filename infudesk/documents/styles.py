@@ -87,9 +87,9 @@ def _load(name: str) -> Mapping[int, int]:
             pdfmetrics.registerFontFamily(
                 name, normal=name, bold=name, italic=name, boldItalic=name
             )
-        cmap = font.face.charToGlyph
-        _cmaps[name] = cmap
-        return cmap
+        glyphs: Mapping[int, int] = font.face.charToGlyph
+        _cmaps[name] = glyphs
+        return glyphs
 
 
 def register_fonts() -> None:
@@ -181,7 +181,9 @@ def markup(text: object, *, bold: bool = False) -> str:
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
     """The width in points of ``text`` drawn with ``draw_text``."""
-    return sum(pdfmetrics.stringWidth(run, font, size) for font, run in font_runs(text, bold=bold))
+    return float(
+        sum(pdfmetrics.stringWidth(run, font, size) for font, run in font_runs(text, bold=bold))
+    )
 
 
 def draw_text(
@@ -196,7 +198,7 @@ def draw_text(
 ) -> float:
     """Draw one line of ``text`` on the canvas with font fallback; returns its width."""
     runs = font_runs(text, bold=bold)
-    width = sum(pdfmetrics.stringWidth(run, font, size) for font, run in runs)
+    width = float(sum(pdfmetrics.stringWidth(run, font, size) for font, run in runs))
     if align == "right":
         x -= width
     elif align == "center":

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from infudesk import documents
 from infudesk.documents import data as dd
+from infudesk.documents.data import letter_language as letter_language
 from infudesk.documents import text as tx
 from infudesk.documents.cost_letter import visits_from_quote
 from infudesk.domain import costshare as cs

@@ -30,7 +30,7 @@ from infudesk.services import letters
 from infudesk.services import patients as ps
 from infudesk.ui.ops import Backend, report
 
-letter_language = letters.dd.letter_language  # the service's rule: Spanish, else English
+letter_language = letters.letter_language  # the service's rule: Spanish, else English
 
 LANG_KINDS = frozenset({"cost-letter", "gfe"})  # the documents printed in English or Spanish
 LANG_NAMES = {"en": "English", "es": "Spanish"}
