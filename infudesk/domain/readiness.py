@@ -368,7 +368,13 @@ def findings(dates: Sequence[date], facts: Facts, *, today: date) -> tuple[Findi
             if key in merged:
                 old = merged[key]
                 merged[key] = Finding(
-                    old.kind, (*old.visits, *f.visits), old.text, old.fix, old.patient, old.on, old.site
+                    old.kind,
+                    (*old.visits, *f.visits),
+                    old.text,
+                    old.fix,
+                    old.patient,
+                    old.on,
+                    old.site,
                 )
             else:
                 merged[key] = f
