@@ -319,6 +319,9 @@ class Source:
 
     quote_id: int | None = None
     accept_stale: bool = False
+    # computed now with the inputs chosen on the Quotes screen (order, coverages, site,
+    # programs) instead of the default quote; its visits must all be from today on
+    setup: qsv.QuoteSetup | None = None
 
 
 NOW = Source()
@@ -485,6 +488,22 @@ def letter_figures(
 ) -> LetterFigures:
     """The quote a patient letter prints (see :class:`Source`). ``self_pay``: a Good Faith
     Estimate's, computed without coverages (a saved quote must be a self-pay one)."""
+    if source.quote_id is None and source.setup is not None:
+        setup = source.setup
+        if setup.patient_id != patient_id:
+            raise UserError("These figures belong to another patient.")
+        if any(d < today for d in setup.dates):
+            raise UserError(
+                "These figures include visits before today: quote from today on, or save them "
+                "and print the saved quote.",
+                title="Past visits in the quote",
+            )
+        if self_pay and setup.primary is not None:
+            raise UserError(
+                "A Good Faith Estimate is for self-pay figures: choose no coverage.",
+                title="Not a self-pay quote",
+            )
+        return LetterFigures(setup, qsv.compute(setup))
     if source.quote_id is None:
         setup = qsv.prepare(
             session,
