@@ -16,7 +16,8 @@ Language = Literal["en", "es"]
 LANGUAGES: tuple[Language, ...] = ("en", "es")
 ZERO = Decimal("0.00")
 
-PriorAuthState = Literal["approved", "pending", "not_required", "denied", "unknown"]
+# "explained": the letter's open items say it in their own words (readiness findings)
+PriorAuthState = Literal["approved", "pending", "not_required", "denied", "unknown", "explained"]
 
 
 def letter_language(preferred: str) -> Language:

@@ -381,11 +381,22 @@ def findings(dates: Sequence[date], facts: Facts, *, today: date) -> tuple[Findi
     return tuple(sorted(merged.values(), key=lambda f: (ORDER.index(f.kind), f.visits[0])))
 
 
-def prior_auth_word(found: Sequence[Finding]) -> Literal["denied", "pending"] | None:
-    """What the letter's prior-authorization line says, from the findings (None: leave it)."""
+# findings whose own plain words replace the letter's general prior-authorization line
+EXPLAINED = frozenset(
+    {Kind.SITE_DENIED, Kind.PA_MISSING, Kind.PA_OTHER_SITE, Kind.PA_EXPIRED, Kind.PA_EXHAUSTED}
+)
+
+
+def prior_auth_word(
+    found: Sequence[Finding],
+) -> Literal["denied", "pending", "explained"] | None:
+    """What the letter's prior-authorization line says, from the findings (None: leave it):
+    "explained" when a finding says it in its own words."""
     kinds = {f.kind for f in found}
-    if kinds & {Kind.SITE_DENIED, Kind.PA_DENIED}:
+    if kinds & EXPLAINED:
+        return "explained"
+    if kinds & {Kind.PA_DENIED}:
         return "denied"
-    if kinds & {Kind.PA_PENDING, Kind.PA_MISSING}:
+    if kinds & {Kind.PA_PENDING}:
         return "pending"
     return None

@@ -1070,7 +1070,8 @@ def render(
         "document",
         patient_id,
         patient_id=patient_id,
-        detail={"kind": kind, "lang": lang or "", "quote": getattr(data, "quote_number", None)},
+        detail={"kind": kind, "lang": lang or ""}
+        | ({"quote": number} if (number := getattr(data, "quote_number", None)) else {}),
     )
     overridden = getattr(data, "warnings_overridden", ())
     if overridden:
