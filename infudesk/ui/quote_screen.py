@@ -1568,7 +1568,8 @@ class QuoteScreen(QWidget):
         """Quote the same course at another site of care (the readiness box's offer)."""
         if self.viewing is not None:
             return
-        select_data(self.site_combo, site)  # its signal prepares the quote again
+        if select_data(self.site_combo, site):
+            self._prepare()
 
     def _clear_result(self) -> None:
         """No figures (new inputs that cannot be computed yet)."""
