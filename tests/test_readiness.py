@@ -98,7 +98,7 @@ def test_a_site_of_care_denial_flags_that_site_and_asks_a_new_request_elsewhere(
     assert kinds(found) == [rd.Kind.SITE_DENIED]
     assert found[0].visits == (D(2026, 12, 15), D(2027, 6, 15))
     assert found[0].fix == rd.Fix("site", 4, "infusion_center")
-    assert "Quote at the infusion center instead" in found[0].text
+    assert "denied the hospital outpatient on 10/20/2026" in found[0].text
     # quoted at the infusion center: that site needs its own request
     found = rd.findings([D(2026, 12, 15)], facts(denied), today=today)
     assert kinds(found) == [rd.Kind.PA_MISSING] and found[0].fix == rd.Fix("prior_auth", None)
@@ -171,7 +171,7 @@ def test_d0004_warns_of_the_denied_site_and_quotes_the_infusion_center_instead( 
     fixes: list[tuple[int, str]] = []
     screen.fix_requested.connect(lambda p, tab: fixes.append((p, tab)))
     screen.show_patient(pid)
-    assert screen.readiness_box.isVisible()
+    assert screen.readiness_scroll.isVisible()
     assert screen.readiness is not None
     found = {f.kind: f for f in screen.readiness.findings}
     assert rd.Kind.SITE_DENIED in found and screen.site_combo.currentData() == "hospital_outpatient"

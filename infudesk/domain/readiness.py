@@ -209,13 +209,12 @@ def _auth_findings(
     for c in denied:
         if c.site_of_care_denial and (not c.site or c.site == site):
             when = f" on {us_date(c.denied_on)}" if c.denied_on else ""
-            other = f" Quote at the {_site(facts.other_site)} instead." if facts.other_site else ""
             return [
                 Finding(
                     Kind.SITE_DENIED,
                     (day,),
-                    f"The payer denied this treatment at the {_site(site)}{when} (site-of-care "
-                    f"policy): this figure will not be paid as quoted.{other}",
+                    f"The payer denied the {_site(site)}{when} (site-of-care policy): "
+                    "not paid as quoted.",
                     Fix("site", c.case_id, facts.other_site),
                     on=c.denied_on,
                     site=site,

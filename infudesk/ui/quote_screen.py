@@ -81,6 +81,7 @@ MISSING_PRICE = "enter the allowed amount"
 WARN_STYLE = "color: #8a5300;"
 MUTED_STYLE = "color: #555;"
 BANNER_STYLE = "background: #fff3c4; border: 1px solid #e0c060; padding: 6px;"
+READY_MAX_HEIGHT = 86  # pixels: about three warnings; more scroll
 READY_STYLE = "QFrame#readinessBox { background: #fdecea; border: 1px solid #e2a39b; }"
 FIX_TABS: dict[str, str] = {  # a finding's fix → the patient tab that fixes it
     "prior_auth": "prior_auths",
@@ -623,8 +624,16 @@ class QuoteScreen(QWidget):
         self.readiness_rows = QVBoxLayout(self.readiness_box)
         self.readiness_rows.setContentsMargins(6, 3, 6, 3)
         self.readiness_rows.setSpacing(2)
-        self.readiness_box.hide()
-        v.addWidget(self.readiness_box)
+        # at most about three warnings tall: more scroll, so the screen still fits 1366x728
+        self.readiness_scroll = QScrollArea()
+        self.readiness_scroll.setObjectName("readinessScroll")
+        self.readiness_scroll.setWidgetResizable(True)
+        self.readiness_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.readiness_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.readiness_scroll.setWidget(self.readiness_box)
+        self.readiness_scroll.setMaximumHeight(READY_MAX_HEIGHT)
+        self.readiness_scroll.hide()
+        v.addWidget(self.readiness_scroll)
 
         save = QHBoxLayout()
         self.title_edit = QLineEdit()
@@ -644,7 +653,7 @@ class QuoteScreen(QWidget):
 
         v.addWidget(self._section_label("Visits"))
         self.visits_table = _table(VISIT_HEADERS, "visitsTable")
-        self.visits_table.setMinimumHeight(120)
+        self.visits_table.setMinimumHeight(76)  # room for the readiness warnings
         v.addWidget(self.visits_table, 3)
         v.addWidget(self._section_label("Per plan year and in all"))
         self.years_table = _table(YEAR_HEADERS, "yearsTable")
@@ -664,7 +673,7 @@ class QuoteScreen(QWidget):
         self.explanation.setObjectName("explanation")
         self.explanation.setReadOnly(True)
         self.explanation.setTabChangesFocus(True)
-        self.explanation.setMinimumHeight(110)
+        self.explanation.setMinimumHeight(64)
         v.addWidget(self.explanation, 2)
         self.figure_widgets += [
             self.course_label,
@@ -1524,7 +1533,11 @@ class QuoteScreen(QWidget):
         self.readiness = ready
         for f in ready.findings:
             self.readiness_rows.addWidget(self._finding_row(f, ready))
-        self.readiness_box.setVisible(bool(ready.findings))
+        self.readiness_scroll.setVisible(bool(ready.findings))
+        self.readiness_box.adjustSize()
+        self.readiness_scroll.setFixedHeight(
+            min(READY_MAX_HEIGHT, self.readiness_box.sizeHint().height() + 2)
+        )
 
     def _finding_row(self, f: rd.Finding, ready: rsv.Readiness) -> QWidget:
         row = QWidget()
