@@ -92,6 +92,26 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="language of a patient letter (default: the patient's)",
     )
+    source = letter.add_mutually_exclusive_group()
+    source.add_argument(
+        "--compute-now",
+        action="store_true",
+        help="a cost letter or GFE with the figures computed now: today's terms and "
+        "accumulators, the visits from today on (the default)",
+    )
+    source.add_argument(
+        "--from-saved-quote",
+        type=int,
+        metavar="N",
+        help="a cost letter or GFE with the figures of the patient's saved quote number N "
+        "(printed with the day it was made); refused when it may be out of date, unless "
+        "--even-if-out-of-date",
+    )
+    letter.add_argument(
+        "--even-if-out-of-date",
+        action="store_true",
+        help="with --from-saved-quote: print it even if it may be out of date",
+    )
     letter.add_argument(
         "--override-warnings",
         action="store_true",
@@ -239,20 +259,47 @@ def cmd_letter(args: argparse.Namespace) -> int:
         with store.session() as s:
             actor = Actor.system("letter")
             patient = ps.get_by_mrn(s, args.patient)
-            letter = letters.render(
-                s,
-                actor,
-                args.kind,
-                patient.id,
-                today=date.today(),
-                lang=args.lang,
-                override_warnings=args.override_warnings,
-            )
+            source = letters.NOW
+            if args.from_saved_quote is not None:
+                source = letters.Source(
+                    _saved_quote_id(s, patient.id, args.from_saved_quote),
+                    accept_stale=args.even_if_out_of_date,
+                )
+            try:
+                letter = letters.render(
+                    s,
+                    actor,
+                    args.kind,
+                    patient.id,
+                    today=date.today(),
+                    lang=args.lang,
+                    override_warnings=args.override_warnings,
+                    source=source,
+                )
+            except letters.StaleQuote as stale:
+                print(
+                    f"infudesk letter: saved quote {stale.number} ({stale.made_on:%m/%d/%Y}) may "
+                    f"be out of date: {'; '.join(r.text for r in stale.reasons)}. Use "
+                    "--compute-now, or add --even-if-out-of-date to print it anyway.",
+                    file=sys.stderr,
+                )
+                return 2
             letters.save_pdf(s, actor, letter, out, force=args.force)
     finally:
         store.close()
     print(f"Wrote {out} ({len(letter.pdf) // 1024} KB)")
     return 0
+
+
+def _saved_quote_id(session: Any, patient_id: int, number: int) -> int:
+    """The id of the patient's saved quote number ``number`` (the latest order's first)."""
+    from infudesk.errors import UserError
+    from infudesk.services import quotes as qs
+
+    found = [q for q in qs.list_quotes(session, patient_id) if q.number == number]
+    if not found:
+        raise UserError(f"This patient has no saved quote number {number}.")
+    return found[0].id
 
 
 def _data_dir_problem(root: Path, *, create: bool) -> str | None:

@@ -151,17 +151,24 @@ def test_cost_letter_from_the_quote_screen_preview_language_print_save(  # type:
     assert seen and "not saved" in seen[0]
     assert quotes.letter_preview is dlg  # cancelled: nothing new opened
 
-    answer(QMessageBox.StandardButton.No, seen)  # preview the saved quote as it is
+    # "the figures on file": the what-if is dropped from the screen, and the letter prints the
+    # figures the screen now shows (computed now), never a saved quote picked silently
+    answer(QMessageBox.StandardButton.No, seen)
     qtbot.mouseClick(quotes.letter_button, LEFT)
     dlg = quotes.letter_preview
     assert isinstance(dlg, LetterPreview)
     closing.append(dlg)
     assert dlg.isVisible() and "D0001" in dlg.windowTitle()
-    assert "el 20% del precio del plan" in text_of(dlg.letter.pdf)  # the saved quote's terms
+    assert coins.text() == "20"  # the screen shows what prints
+    assert "el 20% del precio del plan" in text_of(dlg.letter.pdf)  # the terms on file
+    assert dlg.source.quote_id is None
     dlg.close()
     with seeded.session() as s:
         assert len(qs.list_quotes(s, pid)) == saved_before
 
+    coins.selectAll()  # the what-if again
+    qtbot.keyClicks(coins, "30")
+    qtbot.keyClick(coins, Qt.Key.Key_Return)
     answer(QMessageBox.StandardButton.Yes, seen)  # save what is shown, then preview it
     qtbot.mouseClick(quotes.letter_button, LEFT)
     with seeded.session() as s:

@@ -280,9 +280,14 @@ def test_gfe_d0005_has_every_required_element(store: Store, actor: Actor) -> Non
         "December 10, 2026",
         # 3./4. itemized by provider: diagnosis code, code type, code, quantity, cost
         "Estimate details: Lakeside Infusion Center",
-        "D50.9 HCPCS J1439 1500 $2,175.00",
-        "D50.9 CPT 96365 2 $360.00",
-        "Sliding-scale discount -$1,267.50",
+        # one line per service and visit date (the Date column is filled): 750 mg at $1.45 a mg
+        # = $1,087.50 and one hour of infusion at $180.00, on each of the two dates
+        "Dec 3, 2026 D50.9 HCPCS J1439 750 $1,087.50",
+        "Dec 3, 2026 D50.9 CPT 96365 1 $180.00",
+        "Dec 10, 2026 D50.9 HCPCS J1439 750 $1,087.50",
+        "Dec 10, 2026 D50.9 CPT 96365 1 $180.00",
+        # the discount with its basis: 50% of 2 × $1,267.50 = $1,267.50 off
+        "Sliding-scale discount (50% of the self-pay price) -$1,267.50",
         "Total estimated cost $1,267.50",
         # 5. the facility's name, NPI, TIN, state and place of care
         "National Provider Identifier (NPI) 1851234561",

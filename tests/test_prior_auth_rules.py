@@ -715,9 +715,15 @@ def test_reauth_reminders_at_60_30_and_7_days(today: date, due_on: date, severit
 def test_reauth_texts() -> None:
     case = approved_case()
     [r] = pa.reminders(case, today=date(2027, 4, 1), usages=(), plan_type="commercial")
+    # was "request the reauthorization now." under the label "Later" (info): the words now
+    # name the reminder's own due date, 7 days before the end (04/30 − 7 = 04/23)
+    assert r.severity == "info"
     assert r.text == (
-        "Authorization A-778812 ends 04/30/2027 (in 29 days): request the reauthorization now."
+        "Authorization A-778812 ends 04/30/2027 (in 29 days): request the reauthorization"
+        " by 04/23/2027 at the latest."
     )
+    [r] = pa.reminders(case, today=date(2027, 3, 31), usages=(), plan_type="commercial")
+    assert (r.severity, r.text.endswith("request the reauthorization today.")) == ("due", True)
     [r] = pa.reminders(case, today=date(2026, 12, 1), usages=(), plan_type="commercial")
     assert r.text.endswith("request the reauthorization from 03/01/2027.")
     [r] = pa.reminders(case, today=date(2027, 5, 3), usages=(), plan_type="commercial")
@@ -959,3 +965,18 @@ class CaseMachine(RuleBasedStateMachine):
 
 CaseMachine.TestCase.settings = settings(max_examples=100, stateful_step_count=25, deadline=None)
 test_case_machine = CaseMachine.TestCase
+
+
+@given(st.dates(min_value=date(2026, 11, 1), max_value=date(2027, 4, 30)))
+def test_a_reauth_reminder_says_now_only_when_it_is_due(today: date) -> None:
+    """The words and the label agree: "today" only when due today, never "now" while the
+    reminder's label is Soon or Later, and its date is the reminder's due date."""
+    [r] = [
+        r
+        for r in pa.reminders(approved_case(), today=today, usages=(), plan_type="commercial")
+        if r.kind is ReminderKind.REAUTH
+    ]
+    assert "now" not in r.text
+    assert r.text.endswith(" today.") == (r.severity == "due")
+    if r.severity in ("soon", "info") and "at the latest" in r.text:
+        assert pa.us_date(r.due_on) in r.text

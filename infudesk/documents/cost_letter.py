@@ -14,9 +14,17 @@ from reportlab.platypus import Flowable, Spacer
 
 from infudesk.documents import page as pg
 from infudesk.documents import styles as st
-from infudesk.documents.data import ZERO, CostLetterData, CoverageLine, Language, VisitCost
+from infudesk.documents.data import (
+    ZERO,
+    CostLetterData,
+    CoverageLine,
+    GoodFaithEstimateData,
+    Language,
+    VisitCost,
+)
 from infudesk.documents.text import (
     COST_LETTER,
+    MADE_ON,
     NOTICE_HEADING,
     PAGE,
     CostLetterText,
@@ -348,6 +356,16 @@ def _intro(data: CostLetterData, t: CostLetterText) -> str:
     return f"{text} {ins}"
 
 
+def made_on_note(data: CostLetterData | GoodFaithEstimateData) -> list[Flowable]:
+    """A saved quote's figures say when they were made (and that they may have changed)."""
+    if data.made_on is None:
+        return []
+    text = MADE_ON[data.lang].format(
+        number=data.quote_number or "", date=long_date(data.made_on, data.lang)
+    )
+    return [pg.para(f"<b>{m(text)}</b>", st.styles().small)]
+
+
 def story(data: CostLetterData) -> list[Flowable]:
     """The letter's flowables (without the page furniture)."""
     if not data.visits:
@@ -367,6 +385,7 @@ def story(data: CostLetterData) -> list[Flowable]:
         pg.para(" &nbsp;·&nbsp; ".join(who), s.small),
         Spacer(1, 4),
         pg.para(_intro(data, t)),
+        *made_on_note(data),
         *_lead(data, years, t),
         *_table(data, years, t),
         pg.para(m(t.how_heading), s.subheading),

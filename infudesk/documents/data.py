@@ -16,7 +16,8 @@ Language = Literal["en", "es"]
 LANGUAGES: tuple[Language, ...] = ("en", "es")
 ZERO = Decimal("0.00")
 
-PriorAuthState = Literal["approved", "pending", "not_required", "denied", "unknown"]
+# "explained": the letter's open items say it in their own words (readiness findings)
+PriorAuthState = Literal["approved", "pending", "not_required", "denied", "unknown", "explained"]
 
 
 def letter_language(preferred: str) -> Language:
@@ -182,6 +183,9 @@ class CostLetterData:
     warnings_overridden: tuple[str, ...] = ()  # engine warnings left off by an audited override
     # the primary's terms are assumed unchanged in its next plan year (said with that line)
     same_terms_assumed: bool = False
+    # a saved quote's figures: its number and the day it was made (None: computed on issued_on)
+    quote_number: int | None = None
+    made_on: date | None = None
 
     @property
     def lang(self) -> Language:
@@ -256,6 +260,8 @@ class GoodFaithEstimateData:
     language: Language | None = None
     notices: tuple[str, ...] = ()  # the estimate's warnings in plain words (its language)
     warnings_overridden: tuple[str, ...] = ()  # engine warnings left off by an audited override
+    quote_number: int | None = None  # a saved quote's figures: its number and day made
+    made_on: date | None = None
 
     @property
     def lang(self) -> Language:

@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from infudesk.documents import page as pg
 from infudesk.documents import styles as st
+from infudesk.documents.cost_letter import made_on_note
 from infudesk.documents.data import GfeProvider, GoodFaithEstimateData, Language
 from infudesk.documents.text import (
     GFE,
@@ -147,6 +148,7 @@ def story(data: GoodFaithEstimateData) -> list[Flowable]:
             ],
             [w * 0.44, w * 0.28, w * 0.28],
         ),
+        *made_on_note(data),
         pg.para(m(t.summary_heading), s.heading),
         pg.para(
             m(t.summary_intro.format(count=providers_count(len(data.providers), lang))), s.small

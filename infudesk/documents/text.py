@@ -1133,3 +1133,97 @@ NOTICES: dict[Language, NoticeText] = {
         ),
     ),
 }
+
+
+# --- where a patient letter's figures come from, and what could still change them ------------
+
+MADE_ON: dict[Language, str] = {
+    "en": (
+        "These figures are from our estimate no. {number}, made on {date}; figures may have "
+        "changed since then."
+    ),
+    "es": (
+        "Estas cifras son de nuestro cálculo n.º {number}, hecho el {date}; las cifras pueden "
+        "haber cambiado desde entonces."
+    ),
+}
+
+# readiness findings that matter to the patient (domain/readiness.py Kind), in plain words
+READINESS: dict[Language, dict[str, str]] = {
+    "en": {
+        "site_denied": (
+            "Your insurance did not approve these infusions at {site}; it asks for another "
+            "place of care, such as {other}. We will talk with you about where to have them "
+            "before your visit: the amounts there are different."
+        ),
+        "site_denied_no_other": (
+            "Your insurance did not approve these infusions at {site}. We will talk with you "
+            "before your visit."
+        ),
+        "pa_missing": (
+            "Your insurance must approve these infusions in advance, and we have not received "
+            "that approval yet. We will ask for it before your visit on {visit}."
+        ),
+        "pa_other_site": (
+            "Your insurance approved these infusions at {other}, not at {site}. We will talk "
+            "with you before your visit."
+        ),
+        "pa_expired": (
+            "Your insurance's approval does not cover your visit on {visit}. We will ask for a "
+            "new approval before then; this estimate assumes it will be given."
+        ),
+        "pa_exhausted": (
+            "Your insurance approved fewer visits than this estimate covers, up to your visit "
+            "before {visit}. We will ask for more; this estimate assumes they will be approved."
+        ),
+        "verification_due": (
+            "We will confirm your benefits with your insurance again before your visit on "
+            "{visit}. The amounts may change once we do."
+        ),
+    },
+    "es": {
+        "site_denied": (
+            "Su seguro no aprobó estas infusiones en {site}; pide otro lugar de atención, como "
+            "{other}. Hablaremos con usted antes de su visita sobre dónde recibirlas: allí los "
+            "montos son distintos."
+        ),
+        "site_denied_no_other": (
+            "Su seguro no aprobó estas infusiones en {site}. Hablaremos con usted antes de su "
+            "visita."
+        ),
+        "pa_missing": (
+            "Su seguro tiene que aprobar estas infusiones por adelantado y todavía no hemos "
+            "recibido esa aprobación. La pediremos antes de su visita del {visit}."
+        ),
+        "pa_other_site": (
+            "Su seguro aprobó estas infusiones en {other}, no en {site}. Hablaremos con usted "
+            "antes de su visita."
+        ),
+        "pa_expired": (
+            "La aprobación de su seguro no cubre su visita del {visit}. Pediremos una nueva "
+            "aprobación antes; este cálculo supone que se dará."
+        ),
+        "pa_exhausted": (
+            "Su seguro aprobó menos visitas de las que cubre este cálculo, hasta la visita "
+            "anterior al {visit}. Pediremos más; este cálculo supone que se aprobarán."
+        ),
+        "verification_due": (
+            "Volveremos a confirmar sus beneficios con su seguro antes de su visita del "
+            "{visit}. Los montos pueden cambiar cuando lo hagamos."
+        ),
+    },
+}
+
+# a site of care in a patient letter's sentence ("at {site}")
+SITE_PHRASES: dict[Language, dict[str, str]] = {
+    "en": {
+        "hospital_outpatient": "the hospital's outpatient department",
+        "infusion_center": "our infusion center",
+        "home": "your home",
+    },
+    "es": {
+        "hospital_outpatient": "el departamento ambulatorio del hospital",
+        "infusion_center": "nuestro centro de infusión",
+        "home": "su casa",
+    },
+}

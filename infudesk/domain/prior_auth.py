@@ -1010,7 +1010,14 @@ def _reauth(approval: Approval, today: date) -> Reminder:
     left = (end - today).days
     ends = "today" if left == 0 else f"in {_n(left, 'day')}"
     text = f"{_auth(approval)} ends {us_date(end)} ({ends}): request the reauthorization"
-    text += " now." if left <= max(REAUTH_DAYS) else f" from {us_date(points[0])}."
+    # the words say the same day as the reminder's due date (and so its severity label): a
+    # reminder labelled "Later" never says "now"
+    if left > max(REAUTH_DAYS):
+        text += f" from {us_date(points[0])}."
+    elif due_on == today:
+        text += " today."
+    else:
+        text += f" by {us_date(due_on)} at the latest."
     return _reminder(ReminderKind.REAUTH, due_on, text, today)
 
 

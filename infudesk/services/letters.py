@@ -7,9 +7,10 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
@@ -22,9 +23,10 @@ from infudesk.domain import costshare as cs
 from infudesk.domain import coverage as dc
 from infudesk.domain import patients as dp
 from infudesk.domain import prior_auth as pa
+from infudesk.domain import readiness as rd
 from infudesk.domain import verification as dv
 from infudesk.domain.assistance import PROGRAM_KINDS
-from infudesk.domain.money import format_quantity
+from infudesk.domain.money import format_percent, format_quantity
 from infudesk.domain.orders import ROUTE_LABELS, SITE_LABELS
 from infudesk.domain.validation import format_phone
 from infudesk.errors import UserError
@@ -35,6 +37,7 @@ from infudesk.services import patients as ps
 from infudesk.services import payers as pys
 from infudesk.services import prior_auths as pas
 from infudesk.services import quotes as qsv
+from infudesk.services import readiness as rsv
 from infudesk.services import verifications as vs
 from infudesk.services.audit import Actor
 
@@ -305,6 +308,251 @@ def _prior_auth_state(
     return "unknown"
 
 
+# --- where a patient letter's figures come from ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a patient letter's figures come from: computed now (``quote_id`` None: today's
+    terms and accumulators, the visits from today on) or the saved quote ``quote_id``.
+    ``accept_stale``: the user was told why that saved quote may be out of date
+    (:func:`stale_reasons`) and chose it anyway."""
+
+    quote_id: int | None = None
+    accept_stale: bool = False
+    # computed now with the inputs chosen on the Quotes screen (order, coverages, site,
+    # programs) instead of the default quote; its visits must all be from today on
+    setup: qsv.QuoteSetup | None = None
+
+
+NOW = Source()
+
+StaleKind = Literal["past_visits", "coverage", "terms", "order", "verification", "figures"]
+
+
+@dataclass(frozen=True)
+class StaleReason:
+    """Why a saved quote may no longer be true: what changed after it was made (and when)."""
+
+    kind: StaleKind
+    text: str
+    on: date | None = None
+
+
+class StaleQuote(UserError):
+    """A saved quote that may be out of date was asked for without ``accept_stale``: the UI
+    asks the user (showing ``reasons``), then asks again with ``accept_stale=True`` or
+    computes now."""
+
+    def __init__(self, quote_id: int, number: int, made_on: date, reasons: Sequence[StaleReason]):
+        self.quote_id = quote_id
+        self.number = number
+        self.made_on = made_on
+        self.reasons = tuple(reasons)
+        super().__init__(
+            f"Saved quote {number} was made on {made_on:%m/%d/%Y} and may be out of date: "
+            + "; ".join(r.text for r in self.reasons)
+            + ". Print the figures computed now, or confirm this saved quote.",
+            title="This saved quote may be out of date",
+        )
+
+
+@dataclass(frozen=True)
+class LetterFigures:
+    """The quote a patient letter prints: its inputs and figures, and for a saved quote its
+    number and the local day it was made (None: computed on the letter's day)."""
+
+    setup: qsv.QuoteSetup
+    result: cs.Quote
+    number: int | None = None
+    made_on: date | None = None
+    quote_id: int | None = None
+
+
+def _local_day(at: datetime) -> date:
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone().date()
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _changed_after(day: date | None, at: datetime | None, made: datetime) -> bool:
+    """Whether a change recorded on business day ``day`` (at ``at``) came after a quote made
+    at ``made``: a later day, or the same day at a later time. The business day is the one the
+    services were told (``today``), which the demo can set apart from the clock: a timestamp
+    decides only when it falls on that same day."""
+    if day is None:
+        return False
+    made_day = _local_day(made)
+    if day != made_day:
+        return day > made_day
+    return at is not None and _local_day(at) == day and _utc(at) > _utc(made)
+
+
+def stale_reasons(session: Session, quote_id: int, *, today: date) -> tuple[StaleReason, ...]:
+    """Why the saved quote may no longer be true today: it includes visits before today, or
+    the patient's coverages, their terms, the order (or its visits) or a verification changed
+    after it was made, or the same inputs no longer give the same figures."""
+    from sqlalchemy import select
+
+    from infudesk.store.models import BenefitTerms, Coverage, TherapyOrder, Verification
+
+    rec = qsv.get_quote(session, quote_id)
+    made = rec.summary.created_at
+    setup = qsv.setup_from_saved(rec)
+    out: list[StaleReason] = []
+    past = [d for d in setup.dates if d < today]
+    if past:
+        out.append(
+            StaleReason(
+                "past_visits",
+                f"it includes {len(past)} visit{'s' if len(past) != 1 else ''} before today "
+                f"(from {past[0]:%m/%d/%Y})",
+                past[0],
+            )
+        )
+
+    def add(kind: StaleKind, days: list[date], words: str) -> None:
+        if days:
+            when = max(days)
+            out.append(StaleReason(kind, words.format(when=f"{when:%m/%d/%Y}"), when))
+
+    covs = list(session.scalars(select(Coverage).where(Coverage.patient_id == rec.patient_id)))
+    ids = [c.id for c in covs]
+    add(
+        "coverage",
+        [
+            c.changed_on
+            for c in covs
+            if c.changed_on and _changed_after(c.changed_on, c.updated_at, made)
+        ],
+        "a coverage changed on {when}",
+    )
+    terms = (
+        list(session.scalars(select(BenefitTerms).where(BenefitTerms.coverage_id.in_(ids))))
+        if ids
+        else []
+    )
+    add(
+        "terms",
+        [t.as_of for t in terms if _changed_after(t.as_of, t.recorded_at, made)],
+        "new plan terms were recorded on {when}",
+    )
+    orders = session.scalars(select(TherapyOrder).where(TherapyOrder.patient_id == rec.patient_id))
+    add(
+        "order",
+        [
+            o.changed_on
+            for o in orders
+            if o.changed_on and _changed_after(o.changed_on, o.updated_at, made)
+        ],
+        "the therapy order changed on {when}",
+    )
+    vers = (
+        list(session.scalars(select(Verification).where(Verification.coverage_id.in_(ids))))
+        if ids
+        else []
+    )
+    add(
+        "verification",
+        [
+            v.completed_on
+            for v in vers
+            if v.completed_on and _changed_after(v.completed_on, v.updated_at, made)
+        ],
+        "benefits were verified again on {when}",
+    )
+    try:
+        again = qsv.compute(setup).totals.patient_owes
+    except UserError:
+        again = None
+    saved = Decimal(str(rec.result.get("totals", {}).get("patient_owes", "0")))
+    if again is not None and again != saved:
+        out.append(
+            StaleReason(
+                "figures",
+                f"the same inputs now give ${again:,.2f}, not ${saved:,.2f} (yearly figures "
+                "changed)",
+            )
+        )
+    return tuple(out)
+
+
+def letter_figures(
+    session: Session,
+    patient_id: int,
+    *,
+    today: date,
+    source: Source = NOW,
+    self_pay: bool = False,
+) -> LetterFigures:
+    """The quote a patient letter prints (see :class:`Source`). ``self_pay``: a Good Faith
+    Estimate's, computed without coverages (a saved quote must be a self-pay one)."""
+    if source.quote_id is None and source.setup is not None:
+        setup = source.setup
+        if setup.patient_id != patient_id:
+            raise UserError("These figures belong to another patient.")
+        if any(d < today for d in setup.dates):
+            raise UserError(
+                "These figures include visits before today: quote from today on, or save them "
+                "and print the saved quote.",
+                title="Past visits in the quote",
+            )
+        if self_pay and setup.primary is not None:
+            raise UserError(
+                "A Good Faith Estimate is for self-pay figures: choose no coverage.",
+                title="Not a self-pay quote",
+            )
+        return LetterFigures(setup, qsv.compute(setup))
+    if source.quote_id is None:
+        setup = qsv.prepare(
+            session,
+            patient_id,
+            today=today,
+            **({"primary_id": None, "secondary_id": None} if self_pay else {}),
+        )
+        return LetterFigures(setup, qsv.compute(setup))
+    rec = qsv.get_quote(session, source.quote_id)
+    if rec.patient_id != patient_id:
+        raise UserError("This saved quote belongs to another patient.")
+    setup = qsv.setup_from_saved(rec)
+    if self_pay and setup.primary is not None:
+        raise UserError(
+            f"Saved quote {rec.summary.number} bills a coverage: a Good Faith Estimate is for "
+            "self-pay figures. Print it from the figures computed now, or save a self-pay quote.",
+            title="Not a self-pay quote",
+        )
+    made_on = _local_day(rec.summary.created_at)
+    if not source.accept_stale:
+        reasons = stale_reasons(session, rec.summary.id, today=today)
+        if reasons:
+            raise StaleQuote(rec.summary.id, rec.summary.number, made_on, reasons)
+    return LetterFigures(setup, qsv.compute(setup), rec.summary.number, made_on, rec.summary.id)
+
+
+def readiness_lines(found: Sequence[rd.Finding], site: str, lang: dd.Language) -> tuple[str, ...]:
+    """The readiness findings that matter to the patient, in plain words (in ``lang``)."""
+    words = tx.READINESS[lang]
+    places = tx.SITE_PHRASES[lang]
+    out: list[str] = []
+    for f in found:
+        if not f.patient or f.kind.value not in words:
+            continue
+        key: str = f.kind.value
+        other = places.get(f.fix.site, "") if f.fix.site else ""
+        if f.kind is rd.Kind.SITE_DENIED and not other:
+            key = "site_denied_no_other"
+        text = words[key].format(
+            site=places.get(f.site or site, f.site or site),
+            other=other,
+            visit=tx.long_date(f.visits[0], lang),
+        )
+        if text not in out:
+            out.append(text)
+    return tuple(out)
+
+
 def cost_letter_data(
     session: Session,
     patient_id: int,
@@ -312,18 +560,18 @@ def cost_letter_data(
     today: date,
     lang: str | None = None,
     override_warnings: bool = False,
+    source: Source = NOW,
 ) -> dd.CostLetterData:
-    """From the patient's latest saved quote (or, without one, the default quote). The
-    quote's warnings are printed in plain words, unless ``override_warnings`` leaves them
-    off (``render`` records that in the audit trail)."""
+    """The cost letter of the quote ``source`` names: computed now (the default: today's terms
+    and accumulators, the order's planned visits from today on — the Quotes screen's default
+    quote) or a saved quote, printed with its number and the day it was made. A saved quote
+    that may be out of date is refused with :class:`StaleQuote` unless the source accepts it.
+    The quote's warnings are printed in plain words, unless ``override_warnings`` leaves them
+    off (``render`` records that in the audit trail); what could still change the figures
+    (:mod:`infudesk.domain.readiness`) is printed in plain words too."""
     info, _ = _patient(session, patient_id)
-    saved = qsv.list_quotes(session, patient_id)
-    if saved:
-        record = qsv.get_quote(session, saved[0].id)
-        setup = qsv.setup_from_saved(record)
-    else:
-        setup = qsv.prepare(session, patient_id, today=today)
-    result = qsv.compute(setup)
+    figures = letter_figures(session, patient_id, today=today, source=source)
+    setup, result = figures.setup, figures.result
     order = (
         ors.get_order(session, setup.order_id) if setup.order_id else _order(session, patient_id)
     )
@@ -363,6 +611,13 @@ def cost_letter_data(
     disclaimer = str(settings.get(session, f"letters.disclaimer_{language}") or "") or None
     start = p.plan_year_start if p else cs.MonthDay(1, 1)
     pairs, overridden = _notices(result.warnings, language, override_warnings)
+    ready = rsv.gather(session, setup, today=today).findings if setup.primary else ()
+    prior_auth: dd.PriorAuthState = (
+        "not_required"
+        if setup.primary is None
+        else rd.prior_auth_word(ready)
+        or _prior_auth_state(session, patient_id, order.id, today, setup.primary_id)
+    )
     # the primary's new plan year is already a line of the letter: the assumption joins it
     assumed = any(key == "new_plan_year:primary" for key, _ in pairs)
     notices = tuple(text for key, text in pairs if key != "new_plan_year:primary")
@@ -386,9 +641,7 @@ def cost_letter_data(
             for (n, k), a in paid.items()
             if a > 0
         ),
-        prior_auth="not_required"
-        if setup.primary is None
-        else _prior_auth_state(session, patient_id, order.id, today, setup.primary_id),
+        prior_auth=prior_auth,
         benefits_verified_on=verified,
         disclaimer=disclaimer,
         language=language,
@@ -396,6 +649,9 @@ def cost_letter_data(
         notices=notices,
         warnings_overridden=overridden,
         same_terms_assumed=assumed,
+        open_items=readiness_lines(ready, setup.site, language),
+        quote_number=figures.number,
+        made_on=figures.made_on,
     )
 
 
@@ -406,36 +662,47 @@ def gfe_data(
     today: date,
     lang: str | None = None,
     override_warnings: bool = False,
+    source: Source = NOW,
 ) -> dd.GoodFaithEstimateData:
-    """The Good Faith Estimate for a self-pay course: the order's lines at self-pay prices,
-    in the patient's language; a home course names the patient's home as the place of care."""
+    """The Good Faith Estimate for a self-pay course, in the patient's language; a home course
+    names the patient's home as the place of care.
+
+    Its figures are those of a self-pay quote: computed now (the order's planned visits from
+    today on, the self-pay prices, the patient's assistance) or a saved self-pay quote (with
+    its number and day). One line per service and visit date (the Date column), then one
+    adjustment line per assistance program with its basis ("Sliding-scale discount, 50% of
+    the self-pay price"), so that the provider's total is what the patient owes after the
+    discount. A line set that does not add up to the quote's total is refused."""
     info, rec = _patient(session, patient_id)
     language = _language(lang, info)
-    order = _order(session, patient_id)
-    setup = qsv.prepare(
-        session, patient_id, today=today, order_id=order.id, primary_id=None, secondary_id=None
+    figures = letter_figures(session, patient_id, today=today, source=source, self_pay=True)
+    setup, result = figures.setup, figures.result
+    order = (
+        ors.get_order(session, setup.order_id) if setup.order_id else _order(session, patient_id)
     )
-    result = qsv.compute(setup)
-    dates = setup.dates
+    dates = tuple(v.date for v in result.visits)
     drug = order.data.drug_name
+    kinds = {
+        (f"{ln.code}-{ln.modifier}" if ln.modifier == "JW" else ln.code): ln for ln in order.lines
+    }
     lines = tuple(
         dd.GfeLine(
-            service=_line_label(ln, drug, language),
+            service=_line_label(kinds[sl.code], drug, language) if sl.code in kinds else sl.code,
             diagnosis_code=order.data.diagnosis,
-            service_code=ln.code,
-            code_type="HCPCS" if ln.code[0].isalpha() else "CPT",
-            quantity=ln.units * len(dates),
-            expected_cost=next(
-                (sl.unit_price for sl in setup.lines if sl.code.split("-")[0] == ln.code),
-                Decimal(0),
-            )
-            * ln.units
-            * len(dates),
+            service_code=sl.code.split("-")[0],
+            code_type="HCPCS" if sl.code[0].isalpha() else "CPT",
+            quantity=sl.units,
+            expected_cost=sl.allowed,
+            date=day,
         )
-        for ln in order.lines
+        for day in dates
+        for sl in setup.lines
     )
+    percents = {p.name: p.percent for p in setup.programs if isinstance(p, cs.Discount)}
     adjustments = tuple(
-        dd.GfeAdjustment(label=_program_label(name, kind, language), amount=-amount)
+        dd.GfeAdjustment(
+            label=_adjustment_label(name, kind, percents.get(name), language), amount=-amount
+        )
         for (name, kind), amount in _assistance_by_program(result).items()
         if amount > 0
     )
@@ -457,6 +724,16 @@ def gfe_data(
         adjustments=adjustments,
         contact=f"{contact.name}, {contact.phone}",
     )
+    expected = sum((ln.expected_cost for ln in lines), Decimal(0)) + sum(
+        (a.amount for a in adjustments), Decimal(0)
+    )
+    if expected != result.totals.patient_owes:
+        raise UserError(
+            f"The estimate's lines add up to ${expected:,.2f}, not the quote's "
+            f"${result.totals.patient_owes:,.2f}: check the prices and programs on the Quotes "
+            "screen before printing.",
+            title="The estimate does not add up",
+        )
     pairs, overridden = _notices(result.warnings, language, override_warnings)
     notices = tuple(text for _, text in pairs)
     return dd.GoodFaithEstimateData(
@@ -477,7 +754,19 @@ def gfe_data(
         language=language,
         notices=notices,
         warnings_overridden=overridden,
+        quote_number=figures.number,
+        made_on=figures.made_on,
     )
+
+
+def _adjustment_label(name: str, kind: str, percent: Decimal | None, lang: str) -> str:
+    """An assistance line of the GFE with its basis: a discount says its percentage."""
+    label = _program_label(name, kind, lang)
+    if kind == "discount" and percent:
+        rate = format_percent(percent)
+        basis = f"{rate} del precio sin seguro" if lang == "es" else f"{rate} of the self-pay price"
+        return f"{label} ({basis})"
+    return label
 
 
 def _assistance_by_program(result: cs.Quote) -> dict[tuple[str, str], Decimal]:
@@ -748,6 +1037,7 @@ def render(
     lang: str | None = None,
     case_id: int | None = None,
     override_warnings: bool = False,
+    source: Source = NOW,
 ) -> Letter:
     """Build the document (in memory: nothing is written to disk here). ``case_id`` picks the
     prior-auth case of a PA packet or appeal (default: the patient's latest).
@@ -755,7 +1045,11 @@ def render(
     A patient letter (cost letter, Good Faith Estimate) prints its quote's warnings in plain
     words, and is refused when a warning has no plain wording; ``override_warnings=True``
     leaves them off instead, and the override is recorded in the audit trail with the
-    warnings it left off."""
+    warnings it left off.
+
+    ``source`` says which quote a patient letter prints: computed now (the default) or a saved
+    quote; a saved quote that may be out of date raises :class:`StaleQuote` (its reasons for
+    the UI to show) unless ``source.accept_stale``. Saved quotes are never picked silently."""
     if kind not in BUILDERS_BY_KIND:
         raise UserError(f"Unknown document “{kind}”: use one of {', '.join(KINDS)}.")
     if lang is not None and lang not in ("en", "es"):
@@ -765,6 +1059,7 @@ def render(
     )
     if kind in PATIENT_LETTERS:
         extra["override_warnings"] = override_warnings
+        extra["source"] = source
     data = BUILDERS_BY_KIND[kind](session, patient_id, today=today, lang=lang, **extra)
     out = io.BytesIO()
     documents.build(data, out)
@@ -776,7 +1071,8 @@ def render(
         "document",
         patient_id,
         patient_id=patient_id,
-        detail={"kind": kind, "lang": lang or ""},
+        detail={"kind": kind, "lang": lang or ""}
+        | ({"quote": number} if (number := getattr(data, "quote_number", None)) else {}),
     )
     overridden = getattr(data, "warnings_overridden", ())
     if overridden:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -191,10 +192,18 @@ class LetterPreview(QDialog):
         lang: str | None = None,
         case_id: int | None = None,
         parent: QWidget | None = None,
+        source: letters.Source = letters.NOW,
     ) -> None:
         self.case_id = case_id
+        self.source = source
         letter = backend.mutate(
-            letters.render, kind, patient_id, today=today, lang=lang, case_id=case_id
+            letters.render,
+            kind,
+            patient_id,
+            today=today,
+            lang=lang,
+            case_id=case_id,
+            source=source,
         )
         name, mrn, preferred = backend.query(patient_line, patient_id)
         super().__init__(parent)
@@ -284,7 +293,15 @@ class LetterPreview(QDialog):
             old.deleteLater()
         pages = doc.pageCount()
         self.status.setStyleSheet(MUTED_STYLE)
-        self.status.setText(f"{pages} page{'s' if pages != 1 else ''} · {letter.filename}")
+        figures = (
+            "figures computed today"
+            if self.source.quote_id is None
+            else "figures of a saved quote (its date is printed)"
+        )
+        self.status.setText(
+            f"{pages} page{'s' if pages != 1 else ''} · {letter.filename}"
+            + (f" · {figures}" if self.kind in LANG_KINDS else "")
+        )
 
     # -- language ------------------------------------------------------------------------------
     def set_language(self, lang: str | None) -> bool:
@@ -302,6 +319,7 @@ class LetterPreview(QDialog):
                 today=self.today,
                 lang=lang,
                 case_id=self.case_id,
+                source=self.source,
             )
             self._show(letter)
         except Exception as exc:
@@ -369,6 +387,33 @@ class LetterPreview(QDialog):
         return True
 
 
+def ask_stale(parent: QWidget | None, stale: letters.StaleQuote) -> letters.Source | None:
+    """A saved quote that may be out of date: say why, and let the user choose the figures
+    computed now (the default), this saved quote anyway, or nothing."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "This saved quote may be out of date",
+        f"Saved quote {stale.number} was made on {stale.made_on:%m/%d/%Y}. Since then:\n"
+        + "\n".join(f"• {r.text}" for r in stale.reasons)
+        + "\n\nPrint the figures computed now instead? (The saved quote prints with its date "
+        "and “figures may have changed”.)",
+        QMessageBox.StandardButton.Yes
+        | QMessageBox.StandardButton.No
+        | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.setObjectName("staleQuoteBox")
+    box.button(QMessageBox.StandardButton.Yes).setText("Compute now")
+    box.button(QMessageBox.StandardButton.No).setText("Print the saved quote anyway")
+    box.setDefaultButton(QMessageBox.StandardButton.Yes)
+    answer = box.exec()
+    if answer == QMessageBox.StandardButton.Yes:
+        return letters.NOW
+    if answer == QMessageBox.StandardButton.No:
+        return letters.Source(stale.quote_id, accept_stale=True)
+    return None
+
+
 def show_letter(
     parent: QWidget | None,
     backend: Backend,
@@ -378,13 +423,32 @@ def show_letter(
     today: date,
     lang: str | None = None,
     case_id: int | None = None,
+    source: letters.Source = letters.NOW,
 ) -> LetterPreview | None:
     """Open the preview (window-modal, without blocking); a patient with nothing to print is
-    told why and nothing opens."""
-    try:
-        dialog = LetterPreview(
-            backend, kind, patient_id, today=today, lang=lang, case_id=case_id, parent=parent
+    told why and nothing opens. A patient letter prints ``source``: by default the figures
+    computed now; a saved quote that may be out of date asks first (:func:`ask_stale`)."""
+
+    def make(chosen: letters.Source) -> LetterPreview:
+        return LetterPreview(
+            backend,
+            kind,
+            patient_id,
+            today=today,
+            lang=lang,
+            case_id=case_id,
+            parent=parent,
+            source=chosen,
         )
+
+    try:
+        try:
+            dialog = make(source)
+        except letters.StaleQuote as stale:
+            chosen = ask_stale(parent, stale)
+            if chosen is None:
+                return None
+            dialog = make(chosen)
     except Exception as exc:
         report(parent, exc)
         return None
@@ -402,5 +466,6 @@ __all__ = [
     "open_pdf",
     "patient_line",
     "print_documents",
+    "ask_stale",
     "show_letter",
 ]

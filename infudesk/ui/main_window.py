@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.add_screen("Prior auths", self.prior_auths)
         self.quotes = QuoteScreen(backend, today)
         self.quotes.status_changed.connect(lambda m: self.statusBar().showMessage(m))
+        self.quotes.fix_requested.connect(self.show_patient_tab)
         self.add_screen("Quotes", self.quotes)
         self.payers = PayersScreen(backend, today)
         self.add_screen("Payers", self.payers)
@@ -124,6 +125,14 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         if self.stack.currentWidget() is self.patients:
             self.patients.open_patient(patient_id)
+
+    def show_patient_tab(self, patient_id: int, tab: str) -> None:
+        """The patient, on the tab that fixes what the Quotes screen warned about."""
+        self.show_patient(patient_id)
+        page = self.patients.page
+        widget = getattr(page, tab, None)
+        if page.record is not None and page.record.id == patient_id and widget is not None:
+            page.tabs.setCurrentWidget(widget)
 
     def show_quote(self, patient_id: int) -> None:
         self.nav.setCurrentRow(self.stack.indexOf(self.quotes))

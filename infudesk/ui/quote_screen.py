@@ -42,14 +42,18 @@ from PySide6.QtWidgets import (
 from infudesk.domain import costshare as cs
 from infudesk.domain import coverage as dc
 from infudesk.domain import quote_request as qr
+from infudesk.domain import readiness as rd
 from infudesk.domain.money import check_money, check_percent, format_percent
+from infudesk.domain.orders import SITE_LABELS
 from infudesk.domain.patients import parse_date
 from infudesk.errors import UserError
 from infudesk.services import assistance as asv
 from infudesk.services import coverages as cvs
+from infudesk.services import letters
 from infudesk.services import orders as ors
 from infudesk.services import patients as ps
 from infudesk.services import quotes as qs
+from infudesk.services import readiness as rsv
 from infudesk.ui.compare_dialog import (
     NO_SECONDARY,
     SELF_PAY,
@@ -77,6 +81,18 @@ MISSING_PRICE = "enter the allowed amount"
 WARN_STYLE = "color: #8a5300;"
 MUTED_STYLE = "color: #555;"
 BANNER_STYLE = "background: #fff3c4; border: 1px solid #e0c060; padding: 6px;"
+READY_MAX_HEIGHT = 86  # pixels: about three warnings; more scroll
+READY_STYLE = "QFrame#readinessBox { background: #fdecea; border: 1px solid #e2a39b; }"
+FIX_TABS: dict[str, str] = {  # a finding's fix → the patient tab that fixes it
+    "prior_auth": "prior_auths",
+    "verification": "verifications",
+    "assistance": "assistance",
+}
+FIX_LABELS: dict[str, str] = {
+    "prior_auth": "Open prior auths…",
+    "verification": "Open verification…",
+    "assistance": "Open assistance…",
+}
 CELL_ERROR = QColor("#fde2e2")
 CELL_MISSING = QColor("#fff0c2")
 SITE_SHORT = {
@@ -243,10 +259,13 @@ class QuoteScreen(QWidget):
     Signals:
         status_changed(str): a line for the window's status bar.
         quote_saved(int): the id of a quote just saved.
+        fix_requested(int, str): a readiness finding's fix was asked for: the patient's id and
+            the patient tab that fixes it ("prior_auths", "verifications", "assistance").
     """
 
     status_changed = Signal(str)
     quote_saved = Signal(int)
+    fix_requested = Signal(int, str)
 
     def __init__(self, backend: Backend, today: Callable[[], date] = date.today) -> None:
         super().__init__()
@@ -270,6 +289,7 @@ class QuoteScreen(QWidget):
         self._filling = False
         self.compare_dialog: CompareDialog | None = None
         self.letter_preview: LetterPreview | None = None
+        self.readiness: rsv.Readiness | None = None  # what could change the figures shown
         self._visits: list[dict[str, Any]] = []
         self._from_quote: int | None = None  # the saved quote a new version started from
         self._status_error = False
@@ -598,6 +618,22 @@ class QuoteScreen(QWidget):
         self.course_label.setWordWrap(True)
         self.course_label.setStyleSheet(MUTED_STYLE)
         v.addWidget(self.course_label)
+        self.readiness_box = QFrame()
+        self.readiness_box.setObjectName("readinessBox")
+        self.readiness_box.setStyleSheet(READY_STYLE)
+        self.readiness_rows = QVBoxLayout(self.readiness_box)
+        self.readiness_rows.setContentsMargins(6, 3, 6, 3)
+        self.readiness_rows.setSpacing(2)
+        # at most about three warnings tall: more scroll, so the screen still fits 1366x728
+        self.readiness_scroll = QScrollArea()
+        self.readiness_scroll.setObjectName("readinessScroll")
+        self.readiness_scroll.setWidgetResizable(True)
+        self.readiness_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.readiness_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.readiness_scroll.setWidget(self.readiness_box)
+        self.readiness_scroll.setMaximumHeight(READY_MAX_HEIGHT)
+        self.readiness_scroll.hide()
+        v.addWidget(self.readiness_scroll)
 
         save = QHBoxLayout()
         self.title_edit = QLineEdit()
@@ -617,7 +653,7 @@ class QuoteScreen(QWidget):
 
         v.addWidget(self._section_label("Visits"))
         self.visits_table = _table(VISIT_HEADERS, "visitsTable")
-        self.visits_table.setMinimumHeight(120)
+        self.visits_table.setMinimumHeight(76)  # room for the readiness warnings
         v.addWidget(self.visits_table, 3)
         v.addWidget(self._section_label("Per plan year and in all"))
         self.years_table = _table(YEAR_HEADERS, "yearsTable")
@@ -637,7 +673,7 @@ class QuoteScreen(QWidget):
         self.explanation.setObjectName("explanation")
         self.explanation.setReadOnly(True)
         self.explanation.setTabChangesFocus(True)
-        self.explanation.setMinimumHeight(110)
+        self.explanation.setMinimumHeight(64)
         v.addWidget(self.explanation, 2)
         self.figure_widgets += [
             self.course_label,
@@ -1363,6 +1399,7 @@ class QuoteScreen(QWidget):
         self._filling = False
         self.result = dict(qr.result_to_json(quote, setup.primary))
         self._show_result(self.result, self_pay=setup.primary is None)
+        self._show_readiness(setup)
         self._stale(False)
         self.save_button.setEnabled(True)
         self.title_edit.setEnabled(True)
@@ -1479,6 +1516,73 @@ class QuoteScreen(QWidget):
         if visits:
             t.selectRow(0)
         self._show_explanation()
+
+    # -- readiness: what could change the figures ----------------------------------------
+    def _show_readiness(self, setup: qs.QuoteSetup) -> None:
+        """One warning per finding, each with the button that fixes it."""
+        while self.readiness_rows.count():
+            item = self.readiness_rows.takeAt(0)
+            w = item.widget() if item is not None else None
+            if w is not None:
+                w.deleteLater()
+        try:
+            ready = self.backend.query(rsv.gather, setup, today=self.today())
+        except Exception as exc:  # the figures stand; the warnings could not be gathered
+            report(self, exc)
+            ready = rsv.Readiness(())
+        self.readiness = ready
+        for f in ready.findings:
+            self.readiness_rows.addWidget(self._finding_row(f, ready))
+        self.readiness_scroll.setVisible(bool(ready.findings))
+        self.readiness_box.adjustSize()
+        self.readiness_scroll.setFixedHeight(
+            min(READY_MAX_HEIGHT, self.readiness_box.sizeHint().height() + 2)
+        )
+
+    def _finding_row(self, f: rd.Finding, ready: rsv.Readiness) -> QWidget:
+        row = QWidget()
+        row.setObjectName(f"finding_{f.kind.value}")
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        days = ", ".join(_day(d.isoformat()) for d in f.visits[:3])
+        more = f" and {len(f.visits) - 3} more" if len(f.visits) > 3 else ""
+        label = QLabel(
+            f"⚠ {html.escape(f.text)} <span style='color:#555'>(visits {days}{more})</span>"
+        )
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setWordWrap(True)
+        label.setStyleSheet("color: #8a1c10;")
+        lay.addWidget(label, 1)
+        if f.fix.kind == "site" and f.fix.site:
+            where = SITE_LABELS.get(f.fix.site, f.fix.site).split(" (")[0].split(" / ")[0].lower()
+            button = QPushButton(f"Quote at the {where} instead")
+            button.setObjectName("quoteOtherSiteButton")
+            if ready.other_owes is not None and ready.owes is not None:
+                button.setToolTip(
+                    f"The patient would owe {money(ready.other_owes)} there "
+                    f"(instead of {money(ready.owes)})."
+                )
+            button.setEnabled(self.viewing is None)
+            site = f.fix.site
+            button.clicked.connect(lambda _c=False, site=site: self.quote_at(site))
+        else:
+            button = QPushButton(FIX_LABELS[f.fix.kind])
+            button.setObjectName(f"fix_{f.fix.kind}")
+            tab = FIX_TABS[f.fix.kind]
+            button.clicked.connect(lambda _c=False, tab=tab: self._request_fix(tab))
+        lay.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        return row
+
+    def _request_fix(self, tab: str) -> None:
+        if self.patient_id is not None:
+            self.fix_requested.emit(self.patient_id, tab)
+
+    def quote_at(self, site: str) -> None:
+        """Quote the same course at another site of care (the readiness box's offer)."""
+        if self.viewing is not None:
+            return
+        if select_data(self.site_combo, site):
+            self._prepare()
 
     def _clear_result(self) -> None:
         """No figures (new inputs that cannot be computed yet)."""
@@ -1633,6 +1737,7 @@ class QuoteScreen(QWidget):
         self._load_setup(setup, compute=False)
         self._show_field_errors({}, False)
         self._show_result(rec.result, self_pay=setup.primary is None)
+        self._show_readiness(setup)
         s = rec.summary
         at = s.created_at.astimezone()
         self.banner_label.setText(
@@ -1724,31 +1829,44 @@ class QuoteScreen(QWidget):
         return dialog
 
     # -- the cost letter ---------------------------------------------------------------
-    def _shown_is_latest_saved(self) -> bool:
-        """True when the figures on screen are those of the latest saved quote (which is what
-        the cost letter prints), or when nothing that could be saved is shown."""
-        latest = self.saved[0] if self.saved else None
+    def _source_without_asking(self) -> letters.Source | None:
+        """The quote on screen as the letter's source, when it is one the letter can name
+        without saving: a saved quote shown, the quote on file computed now (no what-if, visits
+        from today), or figures equal to the latest saved quote's. None: it must be saved."""
         if self.viewing is not None:
-            return latest is not None and self.viewing.summary.id == latest.id
-        if self.setup is None or not self.save_button.isEnabled():
-            return True  # nothing computed to save: the letter shows what is saved
+            return letters.Source(self.viewing.summary.id)
+        if self.setup is None or self.base is None or not self.save_button.isEnabled():
+            return letters.NOW  # nothing computed on screen: the service says why if it fails
+        from_date, _error = self._from_date()
+        if self.setup == self.base and from_date == self.today():
+            return letters.Source(setup=self.setup)  # computed now, with the choices shown
+        latest = self.saved[0] if self.saved else None
         if latest is None:
-            return False
+            return None
         rec = attempt(self, lambda: self.backend.query(qs.get_quote, latest.id))
-        return rec is None or qs.setup_from_saved(rec) == self.setup
+        if rec is not None and qs.setup_from_saved(rec) == self.setup:
+            return letters.Source(latest.id)
+        return None
+
+    def _shown_is_latest_saved(self) -> bool:
+        """True when the letter can print the figures on screen as they are (see above)."""
+        return self._source_without_asking() is not None
 
     def open_cost_letter(self) -> LetterPreview | None:
-        """Preview the patient's cost letter; unsaved figures on screen are saved first if the
-        user wants them in the letter (the letter prints the latest saved quote)."""
+        """Preview the cost letter of the quote on screen: the figures computed now, or the
+        saved quote shown (with its date; an out-of-date one asks first). What-if figures are
+        saved first, or dropped, so the letter always prints a quote the user can see."""
         if self.patient_id is None:
             return None
         pid = self.patient_id
-        if not self._shown_is_latest_saved():
+        source = self._source_without_asking()
+        if source is None:
             box = QMessageBox(
                 QMessageBox.Icon.Question,
                 "Save this quote first?",
-                "The cost letter shows the latest saved quote. The figures on screen are not "
-                "saved yet: save them as a new quote first?",
+                "The cost letter prints a quote you can see again. The figures on screen are "
+                "not saved (a what-if or another first visit): save them as a new quote first, "
+                "or go back to the figures on file and print those?",
                 QMessageBox.StandardButton.Yes
                 | QMessageBox.StandardButton.No
                 | QMessageBox.StandardButton.Cancel,
@@ -1756,22 +1874,26 @@ class QuoteScreen(QWidget):
             )
             box.setObjectName("saveFirstBox")
             box.button(QMessageBox.StandardButton.Yes).setText("Save, then preview")
-            box.button(QMessageBox.StandardButton.No).setText(
-                "Preview the saved quote" if self.saved else "Preview without saving"
-            )
+            box.button(QMessageBox.StandardButton.No).setText("Preview the figures on file")
             box.setDefaultButton(QMessageBox.StandardButton.Yes)
             answer = box.exec()
             if answer == QMessageBox.StandardButton.Cancel:
                 return None
             if answer == QMessageBox.StandardButton.Yes:
                 before = self.saved[0].id if self.saved else None
-                if self.viewing is not None:
-                    self.new_version()
                 self.save()
-                if (self.saved[0].id if self.saved else None) == before:
+                after = self.saved[0].id if self.saved else None
+                if after == before or after is None:
                     return None  # not saved: the status line says why
+                source = letters.Source(after)
+            else:
+                self.pick.set("from_date", self.today())
+                self._prepare()  # the quote on file, computed now, is what the screen shows
+                if self.setup is None:
+                    return None  # cannot be computed: the status line says why
+                source = letters.Source(setup=self.setup)
         self.letter_preview = show_letter(
-            self, self.backend, "cost-letter", pid, today=self.today()
+            self, self.backend, "cost-letter", pid, today=self.today(), source=source
         )
         return self.letter_preview
 
