@@ -23,6 +23,7 @@ from infudesk.services import patients as ps
 from infudesk.services import prior_auths as pas
 from infudesk.services import quotes as qsv
 from infudesk.services import verifications as vs
+from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.store.models import AuditEvent, utcnow
 
@@ -212,6 +213,7 @@ def patient_record(session: Session, mrn: str) -> dict[str, Any]:
 
 def export_patient(session: Session, actor: Actor, mrn: str, out_dir: Path) -> Path:
     """Write ``record.json`` into ``out_dir`` (created if needed); the export is audited."""
+    require(actor, Permission.EXPORT)
     record = patient_record(session, mrn)
     record["exported_at"] = _plain(utcnow())
     record["exported_by"] = actor.name

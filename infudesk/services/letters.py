@@ -31,6 +31,7 @@ from infudesk.services import payers as pys
 from infudesk.services import prior_auths as pas
 from infudesk.services import quotes as qsv
 from infudesk.services import verifications as vs
+from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 
 KINDS: dict[str, str] = {
@@ -539,6 +540,7 @@ def render(
 ) -> Letter:
     """Build the document (in memory: nothing is written to disk here). ``case_id`` picks the
     prior-auth case of a PA packet or appeal (default: the patient's latest)."""
+    require(actor, Permission.LETTERS)
     if kind not in BUILDERS_BY_KIND:
         raise UserError(f"Unknown document “{kind}”: use one of {', '.join(KINDS)}.")
     if lang is not None and lang not in ("en", "es"):
@@ -570,6 +572,7 @@ def record_output(
     session: Session, actor: Actor, letter: Letter, *, action: str, target: str = ""
 ) -> None:
     """Every print and export is kept: what, for whom, by whom, when (and where to)."""
+    require(actor, Permission.LETTERS)
     if action not in ("print", "save"):
         raise ValueError(action)
     audit.record(

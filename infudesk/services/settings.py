@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from infudesk.errors import ValidationFailed
 from infudesk.services import audit
+from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.store.models import Setting
 
@@ -42,6 +43,7 @@ def get(session: Session, key: str) -> Any:
 
 
 def put(session: Session, actor: Actor, key: str, value: Any) -> None:
+    require(actor, Permission.SETTINGS)
     if key not in DEFAULTS:
         raise ValidationFailed({key: "Unknown setting."})
     if key in LIMITS or isinstance(DEFAULTS[key], int):
