@@ -31,8 +31,13 @@ DEFAULTS: dict[str, Any] = {
     "center.contact_hours_es": "",  # for Spanish letters (empty: the English hours)
     "letters.disclaimer_en": "",  # empty: the standard wording
     "letters.disclaimer_es": "",
+    # lock the screen after this many minutes without keyboard or mouse input
+    "security.idle_minutes": 10,
 }
-LIMITS: dict[str, tuple[int, int]] = {"verification.days_before_visit": (0, 60)}
+LIMITS: dict[str, tuple[int, int]] = {
+    "verification.days_before_visit": (0, 60),
+    "security.idle_minutes": (1, 120),
+}
 
 
 def get(session: Session, key: str) -> Any:

@@ -362,9 +362,28 @@ def attempt_sign_in(
     return SignInResult(actor)
 
 
-def record_sign_out(session: Session, actor: Actor, why: str) -> None:
-    """A lock (idle or by hand) or a sign-out, in the audit trail."""
-    audit.record(session, actor, why, "staff", actor.user_id)
+def record_session_event(session: Session, actor: Actor, action: str) -> None:
+    """A lock (idle or by hand), an automatic demo sign-in, … in the audit trail."""
+    audit.record(session, actor, action, "staff", actor.user_id)
+
+
+DEMO_PASSWORD = "demo1234"  # printed on the demo's lock screen: the demo data is fictional
+DEMO_ACCOUNTS = (
+    ("demo", "Demo User", Role.MANAGER),
+    ("frontdesk", "Demo Front Desk", Role.FRONT_DESK),
+    ("counselor", "Demo Counselor", Role.COUNSELOR),
+)
+
+
+def ensure_demo_staff(session: Session) -> Actor:
+    """The demo database's accounts (one per role); returns the demo manager, signed in."""
+    setup = Actor.system("demo")
+    for username, name, role in DEMO_ACCOUNTS:
+        if session.scalar(select(Staff.id).where(Staff.username == username)) is None:
+            _add(session, setup, username, name, role, DEMO_PASSWORD)
+    row = session.scalar(select(Staff).where(Staff.username == DEMO_ACCOUNTS[0][0]))
+    assert row is not None
+    return _as_actor(row)
 
 
 def _as_actor(row: Staff) -> Actor:

@@ -39,6 +39,7 @@ from infudesk.ui.forms import FieldBox
 from infudesk.ui.ops import Backend, ask_unsaved, attempt, report
 
 DAYS_BEFORE_VISIT = "verification.days_before_visit"
+IDLE_MINUTES = "security.idle_minutes"
 HINT_STYLE = "color: #555;"
 ADDRESS_LINES = 4  # what the letterhead has room for
 SHORT_FIELD_WIDTH = 220
@@ -172,6 +173,7 @@ class SettingsScreen(QWidget):
 
         self._build_center()
         self._build_verification()
+        self._build_security()
         self.load()
 
     # -- construction ------------------------------------------------------------------
@@ -397,6 +399,31 @@ class SettingsScreen(QWidget):
             hint=f"0 means on the day of the visit. The default is {st.DEFAULTS[DAYS_BEFORE_VISIT]}.",
         )
         self.days_spin.valueChanged.connect(self._changed)
+
+    def _build_security(self) -> None:
+        form = self.add_group("Security")
+        self.idle_spin = QSpinBox()
+        self.idle_spin.setObjectName("idleMinutes")
+        self.idle_spin.setRange(*st.LIMITS[IDLE_MINUTES])
+        self.idle_spin.setFixedWidth(80)
+        self.idle_spin.setAccessibleName("Lock the screen after this many minutes without use")
+        row = QWidget()
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.idle_spin)
+        lay.addWidget(QLabel("minutes without keyboard or mouse use"))
+        lay.addStretch(1)
+        self.add_field(
+            form,
+            "Lock the screen after",
+            IDLE_MINUTES,
+            row,
+            self.idle_spin.value,
+            lambda v: self.idle_spin.setValue(int(v)),
+            hint="The lock hides every patient detail until someone signs in; unsaved work "
+            f"is kept. The default is {st.DEFAULTS[IDLE_MINUTES]}.",
+        )
+        self.idle_spin.valueChanged.connect(self._changed)
 
     # -- reading and writing -----------------------------------------------------------
     def load(self) -> bool:
