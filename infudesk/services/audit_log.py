@@ -80,7 +80,7 @@ def search(
 ) -> list[AuditRow]:
     """Newest first, at most ``limit`` rows."""
     require(actor, Permission.AUDIT)
-    return [_row(e, mrn) for e, mrn in session.execute(_query(f).limit(limit)).tuples()]
+    return [_row(e, mrn) for e, mrn in session.execute(_query(f).limit(limit))]
 
 
 def choices(session: Session, actor: Actor) -> tuple[list[str], list[str]]:
@@ -98,7 +98,7 @@ def export_csv(session: Session, actor: Actor, f: AuditFilter) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     count = 0
-    for e, mrn in session.execute(_query(f)).tuples():
+    for e, mrn in session.execute(_query(f)):
         r = _row(e, mrn)
         writer.writerow(
             [
