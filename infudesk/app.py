@@ -15,6 +15,7 @@ from infudesk import APP_NAME
 from infudesk.errors import UserError
 from infudesk.paths import DataPaths
 from infudesk.resources import resource
+from infudesk.services import staff
 from infudesk.services.audit import Actor
 from infudesk.services.demo import seed_demo
 from infudesk.services.fees import ensure_sample as ensure_sample_fees
@@ -36,6 +37,18 @@ def open_for_gui(paths: DataPaths, demo: bool) -> Store:
         ensure_starter_payers(s, Actor.system("setup"), resource("payers.json"))
         ensure_sample_fees(s, Actor.system("setup"), resource("fee_schedule.csv"))
     return store
+
+
+def first_page(store: Store) -> tuple[Actor, str]:
+    """Who acts at start and the page shown: the demo signs in by itself as its manager;
+    a real database asks for a sign-in, or for its first manager."""
+    with store.session() as s:
+        if store.demo:
+            actor = staff.ensure_demo_staff(s)
+            staff.record_session_event(s, actor, "sign_in")
+            return actor, "work"
+        nobody = Actor("nobody", kind="system", role="none")  # may do nothing until sign-in
+        return nobody, "sign_in" if staff.has_staff(s) else "first_run"
 
 
 def install_excepthook() -> None:
@@ -104,7 +117,8 @@ def run_gui(paths: DataPaths, *, demo: bool) -> int:
         return 3
     install_excepthook()
     try:
-        window = MainWindow(Backend(store, Actor.workstation_user()))
+        actor, start = first_page(store)
+        window = MainWindow(Backend(store, actor), start=start)
         window.show()
         log.info("main window shown after %.0f ms", (time.perf_counter() - started) * 1000)
         if store.created and not demo:

@@ -11,11 +11,15 @@ import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from infudesk import __version__
 from infudesk.errors import UserError
 from infudesk.paths import DataPaths, resolve_data_dir
+
+if TYPE_CHECKING:
+    from infudesk.services.audit import Actor
+    from infudesk.store.database import Store
 
 log = logging.getLogger("infudesk.cli")
 MAX_SEED_PATIENTS = 1_000_000
@@ -23,6 +27,8 @@ BUSY = (
     "the database is busy: another infudesk is writing to it. Nothing was saved from this "
     "step; try again in a moment."
 )
+ENV_PASSWORD = "INFUDESK_PASSWORD"
+ENV_NEW_PASSWORD = "INFUDESK_NEW_PASSWORD"
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -38,6 +44,16 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         action="store_true",
         default=argparse.SUPPRESS if suppress else False,
         help="use the demo database (fictional patients, clearly marked DEMO)",
+    )
+
+
+def _who(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        default=None,
+        help="who acts (a staff username); the password is asked on the terminal, or read "
+        f"from {ENV_PASSWORD} for scripts. Not needed with --demo.",
     )
 
 
@@ -59,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"add N patients (at most {MAX_SEED_PATIENTS:,})",
     )
     seed.add_argument("--rng-seed", type=int, default=None, help="for repeatable data")
+    _who(seed)
 
     export = sub.add_parser("export", help="export records")
     _common(export, suppress=True)
@@ -68,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     ep.add_argument("mrn")
     ep.add_argument("--out", required=True, metavar="DIR")
     ep.add_argument("--force", action="store_true", help="replace files already in DIR")
+    _who(ep)
 
     quote = sub.add_parser("quote", help="what a visit or a course costs: JSON in, JSON out")
     quote.add_argument(
@@ -118,6 +136,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave the estimate's warnings off a patient letter (recorded in the audit trail)",
     )
     _add_safety_commands(sub)
+    _who(letter)
+
+    staff = sub.add_parser("staff", help="staff accounts (the first manager, or more)")
+    _common(staff, suppress=True)
+    staff_sub = staff.add_subparsers(dest="what", metavar="WHAT", required=True)
+    add = staff_sub.add_parser(
+        "add",
+        help="add a staff account; the first account of a database is a manager and needs "
+        f"no --user. The new password is asked on the terminal (or {ENV_NEW_PASSWORD}).",
+    )
+    _common(add, suppress=True)
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="the name shown on screen")
+    add.add_argument("--role", choices=["front_desk", "counselor", "manager"], default="front_desk")
+    _who(add)
     return parser
 
 
@@ -147,8 +180,52 @@ def _paths(args: argparse.Namespace) -> DataPaths:
     return DataPaths(resolve_data_dir(args.data_dir, demo=args.demo))
 
 
-def cmd_seed(args: argparse.Namespace) -> int:
+def need_user(args: argparse.Namespace, command: str) -> None:
+    """Refuse before touching anything when a real database is used without --user."""
+    if not args.demo and not getattr(args, "user", None):
+        raise UserError(
+            f"{command} changes or exports data: say who acts with --user NAME (the password "
+            f"is asked on the terminal, or read from {ENV_PASSWORD} for scripts)."
+        )
+
+
+def _read_password(prompt: str, env: str) -> str:
+    import os
+
+    if env in os.environ:
+        return os.environ[env]
+    if not sys.stdin.isatty():
+        raise UserError(f"No terminal to ask the password on: set {env} for scripts.")
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
+def cli_actor(args: argparse.Namespace, store: Store, what: str) -> Actor:
+    """Who acts for a command: a named system actor in the demo, else the staff member of
+    ``--user`` after a password check (wrong passwords count toward the lock-out)."""
+    from infudesk.services import staff
     from infudesk.services.audit import Actor
+
+    if store.demo:
+        return Actor.system(what)
+    need_user(args, what)
+    with store.session() as s:
+        if not staff.has_staff(s):
+            raise UserError(
+                "This database has no staff accounts yet: start infudesk to create the first "
+                "manager, or run `infudesk staff add NAME --name ... --role manager`."
+            )
+    password = _read_password(f"Password for {args.user}: ", ENV_PASSWORD)
+    with store.session() as s:  # committed: a failure is counted and audited
+        result = staff.attempt_sign_in(s, args.user, password)
+    if result.actor is None:
+        raise staff.SignInFailed(result)
+    return result.actor
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from infudesk.services.access import Permission, require
     from infudesk.services.demo import seed_demo
     from infudesk.services.seed import seed_patients
     from infudesk.store.database import open_store
@@ -164,12 +241,14 @@ def cmd_seed(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    need_user(args, "seed")
     paths = _paths(args)
     store = open_store(paths, demo=args.demo)
-    actor = Actor.system("seed")
     today = date.today()
-    started = time.perf_counter()
     try:
+        actor = cli_actor(args, store, "seed")
+        require(actor, Permission.SEED)
+        started = time.perf_counter()
         added = 0
         if args.demo:
             with store.session() as s:
@@ -190,16 +269,15 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from infudesk.services.audit import Actor
     from infudesk.services.export import export_patient
     from infudesk.store.database import open_store
 
+    need_user(args, "export")
     store = open_store(_paths(args), demo=args.demo, create=False, exclusive=False)
     try:
+        actor = cli_actor(args, store, "export")
         with store.session() as s:
-            target = export_patient(
-                s, Actor.system("export"), args.mrn, Path(args.out), force=args.force
-            )
+            target = export_patient(s, actor, args.mrn, Path(args.out), force=args.force)
     finally:
         store.close()
     print(f"Wrote {target}")
@@ -241,7 +319,6 @@ def cmd_quote(args: argparse.Namespace) -> int:
 def cmd_letter(args: argparse.Namespace) -> int:
     from infudesk.services import letters, outputs
     from infudesk.services import patients as ps
-    from infudesk.services.audit import Actor
     from infudesk.store.database import open_store
 
     out = Path(args.out)
@@ -250,14 +327,15 @@ def cmd_letter(args: argparse.Namespace) -> int:
             f"infudesk letter: {out} is a folder: give a file name ending in .pdf.", file=sys.stderr
         )
         return 2
+    need_user(args, "letter")
     if out.exists() and not args.force:
         print(f"infudesk letter: {out} already exists: use --force to replace it.", file=sys.stderr)
         return 2
     outputs.check_folder(out.parent, what="folder for the letter")
     store = open_store(_paths(args), demo=args.demo, create=False, exclusive=False)
     try:
+        actor = cli_actor(args, store, "letter")
         with store.session() as s:
-            actor = Actor.system("letter")
             patient = ps.get_by_mrn(s, args.patient)
             source = letters.NOW
             if args.from_saved_quote is not None:
@@ -401,6 +479,32 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    from infudesk.services import staff
+    from infudesk.services.access import Role
+    from infudesk.store.database import open_store
+
+    store = open_store(_paths(args), demo=args.demo)
+    try:
+        with store.session() as s:
+            first = not staff.has_staff(s)
+        if first and args.role != Role.MANAGER.value:
+            raise UserError("The first staff account must be a manager: add --role manager.")
+        actor = None if first else cli_actor(args, store, "staff")
+        password = _read_password(f"New password for {args.username}: ", ENV_NEW_PASSWORD)
+        with store.session() as s:
+            if actor is None:
+                rec = staff.create_first_manager(s, args.username, args.name, password)
+            else:
+                rec = staff.create_staff(
+                    s, actor, args.username, args.name, Role(args.role), password
+                )
+    finally:
+        store.close()
+    print(f"Added {rec.username} ({rec.role_label}).")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "quote":  # before anything creates folders, logs or imports Qt
@@ -429,6 +533,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_letter(args)
         if args.command in SAFETY_COMMANDS:
             return SAFETY_COMMANDS[args.command](args)
+        if args.command == "staff":
+            return cmd_staff_add(args)
         from infudesk.app import run_gui
 
         return run_gui(_paths(args), demo=args.demo)

@@ -68,6 +68,16 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 
 
 @pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id with tiny parameters in tests (the real ones take ~0.3 s a check)."""
+    from argon2 import PasswordHasher
+
+    from infudesk.services import staff
+
+    monkeypatch.setattr(staff, "HASHER", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+
+
+@pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data dir; INFUDESK_DATA_DIR points there too."""
     d = tmp_path / "data"
@@ -89,7 +99,7 @@ def store(paths: DataPaths) -> Iterator[Store]:
 
 @pytest.fixture
 def actor() -> Actor:
-    return Actor("test.clerk")
+    return Actor("test.clerk")  # a manager by default (Actor.role): may do everything
 
 
 @pytest.fixture(autouse=True)

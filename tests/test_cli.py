@@ -186,7 +186,17 @@ def test_seed_without_options_exits_2_with_a_message(tmp_path: Path) -> None:
 
 def test_seed_without_keychain_is_a_clear_error(tmp_path: Path) -> None:
     data = tmp_path / "K"
-    result = run_cli("seed", "--patients", "3", "--data-dir", str(data), env_dir=tmp_path / "env")
+    # --user: a real database needs someone acting (issue 12); the keychain is checked first
+    result = run_cli(
+        "seed",
+        "--patients",
+        "3",
+        "--user",
+        "boss",
+        "--data-dir",
+        str(data),
+        env_dir=tmp_path / "env",
+    )
     msg = assert_clean_failure(result, 1)
     assert "keychain" in msg.lower()
     assert "infudesk --demo" in msg

@@ -13,6 +13,7 @@ from infudesk.domain import costshare as cs
 from infudesk.domain.assistance import PROGRAM_KINDS
 from infudesk.errors import NotFound, ValidationFailed
 from infudesk.services import audit
+from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.store.models import AssistanceProgram, Patient
 
@@ -82,6 +83,7 @@ def validate(d: ProgramData) -> dict[str, str]:
 def add_program(
     session: Session, actor: Actor, patient_id: int, data: ProgramData
 ) -> ProgramRecord:
+    require(actor, Permission.ASSISTANCE)
     if session.get(Patient, patient_id) is None:
         raise NotFound("This patient record no longer exists.")
     errors = validate(data)
@@ -98,6 +100,7 @@ def add_program(
 
 
 def set_active(session: Session, actor: Actor, program_id: int, active: bool) -> ProgramRecord:
+    require(actor, Permission.ASSISTANCE)
     row = session.get(AssistanceProgram, program_id)
     if row is None:
         raise NotFound("This program no longer exists.")

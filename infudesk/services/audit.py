@@ -34,6 +34,9 @@ class Actor:
     name: str
     kind: str = "staff"
     workstation: str = field(default_factory=workstation_name)
+    role: str = "manager"  # an access.Role value; system actors act as managers
+    user_id: int | None = None  # the signed-in staff account (None: system or tests)
+    display_name: str = ""
 
     @classmethod
     def workstation_user(cls) -> Actor:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from infudesk.domain import coverage as dc
 from infudesk.errors import Conflict, NotFound, ValidationFailed
 from infudesk.services import audit
+from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.store.models import BenefitTerms, Coverage, Patient, Payer, utcnow
 
@@ -144,6 +145,7 @@ def add_coverage(
     replace_existing: bool = False,
 ) -> CoverageRecord:
     """Add a plan. With ``replace_existing`` a plan at the same rank ends the day before."""
+    require(actor, Permission.COVERAGES)
     if session.get(Patient, patient_id) is None:
         raise NotFound("This patient record no longer exists.")
     data, clash = _validate(session, patient_id, data, None, replace_existing)
@@ -194,6 +196,7 @@ def update_coverage(
     expected_version: int,
     today: date,
 ) -> CoverageRecord:
+    require(actor, Permission.COVERAGES)
     cov = _load(session, coverage_id)
     if cov.version != expected_version:
         raise Conflict(
@@ -231,6 +234,7 @@ def edit_coverage(
     today: date,
 ) -> CoverageRecord:
     """Save an edited coverage and, when its figures changed, a new entry of terms."""
+    require(actor, Permission.COVERAGES)
     before = _record(session, _load(session, coverage_id))
     update_coverage(
         session, actor, coverage_id, data, expected_version=expected_version, today=today
@@ -250,6 +254,7 @@ def end_coverage(
     session: Session, actor: Actor, coverage_id: int, on: date, *, today: date
 ) -> CoverageRecord:
     """The plan ends on ``on`` (kept in the history)."""
+    require(actor, Permission.COVERAGES)
     cov = _load(session, coverage_id)
     if on < cov.effective_on:
         raise ValidationFailed({"terminates_on": "The coverage cannot end before it starts."})
@@ -273,6 +278,7 @@ def record_terms(
     session: Session, actor: Actor, coverage_id: int, terms: dc.Terms, *, as_of: date, source: str
 ) -> TermsRecord:
     """Append the coverage's terms as now known (earlier figures stay in the history)."""
+    require(actor, Permission.COVERAGES)
     cov = _load(session, coverage_id)
     problems = dc.validate_terms(terms)
     if problems:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from infudesk.domain.patients import PatientData
 from infudesk.services import patients as ps
+from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.services.demo_care import seed_demo_care
 from infudesk.services.seed import seed_patients
@@ -132,6 +133,7 @@ def seed_demo(
 ) -> int:
     """Create the showcase and ``generated`` other patients unless already there; returns rows
     added. Every date of the showcase is worked out from ``today``, the seed day."""
+    require(actor, Permission.SEED)
     if session.scalar(select(Patient.id).where(Patient.mrn == "D0001")) is not None:
         return 0
     for data in SHOWCASE:

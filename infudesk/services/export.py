@@ -22,6 +22,7 @@ from infudesk.services import patients as ps
 from infudesk.services import prior_auths as pas
 from infudesk.services import quotes as qsv
 from infudesk.services import verifications as vs
+from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.store.models import AuditEvent, utcnow
 
@@ -218,6 +219,7 @@ def export_patient(
     entry committed, then the files put in place. Existing files are replaced only with
     ``force``. Document file names are made safe and at most 255 bytes.
     """
+    require(actor, Permission.EXPORT)
     record = patient_record(session, mrn)
     record["exported_at"] = _plain(utcnow())
     record["exported_by"] = actor.name

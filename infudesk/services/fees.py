@@ -14,6 +14,7 @@ from infudesk.domain.orders import SITE_LABELS
 from infudesk.domain.validation import check_procedure_code
 from infudesk.errors import UserError, ValidationFailed
 from infudesk.services import audit
+from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.services.payers import payer_by_name
 from infudesk.store.models import FeeScheduleRow, Payer
@@ -56,6 +57,7 @@ def save_row(
     self_pay: Decimal | None,
 ) -> None:
     """Add or change the row for (payer, site, code)."""
+    require(actor, Permission.FEES)
     errors: dict[str, str] = {}
     code = code.strip().upper()
     if check_procedure_code(code):
@@ -92,12 +94,14 @@ def save_row(
 
 
 def delete_row(session: Session, actor: Actor, row_id: int) -> None:
+    require(actor, Permission.FEES)
     session.execute(delete(FeeScheduleRow).where(FeeScheduleRow.id == row_id))
     audit.record(session, actor, "delete", "fee_schedule", row_id)
 
 
 def import_csv(session: Session, actor: Actor, text: str) -> int:
     """Replace the whole schedule with the file's rows; nothing changes if any row is wrong."""
+    require(actor, Permission.FEES)
     try:
         parsed = parse_fee_csv(text)
     except ValueError as exc:
@@ -137,6 +141,7 @@ def import_csv(session: Session, actor: Actor, text: str) -> int:
 
 def ensure_sample(session: Session, actor: Actor, path: Path) -> int:
     """A new database starts with the shipped sample schedule (only if it has none)."""
+    require(actor, Permission.FEES)
     if session.scalar(select(func.count()).select_from(FeeScheduleRow)):
         return 0
     return import_csv(session, actor, path.read_text(encoding="utf-8"))

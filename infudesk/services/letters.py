@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from infudesk import documents
 from infudesk.documents import data as dd
-from infudesk.documents.data import letter_language as letter_language
 from infudesk.documents import text as tx
 from infudesk.documents.cost_letter import visits_from_quote
+from infudesk.documents.data import letter_language as letter_language
 from infudesk.domain import costshare as cs
 from infudesk.domain import coverage as dc
 from infudesk.domain import patients as dp
@@ -39,6 +39,7 @@ from infudesk.services import prior_auths as pas
 from infudesk.services import quotes as qsv
 from infudesk.services import readiness as rsv
 from infudesk.services import verifications as vs
+from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 
 KINDS: dict[str, str] = {
@@ -1050,6 +1051,7 @@ def render(
     ``source`` says which quote a patient letter prints: computed now (the default) or a saved
     quote; a saved quote that may be out of date raises :class:`StaleQuote` (its reasons for
     the UI to show) unless ``source.accept_stale``. Saved quotes are never picked silently."""
+    require(actor, Permission.LETTERS)
     if kind not in BUILDERS_BY_KIND:
         raise UserError(f"Unknown document “{kind}”: use one of {', '.join(KINDS)}.")
     if lang is not None and lang not in ("en", "es"):
@@ -1098,6 +1100,7 @@ def record_output(
     session: Session, actor: Actor, letter: Letter, *, action: str, target: str = ""
 ) -> None:
     """Every print and export is kept: what, for whom, by whom, when (and where to)."""
+    require(actor, Permission.LETTERS)
     if action not in ("print", "save"):
         raise ValueError(action)
     audit.record(

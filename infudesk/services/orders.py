@@ -15,6 +15,7 @@ from infudesk.domain.money import format_quantity
 from infudesk.domain.orders import OrderData, schedule, suggested_lines, validate_order
 from infudesk.errors import Conflict, NotFound, ValidationFailed
 from infudesk.services import audit
+from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.services.drugs import find_drug
 from infudesk.store.models import OrderLine, Patient, PlannedVisit, TherapyOrder, utcnow
@@ -162,6 +163,7 @@ def create_order(
     visit_dates: list[date] | None = None,
 ) -> OrderRecord:
     """Save a new order; lines default to the suggestions, visits to the schedule."""
+    require(actor, Permission.PATIENTS)
     if session.get(Patient, patient_id) is None:
         raise NotFound("This patient record no longer exists.")
     _validate_all(data)
@@ -199,6 +201,7 @@ def update_order(
     visit_dates: list[date] | None = None,
 ) -> OrderRecord:
     """Save changes; lines are re-suggested when not given, visits re-planned when not given."""
+    require(actor, Permission.PATIENTS)
     order = _load(session, order_id)
     if order.version != expected_version:
         raise Conflict(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from infudesk.domain import patients as dp
 from infudesk.errors import Conflict, NotFound, UserError, ValidationFailed
 from infudesk.services import audit
+from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.store.models import Patient, PatientToken
 
@@ -189,6 +190,7 @@ def create_patient(
     allow_look_alike: bool = False,
 ) -> PatientRecord:
     """Validate and save a new patient. Raises ValidationFailed or LookAlikeFound."""
+    require(actor, Permission.PATIENTS)
     raw, data = data, dp.normalize(data)
     _check(session, raw, data, today, None)
     if not allow_look_alike:
@@ -225,6 +227,7 @@ def update_patient(
     today: date,
 ) -> PatientRecord:
     """Save edits made to the version the user opened; raises Conflict if it changed since."""
+    require(actor, Permission.PATIENTS)
     patient = _load(session, patient_id)
     if patient.version != expected_version:
         raise Conflict(
@@ -262,6 +265,7 @@ def set_active(
     session: Session, actor: Actor, patient_id: int, active: bool, reason: str = ""
 ) -> PatientRecord:
     """Deactivate (with a reason) or reactivate. Patients are never deleted."""
+    require(actor, Permission.PATIENTS)
     patient = _load(session, patient_id)
     if patient.active != active:
         patient.active = active

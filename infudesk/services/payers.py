@@ -15,6 +15,7 @@ from infudesk.domain.coverage import PLAN_TYPE_LABELS
 from infudesk.domain.prior_auth import check_appeal_days
 from infudesk.errors import Conflict, NotFound, ValidationFailed
 from infudesk.services import audit
+from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.store.models import Payer, PayerNote
 
@@ -109,6 +110,7 @@ def _check_unique(session: Session, name: str, self_id: int | None) -> None:
 
 
 def create_payer(session: Session, actor: Actor, data: PayerData) -> PayerRecord:
+    require(actor, Permission.PAYERS)
     errors = validate_payer(data)
     if errors:
         raise ValidationFailed(errors)
@@ -133,6 +135,7 @@ def create_payer(session: Session, actor: Actor, data: PayerData) -> PayerRecord
 def update_payer(
     session: Session, actor: Actor, payer_id: int, data: PayerData, *, expected_version: int
 ) -> PayerRecord:
+    require(actor, Permission.PAYERS)
     payer = session.get(Payer, payer_id)
     if payer is None:
         raise NotFound("This payer no longer exists.")
@@ -178,6 +181,7 @@ def payer_by_name(session: Session, name: str) -> PayerRecord:
 def add_note(
     session: Session, actor: Actor, payer_id: int, effective_on: date | None, text: str
 ) -> NoteRecord:
+    require(actor, Permission.VERIFICATIONS)
     errors: dict[str, str] = {}
     if effective_on is None:
         errors["effective_on"] = "From which date does this apply? (MM/DD/YYYY)"
@@ -216,6 +220,7 @@ def notes_for(session: Session, payer_id: int, *, on: date | None = None) -> lis
 
 def load_starter_payers(session: Session, actor: Actor, path: Path) -> int:
     """Add the shipped starter payers that are not in the directory yet; returns how many."""
+    require(actor, Permission.PAYERS)
     data = json.loads(path.read_text(encoding="utf-8"))
     added = 0
     for entry in data["payers"]:

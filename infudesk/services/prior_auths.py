@@ -19,6 +19,7 @@ from infudesk.domain.prior_auth import Action, State
 from infudesk.errors import Conflict, NotFound, ValidationFailed
 from infudesk.services import audit, outputs
 from infudesk.services import orders as ors
+from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.store.models import (
     Coverage,
@@ -275,6 +276,7 @@ def create_case(
     notes: str = "",
 ) -> CaseRecord:
     """A new draft case for the patient's order under one of the patient's coverages."""
+    require(actor, Permission.PRIOR_AUTHS)
     cov = session.get(Coverage, coverage_id)
     if cov is None or cov.patient_id != patient_id:
         raise ValidationFailed({"coverage_id": "Choose one of this patient's coverages."})
@@ -313,6 +315,7 @@ def act(
 
     A denial takes ``appeal_days``: the appeal window the denial letter states (optional, 1 to
     365); it wins over the payer's setting and the plan type's rule."""
+    require(actor, Permission.PRIOR_AUTHS)
     row = _load(session, case_id)
     if row.version != expected_version:
         raise Conflict(
@@ -411,6 +414,7 @@ def record_visit(
     """Record a visit given under the approval: its units per approved code and one visit.
 
     Beyond the approved units or visits (or outside the dates) needs a ``reason``."""
+    require(actor, Permission.PRIOR_AUTHS)
     case = get_case(session, case_id)
     if case.case.approval is None or case.case.state not in pa.APPROVAL_STATES:
         raise ValidationFailed({"visit": "Visits are recorded against an approved case."})
@@ -499,6 +503,7 @@ def add_document(
     content: bytes,
 ) -> DocumentRecord:
     """Keep a file with the case, inside the encrypted database, with its checksum."""
+    require(actor, Permission.PRIOR_AUTHS)
     case = _load(session, case_id)
     errors: dict[str, str] = {}
     try:
@@ -547,6 +552,7 @@ def add_document(
 
 def document_content(session: Session, actor: Actor, document_id: int, *, purpose: str) -> bytes:
     """The file's bytes (checked against its checksum); opening and exporting are audited."""
+    require(actor, Permission.PRIOR_AUTHS)
     row = session.get(PriorAuthDocument, document_id)
     if row is None:
         raise NotFound("This document no longer exists.")
@@ -581,6 +587,7 @@ def remove_document(
     session: Session, actor: Actor, document_id: int, *, reason: str
 ) -> DocumentRecord:
     """Take a document off the case's list; the record (and the file) are kept."""
+    require(actor, Permission.PRIOR_AUTHS)
     if not reason.strip():
         raise ValidationFailed(
             {"reason": "Say why the document is removed (e.g. wrong patient, duplicate)."}

@@ -25,6 +25,7 @@ from infudesk.services import coverages as cvs
 from infudesk.services import fees as fsv
 from infudesk.services import orders as ors
 from infudesk.services import verifications as vsv
+from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.store.models import Patient, SavedQuote
 
@@ -309,6 +310,7 @@ def save_quote(
     session: Session, actor: Actor, setup: QuoteSetup, *, title: str = ""
 ) -> SavedQuoteRecord:
     """Compute and keep a numbered, unchangeable snapshot (re-quoting makes the next number)."""
+    require(actor, Permission.QUOTES)
     result = compute(setup)
     number = 1 + (
         session.scalar(

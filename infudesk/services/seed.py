@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from infudesk.domain import patients as dp
 from infudesk.services import audit
+from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.services.fake_people import generate_patients
 from infudesk.store.models import Patient, PatientToken, utcnow
@@ -29,6 +30,7 @@ def seed_patients(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Add ``count`` generated patients in bulk (MRNs P0000001…); returns how many were added."""
+    require(actor, Permission.SEED)
     next_id = (session.scalar(select(func.max(Patient.id))) or 0) + 1
     now = utcnow()
     patients: list[dict[str, object]] = []

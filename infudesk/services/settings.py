@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from infudesk.errors import ValidationFailed
 from infudesk.services import audit
+from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.store.models import Setting
 
@@ -37,10 +38,13 @@ DEFAULTS: dict[str, Any] = {
     "backup.folder": "",
     "backup.keep": 14,
     "backup.last": "",
+    # lock the screen after this many minutes without keyboard or mouse input
+    "security.idle_minutes": 10,
 }
 LIMITS: dict[str, tuple[int, int]] = {
     "verification.days_before_visit": (0, 60),
     "backup.keep": (1, 365),
+    "security.idle_minutes": (1, 120),
 }
 
 
@@ -52,6 +56,7 @@ def get(session: Session, key: str) -> Any:
 
 
 def put(session: Session, actor: Actor, key: str, value: Any) -> None:
+    require(actor, Permission.SETTINGS)
     if key not in DEFAULTS:
         raise ValidationFailed({key: "Unknown setting."})
     if key in LIMITS or isinstance(DEFAULTS[key], int):

@@ -23,6 +23,7 @@ from infudesk.resources import resource
 from infudesk.services import audit, settings
 from infudesk.services import coverages as cs
 from infudesk.services import orders as ors
+from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.services.payers import NoteRecord, notes_for
 from infudesk.store.models import Coverage, Patient, Payer, TherapyOrder, Verification
@@ -99,6 +100,7 @@ def start_verification(
     session: Session, actor: Actor, coverage_id: int, order_id: int | None
 ) -> VerificationRecord:
     """A new checklist for the coverage (and order), pre-filled with the plan's known dates."""
+    require(actor, Permission.VERIFICATIONS)
     cov = session.get(Coverage, coverage_id)
     if cov is None:
         raise NotFound("This coverage no longer exists.")
@@ -198,6 +200,7 @@ def save_verification(
 ) -> VerificationRecord:
     """Save the checklist. Drafts keep whatever was typed; 'verified' must be complete and
     consistent and then records the benefit figures on the coverage (with history)."""
+    require(actor, Permission.VERIFICATIONS)
     row = _load(session, verification_id)
     if row.version != expected_version:
         raise Conflict(

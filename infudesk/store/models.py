@@ -567,3 +567,22 @@ class PriorAuthDocument(Base):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     removed_by: Mapped[Str100] = mapped_column(default="")
     removed_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Staff(Base):
+    """A staff member who signs in: role, Argon2id password hash, failed-attempt counter."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[IntPK]
+    username: Mapped[Str100] = mapped_column(unique=True)  # stored casefolded
+    display_name: Mapped[Str100]
+    role: Mapped[Str20]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[Created]
+    updated_at: Mapped[Updated]
+    created_by: Mapped[Str100] = mapped_column(default="")
+    updated_by: Mapped[Str100] = mapped_column(default="")

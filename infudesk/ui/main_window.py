@@ -1,24 +1,36 @@
-"""The main window: navigation on the left, one screen at a time on the right."""
+"""The main window: navigation on the left, one screen at a time on the right; the sign-in,
+first-run and lock pages take the whole window's place until someone signs in."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from infudesk import __version__
+from infudesk.services import settings as st
+from infudesk.services import staff
+from infudesk.services.access import ROLE_LABELS, Permission, can, role_of
+from infudesk.services.audit import Actor
+from infudesk.ui.audit_screen import AuditScreen
 from infudesk.ui.batch_letters import BatchLetters
 from infudesk.ui.fees_screen import FeesScreen
 from infudesk.ui.ops import Backend, report
@@ -27,19 +39,59 @@ from infudesk.ui.payers_screen import PayersScreen
 from infudesk.ui.prior_auth_screen import PriorAuthScreen
 from infudesk.ui.quote_screen import QuoteScreen
 from infudesk.ui.settings_screen import SettingsScreen
+from infudesk.ui.sign_in import FirstRunForm, IdleWatcher, LockDialog, SignInForm
+from infudesk.ui.staff_screen import StaffScreen
 from infudesk.ui.verifications_screen import VerificationsScreen
 
 log = logging.getLogger(__name__)
+IDLE_MINUTES = "security.idle_minutes"
+LOCKED = Actor("locked", kind="system", role="none")  # may do nothing while the lock is on
+START_PAGES = ("work", "sign_in", "first_run")
+
+
+@dataclass
+class Veiled:
+    """A window hidden behind the lock: its children, title and the cover put over it."""
+
+    window: QWidget
+    title: str
+    children: list[QWidget]
+    cover: QLabel
+
+
+def same_person(a: Actor, b: Actor) -> bool:
+    if a.user_id is not None or b.user_id is not None:
+        return a.user_id == b.user_id
+    return a.name == b.name
 
 
 class MainWindow(QMainWindow):
-    """Screens register in the navigation with ``add_screen``; later issues add theirs."""
+    """Screens register in the navigation with ``add_screen``; later issues add theirs.
 
-    def __init__(self, backend: Backend, today: Callable[[], date] = date.today) -> None:
+    ``start``: "work" (``backend.actor`` is signed in), "sign_in" or "first_run" (no staff
+    account yet). The idle lock (setting security.idle_minutes) and Ctrl+L swap the whole
+    window for the lock page and veil every other window until someone signs in.
+
+    Signals:
+        locked_changed(bool): the lock came on (True) or went off (False).
+    """
+
+    locked_changed = Signal(bool)
+
+    def __init__(
+        self, backend: Backend, today: Callable[[], date] = date.today, *, start: str = "work"
+    ) -> None:
         super().__init__()
+        if start not in START_PAGES:
+            raise ValueError(start)
         self.backend = backend
         self.today = today
         self.batch_letters: BatchLetters | None = None
+        self.locked = False
+        self.locked_by: Actor | None = None
+        self.lock_dialog: LockDialog | None = None
+        self._veiled: list[Veiled] = []
+        self._focus_before: QWidget | None = None
         self.setObjectName("mainWindow")
         demo = backend.demo
         self.setWindowTitle("infudesk — DEMO (fictional patients)" if demo else "infudesk")
@@ -56,9 +108,14 @@ class MainWindow(QMainWindow):
             banner.setObjectName("demoBanner")
             banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
             outer.addWidget(banner)
-        body = QHBoxLayout()
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("pages")
+        outer.addWidget(self.pages, 1)
+        self.content = QWidget()
+        self.content.setObjectName("content")
+        self.pages.addWidget(self.content)
+        body = QHBoxLayout(self.content)
         body.setContentsMargins(0, 0, 0, 0)
-        outer.addLayout(body, 1)
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(180)
@@ -87,15 +144,38 @@ class MainWindow(QMainWindow):
         self.fees.status_changed.connect(lambda m: self.statusBar().showMessage(m))
         self.add_screen("Fee schedule", self.fees)
         self.settings = SettingsScreen(backend, today)
+        self.settings.settings_saved.connect(self._read_idle_minutes)
         self.add_screen("Settings", self.settings)
+        self.staff = StaffScreen(backend)
+        self.add_screen("Staff", self.staff)
+        self.audit = AuditScreen(backend, today)
+        self.add_screen("Audit log", self.audit)
+        self.screen_permissions: dict[QWidget, Permission] = {
+            self.fees: Permission.FEES,
+            self.settings: Permission.SETTINGS,
+            self.staff: Permission.STAFF,
+            self.audit: Permission.AUDIT,
+        }
         self.nav.currentRowChanged.connect(self._switch)
         self.nav.setCurrentRow(0)
         self._last_row = 0
 
+        self._build_lock_pages(demo)
+
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
+        self.statusBar().addPermanentWidget(self.user_label)
         where = QLabel(f"{'DEMO · ' if demo else ''}{backend.store.paths.db}  ·  v{__version__}")
         where.setObjectName("dbLabel")
         self.statusBar().addPermanentWidget(where)
 
+        session_menu = self.menuBar().addMenu("&Session")
+        self.lock_action = session_menu.addAction("Lock now")
+        self.lock_action.setObjectName("lockAction")
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_action.setToolTip("Hide everything on screen until someone signs in (Ctrl+L)")
+        self.lock_action.triggered.connect(lambda: self.lock("lock"))
         letters_menu = self.menuBar().addMenu("&Letters")
         batch = letters_menu.addAction("Tomorrow's cost letters…")
         batch.setObjectName("batchLettersAction")
@@ -104,7 +184,255 @@ class MainWindow(QMainWindow):
 
         QShortcut(QKeySequence.StandardKey.Find, self, self.find_patient)
         QShortcut(QKeySequence.StandardKey.New, self, self.new_patient)
-        self.patients.search_box.setFocus()
+
+        self.idle = IdleWatcher(st.DEFAULTS[IDLE_MINUTES], self)
+        self.idle.idle.connect(lambda: self.lock("idle_lock"))
+        self._read_idle_minutes()
+        if start == "work":
+            self._enter(backend.actor, restore_focus=False)
+            self.patients.search_box.setFocus()
+        elif start == "first_run":
+            self._show_gate(self.first_run_page)
+            self.first_run.start()
+        else:
+            self._show_gate(self.lock_page)
+            self.sign_in.reset()
+
+    # -- sign-in, first run and the lock -------------------------------------------------
+    def _build_lock_pages(self, demo: bool) -> None:
+        hint = (
+            "Demo: sign in as demo (manager), frontdesk or counselor; the password is "
+            f"{staff.DEMO_PASSWORD}."
+            if demo
+            else ""
+        )
+        self.lock_page = QWidget()
+        self.lock_page.setObjectName("lockPage")
+        col = QVBoxLayout(self.lock_page)
+        self.sign_in = SignInForm(self.backend, hint=hint)
+        self.sign_in.signed_in.connect(self.on_signed_in)
+        col.addWidget(self.sign_in)
+        self.lock_elsewhere = QLabel("Locked. Sign in in the window in front.")
+        self.lock_elsewhere.setObjectName("lockElsewhere")
+        self.lock_elsewhere.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.lock_elsewhere.hide()
+        col.addWidget(self.lock_elsewhere)
+        self.pages.addWidget(self.lock_page)
+        self.first_run_page = QWidget()
+        self.first_run_page.setObjectName("firstRunPage")
+        fcol = QVBoxLayout(self.first_run_page)
+        self.first_run = FirstRunForm(self.backend)
+        self.first_run.created.connect(lambda actor: self._enter(actor, restore_focus=False))
+        fcol.addWidget(self.first_run)
+        self.pages.addWidget(self.first_run_page)
+        self._demo_hint = hint
+
+    def _show_gate(self, page: QWidget) -> None:
+        """Before anyone signs in: the sign-in or first-run page, nobody acting."""
+        self.locked = True
+        self.backend.actor = LOCKED
+        self.pages.setCurrentWidget(page)
+        self.menuBar().setEnabled(False)
+        self.user_label.setText("Not signed in")
+
+    def _read_idle_minutes(self) -> None:
+        try:
+            minutes = int(self.backend.query(st.get, IDLE_MINUTES))
+        except Exception:
+            log.warning("idle minutes could not be read; using the default")
+            minutes = int(st.DEFAULTS[IDLE_MINUTES])
+        self.idle.set_minutes(minutes)
+
+    def lock(self, reason: str = "lock") -> None:
+        """Hide every patient detail (this window's content and every other window) until
+        someone signs in; unsaved edits stay where they are."""
+        if self.locked:
+            return
+        actor = self.backend.actor
+        try:
+            self.backend.mutate(staff.record_session_event, reason)
+        except Exception:
+            log.warning("the lock could not be written to the audit trail")
+        self.locked = True
+        self.locked_by = actor
+        self.backend.actor = LOCKED
+        self.idle.stop()
+        self._focus_before = QApplication.focusWidget()
+        while (popup := QApplication.activePopupWidget()) is not None:
+            popup.close()
+        QToolTip.hideText()
+        self._veiled = [self._veil(w) for w in self._other_windows()]
+        self.statusBar().clearMessage()
+        self.pages.setCurrentWidget(self.lock_page)
+        self.menuBar().setEnabled(False)
+        self.user_label.setText("Locked")
+        who = actor.display_name or actor.name
+        why = (
+            f"Locked after {self.idle.timer.interval() // 60_000 or 1} minutes without use."
+            if reason == "idle_lock"
+            else "Locked."
+        )
+        note = f"{why} {who} was signed in; their unsaved work is kept. Sign in to continue."
+        if QApplication.activeModalWidget() is not None:
+            # a modal dialog blocks this window's keyboard: the form goes in front of it
+            form = SignInForm(self.backend, title="Locked", hint=self._demo_hint)
+            form.signed_in.connect(self.on_signed_in)
+            self.lock_dialog = LockDialog(form, self)
+            self.sign_in.hide()
+            self.lock_elsewhere.show()
+            self.lock_dialog.show()
+            self.lock_dialog.raise_()
+            self.lock_dialog.activateWindow()
+            form.reset(note)
+        else:
+            self.sign_in.title.setText("Locked")
+            self.sign_in.reset(note)
+        self.locked_changed.emit(True)
+
+    def _other_windows(self) -> list[QWidget]:
+        return [
+            w
+            for w in QApplication.topLevelWidgets()
+            if w is not self and w.isVisible() and w is not self.lock_dialog
+        ]
+
+    def _veil(self, window: QWidget) -> Veiled:
+        """Hide a window's contents and title without closing it (closing a dialog would end
+        its exec() and drop what was typed)."""
+        children = [
+            c
+            for c in window.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            if not c.isHidden() and not c.isWindow()
+        ]
+        for c in children:
+            c.hide()
+        title = window.windowTitle()
+        window.setWindowTitle("infudesk — locked")
+        cover = QLabel("Locked: sign in to continue.", window)
+        cover.setObjectName("lockCover")
+        cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        cover.setGeometry(window.rect())
+        cover.show()
+        return Veiled(window, title, children, cover)
+
+    def _unveil(self) -> None:
+        for v in reversed(self._veiled):
+            try:
+                v.cover.hide()
+                v.cover.deleteLater()
+                for c in v.children:
+                    c.show()
+                v.window.setWindowTitle(v.title)
+            except RuntimeError:  # the window was deleted meanwhile
+                continue
+        self._veiled = []
+
+    def unsaved_work(self) -> list[str]:
+        """What the person who locked left unsaved: open dialogs and changed forms."""
+        found = [v.title or "an open window" for v in self._veiled]
+        if (
+            self.patients.stack.currentWidget() is self.patients.page
+            and self.patients.page.is_dirty()
+        ):
+            found.append("a patient's record")
+        for screen, what in (
+            (self.settings, "settings"),
+            (self.payers, "a payer"),
+            (self.fees, "a fee schedule row"),
+        ):
+            if screen.is_dirty():
+                found.append(what)
+        return found
+
+    def discard_unsaved(self) -> None:
+        """Close the veiled windows without saving and put changed forms back."""
+        veiled, self._veiled = self._veiled, []
+        for v in reversed(veiled):
+            try:
+                v.cover.deleteLater()
+                if isinstance(v.window, QDialog):
+                    QDialog.done(v.window, QDialog.DialogCode.Rejected.value)
+                else:
+                    v.window.close()
+            except RuntimeError:
+                continue
+        if self.patients.stack.currentWidget() is self.patients.page:
+            self.patients.page.closed.emit()
+        if self.settings.is_dirty():
+            self.settings.revert()
+        if self.payers.is_dirty():
+            self.payers.revert()
+        if self.fees.is_dirty():
+            self.fees.new_row(ask=False)
+
+    def on_signed_in(self, actor: Actor) -> None:
+        previous = self.locked_by
+        if previous is not None and not same_person(previous, actor):
+            unsaved = self.unsaved_work()
+            if unsaved and not self._discard_others(previous, actor, unsaved):
+                return
+        self._enter(actor, restore_focus=previous is not None and same_person(previous, actor))
+
+    def _discard_others(self, previous: Actor, actor: Actor, unsaved: list[str]) -> bool:
+        who = previous.display_name or previous.name
+        parent = self.lock_dialog or self
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Unsaved changes of someone else",
+            f"{who} left changes that are not saved ({'; '.join(unsaved)}).\n\n"
+            f"Discard them and continue as {actor.display_name or actor.name}? "
+            f"Or cancel, and {who} signs in to finish them.",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            parent,
+        )
+        box.setObjectName("discardOthersBox")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        if box.exec() != QMessageBox.StandardButton.Discard:
+            form = self.lock_dialog.findChild(SignInForm) if self.lock_dialog else self.sign_in
+            if form is not None:
+                form.reset(f"{who}'s unsaved changes are kept: {who} can sign in to finish them.")
+            return False
+        self.discard_unsaved()
+        return True
+
+    def _enter(self, actor: Actor, *, restore_focus: bool) -> None:
+        """``actor`` is signed in: the work comes back (as it was, for the same person)."""
+        self.backend.actor = actor
+        self.locked = False
+        self.locked_by = None
+        self._unveil()
+        if self.lock_dialog is not None:
+            self.lock_dialog.hide()
+            self.lock_dialog.deleteLater()
+            self.lock_dialog = None
+        self.sign_in.show()
+        self.lock_elsewhere.hide()
+        self.apply_role(actor)
+        self.pages.setCurrentWidget(self.content)
+        self.menuBar().setEnabled(True)
+        focus, self._focus_before = self._focus_before, None
+        if restore_focus and focus is not None:
+            with contextlib.suppress(RuntimeError):  # the widget was deleted meanwhile
+                focus.setFocus()
+        self.idle.start()
+        self.locked_changed.emit(False)
+
+    def apply_role(self, actor: Actor) -> None:
+        """Screens the role may not use leave the navigation; the status bar says who is in."""
+        for i in range(self.stack.count()):
+            screen = self.stack.widget(i)
+            needed = self.screen_permissions.get(screen) if screen is not None else None
+            self.nav.item(i).setHidden(needed is not None and not can(actor, needed))
+        current = self.nav.currentItem()
+        if current is not None and current.isHidden():
+            self.nav.setCurrentRow(0)
+        role = role_of(actor)
+        label = ROLE_LABELS[role] if role is not None else actor.role
+        name = actor.display_name or actor.name
+        if self.backend.demo:
+            self.user_label.setText(f"Demo — signed in as {name} ({label})")
+        else:
+            self.user_label.setText(f"Signed in as {name} ({label})")
 
     def add_screen(self, title: str, screen: QWidget) -> None:
         self.stack.addWidget(screen)

@@ -42,6 +42,7 @@ from infudesk.ui.forms import FieldBox
 from infudesk.ui.ops import Backend, ask_unsaved, attempt, report
 
 DAYS_BEFORE_VISIT = "verification.days_before_visit"
+IDLE_MINUTES = "security.idle_minutes"
 HINT_STYLE = "color: #555;"
 ADDRESS_LINES = 4  # what the letterhead has room for
 SHORT_FIELD_WIDTH = 220
@@ -176,6 +177,7 @@ class SettingsScreen(QWidget):
         self._build_center()
         self._build_verification()
         self._build_backups()
+        self._build_security()
         self.load()
 
     # -- construction ------------------------------------------------------------------
@@ -570,6 +572,31 @@ class SettingsScreen(QWidget):
         window = self.window()
         setattr(window, "skip_close_checks", True)  # noqa: B010
         QApplication.instance().quit()  # type: ignore[union-attr]
+
+    def _build_security(self) -> None:
+        form = self.add_group("Security")
+        self.idle_spin = QSpinBox()
+        self.idle_spin.setObjectName("idleMinutes")
+        self.idle_spin.setRange(*st.LIMITS[IDLE_MINUTES])
+        self.idle_spin.setFixedWidth(80)
+        self.idle_spin.setAccessibleName("Lock the screen after this many minutes without use")
+        row = QWidget()
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.idle_spin)
+        lay.addWidget(QLabel("minutes without keyboard or mouse use"))
+        lay.addStretch(1)
+        self.add_field(
+            form,
+            "Lock the screen after",
+            IDLE_MINUTES,
+            row,
+            self.idle_spin.value,
+            lambda v: self.idle_spin.setValue(int(v)),
+            hint="The lock hides every patient detail until someone signs in; unsaved work "
+            f"is kept. The default is {st.DEFAULTS[IDLE_MINUTES]}.",
+        )
+        self.idle_spin.valueChanged.connect(self._changed)
 
     # -- reading and writing -----------------------------------------------------------
     def load(self) -> bool:
