@@ -112,7 +112,8 @@ def assert_nothing_secret_visible() -> None:
 
 
 def sign_in_by_keyboard(qtbot, form: SignInForm, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    assert form.username.hasFocus() or QApplication.focusWidget() is form.username
+    # the page gives the username box the focus (after any question box has closed)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.username, timeout=3000)
     qtbot.keyClicks(form.username, username)
     qtbot.keyClick(form.username, Qt.Key.Key_Return)  # on to the password
     assert QApplication.focusWidget() is form.password
@@ -303,7 +304,7 @@ def test_first_run_creates_the_manager_by_keyboard(qtbot, store: Store) -> None:
     w.show()
     qtbot.waitExposed(w)
     form = w.first_run
-    assert QApplication.focusWidget() is form.username
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.username, timeout=3000)
     for edit, text in (
         (form.username, "maria"),
         (form.display_name, "Maria Lopez"),

@@ -186,6 +186,13 @@ class SignInForm(QWidget):
         self.note.setVisible(bool(note))
         self.error.hide()
         self.username.setFocus()
+        # once a question box that was in front has closed and its window is active again
+        QTimer.singleShot(0, self._focus_username)
+
+    def _focus_username(self) -> None:
+        if self.isVisible() and not self.username.text():
+            self.username.activateWindow()
+            self.username.setFocus()
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)
