@@ -159,6 +159,7 @@ def _add_safety_commands(sub: Any) -> None:
     _common(check, suppress=True)
     backup = sub.add_parser("backup", help="write a backup (restores on any computer)")
     _common(backup, suppress=True)
+    _who(backup)
     backup.add_argument(
         "--out",
         metavar="FILE",
@@ -167,6 +168,7 @@ def _add_safety_commands(sub: Any) -> None:
     )
     restore = sub.add_parser("restore", help="replace the database with a backup")
     _common(restore, suppress=True)
+    _who(restore)
     restore.add_argument("file", metavar="FILE", help="a backup file (.idbk)")
     restore.add_argument(
         "--recovery-key",
@@ -438,16 +440,20 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
+    from infudesk.services.access import Permission, require
     from infudesk.services.backup import SUFFIX, ensure_recovery_key, make_backup
     from infudesk.store.database import open_store
 
     paths = _paths(args)
+    need_user(args, "backup")
     store = open_store(paths, demo=args.demo, create=False, exclusive=False)
     try:
+        actor = cli_actor(args, store, "backup")
+        require(actor, Permission.BACKUP)  # a manager's task
         _key, made = ensure_recovery_key(paths) if not args.demo else ("", False)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         out = Path(args.out) if args.out else paths.backups / f"infudesk-{stamp}{SUFFIX}"
-        manifest = make_backup(store, out)
+        manifest = make_backup(store, out, actor)
     finally:
         store.close()
     n = manifest.counts.get("patients", 0)
@@ -463,15 +469,28 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     import getpass
 
+    from infudesk.services.access import Permission, require
     from infudesk.services.backup import read_manifest, restore_backup
 
     paths = _paths(args)
     if args.demo:
         print("infudesk restore: the demo database is not restored from backups.", file=sys.stderr)
         return 2
+    actor = None
+    if paths.db.exists():  # replacing a database here takes one of its managers
+        from infudesk.store.database import open_store
+
+        need_user(args, "restore")
+        store = open_store(paths, create=False, exclusive=False)
+        try:
+            actor = cli_actor(args, store, "restore")
+            require(actor, Permission.BACKUP)
+        finally:
+            store.close()
+    # on a new computer (no database here) the recovery key is what proves the right to restore
     manifest = read_manifest(Path(args.file))  # a damaged file is named before asking the key
     key = args.recovery_key or getpass.getpass("Recovery key (from the recovery sheet): ")
-    restore_backup(paths, Path(args.file), key)
+    restore_backup(paths, Path(args.file), key, actor)
     n = manifest.counts.get("patients", 0)
     print(
         f"Restored {args.file} ({n:,} patients, made {manifest.header['created_at']}) into {paths.db}."

@@ -24,7 +24,7 @@ from sqlalchemy import text
 from infudesk import cli
 from infudesk.errors import DatabaseOpenError, KeychainError
 from infudesk.paths import DataPaths
-from infudesk.services import audit
+from infudesk.services import audit, staff
 from infudesk.services import backup as bk
 from infudesk.services.audit import Actor
 from infudesk.services.check import check_database
@@ -37,12 +37,23 @@ from tests.conftest import TODAY, MemoryKeyring
 PAGE = 4096
 
 
+MANAGER_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _manager_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's backup and restore take a manager's credentials (--user boss)."""
+    monkeypatch.setenv("INFUDESK_PASSWORD", MANAGER_PASSWORD)
+
+
 def _filled(paths: DataPaths, n: int = 300, demo: bool = False) -> None:
     st = open_store(paths, demo=demo)
     try:
         with st.session() as s:
             seed_demo(s, Actor.system("demo"), today=TODAY)
             seed_patients(s, Actor.system("seed"), n, rng=random.Random(5), today=TODAY)
+            if not demo and not staff.has_staff(s):
+                staff.create_first_manager(s, "boss", "Bea Boss", MANAGER_PASSWORD)
     finally:
         st.close()
 
@@ -91,7 +102,7 @@ def test_flipped_bit_in_a_middle_page_is_found_by_check_and_at_open(
         ["export", "patient", mrn, "--out", str(tmp_path / "x")],
         ["seed", "--patients", "3"],
     ):
-        assert cli.main([*argv, "--data-dir", str(paths.root)]) == 1, argv[0]
+        assert cli.main([*argv, "--user", "boss", "--data-dir", str(paths.root)]) == 1, argv[0]
         err = capsys.readouterr().err
         assert "is damaged" in err and f"page {page}" in err, argv[0]
     assert not (tmp_path / "l.pdf").exists()
@@ -272,6 +283,8 @@ def test_restore_keeps_the_current_database_aside(
     st.close()
     args = [
         "restore",
+        "--user",
+        "boss",
         str(backup_file),
         "--recovery-key",
         str(recovery_key),
@@ -290,11 +303,29 @@ def test_cli_backup_and_damaged_restore_are_one_line(
 ) -> None:
     _filled(paths, 5)
     out = tmp_path / "x.idbk"
-    assert cli.main(["backup", "--out", str(out), "--data-dir", str(paths.root)]) == 0
+    # without a manager's name: refused in one line, nothing written
+    assert cli.main(["backup", "--out", str(out), "--data-dir", str(paths.root)]) != 0
+    assert "--user" in capsys.readouterr().err and not out.exists()
+    assert (
+        cli.main(["backup", "--user", "boss", "--out", str(out), "--data-dir", str(paths.root)])
+        == 0
+    )
     assert "Wrote" in capsys.readouterr().out
     out.write_bytes(out.read_bytes()[:-100])
     assert (
-        cli.main(["restore", str(out), "--recovery-key", "x", "--data-dir", str(paths.root)]) == 1
+        cli.main(
+            [
+                "restore",
+                "--user",
+                "boss",
+                str(out),
+                "--recovery-key",
+                "x",
+                "--data-dir",
+                str(paths.root),
+            ]
+        )
+        == 1
     )
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "damaged" in err
@@ -469,7 +500,17 @@ def test_cli_outputs_are_user_only(paths: DataPaths, tmp_path: Path) -> None:
         out = tmp_path / "exports"
         assert (
             cli.main(
-                ["export", "patient", "D0001", "--out", str(out), "--data-dir", str(paths.root)]
+                [
+                    "export",
+                    "patient",
+                    "D0001",
+                    "--user",
+                    "boss",
+                    "--out",
+                    str(out),
+                    "--data-dir",
+                    str(paths.root),
+                ]
             )
             == 0
         )
@@ -481,6 +522,8 @@ def test_cli_outputs_are_user_only(paths: DataPaths, tmp_path: Path) -> None:
                     "cost-letter",
                     "--patient",
                     "D0001",
+                    "--user",
+                    "boss",
                     "--out",
                     str(pdf),
                     "--data-dir",
