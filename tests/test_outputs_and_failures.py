@@ -395,7 +395,8 @@ def test_data_dir_that_is_a_file_or_unwritable_is_one_line(tmp_path: Path) -> No
         (a_file / "sub", "which is a file"),
         (Path("/proc/infudesk-nowhere"), "cannot make the data folder"),
     ):
-        for cmd in (["seed", "--demo"], ["export", "patient", "D0001", "--out", str(tmp_path)]):
+        export = ["export", "patient", "D0001", "--user", "boss", "--out", str(tmp_path)]
+        for cmd in (["seed", "--demo"], export):
             result = run_cli(*cmd, "--data-dir", str(data_dir), env_dir=tmp_path / "env")
             line = one_line_failure(result, code=1 if cmd[0] == "export" and "make" in words else 2)
             assert words in line or "There is no infudesk data folder" in line, line
