@@ -9,7 +9,9 @@ The single ``audit_chain_tail`` row holds the newest entry's sequence, id and ha
 keyed hash, so that deleting the newest entries shows too.
 
 Entries are chained when they are flushed, after their INSERT: by then this transaction holds
-SQLite's write lock, so two writers can never chain from the same tail. New entries chain from
+SQLite's write lock, so two writers can never chain from the same tail. On PostgreSQL several
+workstations write at once: a transaction takes an advisory lock (held to its commit) before
+its first entry is inserted, so entries are chained one transaction at a time and in id order. New entries chain from
 the tail row (not from whatever row is last), so a deleted newest entry stays visible even
 after later writes.
 
@@ -75,15 +77,61 @@ _SELECT = (
 )
 
 
-def _cursor(conn: Connection) -> Any:
+# the advisory lock that serializes audit writers on PostgreSQL (any fixed number)
+SERVER_LOCK = 160160009
+STORED_AT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLite keeps a timestamp; the chain hashes this text
+
+
+class _Cursor:
     """The driver's own cursor on this connection and transaction: the chain runs a few
-    fixed statements per save, cheaper without SQLAlchemy's statement machinery."""
-    return conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    fixed statements per save, cheaper without SQLAlchemy's statement machinery. Statements
+    are written with ``?``; on a driver that wants ``%s`` (psycopg) they are translated."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        self._qmark = conn.dialect.paramstyle == "qmark"
+
+    def _sql(self, sql: str) -> str:
+        return sql if self._qmark else sql.replace("?", "%s")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._cur.execute(self._sql(sql), tuple(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._cur.executemany(self._sql(sql), rows)
+
+    def fetchone(self) -> Any:
+        return self._cur.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return list(self._cur.fetchall())
+
+    def close(self) -> None:
+        self._cur.close()
 
 
-def _entries(cur: Any, where: str, params: Sequence[Any] = ()) -> list[Entry]:
+def _cursor(conn: Connection) -> _Cursor:
+    return _Cursor(conn)
+
+
+def serialize_writers(conn: Connection) -> None:
+    """On a server, wait for other workstations' audit writes to commit (SQLite: its write
+    lock does this already)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SERVER_LOCK})")
+
+
+def _stored_at(value: Any) -> str:
+    """``at`` as the text the chain hashes: SQLite hands back its stored text; PostgreSQL a
+    (naive, UTC) datetime, written the same way."""
+    if isinstance(value, datetime):
+        return value.strftime(STORED_AT)
+    return str(value)
+
+
+def _entries(cur: _Cursor, where: str, params: Sequence[Any] = ()) -> list[Entry]:
     cur.execute(f"{_SELECT} {where}", tuple(params))
-    return [Entry(*row) for row in cur.fetchall()]
+    return [Entry(r[0], r[1], r[2], _stored_at(r[3]), *r[4:]) for r in cur.fetchall()]
 
 
 def entry_mac(key: bytes, prev_hash: str, seq: int, row: Entry) -> str:
@@ -219,12 +267,16 @@ def start(conn: Connection, key: bytes, *, workstation: str) -> bool:
     """At open: start the chain if it has not started (see ``append``). True if it did."""
     if _tail(conn) is not None:
         return False
+    serialize_writers(conn)
+    if _tail(conn) is not None:  # another workstation started it meanwhile
+        return False
     append(conn, key, [], workstation=workstation)
     return True
 
 
 def take_failed_opens(conn: Connection, key: bytes, path: Path, *, workstation: str) -> int:
     """Move the failed opens noted in ``path`` into the trail (call, commit, then clear)."""
+    serialize_writers(conn)
     ids = []
     for item in openlog.read_pending(path):
         try:
@@ -249,6 +301,21 @@ def take_failed_opens(conn: Connection, key: bytes, path: Path, *, workstation: 
 
 
 # -- chaining what a session writes ----------------------------------------------------------
+
+
+@event.listens_for(Session, "before_flush")
+def _lock_before_entries(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get("audit_serialized"):
+        return
+    if any(isinstance(obj, AuditEvent) for obj in session.new):
+        serialize_writers(session.connection())
+        session.info["audit_serialized"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_lock(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the outermost: the advisory lock went with it
+        session.info.pop("audit_serialized", None)
 
 
 @event.listens_for(Session, "after_flush")
