@@ -198,6 +198,10 @@ def store(request: pytest.FixtureRequest, paths: DataPaths) -> Iterator[Store]:
     engine = getattr(request, "param", "sqlite")
     if engine == "postgresql":
         target = request.getfixturevalue("pg_target")
+        if paths.db.exists():  # a module's seeded local database: the same data on the server
+            from infudesk.services.migrate_to import migrate_to
+
+            migrate_to(paths, target)
         paths.ensure()
         st = open_server_store(paths, target)
     else:
