@@ -20,7 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, inspect, select, text, update
+from sqlalchemy import Connection, Engine, Table, func, inspect, select, update
 
 from infudesk.errors import UserError
 from infudesk.paths import DataPaths
@@ -30,7 +30,12 @@ from infudesk.services.backup import ensure_recovery_key
 from infudesk.store import auditchain, keys, migrate
 from infudesk.store.database import open_server_store, open_store
 from infudesk.store.models import Base, StoreState
-from infudesk.store.server import ServerTarget, claim_identity, make_server_engine
+from infudesk.store.server import (
+    ServerTarget,
+    advance_sequences,
+    claim_identity,
+    make_server_engine,
+)
 
 log = logging.getLogger(__name__)
 
@@ -127,22 +132,6 @@ def server_is_empty(conn: Connection) -> str | None:
         if conn.scalar(select(func.count()).select_from(t)):
             return f"its table {t.name} has rows"
     return None
-
-
-def reset_sequences(conn: Connection) -> None:
-    """Set each id sequence past the copied ids (explicit ids do not move them)."""
-    for t in tables():
-        pk = list(t.primary_key.columns)
-        if len(pk) != 1 or pk[0].type.python_type is not int:
-            continue
-        seq = conn.scalar(text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": t.name, "c": pk[0].name})
-        if seq is None:
-            continue
-        top = conn.scalar(select(func.max(pk[0])).select_from(t))
-        if top is None:
-            conn.execute(text("SELECT setval(:s, 1, false)"), {"s": seq})
-        else:
-            conn.execute(text("SELECT setval(:s, :v, true)"), {"s": seq, "v": int(top)})
 
 
 def copy_rows(src: Connection, dst: Connection, progress: Progress | None = None) -> None:
@@ -256,7 +245,7 @@ def _copy(
             if server_is_empty(rconn) is not None:  # someone else got there first
                 raise MigrateError(f"The database {target.label} filled up meanwhile.")
             copy_rows(lconn, rconn, progress)
-            reset_sequences(rconn)
+            advance_sequences(rconn, tables())
             mine = checksums(lconn)
             theirs = checksums(rconn)
             problems = compare(mine, theirs)

@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from sqlalchemy import Connection, Engine, Row, Table, create_engine, select, update
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, Engine, Row, Table, create_engine, func, select, text, update
 from sqlalchemy.engine import URL
 
 from infudesk.errors import DatabaseOpenError, KeychainError
@@ -390,3 +392,24 @@ def workstation_identity(conn: Connection, target: ServerTarget, *, create: bool
             title="Join the shared database",
         )
     return Identity(store_id, keys._parse_hex(str(text), "the keychain"))
+
+
+def advance_sequences(conn: Connection, tables: Iterable[Table]) -> None:
+    """Set each table's id sequence past its highest id: rows written with explicit ids (a
+    bulk seed, a copy) do not move it on PostgreSQL. Nothing to do on SQLite."""
+    if conn.dialect.name != "postgresql":
+        return
+    for t in tables:
+        pk = list(t.primary_key.columns)
+        if len(pk) != 1 or pk[0].type.python_type is not int:
+            continue
+        seq = conn.scalar(
+            text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": t.name, "c": pk[0].name}
+        )
+        if seq is None:
+            continue
+        top = conn.scalar(select(func.max(pk[0])).select_from(t))
+        if top is None:
+            conn.execute(text("SELECT setval(:s, 1, false)"), {"s": seq})
+        else:
+            conn.execute(text("SELECT setval(:s, :v, true)"), {"s": seq, "v": int(top)})
