@@ -197,7 +197,15 @@ def migrate_to(
         recovery_text, _made = ensure_recovery_key(paths)
         engine = make_server_engine(target, password)
         try:
-            report = _copy(local.engine, engine, target, store_id, audit_key, recovery_text, progress)
+            report = copy_database(
+                local.engine,
+                engine,
+                target,
+                store_id=store_id,
+                audit_key=audit_key,
+                recovery_text=recovery_text,
+                progress=progress,
+            )
         finally:
             engine.dispose()
     finally:
@@ -219,15 +227,17 @@ def migrate_to(
     return report
 
 
-def _copy(
+def copy_database(
     local: Engine,
     remote: Engine,
     target: ServerTarget,
+    *,
     store_id: str,
     audit_key: bytes,
     recovery_text: str,
-    progress: Progress | None,
+    progress: Progress | None = None,
 ) -> MigrateReport:
+    """Copy every row of ``local`` (at HEAD) into the empty server database, verified."""
     with remote.connect() as rconn:
         why = server_is_empty(rconn)
         rconn.rollback()
@@ -240,31 +250,28 @@ def _copy(
     migrate.upgrade(remote, target.label)
     report = MigrateReport(target.label)
     # one read transaction here (a consistent copy), one write transaction there
-    with local.connect() as lconn, remote.connect() as rconn:
-        with lconn.begin(), rconn.begin():
-            if server_is_empty(rconn) is not None:  # someone else got there first
-                raise MigrateError(f"The database {target.label} filled up meanwhile.")
-            copy_rows(lconn, rconn, progress)
-            advance_sequences(rconn, tables())
-            mine = checksums(lconn)
-            theirs = checksums(rconn)
-            problems = compare(mine, theirs)
-            if problems:
-                raise MigrateError(
-                    "The copy on the server does not match the local database ("
-                    + "; ".join(problems[:5])
-                    + "). Nothing was kept on the server; the local database is unchanged."
-                )
-            chain = auditchain.verify(rconn, audit_key)
-            local_chain = auditchain.verify(lconn, audit_key)
-            if chain != local_chain:
-                raise MigrateError(
-                    "The audit trail does not verify on the server ("
-                    + (chain[0] if chain else "differs")
-                    + "). Nothing was kept on the server."
-                )
-            claim_identity(
-                rconn, store_id=store_id, audit_key=audit_key, recovery_text=recovery_text
+    with local.connect() as lconn, remote.connect() as rconn, lconn.begin(), rconn.begin():
+        if server_is_empty(rconn) is not None:  # someone else got there first
+            raise MigrateError(f"The database {target.label} filled up meanwhile.")
+        copy_rows(lconn, rconn, progress)
+        advance_sequences(rconn, tables())
+        mine = checksums(lconn)
+        theirs = checksums(rconn)
+        problems = compare(mine, theirs)
+        if problems:
+            raise MigrateError(
+                "The copy on the server does not match the local database ("
+                + "; ".join(problems[:5])
+                + "). Nothing was kept on the server; the local database is unchanged."
             )
-            report.tables = list(mine.values())
+        chain = auditchain.verify(rconn, audit_key)
+        local_chain = auditchain.verify(lconn, audit_key)
+        if chain != local_chain:
+            raise MigrateError(
+                "The audit trail does not verify on the server ("
+                + (chain[0] if chain else "differs")
+                + "). Nothing was kept on the server."
+            )
+        claim_identity(rconn, store_id=store_id, audit_key=audit_key, recovery_text=recovery_text)
+        report.tables = list(mine.values())
     return report

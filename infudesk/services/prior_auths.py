@@ -410,7 +410,11 @@ def record_visit(
 ) -> CaseRecord:
     """Record a visit given under the approval: its units per approved code and one visit.
 
-    Beyond the approved units or visits (or outside the dates) needs a ``reason``."""
+    Beyond the approved units or visits (or outside the dates) needs a ``reason``.
+    The case row is locked first (SELECT … FOR UPDATE on a server; SQLite has one writer
+    anyway), so two workstations recording at once are checked one after the other against
+    the units used so far: together they never go past the approval without a reason."""
+    session.execute(select(PriorAuthCase.id).where(PriorAuthCase.id == case_id).with_for_update())
     case = get_case(session, case_id)
     if case.case.approval is None or case.case.state not in pa.APPROVAL_STATES:
         raise ValidationFailed({"visit": "Visits are recorded against an approved case."})

@@ -11,14 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from typing import Any
 
 from sqlalchemy import Engine, event, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from infudesk.errors import DatabaseOpenError
+from infudesk.errors import Conflict, DatabaseOpenError
 from infudesk.paths import DataPaths
 from infudesk.store import auditchain, keys, migrate, openlog
 from infudesk.store import recovery as recovery_mod
@@ -68,6 +68,15 @@ class Store:
         try:
             yield session
             session.commit()
+        except StaleDataError as exc:
+            # another workstation saved the same record between our read and our write (its
+            # version moved): the same refusal as the service's own version check
+            session.rollback()
+            log.info("a save lost a race with another workstation's (stale version)")
+            raise Conflict(
+                "Someone else saved this record after you opened it. Your changes are still "
+                "in the form: copy what you need, then reopen the record."
+            ) from exc
         except BaseException:
             session.rollback()
             raise

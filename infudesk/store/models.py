@@ -60,7 +60,7 @@ Updated = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow, onupdat
 def byte_order(length: int) -> String:
     """A folded key (search token, sort key) compared byte by byte on every engine
     (SQLite's default; COLLATE "C" on PostgreSQL, migration 0012)."""
-    return String(length).with_variant(String(length, collation="C"), "postgresql")  # type: ignore[return-value]
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
 NAMING = {
@@ -125,7 +125,9 @@ class Patient(Base):
     # folded (case- and accent-free) copies for sorting
     sort_last: Mapped[str] = mapped_column(byte_order(100), default="")
     sort_first: Mapped[str] = mapped_column(byte_order(100), default="")
-    sort_phone: Mapped[str] = mapped_column(byte_order(20), default="", index=True)  # mobile, else home
+    sort_phone: Mapped[str] = mapped_column(
+        byte_order(20), default="", index=True
+    )  # mobile, else home
     created_at: Mapped[Created]
     updated_at: Mapped[Updated]
     created_by: Mapped[Str100] = mapped_column(default="")

@@ -20,12 +20,11 @@ import logging
 import os
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
-
-from collections.abc import Iterable
 
 from sqlalchemy import Connection, Engine, Row, Table, create_engine, func, select, text, update
 from sqlalchemy.engine import URL

@@ -90,9 +90,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for name in TRIGGERS:
-        op.execute(
-            f"DROP TRIGGER IF EXISTS {name}" + ("" if _sqlite() else " ON audit_events")
-        )
+        op.execute(f"DROP TRIGGER IF EXISTS {name}" + ("" if _sqlite() else " ON audit_events"))
     if not _sqlite():
         op.execute("DROP FUNCTION IF EXISTS audit_events_append_only()")
     op.drop_table("audit_chain_tail")
