@@ -113,9 +113,9 @@ BOTH_ENGINES = {
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     module = metafunc.module.__name__.rsplit(".", 1)[-1]
-    if "store" in metafunc.fixturenames and module in BOTH_ENGINES:
-        if metafunc.definition.get_closest_marker("sqlite_only") is None:
-            metafunc.parametrize("store", ["sqlite", "postgresql"], indirect=True)
+    both = module in BOTH_ENGINES and metafunc.definition.get_closest_marker("sqlite_only") is None
+    if both and "store" in metafunc.fixturenames:
+        metafunc.parametrize("store", ["sqlite", "postgresql"], indirect=True)
 
 
 def pytest_configure(config: pytest.Config) -> None:
