@@ -370,6 +370,14 @@ def join(conn: Connection, recovery_text: str) -> Identity:
     return Identity(str(row.store_id), audit_key)
 
 
+def has_audit_key(store_id: str) -> bool:
+    return bool(
+        keys._keyring_call(
+            "read", "get_password", keys.KEYRING_SERVICE, keys._audit_username(store_id)
+        )
+    )
+
+
 def workstation_identity(conn: Connection, target: ServerTarget, *, create: bool) -> Identity:
     """The server database's id and audit key, from this workstation's keychain (a new
     database is named here if ``create``)."""
