@@ -15,6 +15,7 @@ from infudesk.errors import Conflict, NotFound, UserError, ValidationFailed
 from infudesk.services import audit
 from infudesk.services.audit import Actor
 from infudesk.store.models import Patient, PatientToken
+from infudesk.store.sql import in_ids
 
 DATA_FIELDS = tuple(f.name for f in fields(dp.PatientData))
 HIGH = "\U0010ffff"
@@ -307,18 +308,20 @@ def _filtered(stmt: S, q: dp.SearchQuery, include_inactive: bool) -> S:
         stmt = stmt.where(Patient.active.is_(True))
     for term in q.terms:
         stmt = stmt.where(
-            Patient.id.in_(
+            in_ids(
+                Patient.id,
                 select(PatientToken.patient_id).where(
                     PatientToken.token >= term, PatientToken.token < term + HIGH
-                )
+                ),
             )
         )
     for digits in q.digits:
         stmt = stmt.where(
-            Patient.id.in_(
+            in_ids(
+                Patient.id,
                 select(PatientToken.patient_id).where(
                     PatientToken.token >= digits, PatientToken.token < digits + HIGH
-                )
+                ),
             )
         )
     if q.birth_date is not None:
