@@ -672,3 +672,29 @@ def test_the_password_is_never_written_to_a_file(
     assert any(p.suffix == ".log" for p in files)  # the logs were written, and searched
     assert [p for p in files if needle in p.read_bytes()] == []
     assert PG_PASSWORD not in out.out + out.err
+
+
+def test_the_models_match_the_migrated_schema_on_postgresql(pg_target: ServerTarget) -> None:
+    """One Alembic history for both engines: the models (byte-order keys included) describe
+    what the migrations made on the server."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from infudesk.store.models import Base
+
+    engine = server.make_server_engine(pg_target)
+    try:
+        with engine.connect() as conn:
+            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(ctx, Base.metadata) == []
+            collations = dict(
+                conn.execute(
+                    text(
+                        "SELECT table_name || '.' || column_name, collation_name FROM "
+                        "information_schema.columns WHERE column_name IN ('token', 'sort_last')"
+                    )
+                ).all()
+            )
+        assert collations == {"patient_tokens.token": "C", "patients.sort_last": "C"}
+    finally:
+        engine.dispose()
