@@ -15,7 +15,7 @@ from infudesk.errors import Conflict, NotFound, UserError, ValidationFailed
 from infudesk.services import audit
 from infudesk.services.audit import Actor
 from infudesk.store.models import Patient, PatientToken
-from infudesk.store.sql import in_ids
+from infudesk.store.sql import in_all_ids
 
 DATA_FIELDS = tuple(f.name for f in fields(dp.PatientData))
 HIGH = "\U0010ffff"
@@ -306,22 +306,17 @@ def get_by_mrn(session: Session, mrn: str) -> PatientRecord:
 def _filtered(stmt: S, q: dp.SearchQuery, include_inactive: bool) -> S:
     if not include_inactive:
         stmt = stmt.where(Patient.active.is_(True))
-    for term in q.terms:
+    ranges = [*q.terms, *q.digits]
+    if ranges:
         stmt = stmt.where(
-            in_ids(
+            in_all_ids(
                 Patient.id,
-                select(PatientToken.patient_id).where(
-                    PatientToken.token >= term, PatientToken.token < term + HIGH
-                ),
-            )
-        )
-    for digits in q.digits:
-        stmt = stmt.where(
-            in_ids(
-                Patient.id,
-                select(PatientToken.patient_id).where(
-                    PatientToken.token >= digits, PatientToken.token < digits + HIGH
-                ),
+                [
+                    select(PatientToken.patient_id).where(
+                        PatientToken.token >= r, PatientToken.token < r + HIGH
+                    )
+                    for r in ranges
+                ],
             )
         )
     if q.birth_date is not None:
