@@ -10,8 +10,9 @@ keyed hash, so that deleting the newest entries shows too.
 
 Entries are chained when they are flushed, after their INSERT: by then this transaction holds
 SQLite's write lock, so two writers can never chain from the same tail. On PostgreSQL several
-workstations write at once: a transaction takes an advisory lock (held to its commit) before
-its first entry is inserted, so entries are chained one transaction at a time and in id order. New entries chain from
+workstations write at once: a transaction takes the writers' lock (store/writers.py, held to
+its commit) before its first write, so entries are chained one transaction at a time and in
+id order. New entries chain from
 the tail row (not from whatever row is last), so a deleted newest entry stays visible even
 after later writes.
 
@@ -39,7 +40,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import Connection, Row, Table, event, insert, select
 from sqlalchemy.orm import Session, attributes
 
-from infudesk.store import openlog
+from infudesk.store import openlog, writers
 from infudesk.store.models import AuditChainTail, AuditEvent
 
 log = logging.getLogger(__name__)
@@ -77,8 +78,6 @@ _SELECT = (
 )
 
 
-# the advisory lock that serializes audit writers on PostgreSQL (any fixed number)
-SERVER_LOCK = 160160009
 STORED_AT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLite keeps a timestamp; the chain hashes this text
 
 
@@ -115,10 +114,8 @@ def _cursor(conn: Connection) -> _Cursor:
 
 
 def serialize_writers(conn: Connection) -> None:
-    """On a server, wait for other workstations' audit writes to commit (SQLite: its write
-    lock does this already)."""
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SERVER_LOCK})")
+    """On a server, wait for other workstations' writes to commit (store/writers.py)."""
+    writers.lock_connection(conn)
 
 
 def _stored_at(value: Any) -> str:
@@ -301,21 +298,6 @@ def take_failed_opens(conn: Connection, key: bytes, path: Path, *, workstation: 
 
 
 # -- chaining what a session writes ----------------------------------------------------------
-
-
-@event.listens_for(Session, "before_flush")
-def _lock_before_entries(session: Session, _context: Any, _instances: Any) -> None:
-    if session.info.get("audit_serialized"):
-        return
-    if any(isinstance(obj, AuditEvent) for obj in session.new):
-        serialize_writers(session.connection())
-        session.info["audit_serialized"] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_lock(session: Session, transaction: Any) -> None:
-    if transaction.parent is None:  # the outermost: the advisory lock went with it
-        session.info.pop("audit_serialized", None)
 
 
 @event.listens_for(Session, "after_flush")

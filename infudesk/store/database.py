@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from infudesk.errors import Conflict, DatabaseOpenError
 from infudesk.paths import DataPaths
-from infudesk.store import auditchain, keys, migrate, openlog
+from infudesk.store import auditchain, keys, migrate, openlog, writers  # noqa: F401 (listeners)
 from infudesk.store import recovery as recovery_mod
 from infudesk.store.engine import make_engine
 from infudesk.store.files import fsync_dir, secure_file, secure_tree, write_atomic
@@ -94,7 +94,8 @@ class Store:
 def _count_change(session: Session, _context: Any) -> None:
     """One more in store_state.changes for a transaction that writes (once per transaction):
     other workstations poll it to refresh their lists. On a server the row stays locked to
-    the commit, which orders writers; audited writes are ordered anyway (auditchain)."""
+    the commit; the writers' lock (store/writers.py) is always taken first, so two writers
+    never wait on each other in opposite orders."""
     if not session.info.get("count_changes") or session.info.get("change_counted"):
         return
     if not (session.new or session.dirty or session.deleted):
