@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -156,16 +157,28 @@ def pg_template() -> Iterator[str]:
     migrate.upgrade(engine, name)
     engine.dispose()
     yield name
-    pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    drop_pg_database(name)
 
 
 _PG_SERIAL = [0]
 
 
+def drop_pg_database(name: str) -> None:
+    """Drop a test database (a throwaway cluster: a failure to drop only leaves it there)."""
+    import psycopg
+
+    for _ in range(5):
+        try:
+            pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            return
+        except psycopg.Error:
+            time.sleep(0.2)
+
+
 def new_pg_database(template: str | None) -> ServerTarget:
     _PG_SERIAL[0] += 1
     name = f"infudesk_t_{os.getpid()}_{_PG_SERIAL[0]}"
-    pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    drop_pg_database(name)
     pg_admin(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
     return pg_admin_target().with_dbname(name)
 
@@ -178,7 +191,7 @@ def pg_target(pg_template: str) -> Iterator[ServerTarget]:
     target = new_pg_database(pg_template)
     save_password(target, PG_PASSWORD)
     yield target
-    pg_admin(f"DROP DATABASE IF EXISTS {target.dbname} WITH (FORCE)")
+    drop_pg_database(target.dbname)
 
 
 @pytest.fixture
@@ -189,7 +202,7 @@ def pg_empty() -> Iterator[ServerTarget]:
     target = new_pg_database(None)
     save_password(target, PG_PASSWORD)
     yield target
-    pg_admin(f"DROP DATABASE IF EXISTS {target.dbname} WITH (FORCE)")
+    drop_pg_database(target.dbname)
 
 
 @pytest.fixture

@@ -556,7 +556,7 @@ def test_a_server_backup_restores_locally_and_into_an_empty_server_database(
         local.close()
 
     # and into an empty server database
-    from tests.conftest import new_pg_database, pg_admin
+    from tests.conftest import drop_pg_database, new_pg_database
 
     fresh = new_pg_database(None)
     try:
@@ -577,7 +577,7 @@ def test_a_server_backup_restores_locally_and_into_an_empty_server_database(
         finally:
             back.close()
     finally:
-        pg_admin(f"DROP DATABASE IF EXISTS {fresh.dbname} WITH (FORCE)")
+        drop_pg_database(fresh.dbname)
 
 
 def test_a_second_workstation_joins_with_the_recovery_key(
