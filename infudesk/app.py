@@ -20,7 +20,8 @@ from infudesk.services.audit import Actor
 from infudesk.services.demo import seed_demo
 from infudesk.services.fees import ensure_sample as ensure_sample_fees
 from infudesk.services.payers import ensure_starter_payers
-from infudesk.store.database import Store, open_store
+from infudesk.store.database import Store, open_target
+from infudesk.store.server import ServerTarget
 from infudesk.ui.forms import APP_STYLE
 from infudesk.ui.main_window import MainWindow
 from infudesk.ui.ops import Backend
@@ -28,9 +29,9 @@ from infudesk.ui.ops import Backend
 log = logging.getLogger(__name__)
 
 
-def open_for_gui(paths: DataPaths, demo: bool) -> Store:
-    """Open the store; the demo database is filled on first use."""
-    store = open_store(paths, demo=demo)
+def open_for_gui(paths: DataPaths, demo: bool, target: ServerTarget | None = None) -> Store:
+    """Open the store (local, or the shared server); the demo database is filled on first use."""
+    store = open_target(paths, target, demo=demo)
     with store.session() as s:
         if demo:
             seed_demo(s, Actor.system("demo"), today=date.today())
@@ -91,7 +92,7 @@ def show_open_error(title: str, message: str) -> None:
     print(f"infudesk: {message}", file=sys.stderr)
 
 
-def run_gui(paths: DataPaths, *, demo: bool) -> int:
+def run_gui(paths: DataPaths, *, demo: bool, target: ServerTarget | None = None) -> int:
     started = time.perf_counter()
     if os.name == "posix":  # PDFs, exports and backups the app writes are user-only
         os.umask(0o077)
@@ -102,7 +103,7 @@ def run_gui(paths: DataPaths, *, demo: bool) -> int:
     app.setWindowIcon(QIcon(str(resource("icons", "infudesk.svg"))))
     register_fonts()
     try:
-        store = open_for_gui(paths, demo)
+        store = open_for_gui(paths, demo) if target is None else open_for_gui(paths, demo, target)
     except UserError as exc:
         show_open_error(exc.title, exc.message)
         return 1

@@ -45,6 +45,21 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         default=argparse.SUPPRESS if suppress else False,
         help="use the demo database (fictional patients, clearly marked DEMO)",
     )
+    parser.add_argument(
+        "--database",
+        default=default,
+        metavar="URL",
+        help="a shared PostgreSQL database, postgresql://ROLE@HOST:PORT/DB (no password: see "
+        "db-password; default: INFUDESK_DATABASE, else Settings > Database, else the local "
+        "encrypted database)",
+    )
+    parser.add_argument(
+        "--ca-file",
+        default=default,
+        metavar="PATH",
+        help="the CA certificate that signed the server's (default: INFUDESK_DATABASE_CA, "
+        "else Settings, else the system's trust store)",
+    )
 
 
 def _who(parser: argparse.ArgumentParser) -> None:
@@ -136,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave the estimate's warnings off a patient letter (recorded in the audit trail)",
     )
     _add_safety_commands(sub)
+    _add_server_commands(sub)
     _who(letter)
 
     staff = sub.add_parser("staff", help="staff accounts (the first manager, or more)")
@@ -180,6 +196,21 @@ def _add_safety_commands(sub: Any) -> None:
 
 def _paths(args: argparse.Namespace) -> DataPaths:
     return DataPaths(resolve_data_dir(args.data_dir, demo=args.demo))
+
+
+def _target(args: argparse.Namespace) -> Any:
+    """The shared server this run uses (None: the local encrypted database)."""
+    from infudesk.store.server import resolve_target
+
+    if args.demo:
+        return None
+    return resolve_target(_paths(args).root, args.database, args.ca_file)
+
+
+def _open(args: argparse.Namespace, **kw: Any) -> Any:
+    from infudesk.store.database import open_target
+
+    return open_target(_paths(args), _target(args), demo=args.demo, **kw)
 
 
 def need_user(args: argparse.Namespace, command: str) -> None:
@@ -230,7 +261,6 @@ def cmd_seed(args: argparse.Namespace) -> int:
     from infudesk.services.access import Permission, require
     from infudesk.services.demo import seed_demo
     from infudesk.services.seed import seed_patients
-    from infudesk.store.database import open_store
 
     if not args.demo and args.patients <= 0:
         print(
@@ -244,8 +274,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
         )
         return 2
     need_user(args, "seed")
-    paths = _paths(args)
-    store = open_store(paths, demo=args.demo)
+    store = _open(args)
     today = date.today()
     try:
         actor = cli_actor(args, store, "seed")
@@ -266,16 +295,15 @@ def cmd_seed(args: argparse.Namespace) -> int:
             print(file=sys.stderr)
     finally:
         store.close()
-    print(f"Added {added:,} patients to {paths.db} in {time.perf_counter() - started:.1f} s.")
+    print(f"Added {added:,} patients to {store.label} in {time.perf_counter() - started:.1f} s.")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from infudesk.services.export import export_patient
-    from infudesk.store.database import open_store
 
     need_user(args, "export")
-    store = open_store(_paths(args), demo=args.demo, create=False, exclusive=False)
+    store = _open(args, create=False, exclusive=False)
     try:
         actor = cli_actor(args, store, "export")
         with store.session() as s:
@@ -321,7 +349,6 @@ def cmd_quote(args: argparse.Namespace) -> int:
 def cmd_letter(args: argparse.Namespace) -> int:
     from infudesk.services import letters, outputs
     from infudesk.services import patients as ps
-    from infudesk.store.database import open_store
 
     out = Path(args.out)
     if out.is_dir():
@@ -334,7 +361,7 @@ def cmd_letter(args: argparse.Namespace) -> int:
         print(f"infudesk letter: {out} already exists: use --force to replace it.", file=sys.stderr)
         return 2
     outputs.check_folder(out.parent, what="folder for the letter")
-    store = open_store(_paths(args), demo=args.demo, create=False, exclusive=False)
+    store = _open(args, create=False, exclusive=False)
     try:
         actor = cli_actor(args, store, "letter")
         with store.session() as s:
@@ -417,17 +444,15 @@ def _os_error_line(exc: OSError) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from infudesk.services.check import check_database
-    from infudesk.store.database import open_store
 
-    paths = _paths(args)
-    store = open_store(paths, demo=args.demo, create=False, exclusive=False, upgrade=False)
+    store = _open(args, create=False, exclusive=False, upgrade=False)
     try:
         with store.session() as s:
             report = check_database(s)
             s.rollback()
     finally:
         store.close()
-    print(f"infudesk check: {paths.db}")
+    print(f"infudesk check: {store.label}")
     for line in report.lines:
         print(f"  {line}")
     if report.problem is not None:
@@ -442,15 +467,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     from infudesk.services.access import Permission, require
     from infudesk.services.backup import SUFFIX, ensure_recovery_key, make_backup
-    from infudesk.store.database import open_store
 
     paths = _paths(args)
     need_user(args, "backup")
-    store = open_store(paths, demo=args.demo, create=False, exclusive=False)
+    store = _open(args, create=False, exclusive=False)
     try:
         actor = cli_actor(args, store, "backup")
         require(actor, Permission.BACKUP)  # a manager's task
-        _key, made = ensure_recovery_key(paths) if not args.demo else ("", False)
+        _key, made = ensure_recovery_key(paths, store.store_id) if not args.demo else ("", False)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         out = Path(args.out) if args.out else paths.backups / f"infudesk-{stamp}{SUFFIX}"
         manifest = make_backup(store, out, actor)
@@ -470,14 +494,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
     import getpass
 
     from infudesk.services.access import Permission, require
-    from infudesk.services.backup import read_manifest, restore_backup
+    from infudesk.services.backup import read_manifest, restore_backup, restore_to_server
 
     paths = _paths(args)
     if args.demo:
         print("infudesk restore: the demo database is not restored from backups.", file=sys.stderr)
         return 2
+    target = _target(args)
     actor = None
-    if paths.db.exists():  # replacing a database here takes one of its managers
+    if target is None and paths.db.exists():  # replacing a database here takes one of its managers
         from infudesk.store.database import open_store
 
         need_user(args, "restore")
@@ -490,6 +515,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     # on a new computer (no database here) the recovery key is what proves the right to restore
     manifest = read_manifest(Path(args.file))  # a damaged file is named before asking the key
     key = args.recovery_key or getpass.getpass("Recovery key (from the recovery sheet): ")
+    if target is not None:
+        restore_to_server(paths, target, Path(args.file), key)
+        n = manifest.counts.get("patients", 0)
+        print(f"Restored {args.file} ({n:,} patients) into the database {target.label}.")
+        return 0
     restore_backup(paths, Path(args.file), key, actor)
     n = manifest.counts.get("patients", 0)
     print(
@@ -501,9 +531,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_staff_add(args: argparse.Namespace) -> int:
     from infudesk.services import staff
     from infudesk.services.access import Role
-    from infudesk.store.database import open_store
 
-    store = open_store(_paths(args), demo=args.demo)
+    store = _open(args)
     try:
         with store.session() as s:
             first = not staff.has_staff(s)
@@ -521,6 +550,90 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(f"Added {rec.username} ({rec.role_label}).")
+    return 0
+
+
+def _add_server_commands(sub: Any) -> None:
+    pw = sub.add_parser(
+        "db-password",
+        help="keep the shared database's password in this computer's keychain (and join it)",
+    )
+    _common(pw, suppress=True)
+    mig = sub.add_parser(
+        "migrate-to", help="copy this computer's database into an empty PostgreSQL database"
+    )
+    _common(mig, suppress=True)
+
+
+def cmd_db_password(args: argparse.Namespace) -> int:
+    """Ask the password (never echoed, never on the command line), check it against the
+    server, keep it in the keychain; a workstation new to a set-up database joins it with
+    the recovery key."""
+    import getpass
+
+    from infudesk.store import server
+
+    target = _target(args)
+    if target is None:
+        print(
+            "infudesk db-password: say which database: --database postgresql://ROLE@HOST/DB",
+            file=sys.stderr,
+        )
+        return 2
+    secret = getpass.getpass(f"Password of {target.label}: ")
+    engine = server.make_server_engine(target, secret)  # refuses a wrong password
+    try:
+        server.save_password(target, secret)
+        with engine.begin() as conn:
+            from infudesk.store import migrate
+
+            if migrate.current_revision(conn) is None:
+                print(
+                    f"Stored the password of {target.label} (an empty database: the first "
+                    "start or migrate-to sets it up)."
+                )
+                return 0
+            store_id = server.server_store_id(conn)
+            joined = store_id and server.has_audit_key(store_id)
+            if store_id and not joined:
+                text = getpass.getpass(
+                    "This workstation has not joined this database yet.\n"
+                    "Recovery key (from the database's recovery sheet): "
+                )
+                server.join(conn, text)
+                print(f"Stored the password and joined the database {target.label}.")
+                return 0
+    finally:
+        engine.dispose()
+    print(f"Stored the password of {target.label} in this computer's keychain.")
+    return 0
+
+
+def cmd_migrate_to(args: argparse.Namespace) -> int:
+    from infudesk.services.migrate_to import migrate_to
+
+    paths = _paths(args)
+    target = _target(args)
+    if target is None or args.demo:
+        print(
+            "infudesk migrate-to: say where to: --database postgresql://ROLE@HOST:PORT/DB "
+            "(an empty database; the demo is not copied).",
+            file=sys.stderr,
+        )
+        return 2
+
+    def show(table: str, done: int, total: int) -> None:
+        print(f"\r  {table}: {done:,} / {total:,}".ljust(60), end="", file=sys.stderr)
+
+    report = migrate_to(paths, target, progress=show)
+    print(file=sys.stderr)
+    for t in report.tables:
+        print(f"  {t.name:<22} {t.rows:>10,} rows  sha256 {t.checksum[:16]}…  same on both")
+    print(
+        f"Copied {report.rows:,} rows into {target.label}; every table's count and checksum "
+        f"match. {paths.db} is unchanged. Point the workstations at the server: "
+        f"--database {target.url} (or Settings > Database)."
+    )
     return 0
 
 
@@ -556,7 +669,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_staff_add(args)
         from infudesk.app import run_gui
 
-        return run_gui(_paths(args), demo=args.demo)
+        target = _target(args)
+        if target is None:
+            return run_gui(_paths(args), demo=args.demo)
+        return run_gui(_paths(args), demo=args.demo, target=target)
     except UserError as exc:
         print(f"infudesk: {exc.message}", file=sys.stderr)
         return 1
@@ -587,7 +703,13 @@ UNEXPECTED = (
 )
 
 
-SAFETY_COMMANDS = {"check": cmd_check, "backup": cmd_backup, "restore": cmd_restore}
+SAFETY_COMMANDS = {
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "db-password": cmd_db_password,
+    "migrate-to": cmd_migrate_to,
+}
 
 
 if __name__ == "__main__":

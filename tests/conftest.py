@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,7 +18,8 @@ from keyring.backend import KeyringBackend
 from infudesk.paths import DataPaths
 from infudesk.services.audit import Actor
 from infudesk.store import keys
-from infudesk.store.database import Store, open_store
+from infudesk.store.database import Store, open_server_store, open_store
+from infudesk.store.server import ServerTarget, parse_database_url
 
 TODAY = date(2026, 11, 27)
 
@@ -90,9 +92,143 @@ def paths(data_dir: Path) -> DataPaths:
     return DataPaths(data_dir)
 
 
+# --- both engines: the service and store tests run on SQLite and on PostgreSQL ------------
+#
+# .ci/pg-cluster starts a throwaway server and exports these; without them (a laptop without
+# PostgreSQL) the PostgreSQL half skips, saying so; with INFUDESK_REQUIRE_PG=1 (CI) it fails.
+PG_URL = os.environ.get("INFUDESK_TEST_PG_URL", "")
+PG_PASSWORD = os.environ.get("INFUDESK_TEST_PG_PASSWORD", "")
+PG_CA = os.environ.get("INFUDESK_TEST_PG_CA", "")
+NO_PG = (
+    "PostgreSQL tests need a server: run `eval $(.ci/pg-cluster start)` first "
+    "(INFUDESK_TEST_PG_URL, INFUDESK_TEST_PG_PASSWORD and INFUDESK_TEST_PG_CA unset)"
+)
+
+# modules whose `store` tests run on both engines (the GUI tests stay on SQLite)
+BOTH_ENGINES = {
+    "test_audit_chain",
+    "test_coverage_terms_issue9",
+    "test_coverages_service",
+    "test_deadlines_service",
+    "test_fees_assistance",
+    "test_letters",
+    "test_orders_service",
+    "test_patients_service",
+    "test_prior_auths_service",
+    "test_quotes_service",
+    "test_verifications_service",
+    "test_verified_quote_service",
+    "test_server_store",
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    both = module in BOTH_ENGINES and metafunc.definition.get_closest_marker("sqlite_only") is None
+    if both and "store" in metafunc.fixturenames:
+        metafunc.parametrize("store", ["sqlite", "postgresql"], indirect=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: a store test about the SQLite file itself")
+
+
+def pg_admin_target() -> ServerTarget:
+    if not (PG_URL and PG_PASSWORD):
+        if os.environ.get("INFUDESK_REQUIRE_PG") == "1":
+            pytest.fail(NO_PG)
+        pytest.skip(NO_PG)
+    return parse_database_url(PG_URL, PG_CA or None)
+
+
+def pg_admin(sql: str) -> None:
+    """Run one statement as the test role on the server's maintenance database."""
+    import psycopg
+
+    from infudesk.store.server import sqlalchemy_url
+
+    target = pg_admin_target()
+    url = sqlalchemy_url(target, PG_PASSWORD).set(drivername="postgresql")
+    with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """A database at the newest schema, copied (CREATE DATABASE … TEMPLATE) for each test."""
+    from infudesk.store import migrate
+    from infudesk.store.server import make_server_engine
+
+    target = pg_admin_target()
+    name = f"infudesk_tpl_{os.getpid()}"
+    pg_admin(f"DROP DATABASE IF EXISTS {name}")
+    pg_admin(f"CREATE DATABASE {name}")
+    engine = make_server_engine(target.with_dbname(name), PG_PASSWORD)
+    migrate.upgrade(engine, name)
+    engine.dispose()
+    yield name
+    drop_pg_database(name)
+
+
+_PG_SERIAL = [0]
+
+
+def drop_pg_database(name: str) -> None:
+    """Drop a test database (a throwaway cluster: a failure to drop only leaves it there)."""
+    import psycopg
+
+    for _ in range(5):
+        try:
+            pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            return
+        except psycopg.Error:
+            time.sleep(0.2)
+
+
+def new_pg_database(template: str | None) -> ServerTarget:
+    _PG_SERIAL[0] += 1
+    name = f"infudesk_t_{os.getpid()}_{_PG_SERIAL[0]}"
+    drop_pg_database(name)
+    pg_admin(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    return pg_admin_target().with_dbname(name)
+
+
 @pytest.fixture
-def store(paths: DataPaths) -> Iterator[Store]:
-    st = open_store(paths)
+def pg_target(pg_template: str) -> Iterator[ServerTarget]:
+    """A new database at the newest schema (empty, not named yet), password in the keychain."""
+    from infudesk.store.server import save_password
+
+    target = new_pg_database(pg_template)
+    save_password(target, PG_PASSWORD)
+    yield target
+    drop_pg_database(target.dbname)
+
+
+@pytest.fixture
+def pg_empty() -> Iterator[ServerTarget]:
+    """A new, truly empty database (no schema), password in the keychain."""
+    from infudesk.store.server import save_password
+
+    target = new_pg_database(None)
+    save_password(target, PG_PASSWORD)
+    yield target
+    drop_pg_database(target.dbname)
+
+
+@pytest.fixture
+def store(request: pytest.FixtureRequest, paths: DataPaths) -> Iterator[Store]:
+    """The local encrypted database; in BOTH_ENGINES modules also a PostgreSQL one."""
+    engine = getattr(request, "param", "sqlite")
+    if engine == "postgresql":
+        target = request.getfixturevalue("pg_target")
+        if paths.db.exists():  # a module's seeded local database: the same data on the server
+            from infudesk.services.migrate_to import migrate_to
+
+            migrate_to(paths, target)
+        paths.ensure()
+        st = open_server_store(paths, target)
+    else:
+        st = open_store(paths)
     yield st
     st.close()
 

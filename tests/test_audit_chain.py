@@ -61,9 +61,10 @@ def _ids(store: Store) -> list[int]:
 def _as_attacker(engine: Engine, *sql: str) -> None:
     """What someone with the database key and a SQLCipher shell could do: drop the
     append-only triggers, then change the table directly."""
+    on = " ON audit_events" if engine.dialect.name == "postgresql" else ""
     with engine.begin() as conn:
-        conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_events_no_delete")
-        conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_events_no_update")
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS audit_events_no_delete{on}")
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS audit_events_no_update{on}")
         for statement in sql:
             conn.exec_driver_sql(statement)
 

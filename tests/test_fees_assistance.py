@@ -630,6 +630,7 @@ def test_save_row_validation_at_field(
     field: str,
     words: str,
 ) -> None:
+    kw = dict(kw)  # a copy: the same parameters serve both engines
     payer = kw.pop("payer")
     args: dict[str, object] = dict(site="", code="J1745", allowed=None, charge=None, self_pay=None)
     args.update(kw)

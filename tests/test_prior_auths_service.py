@@ -990,6 +990,7 @@ def test_an_appeal_also_needs_the_appeal_letter_and_the_payers_letter(
     assert load(store, case.id).missing_documents() == [DocumentKind.APPEAL_LETTER]
 
 
+@pytest.mark.sqlite_only  # about the encrypted file itself
 def test_the_database_files_hold_no_plaintext_of_a_document(
     store: Store, actor: Actor, demo: Demo, paths: DataPaths
 ) -> None:

@@ -30,6 +30,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
+
 from infudesk import __version__
 from infudesk.errors import UserError
 from infudesk.paths import DataPaths
@@ -79,9 +81,10 @@ def _store_id(paths: DataPaths) -> str:
     return store_id
 
 
-def ensure_recovery_key(paths: DataPaths) -> tuple[str, bool]:
-    """The database's recovery key and whether it was made just now (older databases)."""
-    store_id = _store_id(paths)
+def ensure_recovery_key(paths: DataPaths, store_id: str | None = None) -> tuple[str, bool]:
+    """The database's recovery key and whether it was made just now (older databases).
+    ``store_id``: a server database's (else the local one's, from ``paths``)."""
+    store_id = store_id or _store_id(paths)
     existing = keys.recovery_key(store_id)
     if existing:
         return existing, False
@@ -117,6 +120,36 @@ def _export(raw: Any, dest: Path, dest_key: bytes) -> tuple[dict[str, int], str 
     return numbers, (str(row[0]) if row else None)
 
 
+def _export_server(store: Store, dest: Path, dest_key: bytes) -> tuple[dict[str, int], str | None]:
+    """A server's rows into a new SQLCipher file under ``dest_key`` (schema by the same
+    migrations), read in one REPEATABLE READ transaction: a consistent copy while other
+    workstations go on writing. The same backup format as a local database's."""
+    from infudesk.services.check import COUNTED
+    from infudesk.services.migrate_to import copy_rows
+    from infudesk.store.engine import make_engine
+
+    target = make_engine(dest, dest_key)
+    try:
+        with store.engine.connect() as src:
+            revision = migrate.current_revision(src)
+            src.rollback()
+        migrate.upgrade(target, dest, target=revision or "head")
+        with (
+            store.engine.connect().execution_options(isolation_level="REPEATABLE READ") as src,
+            target.connect() as dst,
+            src.begin(),
+            dst.begin(),
+        ):
+            numbers = {
+                name: int(src.scalar(select(func.count()).select_from(m)) or 0)
+                for name, m in COUNTED.items()
+            }
+            copy_rows(src, dst)
+    finally:
+        target.dispose()
+    return numbers, revision
+
+
 def _verify(path: Path, key: bytes) -> str | None:
     from infudesk.store.backup import verify_copy
 
@@ -144,7 +177,7 @@ def make_backup(store: Store, out: Path, actor: Actor | None = None) -> Manifest
     record it in the audit trail (counts and schema only: no file name, no patient data)."""
     if store.demo:
         raise BackupError("The demo database is not backed up (its patients are fictional).")
-    recovery_text, _made = ensure_recovery_key(store.paths)
+    recovery_text, _made = ensure_recovery_key(store.paths, store.store_id)
     salt = secrets.token_bytes(16)
     key = recovery.derive(recovery_text, salt)
     if out.exists() and out.is_dir():
@@ -153,9 +186,12 @@ def make_backup(store: Store, out: Path, actor: Actor | None = None) -> Manifest
     part = out.with_name(f".{out.name}.db.part")
     _cleanup(part)
     try:
-        with store.engine.connect() as conn:
-            raw = conn.connection.driver_connection
-            numbers, revision = _export(raw, part, key)
+        if store.target is not None:
+            numbers, revision = _export_server(store, part, key)
+        else:
+            with store.engine.connect() as conn:
+                raw = conn.connection.driver_connection
+                numbers, revision = _export(raw, part, key)
         secure_file(part)
         problem = _verify(part, key)
         if problem is not None:
@@ -398,10 +434,10 @@ def recovery_sheet_pdf(store: Store, today: date) -> bytes:
 
     if store.demo:
         raise BackupError("The demo database has no recovery key (it is not backed up).")
-    key, _made = ensure_recovery_key(store.paths)
+    key, _made = ensure_recovery_key(store.paths, store.store_id)
     with store.session() as s:
         center = str(settings.get(s, "center.name"))
-    return build(RecoverySheet(center, _store_id(store.paths), key, today))
+    return build(RecoverySheet(center, store.store_id, key, today))
 
 
 def _known_revisions() -> set[str]:
@@ -438,3 +474,81 @@ def auto_backup(store: Store, *, now: datetime | None = None) -> Path | None:
         with contextlib.suppress(OSError):
             old.unlink()
     return out
+
+
+# --- a server database ---------------------------------------------------------------------
+
+
+def restore_to_server(
+    paths: DataPaths,
+    target: Any,
+    backup: Path,
+    recovery_text: str,
+    *,
+    password: str | None = None,
+    actor: Actor | None = None,
+) -> Manifest:
+    """Restore a backup into an EMPTY database on a server (the same checks as a local
+    restore; the rows are copied as ``migrate-to`` does, verified table by table). The
+    restored database gets a new store id; its audit key comes from the backup."""
+    from infudesk.services.migrate_to import copy_database
+    from infudesk.store.database import open_server_store
+    from infudesk.store.engine import make_engine
+    from infudesk.store.server import make_server_engine
+
+    manifest, bkey = check_backup(backup, recovery_text)
+    audit_key = _unwrap_audit_key(bkey, manifest.header.get("audit_key"))
+    if audit_key is None:
+        raise BackupError(
+            f"The backup {backup} does not carry its audit key: restore it on a workstation "
+            "first, then copy that database to the server with migrate-to."
+        )
+    paths.ensure()
+    plain = paths.root / ".restore-to-server.db"
+    _cleanup(plain)
+    try:
+        with backup.open("rb") as src, open(plain, "wb") as dst:
+            src.seek(manifest.body_offset)
+            shutil.copyfileobj(src, dst)
+        secure_file(plain)
+        problem = _verify(plain, bkey)
+        if problem is not None:
+            raise BackupError(f"The backup {backup} is damaged ({problem}). Nothing was changed.")
+        revision = _revision(plain, bkey)
+        if revision not in _known_revisions():
+            raise BackupError(
+                f"The backup {backup} is from a newer version of infudesk (schema {revision}). "
+                "Install that version to restore it. Nothing was changed."
+            )
+        local = make_engine(plain, bkey)
+        remote = make_server_engine(target, password)
+        try:
+            migrate.upgrade(local, plain)  # the temporary copy only: an older backup's schema
+            copy_database(
+                local,
+                remote,
+                target,
+                store_id=uuid.uuid4().hex,
+                audit_key=audit_key,
+                recovery_text=recovery.normalize(recovery_text) or recovery_text,
+            )
+        finally:
+            local.dispose()
+            remote.dispose()
+    finally:
+        _cleanup(plain)
+    restored = open_server_store(paths, target, create=False, password=password)
+    try:
+        with restored.session() as s:
+            audit.record(
+                s,
+                actor or Actor.system("restore"),
+                "restore",
+                "database",
+                None,
+                detail={"backup_made_at": manifest.header["created_at"], "schema": revision},
+            )
+    finally:
+        restored.close()
+    log.info("restored a backup into a server database (schema %s)", revision)
+    return manifest

@@ -16,6 +16,7 @@ from infudesk.services import audit
 from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.store.models import Patient, PatientToken
+from infudesk.store.sql import in_all_ids
 
 DATA_FIELDS = tuple(f.name for f in fields(dp.PatientData))
 HIGH = "\U0010ffff"
@@ -309,20 +310,17 @@ def get_by_mrn(session: Session, mrn: str) -> PatientRecord:
 def _filtered(stmt: S, q: dp.SearchQuery, include_inactive: bool) -> S:
     if not include_inactive:
         stmt = stmt.where(Patient.active.is_(True))
-    for term in q.terms:
+    ranges = [*q.terms, *q.digits]
+    if ranges:
         stmt = stmt.where(
-            Patient.id.in_(
-                select(PatientToken.patient_id).where(
-                    PatientToken.token >= term, PatientToken.token < term + HIGH
-                )
-            )
-        )
-    for digits in q.digits:
-        stmt = stmt.where(
-            Patient.id.in_(
-                select(PatientToken.patient_id).where(
-                    PatientToken.token >= digits, PatientToken.token < digits + HIGH
-                )
+            in_all_ids(
+                Patient.id,
+                [
+                    select(PatientToken.patient_id).where(
+                        PatientToken.token >= r, PatientToken.token < r + HIGH
+                    )
+                    for r in ranges
+                ],
             )
         )
     if q.birth_date is not None:

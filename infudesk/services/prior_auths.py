@@ -33,6 +33,7 @@ from infudesk.store.models import (
     PriorAuthUsage,
     utcnow,
 )
+from infudesk.store.writers import lock_writers
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 MEDIA_TYPES = (  # what a document may be: (media type, how its first bytes look)
@@ -413,8 +414,14 @@ def record_visit(
 ) -> CaseRecord:
     """Record a visit given under the approval: its units per approved code and one visit.
 
-    Beyond the approved units or visits (or outside the dates) needs a ``reason``."""
+    Beyond the approved units or visits (or outside the dates) needs a ``reason``.
+    The case row is locked first (the writers' lock, then SELECT … FOR UPDATE on a server;
+    SQLite has one writer anyway), so two workstations recording at once are checked one
+    after the other against the units used so far: together they never go past the approval
+    without a reason."""
     require(actor, Permission.PRIOR_AUTHS)
+    lock_writers(session)  # (a server: the writers' lock first, so locks come in one order)
+    session.execute(select(PriorAuthCase.id).where(PriorAuthCase.id == case_id).with_for_update())
     case = get_case(session, case_id)
     if case.case.approval is None or case.case.state not in pa.APPROVAL_STATES:
         raise ValidationFailed({"visit": "Visits are recorded against an approved case."})

@@ -16,6 +16,7 @@ from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.services.fake_people import generate_patients
 from infudesk.store.models import Patient, PatientToken, utcnow
+from infudesk.store.server import advance_sequences
 
 BATCH = 5000
 
@@ -77,5 +78,6 @@ def seed_patients(
         if len(patients) >= BATCH:
             flush()
     flush()
+    advance_sequences(session.connection(), [Patient.__table__])  # type: ignore[list-item]
     audit.record(session, actor, "seed", "patient", None, detail={"count": done})
     return done

@@ -9,7 +9,10 @@ The single ``audit_chain_tail`` row holds the newest entry's sequence, id and ha
 keyed hash, so that deleting the newest entries shows too.
 
 Entries are chained when they are flushed, after their INSERT: by then this transaction holds
-SQLite's write lock, so two writers can never chain from the same tail. New entries chain from
+SQLite's write lock, so two writers can never chain from the same tail. On PostgreSQL several
+workstations write at once: a transaction takes the writers' lock (store/writers.py, held to
+its commit) before its first write, so entries are chained one transaction at a time and in
+id order. New entries chain from
 the tail row (not from whatever row is last), so a deleted newest entry stays visible even
 after later writes.
 
@@ -37,7 +40,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import Connection, Row, Table, event, insert, select
 from sqlalchemy.orm import Session, attributes
 
-from infudesk.store import openlog
+from infudesk.store import openlog, writers
 from infudesk.store.models import AuditChainTail, AuditEvent
 
 log = logging.getLogger(__name__)
@@ -75,15 +78,57 @@ _SELECT = (
 )
 
 
-def _cursor(conn: Connection) -> Any:
+STORED_AT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLite keeps a timestamp; the chain hashes this text
+
+
+class _Cursor:
     """The driver's own cursor on this connection and transaction: the chain runs a few
-    fixed statements per save, cheaper without SQLAlchemy's statement machinery."""
-    return conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    fixed statements per save, cheaper without SQLAlchemy's statement machinery. Statements
+    are written with ``?``; on a driver that wants ``%s`` (psycopg) they are translated."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        self._qmark = conn.dialect.paramstyle == "qmark"
+
+    def _sql(self, sql: str) -> str:
+        return sql if self._qmark else sql.replace("?", "%s")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._cur.execute(self._sql(sql), tuple(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._cur.executemany(self._sql(sql), rows)
+
+    def fetchone(self) -> Any:
+        return self._cur.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return list(self._cur.fetchall())
+
+    def close(self) -> None:
+        self._cur.close()
 
 
-def _entries(cur: Any, where: str, params: Sequence[Any] = ()) -> list[Entry]:
+def _cursor(conn: Connection) -> _Cursor:
+    return _Cursor(conn)
+
+
+def serialize_writers(conn: Connection) -> None:
+    """On a server, wait for other workstations' writes to commit (store/writers.py)."""
+    writers.lock_connection(conn)
+
+
+def _stored_at(value: Any) -> str:
+    """``at`` as the text the chain hashes: SQLite hands back its stored text; PostgreSQL a
+    (naive, UTC) datetime, written the same way."""
+    if isinstance(value, datetime):
+        return value.strftime(STORED_AT)
+    return str(value)
+
+
+def _entries(cur: _Cursor, where: str, params: Sequence[Any] = ()) -> list[Entry]:
     cur.execute(f"{_SELECT} {where}", tuple(params))
-    return [Entry(*row) for row in cur.fetchall()]
+    return [Entry(r[0], r[1], r[2], _stored_at(r[3]), *r[4:]) for r in cur.fetchall()]
 
 
 def entry_mac(key: bytes, prev_hash: str, seq: int, row: Entry) -> str:
@@ -219,12 +264,16 @@ def start(conn: Connection, key: bytes, *, workstation: str) -> bool:
     """At open: start the chain if it has not started (see ``append``). True if it did."""
     if _tail(conn) is not None:
         return False
+    serialize_writers(conn)
+    if _tail(conn) is not None:  # another workstation started it meanwhile
+        return False
     append(conn, key, [], workstation=workstation)
     return True
 
 
 def take_failed_opens(conn: Connection, key: bytes, path: Path, *, workstation: str) -> int:
     """Move the failed opens noted in ``path`` into the trail (call, commit, then clear)."""
+    serialize_writers(conn)
     ids = []
     for item in openlog.read_pending(path):
         try:

@@ -11,18 +11,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from infudesk.errors import DatabaseOpenError
+from infudesk.errors import Conflict, DatabaseOpenError
 from infudesk.paths import DataPaths
-from infudesk.store import auditchain, keys, migrate, openlog
+from infudesk.store import auditchain, keys, migrate, openlog, writers  # noqa: F401 (listeners)
 from infudesk.store import recovery as recovery_mod
 from infudesk.store.engine import make_engine
 from infudesk.store.files import fsync_dir, secure_file, secure_tree, write_atomic
 from infudesk.store.lock import StoreLock
+from infudesk.store.models import StoreState
+from infudesk.store.server import ServerTarget, make_server_engine, workstation_identity
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +41,25 @@ class Store:
     lock: StoreLock | None = None
     audit_key: bytes | None = field(default=None, repr=False)
     created: bool = False  # made by this open (the GUI then offers the recovery sheet)
+    target: ServerTarget | None = None  # a shared server (None: the local encrypted file)
+    server_store_id: str = ""  # the server database's id (its keychain entries)
     _factory: sessionmaker[Session] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        # every session carries the audit key: new audit entries are chained at flush
-        info = {"audit_key": self.audit_key}
+        # every session carries the audit key: new audit entries are chained at flush;
+        # and counts the transactions that write (store_state.changes, see _count_change)
+        info = {"audit_key": self.audit_key, "count_changes": True}
         self._factory = sessionmaker(self.engine, expire_on_commit=False, info=info)
+
+    @property
+    def store_id(self) -> str:
+        """The id of this database's keychain entries (recovery and audit keys)."""
+        return self.server_store_id if self.target is not None else keys.read_store_id(self.paths)
+
+    @property
+    def label(self) -> str:
+        """What messages call this database: its file, or role@host:port/db."""
+        return self.target.label if self.target is not None else str(self.paths.db)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -51,6 +68,15 @@ class Store:
         try:
             yield session
             session.commit()
+        except StaleDataError as exc:
+            # another workstation saved the same record between our read and our write (its
+            # version moved): the same refusal as the service's own version check
+            session.rollback()
+            log.info("a save lost a race with another workstation's (stale version)")
+            raise Conflict(
+                "Someone else saved this record after you opened it. Your changes are still "
+                "in the form: copy what you need, then reopen the record."
+            ) from exc
         except BaseException:
             session.rollback()
             raise
@@ -62,6 +88,28 @@ class Store:
         if self.lock is not None:
             self.lock.release()
             self.lock = None
+
+
+@event.listens_for(Session, "after_flush")
+def _count_change(session: Session, _context: Any) -> None:
+    """One more in store_state.changes for a transaction that writes (once per transaction):
+    other workstations poll it to refresh their lists. On a server the row stays locked to
+    the commit; the writers' lock (store/writers.py) is always taken first, so two writers
+    never wait on each other in opposite orders."""
+    if not session.info.get("count_changes") or session.info.get("change_counted"):
+        return
+    if not (session.new or session.dirty or session.deleted):
+        return
+    session.connection().execute(
+        update(StoreState).where(StoreState.id == 1).values(changes=StoreState.changes + 1)
+    )
+    session.info["change_counted"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_change(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop("change_counted", None)
 
 
 def _id_file(paths: DataPaths, demo: bool) -> Path:
@@ -257,3 +305,71 @@ def _open_store(
     return Store(
         paths=paths, engine=engine, demo=demo, lock=lock, audit_key=audit_key, created=created
     )
+
+
+def open_server_store(
+    paths: DataPaths,
+    target: ServerTarget,
+    *,
+    create: bool = True,
+    upgrade: bool = True,
+    password: str | None = None,
+) -> Store:
+    """Open the shared database on a PostgreSQL server (several workstations at once: no
+    lock file, no page check; ``paths`` is this workstation's folder for logs and backups).
+    An empty database gets the schema (and is named, if ``create``); the first open on a
+    workstation needs it to have joined (``infudesk db-password``)."""
+    try:
+        return _open_server_store(paths, target, create=create, upgrade=upgrade, secret=password)
+    except Exception as exc:
+        if paths.root.exists():
+            openlog.note_failure(paths, exc)
+        raise
+
+
+def _open_server_store(
+    paths: DataPaths, target: ServerTarget, *, create: bool, upgrade: bool, secret: str | None
+) -> Store:
+    engine = make_server_engine(target, secret)
+    try:
+        if upgrade:
+            with engine.connect() as conn:
+                empty = migrate.current_revision(conn) is None
+                conn.rollback()
+            if empty and not create:
+                raise DatabaseOpenError(f"The database {target.label} has no infudesk data yet.")
+            migrate.upgrade(engine, target.label)
+        with engine.begin() as conn:
+            identity = workstation_identity(conn, target, create=create and upgrade)
+        if upgrade:
+            _audit_at_open(engine, identity.audit_key, openlog.pending_path(paths))
+    except BaseException:
+        engine.dispose()
+        raise
+    log.info("server database open")
+    return Store(
+        paths=paths,
+        engine=engine,
+        demo=False,
+        audit_key=identity.audit_key,
+        created=identity.created,
+        target=target,
+        server_store_id=identity.store_id,
+    )
+
+
+def open_target(
+    paths: DataPaths,
+    target: ServerTarget | None,
+    *,
+    demo: bool = False,
+    create: bool = True,
+    exclusive: bool = True,
+    upgrade: bool = True,
+) -> Store:
+    """The local encrypted database (``target`` None) or the shared server."""
+    if target is None:
+        return open_store(paths, demo=demo, create=create, exclusive=exclusive, upgrade=upgrade)
+    if demo:
+        raise DatabaseOpenError("The demo database is always local: leave out --database.")
+    return open_server_store(paths, target, create=create, upgrade=upgrade)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-HEAD = "0011"  # the newest revision in migrations/versions (a test keeps them in step)
+HEAD = "0012"  # the newest revision in migrations/versions (a test keeps them in step)
 
 
 def alembic_config() -> Config:
@@ -44,9 +44,56 @@ def current_revision(conn: Connection) -> str | None:
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+# two workstations starting a new version at once: the second waits, then finds it done
+SERVER_LOCK = 160160012
+
+
+def _upgrade_server(engine: Engine, where: str, target: str) -> bool:
+    """PostgreSQL: DDL is transactional, so the whole upgrade is one transaction there too;
+    an advisory lock serializes workstations that start a new version at the same moment.
+    (No file copy first: the server's own backups cover it; PostgreSQL checks foreign keys
+    on every statement.)"""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    cfg = alembic_config()
+    script = ScriptDirectory.from_config(cfg)
+    known = {rev.revision for rev in script.walk_revisions()}
+    wanted = script.get_current_head() if target == "head" else target
+    with engine.connect() as conn:
+        current = current_revision(conn)
+        conn.rollback()
+        if current == wanted:
+            return False
+        try:
+            with conn.begin():
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SERVER_LOCK})
+                current = current_revision(conn)
+                if current is not None and current not in known:
+                    raise DatabaseOpenError(
+                        f"The database {where} was written by a newer version of infudesk "
+                        f"(schema {current}). Install the newer version on this workstation."
+                    )
+                if current == wanted:
+                    return False
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, target)
+        except DatabaseOpenError:
+            raise
+        except Exception as exc:
+            log.error("migration from %s failed: %s", current, type(exc).__name__)
+            raise DatabaseOpenError(
+                f"Updating the database {where} to this version of infudesk failed "
+                f"({type(exc).__name__}). Nothing was changed: the database is still at its "
+                "previous version; please report this."
+            ) from exc
+    log.info("database migrated from %s to %s", current, wanted)
+    return True
+
+
 def upgrade(
     engine: Engine,
-    db_path: Path,
+    db_path: Path | str,
     target: str = "head",
     backup_dir: Path | None = None,
 ) -> bool:
@@ -55,7 +102,11 @@ def upgrade(
     Before an existing database is changed, a copy is made with SQLite's backup API (with the
     same key) and verified; a failure anywhere leaves the database at its old revision and
     the message names that copy. Refuses a database from a newer infudesk.
+    On a server (PostgreSQL) ``db_path`` is its label; see ``_upgrade_server``.
     """
+    if engine.dialect.name != "sqlite":
+        return _upgrade_server(engine, str(db_path), target)
+    db_path = Path(db_path)
     with engine.connect() as conn:
         current = current_revision(conn)
         conn.rollback()

@@ -56,6 +56,13 @@ Money = Annotated[Decimal, mapped_column(Numeric(12, 2))]
 Created = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow)]
 Updated = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)]
 
+
+def byte_order(length: int) -> String:
+    """A folded key (search token, sort key) compared byte by byte on every engine
+    (SQLite's default; COLLATE "C" on PostgreSQL, migration 0012)."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -116,9 +123,11 @@ class Patient(Base):
     active: Mapped[bool] = mapped_column(default=True)
     inactive_reason: Mapped[Str200] = mapped_column(default="")
     # folded (case- and accent-free) copies for sorting
-    sort_last: Mapped[Str100] = mapped_column(default="")
-    sort_first: Mapped[Str100] = mapped_column(default="")
-    sort_phone: Mapped[Str20] = mapped_column(default="", index=True)  # mobile, else home
+    sort_last: Mapped[str] = mapped_column(byte_order(100), default="")
+    sort_first: Mapped[str] = mapped_column(byte_order(100), default="")
+    sort_phone: Mapped[str] = mapped_column(
+        byte_order(20), default="", index=True
+    )  # mobile, else home
     created_at: Mapped[Created]
     updated_at: Mapped[Updated]
     created_by: Mapped[Str100] = mapped_column(default="")
@@ -143,7 +152,7 @@ class PatientToken(Base):
         ForeignKey("patients.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(8))
-    token: Mapped[Str100]
+    token: Mapped[str] = mapped_column(byte_order(100))
 
     patient: Mapped[Patient] = relationship(back_populates="tokens")
 
@@ -188,6 +197,20 @@ class AuditChainTail(Base):
     last_id: Mapped[int]
     last_hash: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64))
+
+
+class StoreState(Base):
+    """The one row (id 1) that names the database and counts the transactions that wrote
+    (migration 0012): a workstation polls ``changes`` to see that another changed something."""
+
+    __tablename__ = "store_state"
+
+    id: Mapped[IntPK]
+    store_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    changes: Mapped[int] = mapped_column(default=0, server_default="0")
+    kdf_salt: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    key_check: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    audit_key_wrapped: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 Rate = Annotated[Decimal, mapped_column(Numeric(7, 4))]

@@ -42,6 +42,7 @@ from infudesk.domain.prior_auth import (
 )
 from infudesk.services import payers as pys
 from infudesk.services import prior_auths as pas
+from infudesk.ui.change_watch import ChangeWatcher
 from infudesk.ui.ops import Backend, attempt
 from infudesk.ui.prior_auth_dialog import (
     SEVERITY_COLORS,
@@ -468,6 +469,8 @@ class PriorAuthScreen(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.open_button.clicked.connect(self.open_selected)
         self.patient_button.clicked.connect(self._open_patient)
+        # another workstation's save reloads the list (polling on a shared server)
+        self.watcher = ChangeWatcher(self, backend, self.refresh)
 
     def _load_payers(self) -> None:
         current = self.payer_combo.currentData()
@@ -508,6 +511,7 @@ class PriorAuthScreen(QWidget):
         (the 'Show' choices that narrow the open cases reuse the rows already loaded)."""
         args = self._query_args()
         if requery or args != self._args or self._loaded is None:
+            self.watcher.mark()
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
                 rows = attempt(self, lambda: self.backend.query(pas.list_cases, **args))

@@ -178,6 +178,7 @@ class SettingsScreen(QWidget):
         self._build_verification()
         self._build_backups()
         self._build_security()
+        self._build_database()
         self.load()
 
     # -- construction ------------------------------------------------------------------
@@ -485,6 +486,81 @@ class SettingsScreen(QWidget):
         note.setWordWrap(True)
         note.setStyleSheet(HINT_STYLE)
         form.addRow("", note)
+
+    def _build_database(self) -> None:
+        """Settings > Database: which database THIS workstation opens (the local encrypted
+        one, or a shared PostgreSQL server); kept in this computer's data folder, not in the
+        database. The password goes to the keychain, never to a file."""
+        from infudesk.services import sync
+
+        form = self.add_group("Database (this workstation)")
+        root = self.backend.store.paths.root
+        url, ca = attempt(self, lambda: sync.workstation_database(root)) or ("", "")
+        self.db_url = QLineEdit(url)
+        self.db_url.setObjectName("databaseAddress")
+        self.db_url.setPlaceholderText("postgresql://ROLE@HOST:5432/DATABASE (empty: local)")
+        self.db_url.setAccessibleName("Shared database address")
+        form.addRow("Server address", self.db_url)
+        self.db_ca = QLineEdit(ca)
+        self.db_ca.setObjectName("databaseCaFile")
+        self.db_ca.setPlaceholderText("the system's trusted certificates")
+        self.db_ca.setAccessibleName("CA certificate file of the server")
+        form.addRow("CA certificate", self.db_ca)
+        buttons = QWidget()
+        blay = QHBoxLayout(buttons)
+        blay.setContentsMargins(0, 0, 0, 0)
+        use = QPushButton("Use this server…")
+        use.setObjectName("useServerButton")
+        use.clicked.connect(self.use_server)
+        local = QPushButton("Use the local database")
+        local.setObjectName("useLocalButton")
+        local.clicked.connect(self.use_local)
+        for b in (use, local):
+            b.setEnabled(not self.backend.demo)
+            blay.addWidget(b)
+        blay.addStretch(1)
+        form.addRow("", buttons)
+        self.db_status = QLabel(
+            f"Open now: {self.backend.store.label}. A change takes effect at the next start. "
+            "Several workstations share one PostgreSQL server over TLS; the password is kept "
+            "in this computer's keychain."
+        )
+        self.db_status.setObjectName("databaseStatus")
+        self.db_status.setWordWrap(True)
+        self.db_status.setStyleSheet(HINT_STYLE)
+        form.addRow("", self.db_status)
+
+    def use_server(self) -> None:
+        from infudesk.services import sync
+
+        if not self.db_url.text().strip():
+            self.db_status.setText("Type the server's address first.")
+            return
+        password, ok = QInputDialog.getText(
+            self,
+            "Database password",
+            "Password of the database role (kept in this computer's keychain; leave empty "
+            "if it is there already):",
+            QLineEdit.EchoMode.Password,
+        )
+        if not ok:
+            return
+        root = self.backend.store.paths.root
+        label = attempt(
+            self, lambda: sync.use_server(root, self.db_url.text(), self.db_ca.text(), password)
+        )
+        if label:
+            self.db_status.setText(f"From the next start this workstation uses {label}.")
+
+    def use_local(self) -> None:
+        from infudesk.services import sync
+
+        root = self.backend.store.paths.root
+        attempt(self, lambda: sync.use_local(root))
+        self.db_url.clear()
+        self.db_status.setText(
+            "From the next start this workstation uses its local encrypted database."
+        )
 
     def choose_backup_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(

@@ -21,6 +21,7 @@ from infudesk.domain.patients import parse_date
 from infudesk.domain.verification import Status
 from infudesk.services import payers as pys
 from infudesk.services import verifications as vs
+from infudesk.ui.change_watch import ChangeWatcher
 from infudesk.ui.ops import Backend, attempt
 from infudesk.ui.patient_tabs import STATE_COLORS, _fill, _selected, _table, open_checklist
 from infudesk.ui.widgets import choice_combo, title_bar
@@ -80,6 +81,8 @@ class VerificationsScreen(QWidget):
         self.verify_button.clicked.connect(self.verify)
         self.patient_button.clicked.connect(self._open_patient)
         self._load_payers()
+        # another workstation's save reloads the list (polling on a shared server)
+        self.watcher = ChangeWatcher(self, backend, self.refresh)
 
     def _load_payers(self) -> None:
         current = self.payer_combo.currentData()
@@ -97,6 +100,7 @@ class VerificationsScreen(QWidget):
         super().showEvent(event)
 
     def refresh(self) -> None:
+        self.watcher.mark()
         text = self.due_by.text().strip()
         due_by = parse_date(text, self.today()) if text else None
         if text and due_by is None:

@@ -19,7 +19,9 @@ def upgrade() -> None:
     # Rebuild the patients table (copy, drop, rename), as later migrations that change a
     # column must: with foreign keys on, SQLite would cascade-delete every patient_tokens
     # row. infudesk.store.migrate switches them off and runs foreign_key_check after.
-    with op.batch_alter_table("patients", recreate="always") as batch:
+    # (PostgreSQL alters in place: no rebuild, foreign keys untouched)
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    with op.batch_alter_table("patients", recreate="always" if sqlite else "auto") as batch:
         batch.add_column(
             sa.Column("inactive_reason", sa.String(200), nullable=False, server_default="")
         )

@@ -34,6 +34,32 @@ TRIGGERS = {
     ),
 }
 
+# PostgreSQL: the same two rules as one PL/pgSQL function and two row triggers
+PG_FUNCTION = (
+    "CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN "
+    "IF TG_OP = 'DELETE' OR OLD.chain_hash IS NOT NULL THEN "
+    "RAISE EXCEPTION 'the audit trail is append-only'; "
+    "END IF; "
+    "RETURN NEW; "
+    "END $$"
+)
+PG_TRIGGERS = {
+    "audit_events_no_delete": (
+        "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
+        "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()"
+    ),
+    "audit_events_no_update": (
+        "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
+        "FOR EACH ROW WHEN (OLD.chain_hash IS NOT NULL) "
+        "EXECUTE FUNCTION audit_events_append_only()"
+    ),
+}
+
+
+def _sqlite() -> bool:
+    return bool(op.get_bind().dialect.name == "sqlite")
+
 
 def upgrade() -> None:
     # plain ADD COLUMN (no table rebuild): the rows and their ids stay as they are
@@ -53,13 +79,20 @@ def upgrade() -> None:
         sa.Column("mac", sa.String(64), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_audit_chain_tail"),
     )
-    for sql in TRIGGERS.values():
-        op.execute(sql)
+    if _sqlite():
+        for sql in TRIGGERS.values():
+            op.execute(sql)
+    else:
+        op.execute(PG_FUNCTION)
+        for sql in PG_TRIGGERS.values():
+            op.execute(sql)
 
 
 def downgrade() -> None:
     for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+        op.execute(f"DROP TRIGGER IF EXISTS {name}" + ("" if _sqlite() else " ON audit_events"))
+    if not _sqlite():
+        op.execute("DROP FUNCTION IF EXISTS audit_events_append_only()")
     op.drop_table("audit_chain_tail")
     op.drop_index("ix_audit_events_seq", table_name="audit_events")
     with op.batch_alter_table("audit_events") as batch:
