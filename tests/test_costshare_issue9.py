@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from infudesk.domain import costshare as cs
 from infudesk.domain.costshare import Coverage, FamilyTerms, QuoteRequest, ServiceLine
-from infudesk.domain.coverage import FEDERAL_OOP_CEILING, PlanType, Terms, terms_warnings
+from infudesk.domain.coverage import PlanType, Terms, terms_warnings
 from infudesk.domain.figures import NO_FIGURES, YearlyFigures, figures_from_json
 from infudesk.domain.quote_request import RequestError, load_request, request_to_json, run
 from infudesk.reference import load_figures, yearly_figures
@@ -66,9 +66,9 @@ def test_shipped_figures_hold_the_years_of_the_issue() -> None:
     # L's limit is half of K's by statute (1882(w)(2): 4,000 and 2,000 in 2006, same index)
     for row in f.values():
         assert row["medigap_l_oop_limit"] * 2 == row["medigap_k_oop_limit"]
-    # the constant verification.py still reads agrees with the file
-    for year, (single, family) in FEDERAL_OOP_CEILING.items():
-        assert (f[year]["aca_oop_max"], f[year]["aca_oop_max_family"]) == (single, family)
+    # the federal ceilings of the domain notes (cost-sharing.md): the only copy is the file
+    for year, (single, family) in {2025: ("9200", "18400"), 2026: ("10600", "21200")}.items():
+        assert (f[year]["aca_oop_max"], f[year]["aca_oop_max_family"]) == (D(single), D(family))
     notes = json.loads(resource("reference", "yearly-figures.json").read_text("utf-8"))["notes"]
     assert "https://" in notes["medigap_k_l_oop_limit"]
     assert "https://" in notes["medigap_high_deductible"]

@@ -14,6 +14,7 @@ from infudesk.domain import coverage as dc
 from infudesk.domain.coverage import CoverageData, PlanType, Terms
 from infudesk.domain.patients import PatientData
 from infudesk.errors import Conflict, NotFound, ValidationFailed
+from infudesk.reference import yearly_figures
 from infudesk.resources import resource
 from infudesk.services import coverages as cs
 from infudesk.services import patients as ps
@@ -566,10 +567,15 @@ def test_oop_above_the_federal_ceiling_warns_but_is_accepted(
     store: Store, actor: Actor, ids: dict[str, int]
 ) -> None:
     high = replace(TERMS, oop_max=D("12000"))
-    warnings = dc.terms_warnings(high, PlanType.COMMERCIAL, 2026)
+    warnings = dc.terms_warnings(high, PlanType.COMMERCIAL, 2026, yearly_figures())
     assert set(warnings) == {"oop_max"}
     assert "$10,600" in warnings["oop_max"]
-    assert dc.terms_warnings(replace(TERMS, oop_max=D("10600")), PlanType.COMMERCIAL, 2026) == {}
+    assert (
+        dc.terms_warnings(
+            replace(TERMS, oop_max=D("10600")), PlanType.COMMERCIAL, 2026, yearly_figures()
+        )
+        == {}
+    )
     assert dc.validate_terms(high) == {}
     with store.session() as s:
         cov = cs.add_coverage(s, actor, ids["patient"], commercial(ids["lakeshore"]), today=TODAY)

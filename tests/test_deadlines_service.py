@@ -3,11 +3,9 @@ D0003 is on Medicaid managed care (60 days), D0004 on a commercial HDHP (180 day
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
-import keyring
 import pytest
 from sqlalchemy import select
 
@@ -20,39 +18,22 @@ from infudesk.services import patients as ps
 from infudesk.services import payers as pys
 from infudesk.services import prior_auths as pas
 from infudesk.services.audit import Actor
-from infudesk.services.demo import seed_demo
-from infudesk.store.database import Store, open_store
+from infudesk.store.database import Store
 from infudesk.store.models import Payer, PriorAuthCase
 from tests.conftest import TODAY, MemoryKeyring
+from tests.seeded import Template, copy_template, seed_template
 from tests.test_letters import assert_has, pdf_pages
 
 
 @pytest.fixture(scope="module")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    root = tmp_path_factory.mktemp("deadlines-template") / "data"
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        st = open_store(DataPaths(root))
-        try:
-            with st.session() as s:
-                seed_demo(s, Actor("seed"), today=TODAY)
-        finally:
-            st.close()
-    finally:
-        keyring.set_keyring(previous)
-    return root, dict(backend.entries)
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    """An encrypted database with the demo data, and the keychain entries that open it."""
+    return seed_template(tmp_path_factory, "deadlines")
 
 
 @pytest.fixture
-def paths(
-    data_dir: Path, memory_keyring: MemoryKeyring, seeded_template: tuple[Path, dict]
-) -> DataPaths:
-    root, entries = seeded_template
-    shutil.copytree(root, data_dir, ignore=shutil.ignore_patterns("*.lock"))
-    memory_keyring.entries.update(entries)
-    return DataPaths(data_dir)
+def paths(data_dir: Path, memory_keyring: MemoryKeyring, seeded_template: Template) -> DataPaths:
+    return copy_template(seeded_template, data_dir, memory_keyring)
 
 
 def demo_case(store: Store, mrn: str) -> pas.CaseRecord:

@@ -7,7 +7,6 @@ Each seed day gets one demo database (showcase patients only), built once for th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal as D
 from pathlib import Path
@@ -21,11 +20,9 @@ from infudesk.domain import business_days as bd
 from infudesk.domain import prior_auth as pa
 from infudesk.domain.prior_auth import State
 from infudesk.domain.verification import Status
-from infudesk.paths import DataPaths
 from infudesk.services import assistance as asv
 from infudesk.services import coverages as cvs
 from infudesk.services import orders as ors
-from infudesk.services import patients as ps
 from infudesk.services import prior_auths as pas
 from infudesk.services import quotes as qs
 from infudesk.services import verifications as vs
@@ -35,9 +32,10 @@ from infudesk.services.demo_care import (
     SHOWCASE_MRNS,
     DemoDates,
 )
-from infudesk.store.database import Store, open_store
+from infudesk.store.database import Store
 from infudesk.store.models import Patient
 from tests.conftest import TODAY
+from tests.seeded import Seeded, seeded_demo
 
 SEED_DAYS = (
     TODAY,  # 2026-11-27, a Friday: the day the other tests pin
@@ -50,29 +48,13 @@ SEED_DAYS = (
 )
 
 
-@dataclass(frozen=True)
-class Seeded:
-    store: Store
-    day: date
-    pid: dict[str, int]
-
-
 @pytest.fixture(scope="module", params=SEED_DAYS, ids=[d.isoformat() for d in SEED_DAYS])
 def seeded(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Seeded]:
     """The demo (showcase patients only) seeded on one day; the demo key needs no keychain."""
-    day: date = request.param
-    root: Path = tmp_path_factory.mktemp(f"demo-{day.isoformat()}") / "data"
-    store = open_store(DataPaths(root), demo=True)
-    try:
-        with store.session() as s:
-            assert seed_demo(s, Actor("seed"), today=day, generated=0) == len(SHOWCASE_MRNS)
-        with store.session() as s:
-            pid = {mrn: ps.get_by_mrn(s, mrn).id for mrn in SHOWCASE_MRNS}
-        yield Seeded(store, day, pid)
-    finally:
-        store.close()
+    with seeded_demo(tmp_path_factory, "demo", request.param) as seeded:
+        yield seeded
 
 
 def only_case(s: Seeded, mrn: str) -> pas.CaseRow:

@@ -15,54 +15,34 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from infudesk.domain import coverage as dc
-from infudesk.paths import DataPaths
 from infudesk.services import coverages as cvs
 from infudesk.services import letters
-from infudesk.services import patients as ps
 from infudesk.services import quotes as qs
 from infudesk.services.audit import Actor
-from infudesk.services.demo import seed_demo
 from infudesk.services.demo_care import SHOWCASE_MRNS
-from infudesk.store.database import Store, open_store
 from infudesk.ui import letter_preview
 from infudesk.ui.letter_preview import LetterPreview
 from infudesk.ui.ops import Backend
 from infudesk.ui.quote_screen import QuoteScreen, VisitCol
 from tests.conftest import TODAY
+from tests.seeded import Seeded, seeded_demo
 
 SEED_DAYS = (TODAY, date.today())
 MONEY = re.compile(r"^-?\$[\d,]+\.\d\d$")
-
-
-@dataclass(frozen=True)
-class Seeded:
-    store: Store
-    day: date
-    pid: dict[str, int]
 
 
 @pytest.fixture(scope="module", params=SEED_DAYS, ids=["tests-today", "real-today"])
 def seeded(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Seeded]:
-    day: date = request.param
-    root: Path = tmp_path_factory.mktemp(f"truth-{day.isoformat()}") / "data"
-    store = open_store(DataPaths(root), demo=True)
-    try:
-        with store.session() as s:
-            seed_demo(s, Actor("seed"), today=day, generated=0)
-        with store.session() as s:
-            pid = {mrn: ps.get_by_mrn(s, mrn).id for mrn in SHOWCASE_MRNS}
-        yield Seeded(store, day, pid)
-    finally:
-        store.close()
+    with seeded_demo(tmp_path_factory, "truth", request.param) as seeded:
+        yield seeded
 
 
 def dollars(text: str) -> Decimal:

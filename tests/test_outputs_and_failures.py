@@ -8,7 +8,6 @@ import json
 import os
 import stat
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -31,6 +30,7 @@ from infudesk.store import keys
 from infudesk.store.database import Store, open_store
 from infudesk.store.engine import make_engine
 from infudesk.store.models import AuditEvent
+from tests.test_cli import run_cli
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 27)
@@ -124,23 +124,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]
     finally:
         st_.close()
     yield demo_dir, env_dir
-
-
-def run_cli(*args: str, env_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env["INFUDESK_DATA_DIR"] = str(env_dir)
-    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    env["PYTHONIOENCODING"] = "utf-8"
-    env.pop("QT_QPA_PLATFORM", None)
-    return subprocess.run(
-        [sys.executable, "-m", "infudesk", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
 
 
 def one_line_failure(result: subprocess.CompletedProcess[str], code: int = 1) -> str:

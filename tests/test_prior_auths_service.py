@@ -12,13 +12,11 @@ prior-auth cases of its own.
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-import keyring
 import pytest
 from sqlalchemy import select, update
 
@@ -31,7 +29,6 @@ from infudesk.services import orders as ors
 from infudesk.services import patients as ps
 from infudesk.services import prior_auths as pas
 from infudesk.services.audit import Actor
-from infudesk.services.demo import seed_demo
 from infudesk.store.database import Store, open_store
 from infudesk.store.models import (
     AuditEvent,
@@ -43,6 +40,7 @@ from infudesk.store.models import (
     PriorAuthUsage,
 )
 from tests.conftest import TODAY, MemoryKeyring
+from tests.seeded import Template, copy_template, seed_template
 
 LEAD = Actor("pat.lead")
 
@@ -60,33 +58,15 @@ EXE = (
 
 
 @pytest.fixture(scope="module")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     """An encrypted database with the demo data, and the keychain entries that open it."""
-    root = tmp_path_factory.mktemp("prior-auth-template") / "data"
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        st = open_store(DataPaths(root))
-        try:
-            with st.session() as s:
-                seed_demo(s, Actor("seed"), today=TODAY)
-        finally:
-            st.close()
-    finally:
-        keyring.set_keyring(previous)
-    return root, dict(backend.entries)
+    return seed_template(tmp_path_factory, "prior-auth")
 
 
 @pytest.fixture
-def paths(
-    data_dir: Path, memory_keyring: MemoryKeyring, seeded_template: tuple[Path, dict]
-) -> DataPaths:
+def paths(data_dir: Path, memory_keyring: MemoryKeyring, seeded_template: Template) -> DataPaths:
     """Overrides conftest's: this test's data dir starts as a copy of the seeded database."""
-    root, entries = seeded_template
-    shutil.copytree(root, data_dir, ignore=shutil.ignore_patterns("*.lock"))
-    memory_keyring.entries.update(entries)
-    return DataPaths(data_dir)
+    return copy_template(seeded_template, data_dir, memory_keyring)
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,13 @@ from hypothesis import strategies as st
 
 from infudesk.domain import verification as vf
 from infudesk.domain.verification import Due, DueInputs, Kind, Status, due
+from infudesk.reference import yearly_figures
 from infudesk.resources import resource
 
 TODAY = date(2026, 11, 27)
 TEMPLATE = resource("checklists", "benefits-verification.json")
+
+FIGURES = yearly_figures()  # the shipped yearly figures
 
 
 def shipped() -> vf.Checklist:
@@ -623,15 +626,15 @@ def test_problems_accept_whole_numbers() -> None:
     ],
 )
 def test_individual_oop_ceiling(year: int, oop: str, warned: bool) -> None:
-    warnings = vf.benefit_warnings({"oop_max": Decimal(oop)}, year)
+    warnings = vf.benefit_warnings({"oop_max": Decimal(oop)}, year, FIGURES)
     assert ("oop_max" in warnings) is warned
 
 
 def test_ceiling_warning_text() -> None:
-    w = vf.benefit_warnings({"oop_max": Decimal("12000")}, 2026)["oop_max"]
+    w = vf.benefit_warnings({"oop_max": Decimal("12000")}, 2026, FIGURES)["oop_max"]
     assert w.startswith("$12,000 is above the 2026 federal out-of-pocket limit")
     assert "($10,600)" in w
-    later = vf.benefit_warnings({"oop_max": Decimal("12000")}, 2027)["oop_max"]
+    later = vf.benefit_warnings({"oop_max": Decimal("12000")}, 2027, FIGURES)["oop_max"]
     assert "2026" in later
     assert "latest limit known for 2027" in later
 
@@ -641,13 +644,13 @@ def test_ceiling_warning_text() -> None:
     [(2025, "18400", False), (2025, "18401", True), (2026, "21200", False), (2026, "21201", True)],
 )
 def test_family_oop_ceiling(year: int, family: str, warned: bool) -> None:
-    warnings = vf.benefit_warnings({"family_oop_max": Decimal(family)}, year)
+    warnings = vf.benefit_warnings({"family_oop_max": Decimal(family)}, year, FIGURES)
     assert ("family_oop_max" in warnings) is warned
 
 
 @pytest.mark.parametrize(("rate", "warned"), [("0.20", False), ("0.50", False), ("0.51", True)])
 def test_high_coinsurance_asks_for_a_check(rate: str, warned: bool) -> None:
-    warnings = vf.benefit_warnings({"coinsurance": Decimal(rate)}, 2026)
+    warnings = vf.benefit_warnings({"coinsurance": Decimal(rate)}, 2026, FIGURES)
     assert ("coinsurance" in warnings) is warned
     if warned:
         assert warnings["coinsurance"] == (
@@ -664,6 +667,7 @@ def test_deductible_above_oop_max_is_a_warning() -> None:
             "family_oop_max": Decimal("0"),
         },
         2026,
+        FIGURES,
     )
     assert set(w) == {"deductible", "family_deductible"}
 
@@ -671,7 +675,7 @@ def test_deductible_above_oop_max_is_a_warning() -> None:
 def test_warnings_never_block() -> None:
     answers = {"oop_max": Decimal("20000"), "coinsurance": Decimal("0.9")}
     assert vf.benefit_problems(answers) == {}
-    assert set(vf.benefit_warnings(answers, 2026)) == {"oop_max", "coinsurance"}
+    assert set(vf.benefit_warnings(answers, 2026, FIGURES)) == {"oop_max", "coinsurance"}
 
 
 # --- Due dates: worked examples ------------------------------------------------------------

@@ -16,12 +16,14 @@ from hypothesis import strategies as st
 from infudesk.domain import costshare as cs
 from infudesk.domain import verification as vf
 from infudesk.domain import verified_benefits as vb
+from infudesk.reference import yearly_figures
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "resources" / "checklists" / "benefits-verification.json"
 V1 = Path(__file__).parent / "data" / "benefits-verification-v1.json"
 ON = date(2026, 11, 20)
 VISIT = date(2026, 12, 22)
+FIGURES = yearly_figures()  # the shipped yearly figures
 
 
 def shipped() -> vf.Checklist:
@@ -440,10 +442,10 @@ def test_second_look_at_split_rates_and_visits_used() -> None:
         "visit_limit": 12,
         "visits_used": 13,
     }
-    warnings = vf.benefit_warnings(answers, 2026)
+    warnings = vf.benefit_warnings(answers, 2026, FIGURES)
     assert warnings == {
         "drug_coinsurance": "A coinsurance of 60% is unusually high: check it with the payer.",
         "visits_used": "13 visits used is more than the 12 allowed: check both figures (the "
         "plan may not pay for more visits this plan year).",
     }
-    assert vf.benefit_warnings({"visit_limit": 12, "visits_used": 12}, 2026) == {}
+    assert vf.benefit_warnings({"visit_limit": 12, "visits_used": 12}, 2026, FIGURES) == {}

@@ -189,14 +189,6 @@ class Terms:
     family_oop_embedded: bool = True
 
 
-# Kept for domain/verification.py; the source of the yearly figures is
-# resources/reference/yearly-figures.json (a test checks the two agree).
-FEDERAL_OOP_CEILING: dict[int, tuple[Decimal, Decimal]] = {
-    2025: (Decimal("9200"), Decimal("18400")),
-    2026: (Decimal("10600"), Decimal("21200")),
-}
-
-
 def validate_terms(t: Terms) -> dict[str, str]:
     """Impossible figures (refused): negatives, met above the maximum, a rate over 100%."""
     errors: dict[str, str] = {}
@@ -242,34 +234,28 @@ def validate_terms(t: Terms) -> dict[str, str]:
     return errors
 
 
-def terms_warnings(
-    t: Terms, plan_type: str, year: int, figures: YearlyFigures | None = None
-) -> dict[str, str]:
-    """Suspicious but possible figures (warned, not refused); ``figures``: the yearly figures
-    (without them, the federal ceilings above and no Medicare Advantage limit)."""
+def terms_warnings(t: Terms, plan_type: str, year: int, figures: YearlyFigures) -> dict[str, str]:
+    """Suspicious but possible figures (warned, not refused), against ``figures``: the
+    federal out-of-pocket ceilings and the Medicare Advantage limit of ``year``."""
     warnings: dict[str, str] = {}
-    ceiling = FEDERAL_OOP_CEILING.get(year) or FEDERAL_OOP_CEILING[max(FEDERAL_OOP_CEILING)]
-    if figures is not None:
-        single = figures.value("aca_oop_max", year)
-        family = figures.value("aca_oop_max_family", year)
-        if single is not None and family is not None:
-            ceiling = (single, family)
-        ma = figures.value("medicare_advantage_oop_limit", year)
-        ma_plan = plan_type == PlanType.MEDICARE_ADVANTAGE
-        if ma_plan and ma is not None and t.oop_max is not None and t.oop_max > ma:
-            warnings["oop_max"] = (
-                f"Above the {year} Medicare Advantage in-network limit (${ma:,.0f}): "
-                "check the figure with the plan."
-            )
+    single = figures.value("aca_oop_max", year)
+    family = figures.value("aca_oop_max_family", year)
+    ma = figures.value("medicare_advantage_oop_limit", year)
+    ma_plan = plan_type == PlanType.MEDICARE_ADVANTAGE
+    if ma_plan and ma is not None and t.oop_max is not None and t.oop_max > ma:
+        warnings["oop_max"] = (
+            f"Above the {year} Medicare Advantage in-network limit (${ma:,.0f}): "
+            "check the figure with the plan."
+        )
     if plan_type in (PlanType.COMMERCIAL, PlanType.EMPLOYER_SELF_FUNDED, PlanType.MARKETPLACE):
-        if t.oop_max is not None and t.oop_max > ceiling[0]:
+        if single is not None and t.oop_max is not None and t.oop_max > single:
             warnings["oop_max"] = (
-                f"Above the {year} federal limit for an individual (${ceiling[0]:,.0f}): "
+                f"Above the {year} federal limit for an individual (${single:,.0f}): "
                 "check the figure with the payer."
             )
-        if t.family_oop_max is not None and t.family_oop_max > ceiling[1]:
+        if family is not None and t.family_oop_max is not None and t.family_oop_max > family:
             warnings["family_oop_max"] = (
-                f"Above the {year} federal family limit (${ceiling[1]:,.0f}): check the figure."
+                f"Above the {year} federal family limit (${family:,.0f}): check the figure."
             )
     if plan_type == PlanType.MEDICARE_PART_B and t.oop_max is not None:
         warnings["oop_max"] = "Original Medicare has no out-of-pocket maximum: check the plan type."

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from infudesk.domain.business_days import business_days_before, is_business_day
-from infudesk.domain.coverage import FEDERAL_OOP_CEILING
+from infudesk.domain.figures import YearlyFigures
 from infudesk.domain.money import (
     CENT as CENT,
 )
@@ -515,8 +515,6 @@ def missing_required(checklist: Checklist, answers: Mapping[str, object]) -> lis
 
 # --- Cross-checks ---------------------------------------------------------------------------
 
-# Federal out-of-pocket ceilings for marketplace and employer plans: (individual, family).
-OOP_CEILINGS: dict[int, tuple[Decimal, Decimal]] = FEDERAL_OOP_CEILING
 HIGH_COINSURANCE = Decimal("0.50")
 
 
@@ -576,33 +574,31 @@ def benefit_problems(answers: Mapping[str, object]) -> dict[str, str]:
     return problems
 
 
-def _ceiling_year(plan_year: int) -> int | None:
-    known = [y for y in OOP_CEILINGS if y <= plan_year]
-    return max(known) if known else None
-
-
-def benefit_warnings(answers: Mapping[str, object], plan_year: int) -> dict[str, str]:
+def benefit_warnings(
+    answers: Mapping[str, object], plan_year: int, figures: YearlyFigures
+) -> dict[str, str]:
     """Unusual but possible answers, keyed by item: worth a second look, never a refusal.
 
-    The federal ceiling used is the one for ``plan_year``, or the latest year in
-    :data:`OOP_CEILINGS` before it (said so in the message); before 2025 there is none.
+    The federal ceiling used is the one ``figures`` give for ``plan_year``, or the latest
+    earlier year's (said so in the message); before their first year there is none.
     """
     warnings: dict[str, str] = {}
-    year = _ceiling_year(plan_year)
-    if year is not None:
-        latest = "" if year == plan_year else f" (the latest limit known for {plan_year})"
-        for key, ceiling, whose in (
-            ("oop_max", OOP_CEILINGS[year][0], "individual"),
-            ("family_oop_max", OOP_CEILINGS[year][1], "family"),
-        ):
-            amount = _amount(answers, key)
-            if amount is not None and amount > ceiling:
-                warnings[key] = (
-                    f"{_usd(amount)} is above the {year} federal out-of-pocket limit for"
-                    f" {'an' if whose == 'individual' else 'a'} {whose} ({_usd(ceiling)}){latest}:"
-                    " check it with the payer (Medicare Advantage and grandfathered plans"
-                    " have their own limits)."
-                )
+    for key, name, whose in (
+        ("oop_max", "aca_oop_max", "individual"),
+        ("family_oop_max", "aca_oop_max_family", "family"),
+    ):
+        ceiling = figures.lookup(name, plan_year)
+        amount = _amount(answers, key)
+        if ceiling is None or ceiling.year > plan_year or amount is None:
+            continue
+        if amount > ceiling.value:
+            latest = "" if ceiling.exact else f" (the latest limit known for {plan_year})"
+            warnings[key] = (
+                f"{_usd(amount)} is above the {ceiling.year} federal out-of-pocket limit for"
+                f" {'an' if whose == 'individual' else 'a'} {whose} ({_usd(ceiling.value)})"
+                f"{latest}: check it with the payer (Medicare Advantage and grandfathered plans"
+                " have their own limits)."
+            )
     for rate_key in ("coinsurance", "drug_coinsurance", "admin_coinsurance"):
         rate = _amount(answers, rate_key)
         if rate is not None and rate > HIGH_COINSURANCE:

@@ -7,7 +7,6 @@ Details hold ids, kinds and file names chosen by infudesk, never patient data.
 
 from __future__ import annotations
 
-import getpass
 import json
 import socket
 from dataclasses import dataclass, field
@@ -37,15 +36,6 @@ class Actor:
     role: str = "manager"  # an access.Role value; system actors act as managers
     user_id: int | None = None  # the signed-in staff account (None: system or tests)
     display_name: str = ""
-
-    @classmethod
-    def workstation_user(cls) -> Actor:
-        """The signed-in operating-system user (until infudesk has its own sign-in)."""
-        try:
-            name = getpass.getuser()
-        except Exception:
-            name = "unknown"
-        return cls(name=name, kind="staff")
 
     @classmethod
     def system(cls, what: str) -> Actor:

@@ -187,7 +187,7 @@ class SignInForm(QWidget):
         self.error.hide()
         self.username.setFocus()
         # once a question box that was in front has closed and its window is active again
-        QTimer.singleShot(0, self._focus_username)
+        QTimer.singleShot(0, self, self._focus_username)  # not after the form is gone
 
     def _focus_username(self) -> None:
         if self.isVisible() and not self.username.text():

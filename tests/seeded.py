@@ -1,0 +1,75 @@
+"""Seeded demo databases shared by test modules: a keychain-keyed template copied per test,
+and the demo (its key beside it) seeded "on" a given day."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import keyring
+import pytest
+
+from infudesk.paths import DataPaths
+from infudesk.services import patients as ps
+from infudesk.services.audit import Actor
+from infudesk.services.demo import seed_demo
+from infudesk.services.demo_care import SHOWCASE_MRNS
+from infudesk.store.database import Store, open_store
+from tests.conftest import TODAY, MemoryKeyring
+
+Template = tuple[Path, dict[tuple[str, str], str]]
+
+
+def seed_template(tmp_path_factory: pytest.TempPathFactory, name: str) -> Template:
+    """An encrypted database with the demo data (seeded on the tests' day), and the keychain
+    entries that open it; for a module-scoped fixture."""
+    root = tmp_path_factory.mktemp(f"{name}-template") / "data"
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        st = open_store(DataPaths(root))
+        try:
+            with st.session() as s:
+                seed_demo(s, Actor("seed"), today=TODAY)
+        finally:
+            st.close()
+    finally:
+        keyring.set_keyring(previous)
+    return root, dict(backend.entries)
+
+
+def copy_template(template: Template, data_dir: Path, memory_keyring: MemoryKeyring) -> DataPaths:
+    """This test's data dir as a copy of the template, its keys in the test's keychain."""
+    root, entries = template
+    shutil.copytree(root, data_dir, ignore=shutil.ignore_patterns("*.lock"))
+    memory_keyring.entries.update(entries)
+    return DataPaths(data_dir)
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """The demo's showcase patients seeded on ``day``: the open store and their ids by MRN."""
+
+    store: Store
+    day: date
+    pid: dict[str, int]
+
+
+@contextmanager
+def seeded_demo(tmp_path_factory: pytest.TempPathFactory, name: str, day: date) -> Iterator[Seeded]:
+    """The demo (showcase patients only) seeded on ``day``; the demo key needs no keychain."""
+    root: Path = tmp_path_factory.mktemp(f"{name}-{day.isoformat()}") / "data"
+    store = open_store(DataPaths(root), demo=True)
+    try:
+        with store.session() as s:
+            assert seed_demo(s, Actor("seed"), today=day, generated=0) == len(SHOWCASE_MRNS)
+        with store.session() as s:
+            pid = {mrn: ps.get_by_mrn(s, mrn).id for mrn in SHOWCASE_MRNS}
+        yield Seeded(store, day, pid)
+    finally:
+        store.close()
