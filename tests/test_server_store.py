@@ -26,6 +26,7 @@ from infudesk.services import check as checks
 from infudesk.services import orders as ors
 from infudesk.services import patients as ps
 from infudesk.services import prior_auths as pas
+from infudesk.services import staff
 from infudesk.services.audit import Actor, verify_chain
 from infudesk.services.backup import make_backup, restore_backup, restore_to_server
 from infudesk.services.demo import seed_demo
@@ -413,6 +414,9 @@ def test_two_processes_recording_visits_never_oversubscribe(
 # --- migrate-to, check, backup, restore ---------------------------------------------------------
 
 
+MANAGER_PASSWORD = "fictional manager pass 42"
+
+
 def _local_with_data(paths: DataPaths) -> None:
     st = open_store(paths)
     try:
@@ -657,6 +661,13 @@ def test_the_password_is_never_written_to_a_file(
     from infudesk import cli
 
     _local_with_data(paths)
+    st = open_store(paths)
+    try:
+        with st.session() as s:  # a backup is a manager's work: one signs in with --user
+            staff.create_first_manager(s, "boss", "Bea Boss", MANAGER_PASSWORD)
+    finally:
+        st.close()
+    monkeypatch.setenv("INFUDESK_PASSWORD", MANAGER_PASSWORD)
     monkeypatch.setattr("getpass.getpass", lambda prompt="": PG_PASSWORD)
     url = pg_empty.url
     ca = ["--ca-file", str(pg_empty.ca_file)] if pg_empty.ca_file else []
@@ -664,7 +675,8 @@ def test_the_password_is_never_written_to_a_file(
     assert cli.main(["db-password", *common]) == 0
     assert cli.main(["migrate-to", *common]) == 0
     assert cli.main(["check", *common]) == 0
-    assert cli.main(["backup", *common, "--out", str(paths.root / "b.idbk")]) == 0
+    backup = ["backup", *common, "--user", "boss", "--out", str(paths.root / "b.idbk")]
+    assert cli.main(backup) == 0
     out = capsys.readouterr()
     assert "every table's count and checksum match" in out.out
     needle = PG_PASSWORD.encode()
