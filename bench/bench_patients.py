@@ -26,13 +26,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import select, text  # noqa: E402
 
+from infudesk.demo.seed import seed_patients  # noqa: E402
 from infudesk.paths import DataPaths  # noqa: E402
 from infudesk.services import patients as ps  # noqa: E402
 from infudesk.services.audit import Actor  # noqa: E402
-from infudesk.services.seed import seed_patients  # noqa: E402
 from infudesk.store.database import Store, open_store  # noqa: E402
 from infudesk.store.models import Patient  # noqa: E402
-from infudesk.ui.patients_screen import COUNT_CAP  # noqa: E402
+from infudesk.ui.patients.patients_screen import COUNT_CAP  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:
@@ -83,7 +83,7 @@ def startup_ms(data_dir: Path) -> float:
         "from infudesk.paths import DataPaths\n"
         "from infudesk.services.audit import Actor\n"
         "from infudesk.ui.main_window import MainWindow\n"
-        "from infudesk.ui.ops import Backend\n"
+        "from infudesk.ui.common.ops import Backend\n"
         "app = QApplication([])\n"
         f"store = open_for_gui(DataPaths(__import__('pathlib').Path({str(data_dir)!r})), True)\n"
         "w = MainWindow(Backend(store, Actor('bench'))); w.show(); app.processEvents()\n"
@@ -145,7 +145,7 @@ def main() -> None:
 
         from PySide6.QtWidgets import QApplication
 
-        from infudesk.ui.patient_model import PatientTableModel
+        from infudesk.ui.patients.patient_model import PatientTableModel
 
         _app = QApplication.instance() or QApplication([])
 

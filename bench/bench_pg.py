@@ -32,6 +32,7 @@ import psycopg  # noqa: E402
 from keyring.backend import KeyringBackend  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+from infudesk.demo.seed import seed_patients  # noqa: E402
 from infudesk.domain.coverage import CoverageData, Terms  # noqa: E402
 from infudesk.domain.orders import OrderData  # noqa: E402
 from infudesk.domain.verification import Status  # noqa: E402
@@ -43,7 +44,6 @@ from infudesk.services import patients as ps  # noqa: E402
 from infudesk.services import payers as pys  # noqa: E402
 from infudesk.services import verifications as vs  # noqa: E402
 from infudesk.services.audit import Actor  # noqa: E402
-from infudesk.services.seed import seed_patients  # noqa: E402
 from infudesk.store import keys  # noqa: E402
 from infudesk.store.database import Store, open_server_store, open_store  # noqa: E402
 from infudesk.store.models import Patient  # noqa: E402

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select  # noqa: E402
 
+from infudesk.demo.seed import seed_patients  # noqa: E402
 from infudesk.domain.coverage import CoverageData  # noqa: E402
 from infudesk.paths import DataPaths  # noqa: E402
 from infudesk.resources import resource  # noqa: E402
@@ -31,7 +32,6 @@ from infudesk.services import coverages as cs  # noqa: E402
 from infudesk.services import payers as pys  # noqa: E402
 from infudesk.services import prior_auths as pas  # noqa: E402
 from infudesk.services.audit import Actor  # noqa: E402
-from infudesk.services.seed import seed_patients  # noqa: E402
 from infudesk.store.database import open_store  # noqa: E402
 from infudesk.store.models import (  # noqa: E402
     Patient,
@@ -171,8 +171,8 @@ def main() -> None:
         try:
             from PySide6.QtWidgets import QApplication
 
-            from infudesk.ui.ops import Backend
-            from infudesk.ui.prior_auth_screen import PriorAuthScreen
+            from infudesk.ui.common.ops import Backend
+            from infudesk.ui.prior_auth.prior_auth_screen import PriorAuthScreen
         except ImportError:
             print("(no Prior auths screen yet)")
         else:

@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import select  # noqa: E402
 
+from infudesk.demo.seed import seed_patients  # noqa: E402
 from infudesk.domain.coverage import CoverageData, Terms  # noqa: E402
 from infudesk.domain.orders import OrderData  # noqa: E402
 from infudesk.domain.verification import Status  # noqa: E402
@@ -32,7 +33,6 @@ from infudesk.services import orders as ors  # noqa: E402
 from infudesk.services import payers as pys  # noqa: E402
 from infudesk.services import verifications as vs  # noqa: E402
 from infudesk.services.audit import Actor  # noqa: E402
-from infudesk.services.seed import seed_patients  # noqa: E402
 from infudesk.store.database import open_store  # noqa: E402
 from infudesk.store.models import Coverage, Patient  # noqa: E402
 

@@ -12,19 +12,19 @@ from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from infudesk import APP_NAME
+from infudesk.demo.showcase import seed_demo
 from infudesk.errors import UserError
 from infudesk.paths import DataPaths
 from infudesk.resources import resource
 from infudesk.services import staff
 from infudesk.services.audit import Actor
-from infudesk.services.demo import seed_demo
 from infudesk.services.fees import ensure_sample as ensure_sample_fees
 from infudesk.services.payers import ensure_starter_payers
 from infudesk.store.database import Store, open_target
 from infudesk.store.server import ServerTarget
-from infudesk.ui.forms import APP_STYLE
+from infudesk.ui.common.forms import APP_STYLE
+from infudesk.ui.common.ops import Backend
 from infudesk.ui.main_window import MainWindow
-from infudesk.ui.ops import Backend
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def first_page(store: Store) -> tuple[Actor, str]:
 
 def install_excepthook() -> None:
     """An error nobody caught becomes a calm dialog (details go to the log, not the screen)."""
-    from infudesk.ui.ops import report
+    from infudesk.ui.common.ops import report
 
     def hook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
         log.error("uncaught %s", kind.__name__, exc_info=(kind, exc, tb))  # type: ignore[arg-type]

@@ -258,9 +258,9 @@ def cli_actor(args: argparse.Namespace, store: Store, what: str) -> Actor:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
+    from infudesk.demo.seed import seed_patients
+    from infudesk.demo.showcase import seed_demo
     from infudesk.services.access import Permission, require
-    from infudesk.services.demo import seed_demo
-    from infudesk.services.seed import seed_patients
 
     if not args.demo and args.patients <= 0:
         print(

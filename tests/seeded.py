@@ -13,11 +13,11 @@ from pathlib import Path
 import keyring
 import pytest
 
+from infudesk.demo.care import SHOWCASE_MRNS
+from infudesk.demo.showcase import seed_demo
 from infudesk.paths import DataPaths
 from infudesk.services import patients as ps
 from infudesk.services.audit import Actor
-from infudesk.services.demo import seed_demo
-from infudesk.services.demo_care import SHOWCASE_MRNS
 from infudesk.store.database import Store, open_store
 from tests.conftest import TODAY, MemoryKeyring
 

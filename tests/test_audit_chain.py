@@ -275,7 +275,7 @@ def test_a_wrong_audit_key_is_reported(paths: DataPaths, actor: Actor, memory_ke
 
 
 def test_verify_is_clean_on_a_demo_database(paths: DataPaths) -> None:
-    from infudesk.services.demo import seed_demo
+    from infudesk.demo.showcase import seed_demo
 
     st = open_store(paths, demo=True)
     try:

@@ -22,8 +22,8 @@ from infudesk.services import quotes as qs
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store
 from infudesk.store.models import BenefitTerms
-from infudesk.ui.coverage_dialog import CoverageDialog
-from infudesk.ui.ops import Backend
+from infudesk.ui.common.ops import Backend
+from infudesk.ui.patients.coverage_dialog import CoverageDialog
 from tests.conftest import TODAY
 
 VISIT = (cs.ServiceLine("J1745", 1, D("3968.00")),)
@@ -229,8 +229,8 @@ def test_quote_screen_shows_part_b_terms_by_law_and_lets_them_be_typed_over(  # 
 ) -> None:
     from PySide6.QtWidgets import QLineEdit
 
-    from infudesk.services.demo import seed_demo
-    from infudesk.ui.quote_screen import QuoteScreen
+    from infudesk.demo.showcase import seed_demo
+    from infudesk.ui.quote.quote_screen import QuoteScreen
 
     with store.session() as s:
         seed_demo(s, Actor("seed"), today=TODAY)

@@ -16,6 +16,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from infudesk.demo.care import (
+    SHOWCASE_MRNS,
+    DemoDates,
+)
+from infudesk.demo.showcase import seed_demo
 from infudesk.domain import business_days as bd
 from infudesk.domain import prior_auth as pa
 from infudesk.domain.prior_auth import State
@@ -27,11 +32,6 @@ from infudesk.services import prior_auths as pas
 from infudesk.services import quotes as qs
 from infudesk.services import verifications as vs
 from infudesk.services.audit import Actor
-from infudesk.services.demo import seed_demo
-from infudesk.services.demo_care import (
-    SHOWCASE_MRNS,
-    DemoDates,
-)
 from infudesk.store.database import Store
 from infudesk.store.models import Patient
 from tests.conftest import TODAY

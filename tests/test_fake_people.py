@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from infudesk.demo.people import generate_patients
 from infudesk.domain import patients as dp
 from infudesk.domain import validation as v
-from infudesk.services.fake_people import generate_patients
 
 TODAY = date(2026, 11, 27)
 SEED = 20261127

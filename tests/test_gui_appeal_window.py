@@ -13,8 +13,12 @@ from pytestqt.qtbot import QtBot
 from infudesk.services import payers as pay
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store
-from infudesk.ui.ops import Backend
-from infudesk.ui.payers_screen import APPEAL_DAYS_NOT_A_NUMBER, PayersScreen, parse_appeal_days
+from infudesk.ui.common.ops import Backend
+from infudesk.ui.payers.payers_screen import (
+    APPEAL_DAYS_NOT_A_NUMBER,
+    PayersScreen,
+    parse_appeal_days,
+)
 from tests.conftest import TODAY
 from tests.qt_helpers import type_text
 
@@ -139,7 +143,7 @@ def test_bad_window_is_refused_with_a_clear_message(
 
 @pytest.fixture
 def seeded(store: Store) -> Backend:
-    from infudesk.services.demo import seed_demo
+    from infudesk.demo.showcase import seed_demo
 
     with store.session() as s:
         seed_demo(s, Actor("seed"), today=TODAY)
@@ -164,7 +168,7 @@ def test_deny_step_takes_the_letter_window_and_the_case_shows_the_deadline(
     from PySide6.QtWidgets import QLabel
 
     from infudesk.domain.prior_auth import Action, State
-    from infudesk.ui.prior_auth_dialog import PriorAuthDialog, StepDialog
+    from infudesk.ui.prior_auth.prior_auth_dialog import PriorAuthDialog, StepDialog
     from tests.test_gui_intake_to_verified import in_dialog
 
     dlg = PriorAuthDialog(seeded, d0003_case(seeded), today=lambda: TODAY)

@@ -17,9 +17,9 @@ from infudesk.services import settings
 from infudesk.services.audit import Actor
 from infudesk.store import keys
 from infudesk.store.database import Store
+from infudesk.ui.common.ops import Backend
 from infudesk.ui.main_window import MainWindow
-from infudesk.ui.ops import Backend
-from infudesk.ui.settings_screen import SettingsScreen
+from infudesk.ui.settings.settings_screen import SettingsScreen
 from tests.conftest import TODAY
 from tests.qt_helpers import when_modal
 

@@ -12,9 +12,9 @@ from infudesk.services import patients as ps
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store
 from infudesk.store.server import connection_file, read_connection
-from infudesk.ui.change_watch import ChangeWatcher
-from infudesk.ui.ops import Backend
-from infudesk.ui.settings_screen import SettingsScreen
+from infudesk.ui.common.change_watch import ChangeWatcher
+from infudesk.ui.common.ops import Backend
+from infudesk.ui.settings.settings_screen import SettingsScreen
 from tests.qt_helpers import when_modal
 
 

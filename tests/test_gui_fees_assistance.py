@@ -26,9 +26,9 @@ from infudesk.services import patients as ps
 from infudesk.services import payers as pay
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store
-from infudesk.ui.assistance_tab import AssistanceDialog, AssistanceTab
-from infudesk.ui.fees_screen import CENTER, CENTER_LABEL, FeeColumns, FeesScreen
-from infudesk.ui.ops import Backend
+from infudesk.ui.common.ops import Backend
+from infudesk.ui.fees.assistance_tab import AssistanceDialog, AssistanceTab
+from infudesk.ui.fees.fees_screen import CENTER, CENTER_LABEL, FeeColumns, FeesScreen
 from tests.conftest import TODAY
 from tests.qt_helpers import type_text, when_modal
 

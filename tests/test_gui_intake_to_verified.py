@@ -18,11 +18,11 @@ from infudesk.services import payers as pys
 from infudesk.services import verifications as vs
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store
-from infudesk.ui.coverage_dialog import CoverageDialog
+from infudesk.ui.common.ops import Backend
 from infudesk.ui.main_window import MainWindow
-from infudesk.ui.ops import Backend
-from infudesk.ui.order_dialog import OrderDialog
-from infudesk.ui.verification_dialog import VerificationDialog
+from infudesk.ui.patients.coverage_dialog import CoverageDialog
+from infudesk.ui.patients.order_dialog import OrderDialog
+from infudesk.ui.verification.verification_dialog import VerificationDialog
 from tests.conftest import TODAY
 from tests.qt_helpers import when_modal
 from tests.test_gui_patients import type_into

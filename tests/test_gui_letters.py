@@ -22,6 +22,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QProgressDialog, QWidget
 from sqlalchemy import select
 
+from infudesk.demo.showcase import seed_demo
 from infudesk.domain.prior_auth import State
 from infudesk.errors import UserError
 from infudesk.services import letters, settings
@@ -29,17 +30,16 @@ from infudesk.services import patients as ps
 from infudesk.services import prior_auths as pas
 from infudesk.services import quotes as qs
 from infudesk.services.audit import Actor
-from infudesk.services.demo import seed_demo
 from infudesk.store.database import Store
 from infudesk.store.models import AuditEvent
-from infudesk.ui.batch_letters import BatchLetters, Columns
-from infudesk.ui.letter_preview import LetterPreview
+from infudesk.ui.common.ops import Backend
+from infudesk.ui.letters.batch_letters import BatchLetters, Columns
+from infudesk.ui.letters.letter_preview import LetterPreview
 from infudesk.ui.main_window import MainWindow
-from infudesk.ui.ops import Backend
-from infudesk.ui.patient_page import PatientPage
-from infudesk.ui.prior_auth_dialog import PriorAuthDialog
-from infudesk.ui.quote_screen import QuoteScreen
-from infudesk.ui.settings_screen import SettingsScreen
+from infudesk.ui.patients.patient_page import PatientPage
+from infudesk.ui.prior_auth.prior_auth_dialog import PriorAuthDialog
+from infudesk.ui.quote.quote_screen import QuoteScreen
+from infudesk.ui.settings.settings_screen import SettingsScreen
 from tests.conftest import TODAY
 from tests.qt_helpers import MODAL_GENERATION, when_modal
 

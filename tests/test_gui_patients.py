@@ -21,10 +21,10 @@ from infudesk.domain.patients import PatientData
 from infudesk.services import patients as ps
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store
+from infudesk.ui.common.ops import Backend
 from infudesk.ui.main_window import MainWindow
-from infudesk.ui.ops import Backend
-from infudesk.ui.patient_model import Columns
-from infudesk.ui.patient_page import LookAlikeDialog
+from infudesk.ui.patients.patient_model import Columns
+from infudesk.ui.patients.patient_page import LookAlikeDialog
 from tests.conftest import TODAY
 from tests.qt_helpers import type_text, when_modal
 
@@ -267,7 +267,7 @@ def test_deactivate_hides_but_keeps_the_patient(qtbot, window: MainWindow, store
 def test_sorting_by_header_and_lazy_paging(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
     import random
 
-    from infudesk.services.seed import seed_patients
+    from infudesk.demo.seed import seed_patients
 
     with store.session() as s:
         seed_patients(s, Actor("seed"), 450, rng=random.Random(7), today=TODAY)

@@ -15,9 +15,9 @@ from infudesk.services import payers as pay
 from infudesk.services import settings
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store
-from infudesk.ui.ops import Backend
-from infudesk.ui.payers_screen import EMPTY_DIRECTORY, NoteColumns, PayersScreen
-from infudesk.ui.settings_screen import DAYS_BEFORE_VISIT, SettingsScreen
+from infudesk.ui.common.ops import Backend
+from infudesk.ui.payers.payers_screen import EMPTY_DIRECTORY, NoteColumns, PayersScreen
+from infudesk.ui.settings.settings_screen import DAYS_BEFORE_VISIT, SettingsScreen
 from tests.conftest import TODAY
 from tests.qt_helpers import type_text, when_modal
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 from reportlab.pdfgen import canvas
 
+from infudesk.demo.showcase import seed_demo
 from infudesk.domain import prior_auth as pa
 from infudesk.domain.prior_auth import Action, DocumentKind, State
 from infudesk.services import coverages as cs
@@ -34,18 +35,17 @@ from infudesk.services import orders as ors
 from infudesk.services import patients as ps
 from infudesk.services import prior_auths as pas
 from infudesk.services.audit import Actor
-from infudesk.services.demo import seed_demo
 from infudesk.store.database import Store
-from infudesk.ui.ops import Backend
-from infudesk.ui.prior_auth_dialog import (
+from infudesk.ui.common.ops import Backend
+from infudesk.ui.prior_auth.prior_auth_dialog import (
     AttachDialog,
     DocumentViewer,
     PriorAuthDialog,
     RecordVisitDialog,
     StepDialog,
 )
-from infudesk.ui.prior_auth_screen import CaseTableModel, Columns, PriorAuthScreen
-from infudesk.ui.prior_auth_tab import NewCaseDialog, PriorAuthTab
+from infudesk.ui.prior_auth.prior_auth_screen import CaseTableModel, Columns, PriorAuthScreen
+from infudesk.ui.prior_auth.prior_auth_tab import NewCaseDialog, PriorAuthTab
 from tests.conftest import TODAY
 from tests.qt_helpers import when_modal
 from tests.test_gui_intake_to_verified import in_dialog

@@ -12,18 +12,18 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit
 
+from infudesk.demo.showcase import seed_demo
 from infudesk.domain.money import format_money
 from infudesk.services import coverages as cvs
 from infudesk.services import orders as ors
 from infudesk.services import patients as ps
 from infudesk.services import quotes as qs
 from infudesk.services.audit import Actor
-from infudesk.services.demo import seed_demo
 from infudesk.store.database import Store
-from infudesk.ui.compare_dialog import CHEAPEST_STYLE, CompareDialog
+from infudesk.ui.common.ops import Backend
 from infudesk.ui.main_window import MainWindow
-from infudesk.ui.ops import Backend
-from infudesk.ui.quote_screen import LineCol, QuoteScreen, VisitCol
+from infudesk.ui.quote.compare_dialog import CHEAPEST_STYLE, CompareDialog
+from infudesk.ui.quote.quote_screen import LineCol, QuoteScreen, VisitCol
 from tests.conftest import TODAY
 
 

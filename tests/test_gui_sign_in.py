@@ -33,9 +33,9 @@ from infudesk.services.access import Role
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store, open_store
 from infudesk.store.models import AuditEvent
+from infudesk.ui.common.ops import Backend
 from infudesk.ui.main_window import MainWindow
-from infudesk.ui.ops import Backend
-from infudesk.ui.sign_in import SignInForm
+from infudesk.ui.staff.sign_in import SignInForm
 from tests.conftest import TODAY
 from tests.qt_helpers import when_modal
 

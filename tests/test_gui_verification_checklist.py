@@ -8,15 +8,15 @@ from datetime import date
 import pytest
 from PySide6.QtWidgets import QGroupBox
 
+from infudesk.demo.showcase import seed_demo
 from infudesk.domain.verification import Status
 from infudesk.services import patients as ps
 from infudesk.services import quotes as qs
 from infudesk.services import verifications as vs
 from infudesk.services.audit import Actor
-from infudesk.services.demo import seed_demo
 from infudesk.store.database import Store
-from infudesk.ui.ops import Backend
-from infudesk.ui.verification_dialog import VerificationDialog
+from infudesk.ui.common.ops import Backend
+from infudesk.ui.verification.verification_dialog import VerificationDialog
 from tests.conftest import TODAY
 
 

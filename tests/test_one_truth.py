@@ -20,16 +20,16 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from infudesk.demo.care import SHOWCASE_MRNS
 from infudesk.domain import coverage as dc
 from infudesk.services import coverages as cvs
 from infudesk.services import letters
 from infudesk.services import quotes as qs
 from infudesk.services.audit import Actor
-from infudesk.services.demo_care import SHOWCASE_MRNS
-from infudesk.ui import letter_preview
-from infudesk.ui.letter_preview import LetterPreview
-from infudesk.ui.ops import Backend
-from infudesk.ui.quote_screen import QuoteScreen, VisitCol
+from infudesk.ui.common.ops import Backend
+from infudesk.ui.letters import letter_preview
+from infudesk.ui.letters.letter_preview import LetterPreview
+from infudesk.ui.quote.quote_screen import QuoteScreen, VisitCol
 from tests.conftest import TODAY
 from tests.seeded import Seeded, seeded_demo
 

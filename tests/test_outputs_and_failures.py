@@ -18,13 +18,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from infudesk.demo.showcase import seed_demo
 from infudesk.paths import DataPaths
 from infudesk.services import audit, outputs
 from infudesk.services import coverages as cs
 from infudesk.services import patients as ps
 from infudesk.services import prior_auths as pas
 from infudesk.services.audit import Actor
-from infudesk.services.demo import seed_demo
 from infudesk.services.export import export_patient
 from infudesk.store import keys
 from infudesk.store.database import Store, open_store

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from infudesk.demo.showcase import seed_demo
 from infudesk.domain import costshare as cs
 from infudesk.domain.orders import OrderData
 from infudesk.domain.patients import PatientData
@@ -28,7 +29,6 @@ from infudesk.services import orders as ors
 from infudesk.services import patients as ps
 from infudesk.services import quotes as qs
 from infudesk.services.audit import Actor
-from infudesk.services.demo import seed_demo
 from infudesk.store.database import Store
 from infudesk.store.models import AuditEvent, SavedQuote
 from tests.conftest import TODAY

@@ -12,15 +12,15 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from infudesk.demo.showcase import seed_demo
 from infudesk.domain import prior_auth as pa
 from infudesk.domain import readiness as rd
 from infudesk.services import letters
 from infudesk.services import patients as ps
 from infudesk.services.audit import Actor
-from infudesk.services.demo import seed_demo
 from infudesk.store.database import Store
-from infudesk.ui.ops import Backend
-from infudesk.ui.quote_screen import QuoteScreen
+from infudesk.ui.common.ops import Backend
+from infudesk.ui.quote.quote_screen import QuoteScreen
 from tests.conftest import TODAY
 from tests.test_cli import run_cli as letters_cli
 from tests.test_letters import pdf_pages

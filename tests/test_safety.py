@@ -22,14 +22,14 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
 
 from infudesk import cli
+from infudesk.demo.seed import seed_patients
+from infudesk.demo.showcase import seed_demo
 from infudesk.errors import DatabaseOpenError, KeychainError
 from infudesk.paths import DataPaths
 from infudesk.services import audit, staff
 from infudesk.services import backup as bk
 from infudesk.services.audit import Actor
 from infudesk.services.check import check_database
-from infudesk.services.demo import seed_demo
-from infudesk.services.seed import seed_patients
 from infudesk.store import keys, migrate, recovery
 from infudesk.store.database import Store, open_store
 from tests.conftest import TODAY, MemoryKeyring

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
+from infudesk.demo.showcase import seed_demo
 from infudesk.domain.patients import PatientData
 from infudesk.domain.prior_auth import Action, Approval, ApprovedLine
 from infudesk.errors import Conflict, DatabaseOpenError, KeychainError, ValidationFailed
@@ -29,7 +30,6 @@ from infudesk.services import prior_auths as pas
 from infudesk.services import staff
 from infudesk.services.audit import Actor, verify_chain
 from infudesk.services.backup import make_backup, restore_backup, restore_to_server
-from infudesk.services.demo import seed_demo
 from infudesk.services.migrate_to import MigrateError, checksums, migrate_to, tables
 from infudesk.services.sync import change_token
 from infudesk.store import keys, migrate, server

@@ -14,6 +14,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from infudesk.demo.seed import seed_patients
 from infudesk.domain.patients import PatientData
 from infudesk.errors import UserError, ValidationFailed
 from infudesk.services import assistance as asv
@@ -25,7 +26,6 @@ from infudesk.services import settings as st
 from infudesk.services.access import GRANTS, Permission, PermissionDenied, Role, can, require
 from infudesk.services.audit import Actor
 from infudesk.services.export import export_patient
-from infudesk.services.seed import seed_patients
 from infudesk.store.database import Store
 from infudesk.store.models import AuditEvent, Patient, Staff
 from tests.conftest import TODAY

@@ -11,6 +11,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
+from infudesk.demo.showcase import seed_demo
 from infudesk.domain.coverage import CoverageData, PlanType, Terms
 from infudesk.domain.orders import OrderData
 from infudesk.domain.patients import PatientData
@@ -23,7 +24,6 @@ from infudesk.services import patients as ps
 from infudesk.services import payers as pys
 from infudesk.services import verifications as vs
 from infudesk.services.audit import Actor
-from infudesk.services.demo import seed_demo
 from infudesk.store.database import Store
 from infudesk.store.models import AuditEvent
 from tests.conftest import TODAY

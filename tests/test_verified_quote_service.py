@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from infudesk.demo.showcase import seed_demo
 from infudesk.domain import costshare as cs
 from infudesk.domain import verification as dv
 from infudesk.domain.verification import Status
@@ -22,7 +23,6 @@ from infudesk.services import patients as ps
 from infudesk.services import quotes as qs
 from infudesk.services import verifications as vs
 from infudesk.services.audit import Actor
-from infudesk.services.demo import seed_demo
 from infudesk.store.database import Store
 from infudesk.store.models import Verification
 from tests.conftest import TODAY

@@ -30,18 +30,18 @@ from infudesk.services import settings as st
 from infudesk.services import staff
 from infudesk.services.access import ROLE_LABELS, Permission, can, role_of
 from infudesk.services.audit import Actor
-from infudesk.ui.audit_screen import AuditScreen
-from infudesk.ui.batch_letters import BatchLetters
-from infudesk.ui.fees_screen import FeesScreen
-from infudesk.ui.ops import Backend, report
-from infudesk.ui.patients_screen import PatientsScreen
-from infudesk.ui.payers_screen import PayersScreen
-from infudesk.ui.prior_auth_screen import PriorAuthScreen
-from infudesk.ui.quote_screen import QuoteScreen
-from infudesk.ui.settings_screen import SettingsScreen
-from infudesk.ui.sign_in import FirstRunForm, IdleWatcher, LockDialog, SignInForm
-from infudesk.ui.staff_screen import StaffScreen
-from infudesk.ui.verifications_screen import VerificationsScreen
+from infudesk.ui.common.ops import Backend, report
+from infudesk.ui.fees.fees_screen import FeesScreen
+from infudesk.ui.letters.batch_letters import BatchLetters
+from infudesk.ui.patients.patients_screen import PatientsScreen
+from infudesk.ui.payers.payers_screen import PayersScreen
+from infudesk.ui.prior_auth.prior_auth_screen import PriorAuthScreen
+from infudesk.ui.quote.quote_screen import QuoteScreen
+from infudesk.ui.settings.settings_screen import SettingsScreen
+from infudesk.ui.staff.audit_screen import AuditScreen
+from infudesk.ui.staff.sign_in import FirstRunForm, IdleWatcher, LockDialog, SignInForm
+from infudesk.ui.staff.staff_screen import StaffScreen
+from infudesk.ui.verification.verifications_screen import VerificationsScreen
 
 log = logging.getLogger(__name__)
 IDLE_MINUTES = "security.idle_minutes"

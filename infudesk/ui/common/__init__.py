@@ -1,0 +1,1 @@
+"""What every screen shares: form helpers, widgets, background operations, change watching."""

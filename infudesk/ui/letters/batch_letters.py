@@ -1,0 +1,418 @@
+"""Cost letters for one day's visits in one go (tomorrow's, by default): saved as PDFs to a
+folder or printed as one job, with progress; one patient's problem does not stop the others."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressDialog,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from infudesk.errors import UserError
+from infudesk.services import letters
+from infudesk.ui.common.ops import Backend, attempt, friendly_message, report
+from infudesk.ui.letters.letter_preview import (
+    LastFolder,
+    PrintJob,
+    fit_printer_to,
+    language_text,
+    open_pdf,
+    patient_line,
+    printer_target,
+)
+
+KIND = "cost-letter"
+OK_COLOR = QColor("#1b6e20")
+ERROR_COLOR = QColor("#b00020")
+MUTED_STYLE = "color: #555;"
+
+
+class Columns(enum.IntEnum):
+    PATIENT = 0
+    MRN = 1
+    LANGUAGE = 2
+    RESULT = 3
+
+
+HEADERS = {
+    Columns.PATIENT: "Patient",
+    Columns.MRN: "MRN",
+    Columns.LANGUAGE: "Letter language",
+    Columns.RESULT: "Result",
+}
+
+
+def day_patients(session: Session, day: date) -> list[tuple[int, str, str, str]]:
+    """(patient id, filed name, MRN, preferred language) of the patients seen on ``day``."""
+    rows = [
+        (pid, *patient_line(session, pid)) for pid in letters.patients_with_visits_on(session, day)
+    ]
+    return sorted(rows, key=lambda r: (r[1].casefold(), r[2]))
+
+
+def _item(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
+
+
+class BatchLetters(QDialog):
+    """Pick a day; its patients are listed with a check box each; save or print their letters.
+
+    Signals: none (each letter saved or printed is recorded through the letters service).
+    """
+
+    def __init__(self, backend: Backend, *, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("batchLetters")
+        self.setWindowTitle("Cost letters for a day's visits")
+        self.backend = backend
+        self.today = today
+        self.patients: list[tuple[int, str, str, str]] = []
+        self.results: list[tuple[int, str | None]] = []
+        self.progress: QProgressDialog | None = None
+        self._build()
+        self.load()
+        self.resize(760, 560)
+
+    # -- building ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        lay = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Patients with a planned visit on"))
+        self.date_edit = QDateEdit()
+        self.date_edit.setObjectName("batchDate")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("MM/dd/yyyy")
+        self.date_edit.setAccessibleName("Day of the visits")
+        tomorrow = self.today + timedelta(days=1)
+        self.date_edit.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+        self.date_edit.dateChanged.connect(lambda _d: self.load())
+        top.addWidget(self.date_edit)
+        top.addStretch(1)
+        self.all_button = QPushButton("Check all")
+        self.all_button.setObjectName("checkAllButton")
+        self.all_button.clicked.connect(lambda: self.check_all(True))
+        top.addWidget(self.all_button)
+        self.none_button = QPushButton("Check none")
+        self.none_button.setObjectName("checkNoneButton")
+        self.none_button.clicked.connect(lambda: self.check_all(False))
+        top.addWidget(self.none_button)
+        lay.addLayout(top)
+        hint = QLabel(
+            "Each letter is the patient's latest saved quote (or, without one, the quote of the "
+            "coverages on file), in the patient's preferred language."
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet(MUTED_STYLE)
+        lay.addWidget(hint)
+
+        self.body = QStackedWidget()
+        self.table = QTableWidget(0, len(Columns))
+        self.table.setObjectName("batchTable")
+        self.table.setHorizontalHeaderLabels([HEADERS[c] for c in Columns])
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        for c in (Columns.PATIENT, Columns.MRN, Columns.LANGUAGE):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Columns.RESULT, QHeaderView.ResizeMode.Stretch)
+        self.table.itemChanged.connect(lambda _i: self._update_buttons())
+        self.body.addWidget(self.table)
+        self.empty = QLabel("")
+        self.empty.setObjectName("batchEmpty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.body.addWidget(self.empty)
+        lay.addWidget(self.body, 1)
+
+        self.summary = QLabel("")
+        self.summary.setObjectName("batchSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.summary)
+
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        self.save_button = QPushButton("Save all as PDF to a folder…")
+        self.save_button.setObjectName("saveAllButton")
+        self.save_button.clicked.connect(self.choose_folder)
+        bar.addWidget(self.save_button)
+        self.print_button = QPushButton("Print all…")
+        self.print_button.setObjectName("printAllButton")
+        self.print_button.clicked.connect(self.choose_printer)
+        bar.addWidget(self.print_button)
+        close = QPushButton("Close")
+        close.setObjectName("closeBatchButton")
+        close.clicked.connect(self.reject)
+        bar.addWidget(close)
+        for button in (self.all_button, self.none_button, close, self.print_button):
+            button.setAutoDefault(False)
+        self.save_button.setDefault(True)
+        lay.addLayout(bar)
+
+    # -- the list ------------------------------------------------------------------------------
+    def day(self) -> date:
+        d = self.date_edit.date()
+        return date(d.year(), d.month(), d.day())
+
+    def set_day(self, day: date) -> None:
+        self.date_edit.setDate(QDate(day.year, day.month, day.day))  # the list follows
+
+    def load(self) -> None:
+        day = self.day()
+        rows = attempt(self, lambda: self.backend.query(day_patients, day))
+        self.patients = rows or []
+        self.results = []
+        self.summary.setText("")
+        t = self.table
+        t.blockSignals(True)
+        t.setRowCount(len(self.patients))
+        for r, (pid, name, mrn, preferred) in enumerate(self.patients):
+            first = _item(name)
+            first.setFlags(first.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            first.setCheckState(Qt.CheckState.Checked)
+            first.setData(Qt.ItemDataRole.UserRole, pid)
+            t.setItem(r, Columns.PATIENT, first)
+            t.setItem(r, Columns.MRN, _item(mrn))
+            t.setItem(r, Columns.LANGUAGE, _item(language_text(preferred)))
+            t.setItem(r, Columns.RESULT, _item(""))
+        t.blockSignals(False)
+        t.resizeRowsToContents()
+        if self.patients:
+            n = len(self.patients)
+            self.summary.setStyleSheet(MUTED_STYLE)
+            self.summary.setText(
+                f"{n} patient{'s' if n != 1 else ''} with a planned visit on {day:%A, %m/%d/%Y}."
+            )
+            self.body.setCurrentWidget(self.table)
+        else:
+            self.empty.setText(
+                f"No patient has a planned visit on {day:%A, %m/%d/%Y}: pick another day."
+                if rows is not None
+                else "The list could not be read."
+            )
+            self.body.setCurrentWidget(self.empty)
+        self._update_buttons()
+
+    def check_all(self, checked: bool) -> None:
+        state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        for r in range(self.table.rowCount()):
+            item = self.table.item(r, Columns.PATIENT)
+            if item is not None:
+                item.setCheckState(state)
+
+    def checked(self) -> list[int]:
+        """The ids of the patients whose box is checked, in list order."""
+        out = []
+        for r in range(self.table.rowCount()):
+            item = self.table.item(r, Columns.PATIENT)
+            if item is not None and item.checkState() == Qt.CheckState.Checked:
+                out.append(int(item.data(Qt.ItemDataRole.UserRole)))
+        return out
+
+    def _update_buttons(self) -> None:
+        n = len(self.checked())
+        for button in (self.save_button, self.print_button):
+            button.setEnabled(n > 0)
+        for button in (self.all_button, self.none_button):
+            button.setEnabled(bool(self.patients))
+        self.save_button.setText(
+            f"Save {n} as PDF to a folder…" if n else "Save as PDF to a folder…"
+        )
+        self.print_button.setText(f"Print {n}…" if n else "Print…")
+
+    def _row_of(self, patient_id: int) -> int:
+        return next(r for r, p in enumerate(self.patients) if p[0] == patient_id)
+
+    def _show_result(self, patient_id: int, error: str | None, done: str) -> None:
+        item = self.table.item(self._row_of(patient_id), Columns.RESULT)
+        assert item is not None
+        item.setText(error or done)
+        item.setToolTip(error or "")
+        item.setForeground(ERROR_COLOR if error else OK_COLOR)
+        self.table.resizeRowToContents(self._row_of(patient_id))
+
+    # -- progress ------------------------------------------------------------------------------
+    def _start(self, what: str, total: int) -> QProgressDialog:
+        progress = QProgressDialog(what, "Cancel", 0, total, self)
+        progress.setObjectName("batchProgress")
+        progress.setWindowTitle("Cost letters")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setValue(0)
+        self.progress = progress
+        return progress
+
+    def _step(self, progress: QProgressDialog, done: int, patient_id: int, verb: str) -> bool:
+        """Show which letter is next; False when the user cancelled."""
+        name, mrn = self.patients[self._row_of(patient_id)][1:3]
+        progress.setLabelText(f"{verb} letter {done + 1} of {progress.maximum()}: {name} ({mrn})")
+        progress.setValue(done)
+        return not progress.wasCanceled()
+
+    def _finish(self, progress: QProgressDialog, verb: str, cancelled: bool) -> None:
+        progress.setValue(progress.maximum())
+        progress.close()
+        progress.deleteLater()
+        self.progress = None
+        ok = sum(1 for _p, e in self.results if e is None)
+        failed = [(p, e) for p, e in self.results if e is not None]
+        parts = [f"{ok} {verb}."]
+        if failed:
+            parts.append(f"{len(failed)} failed:")
+            for pid, error in failed:
+                _id, name, mrn, _lang = self.patients[self._row_of(pid)]
+                parts.append(f"• {name} ({mrn}): {error}")
+        if cancelled:
+            left = len(self.checked()) - len(self.results)
+            parts.insert(1, f"Cancelled: {left} not done.")
+        self.summary.setText("\n".join(parts))
+        self.summary.setStyleSheet("color: #b00020;" if failed else "color: #1b6e20;")
+
+    # -- saving --------------------------------------------------------------------------------
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Save the cost letters in this folder", str(LastFolder.path)
+        )
+        if folder:
+            self.save_all(Path(folder))
+
+    def save_all(self, folder: Path) -> list[tuple[int, str | None]]:
+        """Each checked patient's letter as a PDF in ``folder`` (recorded); (id, error or None)."""
+        ids = self.checked()
+        if not folder.is_dir():
+            report(
+                self,
+                UserError(
+                    f"The folder {folder} does not exist: choose another one.", title="Not saved"
+                ),
+            )
+            return []
+        self.results = []
+        progress = self._start(f"Saving {len(ids)} cost letters…", len(ids))
+        cancelled = False
+        for done, pid in enumerate(ids):
+            if not self._step(progress, done, pid, "Saving"):
+                cancelled = True
+                break
+            error = self._save_one(pid, folder)
+            self.results.append((pid, error))
+            self._show_result(pid, error, "Saved")
+        self._finish(progress, "saved", cancelled)
+        if any(e is None for _p, e in self.results):
+            LastFolder.remember(folder)
+        return list(self.results)
+
+    def _save_one(self, patient_id: int, folder: Path) -> str | None:
+        try:
+            letter = self.backend.mutate(letters.render, KIND, patient_id, today=self.today)
+        except Exception as exc:
+            return friendly_message(exc)[1]
+        path = folder / letter.filename
+        try:  # staged, recorded, then put in place; a second run (after a fix) replaces
+            # the same day's letter of the same patient, as before
+            self.backend.mutate(letters.save_pdf, letter, path, force=True, make_folders=False)
+        except Exception as exc:
+            return friendly_message(exc)[1]
+        return None
+
+    # -- printing ------------------------------------------------------------------------------
+    def choose_printer(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(f"cost-letters-{self.day():%Y%m%d}")
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print the cost letters")
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.print_all(printer)
+
+    def print_all(self, printer: QPrinter) -> list[tuple[int, str | None]]:
+        """The checked patients' letters as one print job; (id, error or None) per patient.
+
+        A letter that cannot be made is listed and left out; each printed letter is recorded
+        once the job is complete. Cancelling (or a printer failure) sends nothing."""
+        ids = self.checked()
+        progress = self._start(f"Preparing {len(ids)} cost letters for the printer…", len(ids))
+        job = PrintJob(printer)
+        printed: list[letters.Letter] = []
+        errors: dict[int, str] = {}
+        cancelled = False
+        try:
+            for done, pid in enumerate(ids):
+                if not self._step(progress, done, pid, "Printing"):
+                    cancelled = True
+                    break
+                try:
+                    letter = self.backend.mutate(letters.render, KIND, pid, today=self.today)
+                    doc = open_pdf(letter.pdf, self)
+                except Exception as exc:
+                    errors[pid] = friendly_message(exc)[1]
+                    self._show_result(pid, errors[pid], "")
+                    continue
+                try:
+                    if not job.painter.isActive():
+                        fit_printer_to(printer, doc)
+                        job.begin()
+                    job.add(doc)
+                finally:
+                    doc.close()
+                    doc.deleteLater()
+                printed.append(letter)
+                self._show_result(pid, None, "Ready to print")
+            if cancelled:
+                if job.painter.isActive():
+                    job.abort()
+            elif job.painter.isActive() and not job.end():
+                raise UserError("The printer did not finish the job.", title="Not printed")
+        except Exception as exc:  # the printer itself failed: nothing was printed
+            if job.painter.isActive():
+                job.abort()
+            for letter in printed:
+                errors[letter.patient_id] = f"Not printed: {friendly_message(exc)[1]}"
+            printed = []
+            report(self, exc)
+        if cancelled:
+            for letter in printed:
+                errors[letter.patient_id] = "Not printed (cancelled)."
+            printed = []
+        for letter in printed:
+            try:
+                self.backend.mutate(
+                    letters.record_output, letter, action="print", target=printer_target(printer)
+                )
+            except Exception as exc:
+                report(self, exc)
+                break
+        done_ids = [letter.patient_id for letter in printed]
+        self.results = [(pid, errors.get(pid)) for pid in ids if pid in errors or pid in done_ids]
+        for pid, error in self.results:
+            self._show_result(pid, error, f"Sent to {printer_target(printer)}")
+        self._finish(progress, "printed", cancelled)
+        return list(self.results)
+
+
+__all__ = ["BatchLetters", "Columns", "day_patients"]

@@ -1,0 +1,1 @@
+"""The prior auth screens."""
