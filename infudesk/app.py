@@ -23,7 +23,7 @@ from infudesk.services.payers import ensure_starter_payers
 from infudesk.store.database import Store, open_target
 from infudesk.store.server import ServerTarget
 from infudesk.ui.common.forms import APP_STYLE
-from infudesk.ui.common.ops import Backend
+from infudesk.ui.common.ops import Backend, wait_for_background
 from infudesk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -126,4 +126,5 @@ def run_gui(paths: DataPaths, *, demo: bool, target: ServerTarget | None = None)
             offer_recovery_sheet(window)
         return app.exec()
     finally:
+        wait_for_background()  # a worker still reading finishes before the database closes
         store.close()
