@@ -477,3 +477,22 @@ def counts(visits: Iterable[VisitRow], tasks: Iterable[Task]) -> dict[str, int]:
             out[AREA_OF[t.kind]] += 1
     out["worklist"] = sum(1 for v in visits if v.status in ACTIVE and not v.ready)
     return out
+
+
+def filter_tasks(
+    tasks: Iterable[Task],
+    *,
+    payer: str | None = None,
+    assignee: str | None = None,
+    unassigned: bool = False,
+    status: str | None = None,
+) -> tuple[Task, ...]:
+    """The tasks of a payer, an assignee (``unassigned``: nobody's) and a status (None: any)."""
+    return tuple(
+        t
+        for t in tasks
+        if (payer is None or t.payer == payer)
+        and (assignee is None or t.assignee == assignee)
+        and (not unassigned or t.assignee is None)
+        and (status is None or t.status == status)
+    )
