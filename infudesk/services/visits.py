@@ -7,12 +7,14 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from infudesk.domain import prior_auth as pa
 from infudesk.domain.validation import normalize_code
+from infudesk.domain.verification import us_date
 from infudesk.domain.worklist import VisitStatus
 from infudesk.errors import NotFound, UserError, ValidationFailed
 from infudesk.services import audit
@@ -37,12 +39,17 @@ CENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class Exceeded:
-    """One thing a given visit would go beyond on an approval: a code's units (``code``), the
-    approved visits (``code`` ""), or the approval's dates or codes; ``message`` says it."""
+    """One thing a given visit would go beyond on an approval. ``what``: "units" (of
+    ``code``), "visits", "dates" (the visit's date is outside the approval) or "code" (the
+    code is not on it); ``approved`` and ``would_use``: the units or visits approved and used
+    with this visit (0 for dates and code); ``message`` says it in words."""
 
     case_id: int
     auth_number: str
+    what: Literal["units", "visits", "dates", "code"]
     code: str
+    approved: int
+    would_use: int
     message: str
 
 
@@ -53,12 +60,8 @@ class OverApproved(UserError):
     title = "More than approved"
 
     def __init__(self, exceeded: tuple[Exceeded, ...]) -> None:
-        lines = "; ".join(e.message for e in exceeded)
-        super().__init__(
-            f"{lines} Give a reason to record the visit as given anyway.".replace(
-                " — give a reason to record it anyway.", "."
-            )
-        )
+        lines = " ".join(e.message for e in exceeded)
+        super().__init__(f"{lines} Give a reason to record the visit as given anyway.")
         self.exceeded = exceeded
 
 
@@ -158,22 +161,54 @@ def _approving_case(session: Session, o: TherapyOrder, on: date) -> pas.CaseReco
 
 
 def _exceeded(case: pas.CaseRecord, new: list[pa.Usage], on: date) -> list[Exceeded]:
+    """Everything this visit's usages would go beyond on the approval (dates, codes, units
+    per code, visits), each said once."""
     a = case.case.approval
     assert a is not None
     out: list[Exceeded] = []
-    checked = list(case.usages)
-    by_code: dict[str, pa.Usage] = {}
-    for u in new:
-        seen = by_code.get(u.code)
-        by_code[u.code] = pa.Usage(
-            on, u.code, u.units + (seen.units if seen else 0), u.visit or bool(seen and seen.visit)
+
+    def add(
+        what: Literal["units", "visits", "dates", "code"], code: str, n: int, m: int, msg: str
+    ) -> None:
+        out.append(Exceeded(case.id, a.auth_number, what, code, n, m, msg))
+
+    if not a.start <= on <= a.end:
+        add(
+            "dates",
+            "",
+            0,
+            0,
+            f"Authorization {a.auth_number} covers {us_date(a.start)}–{us_date(a.end)}, "
+            f"not {us_date(on)}.",
         )
-    for combined in by_code.values():
-        message = pa.check_usage(a, checked, combined)
-        if message:
-            code = "" if message.startswith("No visits left") else combined.code
-            out.append(Exceeded(case.id, a.auth_number, code, message))
-        checked.append(combined)
+    approved = a.units()
+    left = pa.remaining(a, case.usages)
+    used = {c: approved[c] - n for c, n in left.units_by_code.items()}
+    adding: dict[str, int] = {}
+    for u in new:
+        adding[normalize_code(u.code)] = adding.get(normalize_code(u.code), 0) + u.units
+    for code, n in adding.items():
+        if code not in approved:
+            add("code", code, 0, n, f"{code} is not on authorization {a.auth_number}.")
+        elif used[code] + n + left.over.get(code, 0) > approved[code]:
+            total = used[code] + left.over.get(code, 0) + n
+            add(
+                "units",
+                code,
+                approved[code],
+                total,
+                f"{code}: {approved[code]} units approved, {total} with this visit.",
+            )
+    if a.visits is not None and any(u.visit for u in new):
+        visits_used = a.visits - (left.visits or 0) + left.visits_over
+        if visits_used + 1 > a.visits:
+            add(
+                "visits",
+                "",
+                a.visits,
+                visits_used + 1,
+                f"{a.visits} visits approved, this would be visit {visits_used + 1}.",
+            )
     return out
 
 
@@ -261,7 +296,10 @@ def mark_given(
                 Exceeded(
                     case.id,
                     a.auth_number,
+                    "code",
                     o.drug_hcpcs,
+                    0,
+                    0,
                     f"None of the order's codes are on authorization {a.auth_number}.",
                 )
             ]
