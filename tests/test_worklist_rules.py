@@ -85,14 +85,15 @@ def test_never_verified_blocks_with_verify_now() -> None:
     assert b.target == wl.Target("verification", 1, None, 3, 2)
 
 
-def test_verification_due_before_the_visit() -> None:
-    due = rd.VerificationFacts(3, D(2026, 1, 5), D(2026, 11, 25), True)
+def test_verification_due_blocks_from_its_due_date() -> None:
+    due = rd.VerificationFacts(3, D(2026, 1, 5), D(2026, 11, 20), True)
     f = facts(verification=due)
-    # due 11-25: a visit on 11-24 is fine, on 11-25 it is due (boundary)
-    assert kinds(f, visit(D(2026, 11, 24), 1), visit(D(2026, 11, 25), 2)) == [
-        [],
-        [K.VERIFICATION_DUE],
-    ]
+    # due 11-20: a visit before it is fine; after it, a task until the day comes, then a blocker
+    assert kinds(f, visit(D(2026, 11, 19), 1), visit(D(2026, 11, 24), 2)) == [[], []]
+    late = D(2026, 11, 20)
+    assert kinds(f, visit(D(2026, 11, 24), 2), today=late) == [[K.VERIFICATION_DUE]]
+    (b,) = wl.order_blockers([visit(D(2026, 11, 24), 2)], f, today=late)[2]
+    assert b.action == "Re-verify…" and b.target.record_id == 11
 
 
 def test_coverage_ending_before_the_visit() -> None:

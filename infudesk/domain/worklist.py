@@ -326,7 +326,8 @@ def order_blockers(
     visits: Sequence[VisitFacts], facts: OrderFacts, *, today: date
 ) -> dict[int, tuple[Blocker, ...]]:
     """What blocks each visit of one order, by visit id, most serious first. Given and
-    cancelled visits and visits before ``today`` have none. Approved visits and units, and
+    cancelled visits and visits before ``today`` have none. A verification due again blocks
+    from its due date on (before, it is a task: :class:`TaskKind` VERIFICATION_DUE). Approved visits and units, and
     assistance balance, are used up in date order: given visits (the usages) and the earlier
     planned ones count against a later visit."""
     out: dict[int, tuple[Blocker, ...]] = {v.visit_id: () for v in visits}
@@ -361,6 +362,8 @@ def order_blockers(
             kind = _PA_KIND.get(fnd.kind)
             if kind is None:
                 continue
+            if kind is BlockerKind.VERIFICATION_DUE and fnd.on is not None and fnd.on > today:
+                continue  # a re-check still ahead is a task, not yet a blocker
             if fnd.fix.kind == "verification":
                 target = Target(
                     "verification",

@@ -547,14 +547,37 @@ def _visit_tasks(
     """The tasks a window's visits raise: verification due, estimate due, assistance low
     (one per order and kind, due by the first visit it blocks)."""
     out: dict[str, dw.Task] = {}
+    v = facts.verification
+    if facts.insured and v is not None and (v.verified_on is None or v.due_on is not None):
+        due = v.due_on or min(r.on for r in rows)
+        if due <= horizon:
+            key = f"verify:{facts.coverage_id}:{facts.order_id}:{due.isoformat()}"
+            out[key] = dw.Task(
+                key=key,
+                kind=dw.TaskKind.VERIFICATION_DUE,
+                text=(
+                    "Benefits never verified."
+                    if v.verified_on is None
+                    else f"Benefits verified {us_date(v.verified_on)}; verify again by "
+                    f"{us_date(due)}."
+                ),
+                due=due,
+                patient_id=facts.patient_id,
+                patient_name=name,
+                payer=payer,
+                assignee=None,
+                status=dw.TaskStatus.OPEN,
+                target=dw.Target(
+                    "verification",
+                    facts.patient_id,
+                    facts.verification_id,
+                    facts.coverage_id,
+                    facts.order_id,
+                ),
+            )
     for r in sorted(rows, key=lambda r: (r.on, r.id)):
         for b in blockers[r.id]:
-            if b.kind in (dw.BlockerKind.UNVERIFIED, dw.BlockerKind.VERIFICATION_DUE):
-                v = facts.verification
-                due = v.due_on if v is not None and v.due_on is not None else r.on
-                key = f"verify:{facts.coverage_id}:{facts.order_id}:{due.isoformat()}"
-                kind = dw.TaskKind.VERIFICATION_DUE
-            elif b.kind in (dw.BlockerKind.ESTIMATE_MISSING, dw.BlockerKind.GFE_DUE):
+            if b.kind in (dw.BlockerKind.ESTIMATE_MISSING, dw.BlockerKind.GFE_DUE):
                 due = r.on
                 if b.kind is dw.BlockerKind.GFE_DUE and r.scheduled_on is not None:
                     due = dw.gfe_deadline(r.scheduled_on, r.on) or r.on
