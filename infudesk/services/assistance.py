@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from infudesk.domain import assistance as da
 from infudesk.domain import costshare as cs
 from infudesk.domain.assistance import PROGRAM_KINDS
 from infudesk.errors import NotFound, ValidationFailed
@@ -514,3 +515,65 @@ def to_engine(p: ProgramRecord) -> cs.Program:
     if d.kind == "foundation_grant":
         return cs.FoundationGrant(name=d.name, balance=d.balance or Decimal("0"), expires=d.expires)
     return cs.Discount(name=d.name, percent=d.percent or Decimal("0"))
+
+
+# --- screening ---------------------------------------------------------------------------------
+
+
+def screen_patient(
+    session: Session,
+    patient_id: int,
+    *,
+    household: int,
+    income: Decimal,
+    state: str,
+    today: date,
+    order_id: int | None = None,
+) -> da.Screening:
+    """Which active directory programs fit the patient (household size, yearly income,
+    state), with the patient's current coverages and therapy order (the newest active one
+    unless ``order_id``), under the poverty guidelines of ``today``'s year (the latest on
+    file when that year has none); why not for the others."""
+    from infudesk import reference
+    from infudesk.services import coverages as cvs
+    from infudesk.services import orders as ors
+
+    if session.get(Patient, patient_id) is None:
+        raise NotFound("This patient record no longer exists.")
+    errors: dict[str, str] = {}
+    if household < 1:
+        errors["household"] = "A household has at least one person."
+    if income < 0:
+        errors["income"] = "Income cannot be negative."
+    try:
+        da.region_of(state)
+    except ValueError as exc:
+        errors["state"] = str(exc)
+    if errors:
+        raise ValidationFailed(errors)
+    plan_types = tuple(
+        c.data.plan_type
+        for c in cvs.list_coverages(session, patient_id)
+        if c.state_on(today) != "ended"
+    )
+    orders = ors.list_orders(session, patient_id, include_ended=False)
+    order = next((o for o in orders if o.id == order_id), orders[0] if orders else None)
+    codes: tuple[str, ...] = ()
+    diagnosis = ""
+    if order is not None:
+        codes = (order.data.drug_hcpcs, order.data.drug_name)
+        diagnosis = order.data.diagnosis
+    rules = [
+        da.ProgramRules(
+            e.id,
+            e.data.name,
+            e.data.kind,
+            e.data.drugs,
+            e.data.diagnoses,
+            e.data.no_government,
+            e.data.fpl_limit,
+        )
+        for e in list_directory(session)
+    ]
+    who = da.Applicant(household, income, state, plan_types, codes, diagnosis)
+    return da.screen(rules, who, year=today.year, table=reference.poverty_guidelines())
