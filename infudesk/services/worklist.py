@@ -8,6 +8,7 @@ a filter changed on screen needs no new query."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -18,6 +19,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from infudesk import documents
+from infudesk.documents.data import DaySummaryData, DayVisitLine
 from infudesk.domain import prior_auth as pa
 from infudesk.domain import readiness as rd
 from infudesk.domain import verification as dv
@@ -673,3 +676,45 @@ def set_task_status(session: Session, actor: Actor, key: str, status: str) -> No
     row.updated_by = actor.name
     session.flush()
     audit.record(session, actor, "task:" + status, "task", None, detail={"key": key})
+
+
+# --- the start-of-day summary -------------------------------------------------------------------
+
+STATE_WORDS = {"arrived": "Arrived", "given": "Given", "cancelled": "Cancelled"}
+
+
+def day_summary_data(session: Session, actor: Actor, day: date) -> DaySummaryData:
+    """The day's visits (by patient name) with their state, for the one-page summary."""
+    from infudesk.services import letters
+
+    wl = build(session, actor, day, days=1)
+    lines = tuple(
+        DayVisitLine(
+            patient_name=v.patient_name,
+            mrn=v.mrn,
+            drug=v.drug,
+            payer=v.payer,
+            ready=v.ready and v.status not in ("cancelled",),
+            state=STATE_WORDS.get(v.status) or ("Ready" if v.ready else f"{len(v.blockers)} to do"),
+            details=tuple(b.text for b in v.blockers),
+        )
+        for v in sorted(wl.visits, key=lambda v: (v.ready, v.patient_name, v.visit_id))
+    )
+    open_tasks = sum(1 for t in wl.tasks if t.status == dw.TaskStatus.OPEN)
+    return DaySummaryData(letters.letterhead(session), day, lines, open_tasks)
+
+
+def day_summary_pdf(session: Session, actor: Actor, day: date) -> bytes:
+    """The start-of-day summary as a one-page PDF (its making is kept in the audit trail)."""
+    data = day_summary_data(session, actor, day)
+    out = io.BytesIO()
+    documents.build(data, out)
+    audit.record(
+        session,
+        actor,
+        "render",
+        "document",
+        None,
+        detail={"kind": "day-summary", "day": day.isoformat(), "visits": len(data.visits)},
+    )
+    return out.getvalue()
