@@ -352,7 +352,7 @@ class CompareDialog(QDialog):
                 else ("This scenario could not be computed: " + friendly_message(exc)[1])
             )
             return
-        missing = [n.split(":", 1)[0] for n in setup.price_notes if "enter the allowed amount" in n]
+        missing = [n.code for n in setup.price_notes if n.missing]
         if missing:  # figures with a $0 line would mislead: say what to add instead
             sc.problem = (
                 f"No price on file for {', '.join(missing)} here: add it to the fee "

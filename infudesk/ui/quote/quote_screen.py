@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import enum
 import html
-import re
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -43,10 +41,9 @@ from infudesk.domain import costshare as cs
 from infudesk.domain import coverage as dc
 from infudesk.domain import quote_request as qr
 from infudesk.domain import readiness as rd
-from infudesk.domain.money import check_money, check_percent, format_percent
 from infudesk.domain.orders import SITE_LABELS
 from infudesk.domain.patients import parse_date
-from infudesk.errors import UserError
+from infudesk.errors import UserError, ValidationFailed
 from infudesk.services import assistance as asv
 from infudesk.services import coverages as cvs
 from infudesk.services import letters
@@ -59,6 +56,7 @@ from infudesk.ui.common.ops import Backend, attempt, report
 from infudesk.ui.common.widgets import Form
 from infudesk.ui.letters.letter_preview import LetterPreview, show_letter
 from infudesk.ui.patients.patient_tabs import _table
+from infudesk.ui.quote import controller as ctl
 from infudesk.ui.quote.compare_dialog import (
     NO_SECONDARY,
     SELF_PAY,
@@ -76,8 +74,6 @@ SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 8
 ROW_HEIGHT = 24
 MAX_LINE_ROWS = 8
-MAX_UNITS = 100_000
-MISSING_PRICE = "enter the allowed amount"
 WARN_STYLE = "color: #8a5300;"
 MUTED_STYLE = "color: #555;"
 BANNER_STYLE = "background: #fff3c4; border: 1px solid #e0c060; padding: 6px;"
@@ -95,11 +91,6 @@ FIX_LABELS: dict[str, str] = {
 }
 CELL_ERROR = QColor("#fde2e2")
 CELL_MISSING = QColor("#fff0c2")
-SITE_SHORT = {
-    "infusion_center": "Infusion center",
-    "hospital_outpatient": "Hospital outpatient",
-    "home": "Home infusion",
-}
 
 
 class LineCol(enum.IntEnum):
@@ -167,34 +158,12 @@ YEAR_HEADERS = (
     "Balance\nbill",
 )
 SAVED_HEADERS = ("No.", "Title", "Saved", "By", "Patient owes")
-# (field, label, kind) of a coverage's benefit terms on the what-if panel
-TERM_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("deductible", "Deductible", "money"),
-    ("deductible_met", "Deductible met", "money"),
-    ("oop_max", "Out-of-pocket max", "money"),
-    ("oop_met", "Out-of-pocket met", "money"),
-    ("coinsurance", "Coinsurance %", "percent"),
-    ("copay", "Copay per visit", "money"),
-)
-ROLES = ("primary", "secondary")
-_ENGINE_FIELD = re.compile(r"^(primary|secondary)(?:\.([\w.]+))?: (.*)$", re.DOTALL)
+TERM_FIELDS = ctl.TERM_FIELDS
+ROLES = ctl.ROLES
 
 
 def _day(iso: str) -> str:
     return f"{date.fromisoformat(iso):%m/%d/%Y}"
-
-
-def _price_text(value: Decimal | None) -> str:
-    """A unit price as typed back: 92.50, 1,250.00; more places only when the price has them."""
-    if value is None:
-        return ""
-    if value == value.quantize(Decimal("0.01")):
-        return f"{value:,.2f}"
-    return f"{value.normalize():f}"
-
-
-def _rate_text(rate: Decimal | None) -> str:
-    return format_percent(rate).rstrip("%") if rate is not None else ""
 
 
 def _item(
@@ -214,15 +183,6 @@ def _item(
     return item
 
 
-def _friendly(text: str) -> str:
-    """The engine's notes name fields as in the JSON contract; say them as the screen does."""
-    text = re.sub(r"^assistance\[\d+\] \(([^)]*)\):", r"\1:", text)
-    text = re.sub(r"^(primary|secondary): ", lambda m: f"{m.group(1).capitalize()} plan: ", text)
-    for key, label in SITE_SHORT.items():
-        text = text.replace(f"({key})", f"({label.lower()})")
-    return text
-
-
 def _cell(table: QTableWidget, row: int, col: int) -> QTableWidgetItem:
     item = table.item(row, col)
     assert item is not None, (row, col)
@@ -239,18 +199,6 @@ def _caption(text: str) -> QLabel:
     label = QLabel(text)
     label.setStyleSheet(MUTED_STYLE)
     return label
-
-
-def _engine_problem(message: str) -> tuple[str | None, str]:
-    """('primary.deductible_met', 'What is wrong.') from the quote service's message."""
-    m = _ENGINE_FIELD.match(message)
-    if not m:
-        return None, message
-    role, name, text = m.group(1), m.group(2), m.group(3).strip()
-    text = text[:1].upper() + text[1:]
-    if not text.endswith("."):
-        text += "."
-    return (f"{role}.{name}" if name else role), text
 
 
 class QuoteScreen(QWidget):
@@ -284,7 +232,7 @@ class QuoteScreen(QWidget):
         self.viewing: qs.SavedQuoteRecord | None = None  # a saved quote shown read-only
         # what was on screen before a saved quote was opened: base, shown, "visits from" text
         self._live: tuple[qs.QuoteSetup, qs.QuoteSetup | None, str] | None = None
-        self._line_texts: list[tuple[str, ...]] = []  # the line cells as filled in
+        self._line_texts: list[ctl.LineTexts] = []  # the line cells as filled in
         self._shown_lines: tuple[cs.ServiceLine, ...] = ()  # the lines those cells show
         self._filling = False
         self.compare_dialog: CompareDialog | None = None
@@ -1099,18 +1047,13 @@ class QuoteScreen(QWidget):
         _header(t, LineCol.ALLOWED).setText("Self-pay\nprice" if self_pay else "Allowed")
         t.setColumnHidden(LineCol.COINSURANCE, self_pay)  # a line's own rate needs a plan
         t.setRowCount(len(setup.lines))
-        notes = list(setup.price_notes)
         self._line_texts = []
         self._shown_lines = setup.lines
         for r, ln in enumerate(setup.lines):
-            texts = (
-                str(ln.units),
-                _price_text(ln.unit_price),
-                _price_text(ln.charge),
-                _rate_text(ln.coinsurance),
-            )
-            self._line_texts.append(texts)
-            note = notes[r] if len(notes) == len(setup.lines) else ""
+            as_typed = ctl.LineTexts.of(ln)
+            texts = (as_typed.units, as_typed.price, as_typed.charge, as_typed.coinsurance)
+            self._line_texts.append(as_typed)
+            note = ctl.line_note(setup, r)
             t.setItem(r, LineCol.CODE, _item(ln.code))
             for col, text in zip(
                 (LineCol.UNITS, LineCol.PRICE, LineCol.CHARGE, LineCol.COINSURANCE),
@@ -1124,7 +1067,7 @@ class QuoteScreen(QWidget):
                 cell.setToolTip(note)
                 if ln.unit_price == 0 and col == LineCol.PRICE:
                     cell.setBackground(CELL_MISSING)
-                    cell.setToolTip(note or "No price on file: enter the allowed amount per unit.")
+                    cell.setToolTip(note or ctl.NO_PRICE)
         t.horizontalHeader().setStretchLastSection(False)  # measure the contents, not the stretch
         t.resizeColumnsToContents()
         need = sum(t.columnWidth(c) for c in range(t.columnCount()) if not t.isColumnHidden(c))
@@ -1152,20 +1095,10 @@ class QuoteScreen(QWidget):
         self._filling = False
 
     def _show_price_notes(self, setup: qs.QuoteSetup) -> None:
-        missing = [n for n in setup.price_notes if MISSING_PRICE in n]
-        sources = {
-            n.split(" per unit from the ", 1)[1].rstrip(".")
-            for n in setup.price_notes
-            if " per unit from the " in n
-        }
-        parts = []
-        if len(sources) == 1 and not missing:
-            parts.append(f"Prices from the {sources.pop()}.")
-        else:
-            parts.extend(n for n in setup.price_notes if MISSING_PRICE not in n)
-        text = html.escape(_friendly(" ".join(parts)))
+        found, missing = ctl.price_notes(setup.price_notes)
+        text = html.escape(found)
         if missing:
-            red = html.escape(_friendly(" ".join(missing)))
+            red = html.escape(missing)
             text += ("<br>" if text else "") + f"<span style='color:#b00020'>{red}</span>"
         self.price_notes.setTextFormat(Qt.TextFormat.RichText)
         self.price_notes.setText(text)
@@ -1175,38 +1108,15 @@ class QuoteScreen(QWidget):
         head, note = self.term_heads[role], self.term_notes[role]
         label = setup.labels.get(role, "")
         head.setText(label if cov is not None and label and label != "—" else role.capitalize())
-        editable = cov is not None and cov.plan_type != "medigap"
-        part_b = cov is not None and cov.plan_type == "medicare_part_b"
         for name, _label, kind in TERM_FIELDS:
             key = f"{role}.{name}"
             edit = self.terms.widgets[key]
             assert isinstance(edit, QLineEdit)
             self.terms.boxes[key].set_error(None)
-            oop = name in ("oop_max", "oop_met")
-            edit.setEnabled(editable and not (part_b and oop))
-            edit.setPlaceholderText("")
-            if not editable or cov is None:
-                edit.setText("")
-                continue
-            if part_b and oop:
-                edit.setText("")
-                edit.setPlaceholderText("none (Medicare)")
-                continue
-            assert cov is not None
-            law = (name == "deductible" and cov.yearly_deductible) or (
-                name == "coinsurance" and cov.yearly_coinsurance
-            )
-            if law:  # Original Medicare's figure of each year (empty: keep it so)
-                edit.setText("")
-                edit.setPlaceholderText("by law, per year")
-                continue
-            value = getattr(cov, name)
-            if kind == "percent":
-                self.terms.set_percent(key, value)
-            else:
-                self.terms.set_money(key, value)
-            if name in ("deductible", "oop_max"):
-                edit.setPlaceholderText("none")
+            shown = ctl.term_field(cov, name, kind)
+            edit.setEnabled(shown.enabled)
+            edit.setText(shown.text)
+            edit.setPlaceholderText(shown.placeholder)
         note.setToolTip("")
         note.setText(self._terms_note(role, cov, setup))
 
@@ -1260,69 +1170,29 @@ class QuoteScreen(QWidget):
         cells: dict[tuple[int, int], str] = {}
         lines: list[cs.ServiceLine] = []
         t = self.lines_table
-        missing = self._missing_prices(base)
+        missing = ctl.missing_prices(base)
+        cols = {
+            "units": LineCol.UNITS,
+            "price": LineCol.PRICE,
+            "charge": LineCol.CHARGE,
+            "coinsurance": LineCol.COINSURANCE,
+        }
         for r, ln in enumerate(self._shown_lines):
-            shown = self._line_texts[r]
-            texts = [
-                _cell(t, r, c).text().strip()
-                for c in (LineCol.UNITS, LineCol.PRICE, LineCol.CHARGE, LineCol.COINSURANCE)
-            ]
-            units: int = ln.units
-            if texts[0] != shown[0]:
-                raw = texts[0].replace(",", "")
-                if not raw.isdigit() or not 0 < int(raw) <= MAX_UNITS:
-                    cells[(r, LineCol.UNITS)] = "Type a whole number of units, e.g. 1 or 36."
-                else:
-                    units = int(raw)
-            price: Decimal | None = ln.unit_price
-            if texts[1] != shown[1]:
-                price, error = check_money(texts[1])
-                if error or price is None:
-                    cells[(r, LineCol.PRICE)] = error or "Enter the allowed amount per unit."
-            charge: Decimal | None = ln.charge
-            if texts[2] != shown[2]:
-                charge, error = check_money(texts[2])
-                if error:
-                    cells[(r, LineCol.CHARGE)] = error
-            rate: Decimal | None = ln.coinsurance
-            if texts[3] != shown[3]:
-                rate, error = check_percent(texts[3])
-                if error:
-                    cells[(r, LineCol.COINSURANCE)] = error
-            if r in missing and price == 0 and (r, LineCol.PRICE) not in cells:
-                cells[(r, LineCol.PRICE)] = "No price on file: enter the allowed amount per unit."
-            if price is not None:
-                lines.append(
-                    replace(ln, units=units, unit_price=price, charge=charge, coinsurance=rate)
-                )
-        self.terms.begin_read()
+            typed = ctl.LineTexts(*(_cell(t, r, c).text() for c in cols.values()))
+            line, problems = ctl.read_line(ln, self._line_texts[r], typed, missing=r in missing)
+            cells.update({(r, cols[name]): text for name, text in problems.items()})
+            if line is not None:
+                lines.append(line)
+        errors: dict[str, str] = {}
         covers: dict[str, cs.Coverage | None] = {}
         for role in ROLES:
-            cov: cs.Coverage | None = getattr(base, role)
-            if cov is None or cov.plan_type == "medigap":
-                covers[role] = cov
-                continue
-            changes: dict[str, Any] = {}
-            for name, _label, kind in TERM_FIELDS:
-                key = f"{role}.{name}"
-                if not self.terms.widgets[key].isEnabled():
-                    continue
-                value = self.terms.percent(key) if kind == "percent" else self.terms.money(key)
-                if key in self.terms.parse_errors:
-                    continue
-                if value is None and name == "deductible" and cov.yearly_deductible:
-                    continue  # left empty: still the year's Part B deductible
-                if value is None and name == "coinsurance" and cov.yearly_coinsurance:
-                    continue
-                if value is None and name not in ("deductible", "oop_max"):
-                    value = Decimal("0.00")
-                changes[name] = value
-                if name == "deductible":
-                    changes["yearly_deductible"] = False
-                if name == "coinsurance":
-                    changes["yearly_coinsurance"] = False
-            covers[role] = replace(cov, **changes)
-        errors = dict(self.terms.parse_errors)
+            typed_terms = {
+                name: self.terms.value(f"{role}.{name}")
+                for name, _label, _kind in TERM_FIELDS
+                if self.terms.widgets[f"{role}.{name}"].isEnabled()
+            }
+            covers[role], problems = ctl.read_terms(role, getattr(base, role), typed_terms)
+            errors.update(problems)
         if errors or cells:
             return None, errors, cells
         setup = qs.with_changes(
@@ -1389,8 +1259,11 @@ class QuoteScreen(QWidget):
             self.pick.boxes[name].set_error(None)
         try:
             quote = qs.compute(setup)
+        except ValidationFailed as exc:
+            self._engine_error(exc.errors, focus_error)
+            return
         except UserError as exc:
-            self._engine_error(exc.message, setup, focus_error)
+            self._invalid(exc.message)
             return
         self.setup = setup
         self._filling = True
@@ -1413,28 +1286,16 @@ class QuoteScreen(QWidget):
         if self._status_error:  # the problem is gone (a "saved as…" line stays)
             self.status("")
 
-    def _engine_error(self, message: str, setup: qs.QuoteSetup, focus: bool) -> None:
-        name, text = _engine_problem(message)
-        if name in self.terms.boxes:
+    def _engine_error(self, errors: dict[str, str], focus: bool) -> None:
+        placed = ctl.place_errors(errors)
+        for name, text in placed.terms.items():
             self.terms.boxes[name].set_error(text)
-            if focus:
-                self.terms.widgets[name].setFocus()
-            self._invalid(f"{name.split('.')[0].capitalize()} terms: {text}")
-        elif name in (
-            "primary",
-            "secondary",
-            "primary.plan_type",
-            "secondary.plan_type",
-            "primary.medigap_plan",
-            "secondary.medigap_plan",
-        ):
-            self.pick.boxes[name.split(".")[0]].set_error(text)
-            self._invalid(text)
-        elif not setup.dates:
-            self.pick.boxes["from_date"].set_error("No planned visit from this date on.")
-            self._invalid(message)
-        else:
-            self._invalid(message if name is None else f"{name}: {text}")
+        for name, text in placed.pick.items():
+            self.pick.boxes[name].set_error(text)
+        first = next(iter(placed.terms), None)
+        if focus and first is not None:
+            self.terms.widgets[first].setFocus()
+        self._invalid(placed.status)
 
     def _invalid(self, message: str) -> None:
         """The inputs cannot be computed: say why; nothing can be saved until fixed."""
@@ -1510,7 +1371,7 @@ class QuoteScreen(QWidget):
             self.insurance_label.setText(figure(totals, "insurance"))
         self.course_label.setText(self._course_text(visits, years, totals))
         warnings = list(result.get("warnings", []))
-        self.warnings_label.setText("\n".join(f"• {_friendly(w)}" for w in warnings))
+        self.warnings_label.setText("\n".join(f"• {qs.warning_text(w)}" for w in warnings))
         self.warnings_label.setVisible(bool(warnings))
         self._visits = visits
         if visits:
@@ -1595,18 +1456,6 @@ class QuoteScreen(QWidget):
         self.warnings_label.hide()
         self._show_explanation()
 
-    @staticmethod
-    def _missing_prices(setup: qs.QuoteSetup) -> set[int]:
-        """The lines the fee schedule had no price for (the service gave them $0)."""
-        notes = setup.price_notes
-        if len(notes) != len(setup.lines):
-            return set()
-        return {
-            r
-            for r, (ln, note) in enumerate(zip(setup.lines, notes, strict=True))
-            if ln.unit_price == 0 and MISSING_PRICE in note
-        }
-
     def _course_text(
         self, visits: list[dict[str, Any]], years: list[dict[str, Any]], totals: dict[str, Any]
     ) -> str:
@@ -1628,7 +1477,7 @@ class QuoteScreen(QWidget):
             )
             second = setup.labels.get("secondary", "—")
             plans = plan + (f" + {second.split(': ', 1)[-1]}" if second not in ("", "—") else "")
-            where = f" · {plans} · {SITE_SHORT.get(setup.site, setup.site)}"
+            where = f" · {plans} · {ctl.SITE_SHORT.get(setup.site, setup.site)}"
         many = f" in {len(years)} plan years" if len(years) > 1 else ""
         what = "self-pay price" if setup is not None and setup.primary is None else "allowed"
         allowed = f" · {what} {money(totals['allowed'])}" if totals else ""
