@@ -264,11 +264,15 @@ def terms_warnings(t: Terms, plan_type: str, year: int, figures: YearlyFigures) 
     return warnings
 
 
-def coverage_label(rank: int, payer_name: str, plan_name: str) -> str:
-    """'Primary: Lakeshore Health PPO' (the plan name alone when it already names the payer)."""
-    rank_text = RANK_LABELS.get(rank, "?")
+def plan_label(payer_name: str, plan_name: str) -> str:
+    """'Lakeshore Health PPO' (the plan name alone when it already names the payer)."""
     if not plan_name:
-        return f"{rank_text}: {payer_name}"
+        return payer_name
     if plan_name.casefold().startswith(payer_name.split()[0].casefold()):
-        return f"{rank_text}: {plan_name}"
-    return f"{rank_text}: {payer_name} — {plan_name}"
+        return plan_name
+    return f"{payer_name} — {plan_name}"
+
+
+def coverage_label(rank: int, payer_name: str, plan_name: str) -> str:
+    """'Primary: Lakeshore Health PPO'."""
+    return f"{RANK_LABELS.get(rank, '?')}: {plan_label(payer_name, plan_name)}"

@@ -247,6 +247,8 @@ def prepare(
             "primary": primary.label if primary else "None (self-pay)",
             "secondary": secondary.label if secondary and primary else "—",
             "programs": "; ".join(p.label for p in chosen_programs) or "—",
+            "primary_plan": primary.plan_label if primary else "",
+            "secondary_plan": secondary.plan_label if secondary and primary else "",
         },
         price_notes=tuple(notes),
     )

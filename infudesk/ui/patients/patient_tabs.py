@@ -198,7 +198,7 @@ class CoveragesTab(_Tab):
             rows.append(
                 (
                     dc.RANK_LABELS.get(d.rank, "?"),
-                    c.label.split(": ", 1)[1],
+                    c.plan_label,
                     dc.PLAN_TYPE_LABELS.get(d.plan_type, d.plan_type)
                     + (f" {d.medigap_plan}" if d.medigap_plan else ""),
                     d.member_id,

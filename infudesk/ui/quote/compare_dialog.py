@@ -76,7 +76,7 @@ def figure(figures: dict[str, Any], name: str) -> str:
 
 def coverage_text(rec: cvs.CoverageRecord, today: date) -> str:
     """'Lakeshore Health PPO · Commercial' (the type left out when the name says it)."""
-    name = rec.label.split(": ", 1)[-1]
+    name = rec.plan_label
     kind = dc.PLAN_TYPE_LABELS.get(rec.data.plan_type, rec.data.plan_type)
     first = kind.split()[0].casefold()
     text = name if first in name.casefold() else f"{name} · {kind}"

@@ -220,6 +220,12 @@ def missing_codes(notes: Sequence[qs.PriceNote]) -> list[str]:
     return [n.code for n in notes if n.missing]
 
 
+def plan_name(labels: Mapping[str, str], role: str) -> str:
+    """A setup's plan name for ``role`` without its rank ("Lakeshore Health PPO"); quotes saved
+    before plan names were kept show the ranked label; the order's label as it is."""
+    return labels.get(f"{role}_plan") or labels.get(role, "")
+
+
 def whatif_state(setup: qs.QuoteSetup, base: qs.QuoteSetup) -> tuple[bool, str]:
     """(changed from the terms on file, the line saying so)."""
     edited = setup != base

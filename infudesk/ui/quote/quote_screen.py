@@ -1001,7 +1001,7 @@ class QuoteScreen(QWidget):
             (self.secondary_combo, setup.secondary_id, "secondary"),
         ):
             if not select_data(combo, value) and saved:
-                self._add_gone(combo, value, setup.labels.get(label, ""))
+                self._add_gone(combo, value, ctl.plan_name(setup.labels, label))
         select_data(self.site_combo, setup.site)
         for combo in (self.order_combo, self.primary_combo, self.secondary_combo, self.site_combo):
             combo.setToolTip(combo.currentText())  # the whole text when the combo is narrow
@@ -1024,7 +1024,7 @@ class QuoteScreen(QWidget):
         if value is None:
             return
         combo.blockSignals(True)
-        combo.addItem(f"{label.split(': ', 1)[-1]} (no longer current)", value)
+        combo.addItem(f"{label} (no longer current)", value)
         combo.setCurrentIndex(combo.count() - 1)
         combo.blockSignals(False)
 
@@ -1470,13 +1470,9 @@ class QuoteScreen(QWidget):
         setup = qs.setup_from_saved(self.viewing) if self.viewing is not None else self.setup
         where = ""
         if setup is not None:
-            plan = (
-                "Self-pay"
-                if setup.primary is None
-                else setup.labels.get("primary", "").split(": ", 1)[-1]
-            )
-            second = setup.labels.get("secondary", "—")
-            plans = plan + (f" + {second.split(': ', 1)[-1]}" if second not in ("", "—") else "")
+            plan = "Self-pay" if setup.primary is None else ctl.plan_name(setup.labels, "primary")
+            second = ctl.plan_name(setup.labels, "secondary")
+            plans = plan + (f" + {second}" if second not in ("", "—") else "")
             where = f" · {plans} · {ctl.SITE_SHORT.get(setup.site, setup.site)}"
         many = f" in {len(years)} plan years" if len(years) > 1 else ""
         what = "self-pay price" if setup is not None and setup.primary is None else "allowed"
