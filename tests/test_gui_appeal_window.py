@@ -14,11 +14,8 @@ from infudesk.services import payers as pay
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store
 from infudesk.ui.common.ops import Backend
-from infudesk.ui.payers.payers_screen import (
-    APPEAL_DAYS_NOT_A_NUMBER,
-    PayersScreen,
-    parse_appeal_days,
-)
+from infudesk.ui.payers.controller import APPEAL_DAYS_NOT_A_NUMBER, parse_appeal_days
+from infudesk.ui.payers.payers_screen import PayersScreen
 from tests.conftest import TODAY
 from tests.qt_helpers import type_text
 

@@ -28,7 +28,8 @@ from infudesk.services.audit import Actor
 from infudesk.store.database import Store
 from infudesk.ui.common.ops import Backend
 from infudesk.ui.fees.assistance_tab import AssistanceDialog, AssistanceTab
-from infudesk.ui.fees.fees_screen import CENTER, CENTER_LABEL, FeeColumns, FeesScreen
+from infudesk.ui.fees.controller import CENTER_LABEL
+from infudesk.ui.fees.fees_screen import CENTER, FeeColumns, FeesScreen
 from tests.conftest import TODAY
 from tests.qt_helpers import type_text, when_modal
 

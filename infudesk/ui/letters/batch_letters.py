@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from infudesk.errors import UserError
 from infudesk.services import letters
 from infudesk.ui.common.ops import Backend, attempt, friendly_message, report
+from infudesk.ui.letters import controller as ctl
 from infudesk.ui.letters.letter_preview import (
     LastFolder,
     PrintJob,
@@ -204,16 +205,10 @@ class BatchLetters(QDialog):
         if self.patients:
             n = len(self.patients)
             self.summary.setStyleSheet(MUTED_STYLE)
-            self.summary.setText(
-                f"{n} patient{'s' if n != 1 else ''} with a planned visit on {day:%A, %m/%d/%Y}."
-            )
+            self.summary.setText(ctl.day_line(day, n))
             self.body.setCurrentWidget(self.table)
         else:
-            self.empty.setText(
-                f"No patient has a planned visit on {day:%A, %m/%d/%Y}: pick another day."
-                if rows is not None
-                else "The list could not be read."
-            )
+            self.empty.setText(ctl.empty_line(day, read=rows is not None))
             self.body.setCurrentWidget(self.empty)
         self._update_buttons()
 
@@ -234,15 +229,13 @@ class BatchLetters(QDialog):
         return out
 
     def _update_buttons(self) -> None:
-        n = len(self.checked())
+        state = ctl.buttons(len(self.checked()), len(self.patients))
         for button in (self.save_button, self.print_button):
-            button.setEnabled(n > 0)
+            button.setEnabled(state.can_run)
         for button in (self.all_button, self.none_button):
-            button.setEnabled(bool(self.patients))
-        self.save_button.setText(
-            f"Save {n} as PDF to a folder…" if n else "Save as PDF to a folder…"
-        )
-        self.print_button.setText(f"Print {n}…" if n else "Print…")
+            button.setEnabled(state.can_check)
+        self.save_button.setText(state.save_text)
+        self.print_button.setText(state.print_text)
 
     def _row_of(self, patient_id: int) -> int:
         return next(r for r, p in enumerate(self.patients) if p[0] == patient_id)
@@ -271,7 +264,7 @@ class BatchLetters(QDialog):
     def _step(self, progress: QProgressDialog, done: int, patient_id: int, verb: str) -> bool:
         """Show which letter is next; False when the user cancelled."""
         name, mrn = self.patients[self._row_of(patient_id)][1:3]
-        progress.setLabelText(f"{verb} letter {done + 1} of {progress.maximum()}: {name} ({mrn})")
+        progress.setLabelText(ctl.step_line(verb, done, progress.maximum(), name, mrn))
         progress.setValue(done)
         return not progress.wasCanceled()
 
@@ -280,18 +273,9 @@ class BatchLetters(QDialog):
         progress.close()
         progress.deleteLater()
         self.progress = None
-        ok = sum(1 for _p, e in self.results if e is None)
-        failed = [(p, e) for p, e in self.results if e is not None]
-        parts = [f"{ok} {verb}."]
-        if failed:
-            parts.append(f"{len(failed)} failed:")
-            for pid, error in failed:
-                _id, name, mrn, _lang = self.patients[self._row_of(pid)]
-                parts.append(f"• {name} ({mrn}): {error}")
-        if cancelled:
-            left = len(self.checked()) - len(self.results)
-            parts.insert(1, f"Cancelled: {left} not done.")
-        self.summary.setText("\n".join(parts))
+        left = len(self.checked()) - len(self.results) if cancelled else None
+        text, failed = ctl.summary(self.results, self.patients, verb, cancelled_left=left)
+        self.summary.setText(text)
         self.summary.setStyleSheet("color: #b00020;" if failed else "color: #1b6e20;")
 
     # -- saving --------------------------------------------------------------------------------

@@ -45,12 +45,18 @@ from infudesk.services import prior_auths as pas
 from infudesk.ui.common.change_watch import ChangeWatcher
 from infudesk.ui.common.ops import Backend, attempt
 from infudesk.ui.common.widgets import choice_combo, title_bar
+from infudesk.ui.prior_auth.controller import (
+    reminder_line,
+    units_fraction,
+    units_text,
+    us,
+    visits_fraction,
+    visits_text,
+)
 from infudesk.ui.prior_auth.prior_auth_dialog import (
     SEVERITY_COLORS,
     STATE_COLORS,
     open_case,
-    reminder_line,
-    us,
 )
 
 Index = QModelIndex | QPersistentModelIndex
@@ -97,53 +103,6 @@ MAX_WIDTHS = {
     Columns.STATE: 170,
     Columns.UNITS: 190,
 }
-
-
-def _approved_units(row: pas.CaseRow) -> dict[str, int] | None:
-    """The approved units by code, when the service gives them (CaseRow.approved_units)."""
-    units = getattr(row, "approved_units", None)
-    return units if isinstance(units, dict) else None
-
-
-def units_text(row: pas.CaseRow) -> str:
-    if row.remaining is None:
-        return "—"
-    totals = _approved_units(row) or {}
-    parts = []
-    for code, left in row.remaining.units_by_code.items():
-        total = totals.get(code)
-        parts.append(f"{code} {left}" + (f" of {total}" if total is not None else ""))
-    for code, over in row.remaining.over.items():
-        parts.append(f"{code} over by {over}")
-    return ", ".join(parts) or "—"
-
-
-def units_fraction(row: pas.CaseRow) -> float | None:
-    """The smallest share left of any approved code (None when it cannot be told)."""
-    totals = _approved_units(row)
-    if row.remaining is None or not totals:
-        return None
-    shares = [
-        row.remaining.units_by_code.get(code, 0) / total
-        for code, total in totals.items()
-        if total > 0
-    ]
-    return min(shares) if shares else None
-
-
-def visits_text(row: pas.CaseRow) -> str:
-    if row.remaining is None:
-        return "—"
-    if row.remaining.visits is None or row.approved_visits is None:
-        return "no limit"
-    over = f" ({row.remaining.visits_over} over)" if row.remaining.visits_over else ""
-    return f"{row.remaining.visits} of {row.approved_visits}{over}"
-
-
-def visits_fraction(row: pas.CaseRow) -> float | None:
-    if row.remaining is None or row.remaining.visits is None or not row.approved_visits:
-        return None
-    return row.remaining.visits / row.approved_visits
 
 
 class CaseTableModel(QAbstractTableModel):
