@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -306,6 +306,15 @@ def test_center_settings_reach_the_letterhead_and_bad_values_stay_at_the_field( 
     assert "Riverside billing" not in spanish and "cálculo aproximado" in spanish
 
 
+def run_batch(qtbot, dlg: BatchLetters, start: Callable[[], None]) -> list[tuple[int, str | None]]:  # type: ignore[no-untyped-def]
+    """Start a save or print run and wait for its end (letters are made on a worker thread)."""
+    with qtbot.waitSignal(dlg.batch_finished, timeout=60_000) as done:
+        start()
+    assert not dlg.running and dlg.save_button.isEnabled() == bool(dlg.checked())
+    results: list[tuple[int, str | None]] = done.args[0]
+    return results
+
+
 def test_a_days_cost_letters_saved_and_printed_in_one_go(  # type: ignore[no-untyped-def]
     qtbot, backend: Backend, seeded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -340,7 +349,7 @@ def test_a_days_cost_letters_saved_and_printed_in_one_go(  # type: ignore[no-unt
     monkeypatch.setitem(letters.BUILDERS_BY_KIND, "cost-letter", failing)
     folder = tmp_path / "letters"
     folder.mkdir()
-    results = dlg.save_all(folder)
+    results = run_batch(qtbot, dlg, lambda: dlg.save_all(folder))
     assert results == [
         (garcia, None),
         (nguyen, "This patient has no coverage to quote: add one first."),
@@ -356,7 +365,7 @@ def test_a_days_cost_letters_saved_and_printed_in_one_go(  # type: ignore[no-unt
 
     # fixed: all saved, one PDF per patient
     monkeypatch.setitem(letters.BUILDERS_BY_KIND, "cost-letter", real)
-    assert dlg.save_all(folder) == [(garcia, None), (nguyen, None)]
+    assert run_batch(qtbot, dlg, lambda: dlg.save_all(folder)) == [(garcia, None), (nguyen, None)]
     assert sorted(p.name for p in folder.iterdir()) == [
         "D0001-cost-letter-20261127.pdf",
         "D0002-cost-letter-20261127.pdf",
@@ -365,7 +374,10 @@ def test_a_days_cost_letters_saved_and_printed_in_one_go(  # type: ignore[no-unt
 
     # printed as one job; each printed letter recorded
     out = tmp_path / "batch.pdf"
-    assert dlg.print_all(pdf_printer(out)) == [(garcia, None), (nguyen, None)]
+    assert run_batch(qtbot, dlg, lambda: dlg.print_all(pdf_printer(out))) == [
+        (garcia, None),
+        (nguyen, None),
+    ]
     pages = sum(len(PdfReader(folder / n).pages) for n in sorted(p.name for p in folder.iterdir()))
     assert len(PdfReader(out).pages) == pages
     for pid in (garcia, nguyen):
@@ -382,13 +394,13 @@ def test_a_days_cost_letters_saved_and_printed_in_one_go(  # type: ignore[no-unt
     monkeypatch.setattr(QProgressDialog, "wasCanceled", cancel_after_first)
     again = tmp_path / "again"
     again.mkdir()
-    assert dlg.save_all(again) == [(garcia, None)]
+    assert run_batch(qtbot, dlg, lambda: dlg.save_all(again)) == [(garcia, None)]
     assert [p.name for p in again.iterdir()] == ["D0001-cost-letter-20261127.pdf"]
     assert "Cancelled: 1 not done." in dlg.summary.text()
     asked[0] = 0
-    assert dlg.print_all(pdf_printer(tmp_path / "cancelled.pdf")) == [
-        (garcia, "Not printed (cancelled).")
-    ]
+    assert run_batch(
+        qtbot, dlg, lambda: dlg.print_all(pdf_printer(tmp_path / "cancelled.pdf"))
+    ) == [(garcia, "Not printed (cancelled).")]
     assert len(events(seeded, garcia, "document:print")) == 1  # the earlier job only
     assert not (tmp_path / "cancelled.pdf").exists()
     monkeypatch.undo()
@@ -399,7 +411,7 @@ def test_a_days_cost_letters_saved_and_printed_in_one_go(  # type: ignore[no-unt
     assert dlg.save_button.text().startswith("Save 1 ")
     other = tmp_path / "other"
     other.mkdir()
-    assert dlg.save_all(other) == [(nguyen, None)]
+    assert run_batch(qtbot, dlg, lambda: dlg.save_all(other)) == [(nguyen, None)]
     assert [p.name for p in other.iterdir()] == ["D0002-cost-letter-20261127.pdf"]
 
 

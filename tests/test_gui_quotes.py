@@ -297,6 +297,7 @@ def test_compare_sites_of_care_side_by_side(qtbot, screen: QuoteScreen, seeded: 
     a, b = dialog.scenarios
     pick(a.site, "infusion_center")
     pick(b.site, "hospital_outpatient")
+    qtbot.waitUntil(lambda: not dialog.computing)  # figures are computed on worker threads
     assert a.primary.currentData() == b.primary.currentData() == screen.primary_combo.currentData()
 
     with seeded.session() as s:
@@ -335,6 +336,7 @@ def test_compare_sites_of_care_side_by_side(qtbot, screen: QuoteScreen, seeded: 
     # a third scenario (home) has no price on file: it says so in its column
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     assert len(dialog.scenarios) == 3
+    qtbot.waitUntil(lambda: not dialog.computing)
     c = dialog.scenarios[2]
     assert c.site.currentData() == "home"
     assert "No price on file for J2350" in c.message.text()

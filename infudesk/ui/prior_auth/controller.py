@@ -3,12 +3,14 @@ request for a whole order asks for, the visits recorded and the list's units and
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, timedelta
 
 from infudesk.domain import prior_auth as pa
 from infudesk.domain.prior_auth import (
     REMINDER_LABELS,
     SEVERITY_LABELS,
+    ReminderKind,
 )
 from infudesk.domain.validation import normalize_code
 from infudesk.services import orders as ors
@@ -113,3 +115,42 @@ def visits_fraction(row: pas.CaseRow) -> float | None:
     if row.remaining is None or row.remaining.visits is None or not row.approved_visits:
         return None
     return row.remaining.visits / row.approved_visits
+
+
+EXPIRING_DAYS = 60  # "Approvals ending within 60 days"
+
+
+def count_line(shown: Sequence[pas.CaseRow]) -> str:
+    """The line under the list: how many cases, how many overdue or due soon."""
+    if not shown:
+        return "No case with these filters."
+    overdue = sum(1 for r in shown if r.next_reminder and r.next_reminder.severity == "overdue")
+    due = sum(1 for r in shown if r.next_reminder and r.next_reminder.severity in ("due", "soon"))
+    return (
+        f"{len(shown):,} case{'s' if len(shown) != 1 else ''} · {overdue} overdue · "
+        f"{due} due within {pa.SOON_DAYS} days"
+    )
+
+
+def keep(rows: Sequence[pas.CaseRow], mode: str, today: date) -> list[pas.CaseRow]:
+    """The rows the 'Show' choice asks for."""
+    if mode == "expiring":
+        horizon = today + timedelta(days=EXPIRING_DAYS)
+        return [
+            r
+            for r in rows
+            if r.state in pa.APPROVAL_STATES and r.end_on is not None and r.end_on <= horizon
+        ]
+    if mode == "follow_up":
+        kinds = (ReminderKind.FOLLOW_UP, ReminderKind.DECISION_DUE)
+        return [
+            r for r in rows if any(x.kind in kinds and x.severity != "info" for x in r.reminders)
+        ]
+    if mode == "appeal":
+        deadlines = (
+            ReminderKind.APPEAL_DUE,
+            ReminderKind.EXTERNAL_REVIEW_DUE,
+            ReminderKind.FAIR_HEARING_DUE,
+        )
+        return [r for r in rows if any(x.kind in deadlines for x in r.reminders)]
+    return list(rows)

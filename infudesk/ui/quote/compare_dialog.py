@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
+from infudesk.domain import costshare as cs
 from infudesk.domain import coverage as dc
 from infudesk.domain import quote_request as qr
 from infudesk.domain.money import format_money
@@ -31,7 +33,7 @@ from infudesk.domain.orders import SITE_LABELS
 from infudesk.errors import UserError
 from infudesk.services import coverages as cvs
 from infudesk.services import quotes as qs
-from infudesk.ui.common.ops import Backend, friendly_message
+from infudesk.ui.common.ops import Backend, Latest, friendly_message, run_query
 
 SELF_PAY = "None (self-pay)"
 NO_SECONDARY = "None"
@@ -155,6 +157,7 @@ class Scenario:
     result: dict[str, Any] | None = None
     problem: str = ""
     widgets: list[QWidget] = field(default_factory=list)
+    latest: Latest = field(default_factory=Latest)  # its figures being computed
 
     def choice(self) -> Choice:
         return Choice(
@@ -305,15 +308,17 @@ class CompareDialog(QDialog):
     def remove_scenario(self, sc: Scenario) -> None:
         if len(self.scenarios) <= MIN_SCENARIOS or sc not in self.scenarios:
             return
-        choices = [s.choice() for s in self.scenarios if s is not sc]
-        results = [(s.result, s.problem) for s in self.scenarios if s is not sc]
+        kept = [s for s in self.scenarios if s is not sc]
         for s in self.scenarios:
             for w in s.widgets:
                 _discard(self.grid, w)
         self.scenarios = []
-        for choice, (result, problem) in zip(choices, results, strict=True):
-            self.add_scenario(choice, compute=False)
-            self.scenarios[-1].result, self.scenarios[-1].problem = result, problem
+        for old in kept:
+            self.add_scenario(old.choice(), compute=False)
+            new = self.scenarios[-1]
+            new.result, new.problem = old.result, old.problem
+            if old.latest.busy:  # its figures were still coming: compute them for the new column
+                self._compute(new)
         self._render()
 
     def _update_buttons(self) -> None:
@@ -332,34 +337,53 @@ class CompareDialog(QDialog):
         if c.primary_id is not None and c.primary_id == c.secondary_id:
             sc.problem = "The secondary must be another plan than the primary."
             return
-        try:
-            setup = self.backend.query(
-                qs.prepare,
-                self.patient_id,
-                today=self.today(),
-                order_id=self.order_id,
+        patient_id, today, order_id = self.patient_id, self.today(), self.order_id
+        from_date, program_ids = self.from_date, self.program_ids
+
+        def work(session: Session) -> tuple[qs.QuoteSetup, cs.Quote]:
+            setup = qs.prepare(
+                session,
+                patient_id,
+                today=today,
+                order_id=order_id,
                 primary_id=c.primary_id,
                 secondary_id=c.secondary_id if c.primary_id else None,
                 site=c.site,
-                from_date=self.from_date,
-                program_ids=self.program_ids,
+                from_date=from_date,
+                program_ids=program_ids,
             )
-            quote = qs.compute(setup)
-        except Exception as exc:  # a scenario that cannot be computed says why in its column
+            return setup, qs.compute(setup)
+
+        def done(answer: tuple[qs.QuoteSetup, cs.Quote]) -> None:
+            if sc not in self.scenarios:  # removed meanwhile
+                return
+            setup, quote = answer
+            missing = [n.code for n in setup.price_notes if n.missing]
+            if missing:  # figures with a $0 line would mislead: say what to add instead
+                sc.problem = (
+                    f"No price on file for {', '.join(missing)} here: add it to the fee "
+                    "schedule to compare this scenario."
+                )
+            else:
+                sc.result = dict(qr.result_to_json(quote, setup.primary))
+            self._render()
+
+        def failed(exc: BaseException) -> None:  # a scenario that cannot be computed says why
+            if sc not in self.scenarios:
+                return
             sc.problem = (
                 friendly_message(exc)[1]
                 if isinstance(exc, UserError)
                 else ("This scenario could not be computed: " + friendly_message(exc)[1])
             )
-            return
-        missing = [n.code for n in setup.price_notes if n.missing]
-        if missing:  # figures with a $0 line would mislead: say what to add instead
-            sc.problem = (
-                f"No price on file for {', '.join(missing)} here: add it to the fee "
-                "schedule to compare this scenario."
-            )
-            return
-        sc.result = dict(qr.result_to_json(quote, setup.primary))
+            self._render()
+
+        sc.latest.replace(run_query(self, self.backend, work, done, failed))
+
+    @property
+    def computing(self) -> bool:
+        """A scenario's figures are being computed (on a worker thread)."""
+        return any(sc.latest.busy for sc in self.scenarios)
 
     # -- figures -----------------------------------------------------------------------
     def _render(self) -> None:
