@@ -3,6 +3,7 @@
 save in the audit trail; the center's letterhead edited in Settings; a day's cost letters saved
 and printed in one go, one patient's failure listed while the others go on; the PA packet and
 appeal letter from a case, the patient's Print… menu and the window's Letters menu."""
+# mypy: disable-error-code="no-untyped-call,union-attr"
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from pypdf import PdfReader
@@ -43,6 +44,9 @@ from infudesk.ui.settings.settings_screen import SettingsScreen
 from tests.conftest import TODAY
 from tests.qt_helpers import MODAL_GENERATION, when_modal
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
 LEFT = Qt.MouseButton.LeftButton
 DAY_OF_TWO = date(2026, 12, 22)  # D0001 and D0002 have a planned visit that day
 
@@ -60,7 +64,7 @@ def backend(seeded: Store) -> Backend:
 
 
 @pytest.fixture
-def quotes(qtbot, backend: Backend) -> QuoteScreen:  # type: ignore[no-untyped-def]
+def quotes(qtbot: QtBot, backend: Backend) -> QuoteScreen:
     w = QuoteScreen(backend, today=lambda: TODAY)
     qtbot.addWidget(w)
     w.resize(1400, 860)
@@ -114,8 +118,8 @@ def answer(button: QMessageBox.StandardButton, seen: list[str]) -> None:
     when_modal(handler)
 
 
-def test_cost_letter_from_the_quote_screen_preview_language_print_save(  # type: ignore[no-untyped-def]
-    qtbot, quotes: QuoteScreen, seeded: Store, tmp_path: Path, closing: list[QWidget]
+def test_cost_letter_from_the_quote_screen_preview_language_print_save(
+    qtbot: QtBot, quotes: QuoteScreen, seeded: Store, tmp_path: Path, closing: list[QWidget]
 ) -> None:
     pid = patient_id(seeded, "D0001")
     assert not quotes.letter_button.isEnabled()  # no patient yet
@@ -233,8 +237,8 @@ def test_cost_letter_from_the_quote_screen_preview_language_print_save(  # type:
     assert {r["lang"] for r in renders} >= {"", "en"}
 
 
-def test_center_settings_reach_the_letterhead_and_bad_values_stay_at_the_field(  # type: ignore[no-untyped-def]
-    qtbot, backend: Backend, seeded: Store, tmp_path: Path
+def test_center_settings_reach_the_letterhead_and_bad_values_stay_at_the_field(
+    qtbot: QtBot, backend: Backend, seeded: Store, tmp_path: Path
 ) -> None:
     screen = SettingsScreen(backend, today=lambda: TODAY)
     qtbot.addWidget(screen)
@@ -306,7 +310,9 @@ def test_center_settings_reach_the_letterhead_and_bad_values_stay_at_the_field( 
     assert "Riverside billing" not in spanish and "cálculo aproximado" in spanish
 
 
-def run_batch(qtbot, dlg: BatchLetters, start: Callable[[], None]) -> list[tuple[int, str | None]]:  # type: ignore[no-untyped-def]
+def run_batch(
+    qtbot: QtBot, dlg: BatchLetters, start: Callable[[], None]
+) -> list[tuple[int, str | None]]:
     """Start a save or print run and wait for its end (letters are made on a worker thread)."""
     with qtbot.waitSignal(dlg.batch_finished, timeout=60_000) as done:
         start()
@@ -315,8 +321,8 @@ def run_batch(qtbot, dlg: BatchLetters, start: Callable[[], None]) -> list[tuple
     return results
 
 
-def test_a_days_cost_letters_saved_and_printed_in_one_go(  # type: ignore[no-untyped-def]
-    qtbot, backend: Backend, seeded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_days_cost_letters_saved_and_printed_in_one_go(
+    qtbot: QtBot, backend: Backend, seeded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dlg = BatchLetters(backend, today=TODAY)
     qtbot.addWidget(dlg)
@@ -415,8 +421,8 @@ def test_a_days_cost_letters_saved_and_printed_in_one_go(  # type: ignore[no-unt
     assert [p.name for p in other.iterdir()] == ["D0002-cost-letter-20261127.pdf"]
 
 
-def test_pa_packet_appeal_print_menu_and_letters_menu(  # type: ignore[no-untyped-def]
-    qtbot, backend: Backend, seeded: Store, closing: list[QWidget]
+def test_pa_packet_appeal_print_menu_and_letters_menu(
+    qtbot: QtBot, backend: Backend, seeded: Store, closing: list[QWidget]
 ) -> None:
     wang = patient_id(seeded, "D0004")
     with seeded.session() as s:

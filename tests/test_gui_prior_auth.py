@@ -2,6 +2,7 @@
 documents (shown inside the app, refused when too big or of the wrong kind), submitted, denied,
 appealed, approved on appeal, visits recorded against the approval until it runs out, and the
 cross-patient list with its filters."""
+# mypy: disable-error-code="no-untyped-call,union-attr,comparison-overlap"
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import Qt
@@ -52,6 +54,10 @@ from tests.conftest import TODAY
 from tests.qt_helpers import when_modal
 from tests.test_gui_intake_to_verified import in_dialog
 
+if TYPE_CHECKING:
+    from pytestqt.modeltest import ModelTester
+    from pytestqt.qtbot import QtBot
+
 LEFT = Qt.MouseButton.LeftButton
 
 
@@ -93,7 +99,9 @@ def answer_message(seen: list[str]) -> None:
     when_modal(handle)
 
 
-def step(qtbot, dlg: PriorAuthDialog, action: Action, act: Callable[[StepDialog], None]) -> None:  # type: ignore[no-untyped-def]
+def step(
+    qtbot: QtBot, dlg: PriorAuthDialog, action: Action, act: Callable[[StepDialog], None]
+) -> None:
     seen = in_dialog(StepDialog, act)  # type: ignore[arg-type]
     qtbot.mouseClick(dlg.action_buttons[action], LEFT)
     assert seen, f"no dialog for {action}"
@@ -118,8 +126,8 @@ def small_pdf(path: Path) -> bytes:
 
 
 def test_case_from_denial_through_appeal_to_visits(
-    qtbot, backend: Backend, store: Store, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, backend: Backend, store: Store, tmp_path: Path
+) -> None:
     with store.session() as s:
         pid = ps.get_by_mrn(s, "D0001").id
         cov = cs.list_coverages(s, pid)[0]
@@ -156,7 +164,7 @@ def test_case_from_denial_through_appeal_to_visits(
     assert opened and isinstance(opened[0], PriorAuthDialog)
     case_id = opened[0].case_id
     assert opened[0].record.case.state is State.DRAFT and opened[0].record.case.urgent
-    ids = [tab.model.row_at(r).id for r in range(tab.model.rowCount())]  # type: ignore[union-attr]
+    ids = [tab.model.row_at(r).id for r in range(tab.model.rowCount())]
     assert case_id in ids
 
     dlg = PriorAuthDialog(backend, case_id, today)
@@ -194,7 +202,7 @@ def test_case_from_denial_through_appeal_to_visits(
     assert {dlg.doc_table.item(r, 2).text() for r in range(2)} == {
         "lmn-garcia.pdf",
         "card-front.png",
-    }  # type: ignore[union-attr]
+    }
 
     # both shown inside the app; an export is an exact copy
     views: list[DocumentViewer] = []
@@ -284,7 +292,7 @@ def test_case_from_denial_through_appeal_to_visits(
         r
         for r in range(dlg.doc_table.rowCount())
         if dlg.doc_table.item(r, 2).text() == "gi-notes.txt"
-    )  # type: ignore[union-attr]
+    )
     dlg.doc_table.selectRow(row)
     when_modal(no_reason)
     qtbot.mouseClick(dlg.remove_doc_button, LEFT)
@@ -385,15 +393,15 @@ def test_case_from_denial_through_appeal_to_visits(
     # visits of the order recorded against the approval, until nothing is left
     def left_of(code: str) -> tuple[str, str, str, int, int]:
         t = dlg.usage_table
-        row = next(r for r in range(t.rowCount()) if t.item(r, 0).text() == code)  # type: ignore[union-attr]
+        row = next(r for r in range(t.rowCount()) if t.item(r, 0).text() == code)
         bar = t.cellWidget(row, 4)
         return (
             t.item(row, 1).text(),
             t.item(row, 2).text(),
-            t.item(row, 3).text(),  # type: ignore[union-attr]
+            t.item(row, 3).text(),
             bar.value(),
             bar.maximum(),
-        )  # type: ignore[union-attr]
+        )
 
     # the order's one planned visit left (the demo case used the others), then extra dates
     (planned,) = [v for v in order.visits if v.status == "planned"]
@@ -437,11 +445,11 @@ def test_case_from_denial_through_appeal_to_visits(
     qtbot.mouseClick(dlg.record_button, LEFT)
     assert left_of("J1745")[:3] == ("280", "320", "0 (over by 40)")
     assert dlg.visits_label.text() == "Visits: 0 of 7 left, 1 over"
-    assert "ref. 55-1208" in dlg.usage_list.item(0, 2).text()  # type: ignore[union-attr]
+    assert "ref. 55-1208" in dlg.usage_list.item(0, 2).text()
     with store.session() as s:
         rec = pas.get_case(s, case_id)
     assert sum(u.units for u in rec.usages) == 320 and len([u for u in rec.usages if u.visit]) == 8
-    history = [dlg.history_table.item(r, 2).text() for r in range(dlg.history_table.rowCount())]  # type: ignore[union-attr]
+    history = [dlg.history_table.item(r, 2).text() for r in range(dlg.history_table.rowCount())]
     assert history == ["Appeal approved", "Appeal", "Denied", "Submit to the payer"]
 
     # the patient's tab shows it; a double-click opens it
@@ -464,8 +472,8 @@ def test_case_from_denial_through_appeal_to_visits(
 
 
 def test_list_filters_and_a_cancelled_case(
-    qtbot, qtmodeltester, backend: Backend, store: Store
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, qtmodeltester: ModelTester, backend: Backend, store: Store
+) -> None:
     actor = Actor("desk.clerk")
     with store.session() as s:
         made = {}
@@ -519,7 +527,7 @@ def test_list_filters_and_a_cancelled_case(
     def shown() -> dict[int, str]:
         qtbot.waitUntil(lambda: not screen.loading)
         m = screen.model
-        return {m.row_at(r).id: m.index(r, Columns.STATE).data() for r in range(m.rowCount())}  # type: ignore[union-attr]
+        return {m.row_at(r).id: m.index(r, Columns.STATE).data() for r in range(m.rowCount())}
 
     assert shown()[mine.id] == "Pending (more information requested)"
     assert other.id not in shown()  # open cases only
@@ -551,8 +559,8 @@ def test_list_filters_and_a_cancelled_case(
     assert signal.args == [made["D0001"].patient_id]
 
 
-def test_ten_thousand_cases_one_query_a_refresh(  # type: ignore[no-untyped-def]
-    qtbot, store: Store, monkeypatch: pytest.MonkeyPatch
+def test_ten_thousand_cases_one_query_a_refresh(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     approval = pa.Approval(
         "A1", (pa.ApprovedLine("J1745", 280),), 7, date(2026, 1, 1), date(2026, 12, 31)
