@@ -319,10 +319,10 @@ def test_compare_sites_of_care_side_by_side(
     at_center, at_hospital = qs.compute(center).totals, qs.compute(hospital).totals
     totals_a, totals_b = dialog.totals(0), dialog.totals(1)
     assert totals_a is not None and totals_b is not None
-    assert Decimal(totals_a["allowed"]) == at_center.allowed
-    assert Decimal(totals_b["allowed"]) == at_hospital.allowed
+    assert totals_a.allowed == at_center.allowed
+    assert totals_b.allowed == at_hospital.allowed
     assert at_center.allowed < at_hospital.allowed
-    assert Decimal(totals_a["patient_owes"]) == at_center.patient_owes
+    assert totals_a.patient_owes == at_center.patient_owes
     assert at_center.patient_owes < at_hospital.patient_owes
 
     def cell(name: str, letter: str) -> str:
@@ -469,4 +469,4 @@ def test_quote_button_on_the_patient_screen_opens_the_quote(qtbot: QtBot, seeded
     qtbot.mouseClick(window.patients.page.quote_button, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.quotes
     assert window.quotes.patient_id == pid
-    assert window.quotes.result is not None and window.quotes.result["visits"]
+    assert window.quotes.result is not None and window.quotes.result.visits

@@ -372,6 +372,11 @@ def test_saved_snapshot_reloads_and_recomputes(
     assert rec.context["primary_id"] == setup.primary_id
     assert rec.context["price_notes"] == [n.to_json() for n in setup.price_notes]
     assert qs.setup_from_saved(rec).price_notes == setup.price_notes
+    # the figures a screen shows: typed, the same whether computed now or read from the save
+    live = qs.figures(qs.compute(setup))
+    assert rec.figures == live
+    assert live.totals.patient_owes == rec.summary.patient_owes
+    assert live.totals.insurance == sum((v.figures.insurance for v in live.visits), D(0))
     assert rec.context["labels"] == setup.labels
 
 

@@ -365,6 +365,109 @@ def warning_text(warning: str) -> str:
     return text
 
 
+# --- figures as the screens show them (typed; never the JSON read back by a screen) ---------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One row of figures: a visit, a plan year or the whole course (``visits``: how many)."""
+
+    allowed: Decimal
+    insurance: Decimal  # what the plans pay together (primary + secondary)
+    assistance_paid: Decimal
+    patient_owes: Decimal
+    patient_owes_before_assistance: Decimal
+    balance_bill: Decimal
+    visits: int = 1
+
+
+@dataclass(frozen=True)
+class VisitFigures:
+    on: date
+    plan_year: str
+    figures: Figures
+    explanation: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    plan_year: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class QuoteFigures:
+    """A computed or saved quote's figures: each visit, each plan year, the course, warnings."""
+
+    visits: tuple[VisitFigures, ...]
+    plan_years: tuple[YearFigures, ...]
+    totals: Figures
+    warnings: tuple[str, ...] = ()
+
+
+def _figures(t: cs.Totals | cs.VisitQuote, visits: int = 1) -> Figures:
+    return Figures(
+        allowed=t.allowed,
+        insurance=t.primary_paid + t.secondary_paid,
+        assistance_paid=t.assistance_paid,
+        patient_owes=t.patient_owes,
+        patient_owes_before_assistance=t.patient_owes_before_assistance,
+        balance_bill=t.balance_bill,
+        visits=visits,
+    )
+
+
+def figures(q: cs.Quote) -> QuoteFigures:
+    """A computed quote's figures for a screen."""
+    return QuoteFigures(
+        visits=tuple(
+            VisitFigures(v.date, str(v.plan_year), _figures(v), tuple(v.explanation))
+            for v in q.visits
+        ),
+        plan_years=tuple(
+            YearFigures(str(y.plan_year), _figures(y.totals, y.totals.visits)) for y in q.plan_years
+        ),
+        totals=_figures(q.totals, q.totals.visits),
+        warnings=tuple(q.warnings),
+    )
+
+
+def _saved_figures(row: dict[str, Any], visits: int = 1) -> Figures:
+    def d(name: str) -> Decimal:
+        return Decimal(str(row.get(name, "0")))
+
+    return Figures(
+        allowed=d("allowed"),
+        insurance=d("primary_paid") + d("secondary_paid"),
+        assistance_paid=d("assistance_paid"),
+        patient_owes=d("patient_owes"),
+        patient_owes_before_assistance=d("patient_owes_before_assistance"),
+        balance_bill=d("balance_bill"),
+        visits=int(row.get("visits", visits)),
+    )
+
+
+def saved_figures(result: dict[str, Any]) -> QuoteFigures:
+    """A saved quote's figures as they were saved (its result JSON, read here once)."""
+    return QuoteFigures(
+        visits=tuple(
+            VisitFigures(
+                date.fromisoformat(v["date"]),
+                str(v["plan_year"]),
+                _saved_figures(v),
+                tuple(v.get("explanation", ())),
+            )
+            for v in result.get("visits", [])
+        ),
+        plan_years=tuple(
+            YearFigures(str(y["plan_year"]), _saved_figures(y))
+            for y in result.get("plan_years", [])
+        ),
+        totals=_saved_figures(result.get("totals", {}), len(result.get("visits", []))),
+        warnings=tuple(result.get("warnings", ())),
+    )
+
+
 @dataclass(frozen=True)
 class QuoteSummary:
     id: int
@@ -383,6 +486,11 @@ class SavedQuoteRecord:
     request: dict[str, Any]  # the contract's request JSON
     result: dict[str, Any]  # the contract's result JSON
     context: dict[str, Any]  # labels, site, coverage ids, price notes
+
+    @property
+    def figures(self) -> QuoteFigures:
+        """The figures as saved, typed."""
+        return saved_figures(self.result)
 
 
 def save_quote(

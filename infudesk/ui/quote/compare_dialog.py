@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,7 +26,6 @@ from sqlalchemy.orm import Session
 
 from infudesk.domain import costshare as cs
 from infudesk.domain import coverage as dc
-from infudesk.domain import quote_request as qr
 from infudesk.domain.money import format_money
 from infudesk.domain.orders import SITE_LABELS
 from infudesk.errors import UserError
@@ -62,18 +60,12 @@ def money(value: str | Decimal | None) -> str:
     return format_money(Decimal(str(value)))
 
 
-def insurance_paid(figures: dict[str, Any]) -> Decimal:
-    """What the plans pay together (primary + secondary) in a result's visit or totals dict."""
-    return Decimal(str(figures["primary_paid"])) + Decimal(str(figures["secondary_paid"]))
-
-
-def figure(figures: dict[str, Any], name: str) -> str:
-    """One figure of a visit or totals dict, formatted for a cell."""
+def figure(figures: qs.Figures, name: str) -> str:
+    """One figure of a visit, a plan year or the course, formatted for a cell."""
     if name == "visits":
-        return str(figures.get("visits", ""))
-    if name == "insurance":
-        return money(insurance_paid(figures))
-    return money(figures.get(name))
+        return str(figures.visits)
+    value: Decimal = getattr(figures, name)
+    return money(value)
 
 
 def coverage_text(rec: cvs.CoverageRecord, today: date) -> str:
@@ -154,7 +146,7 @@ class Scenario:
     header: QLabel
     remove: QPushButton
     message: QLabel
-    result: dict[str, Any] | None = None
+    result: qs.QuoteFigures | None = None
     problem: str = ""
     widgets: list[QWidget] = field(default_factory=list)
     latest: Latest = field(default_factory=Latest)  # its figures being computed
@@ -365,7 +357,7 @@ class CompareDialog(QDialog):
                     "schedule to compare this scenario."
                 )
             else:
-                sc.result = dict(qr.result_to_json(quote, setup.primary))
+                sc.result = qs.figures(quote)
             self._render()
 
         def failed(exc: BaseException) -> None:  # a scenario that cannot be computed says why
@@ -394,25 +386,25 @@ class CompareDialog(QDialog):
             sc.message.setText(sc.problem)
             sc.message.setVisible(bool(sc.problem))
         results = [sc.result for sc in self.scenarios]
-        show_bb = any(r and Decimal(r["totals"]["balance_bill"]) for r in results)
+        show_bb = any(r is not None and r.totals.balance_bill for r in results)
         names = [(n, label) for n, label in FIGURES if n != "balance_bill" or show_bb]
         row = 5
         row = self._section(
             row,
             "Whole course",
-            [r["totals"] if r else None for r in results],
+            [r.totals if r else None for r in results],
             names,
             highlight=True,
         )
         years: list[str] = []
         for r in results:
-            for y in (r or {}).get("plan_years", []):
-                if y["plan_year"] not in years:
-                    years.append(y["plan_year"])
+            for y in r.plan_years if r else ():
+                if y.plan_year not in years:
+                    years.append(y.plan_year)
         for label in sorted(years):
-            per = []
+            per: list[qs.Figures | None] = []
             for r in results:
-                match = [y for y in (r or {}).get("plan_years", []) if y["plan_year"] == label]
+                match = [y.figures for y in (r.plan_years if r else ()) if y.plan_year == label]
                 per.append(match[0] if match else None)
             row = self._section(row, f"Plan year {label}", per, names, highlight=False)
         self.grid.setRowStretch(row, 1)
@@ -422,7 +414,7 @@ class CompareDialog(QDialog):
         self,
         row: int,
         title: str,
-        figures: list[dict[str, Any] | None],
+        figures: list[qs.Figures | None],
         names: Sequence[tuple[str, str]],
         *,
         highlight: bool,
@@ -432,7 +424,7 @@ class CompareDialog(QDialog):
         self.grid.addWidget(head, row, 0, 1, len(figures) + 1)
         self.figure_widgets.append(head)
         row += 1
-        owes = [Decimal(f["patient_owes"]) if f else None for f in figures]
+        owes = [f.patient_owes if f else None for f in figures]
         known = [o for o in owes if o is not None]
         low = min(known) if known else None
         if highlight:  # the lowest course total for the patient (none when all are equal)
@@ -460,7 +452,7 @@ class CompareDialog(QDialog):
 
     def _verdict(self) -> None:
         totals = [
-            (LETTERS[i], Decimal(sc.result["totals"]["patient_owes"]))
+            (LETTERS[i], sc.result.totals.patient_owes)
             for i, sc in enumerate(self.scenarios)
             if sc.result
         ]
@@ -484,7 +476,7 @@ class CompareDialog(QDialog):
         self.verdict.setStyleSheet(CHEAPEST_STYLE)
 
     # -- for tests and callers ---------------------------------------------------------
-    def totals(self, index: int) -> dict[str, Any] | None:
+    def totals(self, index: int) -> qs.Figures | None:
         """The whole-course totals of scenario ``index`` (0 = A), None when not computed."""
         result = self.scenarios[index].result
-        return None if result is None else dict(result["totals"])
+        return None if result is None else result.totals

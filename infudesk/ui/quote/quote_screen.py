@@ -7,7 +7,6 @@ import enum
 import html
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
@@ -39,7 +38,6 @@ from PySide6.QtWidgets import (
 
 from infudesk.domain import costshare as cs
 from infudesk.domain import coverage as dc
-from infudesk.domain import quote_request as qr
 from infudesk.domain import readiness as rd
 from infudesk.domain.orders import SITE_LABELS
 from infudesk.domain.patients import parse_date
@@ -162,10 +160,6 @@ TERM_FIELDS = ctl.TERM_FIELDS
 ROLES = ctl.ROLES
 
 
-def _day(iso: str) -> str:
-    return f"{date.fromisoformat(iso):%m/%d/%Y}"
-
-
 def _item(
     text: str, *, right: bool = False, editable: bool = False, bold: bool = False
 ) -> QTableWidgetItem:
@@ -228,7 +222,7 @@ class QuoteScreen(QWidget):
         self.saved: list[qs.QuoteSummary] = []
         self.base: qs.QuoteSetup | None = None  # as prepared (or as saved): "the terms on file"
         self.setup: qs.QuoteSetup | None = None  # the inputs of the figures shown (with what-ifs)
-        self.result: dict[str, Any] | None = None  # the figures shown (the contract's result)
+        self.result: qs.QuoteFigures | None = None  # the figures shown
         self.viewing: qs.SavedQuoteRecord | None = None  # a saved quote shown read-only
         # what was on screen before a saved quote was opened: base, shown, "visits from" text
         self._live: tuple[qs.QuoteSetup, qs.QuoteSetup | None, str] | None = None
@@ -238,7 +232,7 @@ class QuoteScreen(QWidget):
         self.compare_dialog: CompareDialog | None = None
         self.letter_preview: LetterPreview | None = None
         self.readiness: rsv.Readiness | None = None  # what could change the figures shown
-        self._visits: list[dict[str, Any]] = []
+        self._visits: tuple[qs.VisitFigures, ...] = ()
         self._from_quote: int | None = None  # the saved quote a new version started from
         self._status_error = False
 
@@ -1270,7 +1264,7 @@ class QuoteScreen(QWidget):
         for r, ln in enumerate(setup.lines):
             _cell(self.lines_table, r, LineCol.ALLOWED).setText(money(ln.allowed))
         self._filling = False
-        self.result = dict(qr.result_to_json(quote, setup.primary))
+        self.result = qs.figures(quote)
         self._show_result(self.result, self_pay=setup.primary is None)
         self._show_readiness(setup)
         self._stale(False)
@@ -1325,11 +1319,9 @@ class QuoteScreen(QWidget):
             self.status_changed.emit(message)
 
     # -- showing a result --------------------------------------------------------------
-    def _show_result(self, result: dict[str, Any], *, self_pay: bool = False) -> None:
-        visits: list[dict[str, Any]] = list(result.get("visits", []))
-        totals: dict[str, Any] = dict(result.get("totals", {}))
-        years: list[dict[str, Any]] = list(result.get("plan_years", []))
-        show_bb = any(Decimal(v["balance_bill"]) for v in visits)
+    def _show_result(self, result: qs.QuoteFigures, *, self_pay: bool = False) -> None:
+        visits, totals, years = result.visits, result.totals, result.plan_years
+        show_bb = any(v.figures.balance_bill for v in visits)
         price = "Self-pay\nprice" if self_pay else "Allowed"
         _header(self.visits_table, VisitCol.ALLOWED).setText(price)
         _header(self.years_table, 2).setText(price)
@@ -1337,9 +1329,11 @@ class QuoteScreen(QWidget):
         t.setRowCount(0)
         for r, v in enumerate(visits):
             t.insertRow(r)
-            cells = [_item(_day(v["date"])), _item(str(v["plan_year"]))]
+            cells = [_item(f"{v.on:%m/%d/%Y}"), _item(v.plan_year)]
             for name in VISIT_FIGURES:
-                cells.append(_item(figure(v, name), right=True, bold=name == "patient_owes"))
+                cells.append(
+                    _item(figure(v.figures, name), right=True, bold=name == "patient_owes")
+                )
             for c, cell in enumerate(cells):
                 cell.setData(Qt.ItemDataRole.UserRole, r)
                 t.setItem(r, c, cell)
@@ -1347,12 +1341,12 @@ class QuoteScreen(QWidget):
         self._fit(t, no_scrolling=True)
         y = self.years_table
         y.setRowCount(0)
-        rows = [(str(yr["plan_year"]), yr) for yr in years] + [("Course total", totals)]
+        rows = [(yr.plan_year, yr.figures) for yr in years] + [("Course total", totals)]
         for r, (label, figs) in enumerate(rows):
             y.insertRow(r)
             total = r == len(rows) - 1
             y.setItem(r, 0, _item(label, bold=total))
-            y.setItem(r, 1, _item(str(figs.get("visits", "")), right=True, bold=total))
+            y.setItem(r, 1, _item(str(figs.visits), right=True, bold=total))
             for c, name in enumerate(VISIT_FIGURES, start=2):
                 y.setItem(
                     r,
@@ -1364,13 +1358,12 @@ class QuoteScreen(QWidget):
         y.setFixedHeight(
             y.horizontalHeader().height() + sum(y.rowHeight(r) for r in range(y.rowCount())) + 4
         )
-        if totals:
-            self.owes_label.setText(money(totals["patient_owes"]))
-            self.before_label.setText(money(totals["patient_owes_before_assistance"]))
-            self.assist_label.setText(money(totals["assistance_paid"]))
-            self.insurance_label.setText(figure(totals, "insurance"))
+        self.owes_label.setText(money(totals.patient_owes))
+        self.before_label.setText(money(totals.patient_owes_before_assistance))
+        self.assist_label.setText(money(totals.assistance_paid))
+        self.insurance_label.setText(money(totals.insurance))
         self.course_label.setText(self._course_text(visits, years, totals))
-        warnings = list(result.get("warnings", []))
+        warnings = result.warnings
         self.warnings_label.setText("\n".join(f"• {qs.warning_text(w)}" for w in warnings))
         self.warnings_label.setVisible(bool(warnings))
         self._visits = visits
@@ -1405,7 +1398,7 @@ class QuoteScreen(QWidget):
         row.setObjectName(f"finding_{f.kind.value}")
         lay = QHBoxLayout(row)
         lay.setContentsMargins(0, 0, 0, 0)
-        days = ", ".join(_day(d.isoformat()) for d in f.visits[:3])
+        days = ", ".join(f"{d:%m/%d/%Y}" for d in f.visits[:3])
         more = f" and {len(f.visits) - 3} more" if len(f.visits) > 3 else ""
         label = QLabel(
             f"⚠ {html.escape(f.text)} <span style='color:#555'>(visits {days}{more})</span>"
@@ -1447,7 +1440,7 @@ class QuoteScreen(QWidget):
 
     def _clear_result(self) -> None:
         """No figures (new inputs that cannot be computed yet)."""
-        self._visits = []
+        self._visits = ()
         for table in (self.visits_table, self.years_table):
             table.setRowCount(0)
         for label in (self.owes_label, self.before_label, self.assist_label, self.insurance_label):
@@ -1457,16 +1450,16 @@ class QuoteScreen(QWidget):
         self._show_explanation()
 
     def _course_text(
-        self, visits: list[dict[str, Any]], years: list[dict[str, Any]], totals: dict[str, Any]
+        self,
+        visits: tuple[qs.VisitFigures, ...],
+        years: tuple[qs.YearFigures, ...],
+        totals: qs.Figures,
     ) -> str:
         if not visits:
             return ""
         n = len(visits)
-        span = (
-            _day(visits[0]["date"])
-            if n == 1
-            else f"{_day(visits[0]['date'])} – {_day(visits[-1]['date'])}"
-        )
+        first, last = f"{visits[0].on:%m/%d/%Y}", f"{visits[-1].on:%m/%d/%Y}"
+        span = first if n == 1 else f"{first} – {last}"
         setup = qs.setup_from_saved(self.viewing) if self.viewing is not None else self.setup
         where = ""
         if setup is not None:
@@ -1476,7 +1469,7 @@ class QuoteScreen(QWidget):
             where = f" · {plans} · {ctl.SITE_SHORT.get(setup.site, setup.site)}"
         many = f" in {len(years)} plan years" if len(years) > 1 else ""
         what = "self-pay price" if setup is not None and setup.primary is None else "allowed"
-        allowed = f" · {what} {money(totals['allowed'])}" if totals else ""
+        allowed = f" · {what} {money(totals.allowed)}"
         return f"{n} visit{'s' if n != 1 else ''}{many}, {span}{allowed}{where}"
 
     @staticmethod
@@ -1506,8 +1499,8 @@ class QuoteScreen(QWidget):
             self.explanation.setPlainText("")
             return
         v = visits[row]
-        self.explain_title.setText(f"How the visit of {_day(v['date'])} adds up")
-        self.explanation.setPlainText("\n".join(f"• {line}" for line in v.get("explanation", [])))
+        self.explain_title.setText(f"How the visit of {v.on:%m/%d/%Y} adds up")
+        self.explanation.setPlainText("\n".join(f"• {line}" for line in v.explanation))
 
     # -- saving and saved quotes -------------------------------------------------------
     def save(self) -> None:
@@ -1581,7 +1574,7 @@ class QuoteScreen(QWidget):
         self.body.setCurrentWidget(self.main)
         self._load_setup(setup, compute=False)
         self._show_field_errors({}, False)
-        self._show_result(rec.result, self_pay=setup.primary is None)
+        self._show_result(rec.figures, self_pay=setup.primary is None)
         self._show_readiness(setup)
         s = rec.summary
         at = s.created_at.astimezone()
