@@ -53,11 +53,9 @@ FIGURES: tuple[tuple[str, str], ...] = (
 # --- helpers shared with the quote screen ----------------------------------------------------
 
 
-def money(value: str | Decimal | None) -> str:
-    """'$1,234.50' from a Decimal or a contract money string ('1234.50')."""
-    if value is None or value == "":
-        return ""
-    return format_money(Decimal(str(value)))
+def money(value: Decimal | None) -> str:
+    """'$1,234.50' (empty for no amount)."""
+    return "" if value is None else format_money(value)
 
 
 def figure(figures: qs.Figures, name: str) -> str:

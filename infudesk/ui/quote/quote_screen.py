@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
 from infudesk.domain import costshare as cs
 from infudesk.domain import coverage as dc
 from infudesk.domain import readiness as rd
-from infudesk.domain.orders import SITE_LABELS
 from infudesk.domain.patients import parse_date
 from infudesk.errors import UserError, ValidationFailed
 from infudesk.services import assistance as asv
@@ -1408,7 +1407,7 @@ class QuoteScreen(QWidget):
         label.setStyleSheet("color: #8a1c10;")
         lay.addWidget(label, 1)
         if f.fix.kind == "site" and f.fix.site:
-            where = SITE_LABELS.get(f.fix.site, f.fix.site).split(" (")[0].split(" / ")[0].lower()
+            where = ctl.SITE_SHORT.get(f.fix.site, f.fix.site).lower()
             button = QPushButton(f"Quote at the {where} instead")
             button.setObjectName("quoteOtherSiteButton")
             if ready.other_owes is not None and ready.owes is not None:
