@@ -77,3 +77,12 @@ def test_program_lines() -> None:
     assert ctl.expires_text(grant, TODAY) == ("Expired 11/01/2026", ctl.EXPIRED_COLOR)
     assert ctl.expires_text(card, TODAY) == ("—", None)
     assert ctl.limits_text(asv.ProgramData(kind="discount", percent=D("0.5"))) == "50% off"
+
+
+def test_the_plan_type_is_added_only_when_the_name_hides_it() -> None:
+    from infudesk.domain import coverage as dc
+
+    assert dc.names_its_type("Primary: Medicare (Original, Part B)", "medicare_part_b")
+    assert dc.names_its_type("Humana Medicare Advantage HMO", "medicare_advantage")
+    assert not dc.names_its_type("Primary: Illinois Medicaid", "medigap")
+    assert not dc.names_its_type("Primary: Meridian", "medicaid_managed_care")

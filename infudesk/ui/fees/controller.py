@@ -61,8 +61,8 @@ def plans_text(plans: list[cvs.CoverageRecord]) -> str:
     out = []
     for c in plans:
         kind = dc.PLAN_TYPE_LABELS.get(c.data.plan_type, c.data.plan_type)
-        family = kind.split()[0].casefold()  # Medicare | Medicaid
-        out.append(c.label if family in c.label.casefold() else f"{c.label} ({kind})")
+        named = dc.names_its_type(c.label, c.data.plan_type)
+        out.append(c.label if named else f"{c.label} ({kind})")
     return ", ".join(out)
 
 

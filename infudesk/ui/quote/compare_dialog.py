@@ -70,8 +70,7 @@ def coverage_text(rec: cvs.CoverageRecord, today: date) -> str:
     """'Lakeshore Health PPO · Commercial' (the type left out when the name says it)."""
     name = rec.plan_label
     kind = dc.PLAN_TYPE_LABELS.get(rec.data.plan_type, rec.data.plan_type)
-    first = kind.split()[0].casefold()
-    text = name if first in name.casefold() else f"{name} · {kind}"
+    text = name if dc.names_its_type(name, rec.data.plan_type) else f"{name} · {kind}"
     if rec.state_on(today) == "future" and rec.data.effective_on:
         text += f" from {rec.data.effective_on:%m/%d/%Y}"
     return text
