@@ -32,8 +32,8 @@ class ValidationFailed(UserError):
 
     title = "Please check the form"
 
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {m}" for k, m in errors.items()))
+    def __init__(self, errors: dict[str, str], *, title: str | None = None) -> None:
+        super().__init__("; ".join(f"{k}: {m}" for k, m in errors.items()), title=title)
         self.errors = errors
 
 

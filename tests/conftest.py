@@ -1,4 +1,5 @@
 """Test set-up: offscreen Qt, a temporary data dir and an in-memory keyring for every test."""
+# mypy: disable-error-code="no-untyped-call"
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ TODAY = date(2026, 11, 27)
 class MemoryKeyring(KeyringBackend):
     """A keychain that lives in a dict: tests never touch a real one."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()
@@ -151,7 +152,7 @@ def pg_admin(sql: str) -> None:
     target = pg_admin_target()
     url = sqlalchemy_url(target, PG_PASSWORD).set(drivername="postgresql")
     with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
+        conn.execute(sql)
 
 
 @pytest.fixture(scope="session")

@@ -1,14 +1,19 @@
 """Helpers for clicking through real screens: typing any script, answering modal dialogs."""
+# mypy: disable-error-code="no-untyped-call"
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
 
-def type_text(qtbot, edit: QLineEdit, text: str) -> None:  # type: ignore[no-untyped-def]
+
+def type_text(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
     """Key clicks for ASCII; other scripts arrive as an input method would commit them."""
     if text.isascii():
         qtbot.keyClicks(edit, text)

@@ -1,4 +1,5 @@
 """Starting the app: a clear dialog (never a traceback) when the database cannot be opened."""
+# mypy: disable-error-code="no-untyped-call"
 
 from __future__ import annotations
 

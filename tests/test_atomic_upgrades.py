@@ -7,6 +7,7 @@ store and dies with os._exit just before statement k (or before the COMMIT, or a
 creating a new database); the parent then looks at what is on disk. The keychain is a small
 file-backed one so that what the child saved survives it, as a real keychain would.
 """
+# mypy: disable-error-code="no-untyped-call"
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from sqlalchemy import Engine, event
 
+from infudesk.errors import DatabaseOpenError
 from infudesk.paths import DataPaths
 from infudesk.store import database, keys, migrate
 from infudesk.store.engine import key_pragma_for, make_engine, open_raw
@@ -39,7 +41,7 @@ STEPS = ["key-saved", "database-built", "id-written", "database-in-place"]
 class FileKeyring(KeyringBackend):
     """A keychain in a JSON file: survives the killed child like a real one would."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
     path: Path
 
     def _load(self) -> dict[str, str]:
@@ -98,7 +100,7 @@ def _in_child(paths: DataPaths, kill_at: int | None, kill_step: str | None) -> i
                     if name == kill_step:
                         os._exit(KILLED)
 
-                database._step = step  # type: ignore[assignment]
+                database._step = step
             database.open_store(paths).close()
             code = FINISHED
         except BaseException:  # any other ending is a failure the parent reports
@@ -241,7 +243,7 @@ def test_a_failing_migration_changes_nothing_and_names_the_copy(
         return real(self, *a, **k)
 
     monkeypatch.setattr(Operations, "create_table", failing)
-    with pytest.raises(database.DatabaseOpenError) as info:
+    with pytest.raises(DatabaseOpenError) as info:
         database.open_store(paths)
     msg = info.value.message
     assert "Nothing was changed" in msg

@@ -25,6 +25,7 @@ from infudesk.store.database import Store, open_store
 from infudesk.store.engine import make_engine
 from infudesk.store.migrate import upgrade
 from infudesk.store.models import AuditEvent
+from tests.conftest import MemoryKeyring
 
 TODAY = date(2026, 11, 27)
 
@@ -257,7 +258,9 @@ def test_workstation_is_recorded(store: Store) -> None:
     assert Actor("someone").workstation == socket.gethostname()
 
 
-def test_a_wrong_audit_key_is_reported(paths: DataPaths, actor: Actor, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_audit_key_is_reported(
+    paths: DataPaths, actor: Actor, memory_keyring: MemoryKeyring
+) -> None:
     st = open_store(paths)
     try:
         _add_patients(st, actor, 2)
@@ -291,8 +294,8 @@ def test_verify_is_clean_on_a_demo_database(paths: DataPaths) -> None:
 
 
 def test_upgrade_chains_the_earlier_entries_at_the_first_open(
-    paths: DataPaths, actor: Actor, memory_keyring
-) -> None:  # type: ignore[no-untyped-def]
+    paths: DataPaths, actor: Actor, memory_keyring: MemoryKeyring
+) -> None:
     """A database at 0005 with audit entries: the first open after the upgrade chains them and
     records where the chain starts; every entry keeps its id and content."""
     st = open_store(paths)  # creates store id + keys; then rebuild the file at 0005
@@ -345,8 +348,8 @@ def test_upgrade_chains_the_earlier_entries_at_the_first_open(
 
 
 def test_a_failed_open_reaches_the_trail_at_the_next_open(
-    paths: DataPaths, actor: Actor, memory_keyring
-) -> None:  # type: ignore[no-untyped-def]
+    paths: DataPaths, actor: Actor, memory_keyring: MemoryKeyring
+) -> None:
     st = open_store(paths)
     _add_patients(st, actor, 1)
     st.close()

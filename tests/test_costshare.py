@@ -1,4 +1,5 @@
 """The cost-sharing engine in process: worked cases, the request parser, hypothesis properties."""
+# mypy: disable-error-code="index,call-overload"
 
 from __future__ import annotations
 

@@ -7,14 +7,17 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QCheckBox
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from infudesk.domain import costshare as cs
 from infudesk.domain import coverage as dc
 from infudesk.domain.coverage import CoverageData, PlanType, Terms
 from infudesk.domain.patients import PatientData
+from infudesk.reference import yearly_figures
 from infudesk.services import coverages as cvs
 from infudesk.services import patients as ps
 from infudesk.services import payers as pys
@@ -26,10 +29,13 @@ from infudesk.ui.common.ops import Backend
 from infudesk.ui.patients.coverage_dialog import CoverageDialog
 from tests.conftest import TODAY
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
 VISIT = (cs.ServiceLine("J1745", 1, D("3968.00")),)
 
 
-def _patient_and_payer(s, actor: Actor) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _patient_and_payer(s: Session, actor: Actor) -> tuple[int, int]:
     data = PatientData(
         first_name="Ada", last_name="Lind", birth_date=date(1950, 2, 3), sex="F", mrn="T0901"
     )
@@ -38,7 +44,9 @@ def _patient_and_payer(s, actor: Actor) -> tuple[int, int]:  # type: ignore[no-u
     return pid, payer
 
 
-def _record(store: Store, actor: Actor, data: CoverageData, terms: Terms | None):  # type: ignore[no-untyped-def]
+def _record(
+    store: Store, actor: Actor, data: CoverageData, terms: Terms | None
+) -> cvs.CoverageRecord:
     with store.session() as s:
         pid, payer = _patient_and_payer(s, actor)
         from dataclasses import replace
@@ -81,7 +89,7 @@ def test_part_b_with_terms_without_deductible_takes_the_year(store: Store, actor
     # coinsurance 0 entered → the law's 20%: 183 + 20% × 3,785 = 757.00 → 940.00
     rec = _record(store, actor, PART_B, Terms(deductible_met=D("100")))
     cov = qs.engine_coverage(rec)
-    v = cs.quote(cs.QuoteRequest((date(2026, 3, 2),), VISIT, cov), qs.yearly_figures()).visits[0]
+    v = cs.quote(cs.QuoteRequest((date(2026, 3, 2),), VISIT, cov), yearly_figures()).visits[0]
     assert v.patient_owes == D("940.00")
 
 
@@ -187,9 +195,9 @@ def test_migration_0007_keeps_rows_and_sets_the_oop_flag(data_dir: Path) -> None
 
 
 def test_coverage_dialog_has_two_family_checkboxes_and_all_letters(
-    qtbot,
+    qtbot: QtBot,
     store: Store,
-    actor: Actor,  # type: ignore[no-untyped-def]
+    actor: Actor,
 ) -> None:
     with store.session() as s:
         pid, _ = _patient_and_payer(s, actor)
@@ -215,7 +223,7 @@ def test_coverage_dialog_has_two_family_checkboxes_and_all_letters(
 
 
 def test_dialog_warns_on_a_medicare_advantage_oop_above_2026(store: Store) -> None:
-    figs = qs.yearly_figures()
+    figs = yearly_figures()
     assert "oop_max" in dc.terms_warnings(
         Terms(oop_max=D("9500")), PlanType.MEDICARE_ADVANTAGE, 2026, figs
     )
@@ -224,8 +232,8 @@ def test_dialog_warns_on_a_medicare_advantage_oop_above_2026(store: Store) -> No
     )
 
 
-def test_quote_screen_shows_part_b_terms_by_law_and_lets_them_be_typed_over(  # type: ignore[no-untyped-def]
-    qtbot, store: Store, actor: Actor
+def test_quote_screen_shows_part_b_terms_by_law_and_lets_them_be_typed_over(
+    qtbot: QtBot, store: Store, actor: Actor
 ) -> None:
     from PySide6.QtWidgets import QLineEdit
 

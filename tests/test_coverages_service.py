@@ -1,4 +1,5 @@
 """Service tests for the payer directory and patients' coverages, against a real SQLCipher file."""
+# mypy: disable-error-code="arg-type"
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import json
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from infudesk.domain import coverage as dc
 from infudesk.domain.coverage import CoverageData, PlanType, Terms
@@ -36,15 +39,15 @@ TERMS = Terms(
 )
 
 
-def new_patient(s, actor: Actor, mrn: str = "T0001", first: str = "Ada") -> int:
+def new_patient(s: Session, actor: Actor, mrn: str = "T0001", first: str = "Ada") -> int:
     data = PatientData(
         first_name=first, last_name="Quinn", birth_date=date(1970, 5, 4), sex="F", mrn=mrn
     )
     return ps.create_patient(s, actor, data, today=TODAY, allow_look_alike=True).id
 
 
-def new_payer(s, actor: Actor, name: str = "Lakeshore Health", **kw: object) -> int:
-    return pys.create_payer(s, actor, pys.PayerData(name=name, **kw)).id  # type: ignore[arg-type]
+def new_payer(s: Session, actor: Actor, name: str = "Lakeshore Health", **kw: object) -> int:
+    return pys.create_payer(s, actor, pys.PayerData(name=name, **kw)).id
 
 
 def commercial(payer_id: int | None, **kw: object) -> CoverageData:
@@ -57,16 +60,16 @@ def commercial(payer_id: int | None, **kw: object) -> CoverageData:
         effective_on=date(2026, 1, 1),
     )
     base.update(kw)
-    return CoverageData(**base)  # type: ignore[arg-type]
+    return CoverageData(**base)
 
 
-def events(s, entity: str) -> list[tuple[str, int | None, dict]]:
+def events(s: Session, entity: str) -> list[tuple[str, int | None, dict[str, Any]]]:
     rows = s.scalars(select(AuditEvent).where(AuditEvent.entity == entity).order_by(AuditEvent.id))
     return [(e.action, e.entity_id, json.loads(e.detail or "{}")) for e in rows]
 
 
-def count(s, model: type) -> int:
-    return s.scalar(select(func.count()).select_from(model))
+def count(s: Session, model: type) -> int:
+    return s.scalar(select(func.count()).select_from(model)) or 0
 
 
 @pytest.fixture
@@ -320,7 +323,7 @@ def test_add_coverage_validation_at_the_field(
 ) -> None:
     with store.session() as s:
         with pytest.raises(ValidationFailed) as exc:
-            data = replace(commercial(ids["lakeshore"]), **changes)  # type: ignore[arg-type]
+            data = replace(commercial(ids["lakeshore"]), **changes)
             cs.add_coverage(s, actor, ids["patient"], data, today=TODAY)
         assert set(exc.value.errors) == {field}, exc.value.errors
         assert count(s, Coverage) == 0
@@ -548,7 +551,7 @@ def test_terms_history_is_append_only(store: Store, actor: Actor, ids: dict[str,
 def test_impossible_terms_are_refused_at_the_field(
     store: Store, actor: Actor, ids: dict[str, int], changes: dict[str, object], field: str
 ) -> None:
-    bad = replace(TERMS, **changes)  # type: ignore[arg-type]
+    bad = replace(TERMS, **changes)
     with store.session() as s:
         with pytest.raises(ValidationFailed) as exc:
             cs.add_coverage(

@@ -1,5 +1,6 @@
 """Deadlines by plan type through the services and the appeal letter, on the demo database:
 D0003 is on Medicaid managed care (60 days), D0004 on a commercial HDHP (180 days)."""
+# mypy: disable-error-code="arg-type,union-attr"
 
 from __future__ import annotations
 

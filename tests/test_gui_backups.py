@@ -1,4 +1,5 @@
 """Settings > Backups, the backup on close, and a calm dialog for any start-up failure."""
+# mypy: disable-error-code="union-attr"
 
 from __future__ import annotations
 

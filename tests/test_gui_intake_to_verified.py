@@ -1,10 +1,12 @@
 """Intake to verified coverages, entirely through the real screens: a new patient, a primary
 and a secondary plan, a therapy order with suggested billing lines, and both verifications."""
+# mypy: disable-error-code="no-untyped-call"
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import Qt
@@ -27,9 +29,12 @@ from tests.conftest import TODAY
 from tests.qt_helpers import when_modal
 from tests.test_gui_patients import type_into
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
 
 @pytest.fixture
-def window(qtbot, store: Store) -> MainWindow:  # type: ignore[no-untyped-def]
+def window(qtbot: QtBot, store: Store) -> MainWindow:
     with store.session() as s:
         pys.load_starter_payers(s, Actor("setup"), resource("payers.json"))
     w = MainWindow(Backend(store, Actor("desk.clerk")), today=lambda: TODAY)
@@ -76,8 +81,8 @@ def payer_id(store: Store, name: str) -> int:
 
 
 def test_new_patient_to_verified_primary_and_secondary(
-    qtbot, window: MainWindow, store: Store
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, window: MainWindow, store: Store
+) -> None:
     # intake
     window.new_patient()
     page = window.patients.page

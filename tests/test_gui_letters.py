@@ -3,16 +3,17 @@
 save in the audit trail; the center's letterhead edited in Settings; a day's cost letters saved
 and printed in one go, one patient's failure listed while the others go on; the PA packet and
 appeal letter from a case, the patient's Print… menu and the window's Letters menu."""
+# mypy: disable-error-code="no-untyped-call,union-attr"
 
 from __future__ import annotations
 
 import contextlib
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from pypdf import PdfReader
@@ -43,6 +44,9 @@ from infudesk.ui.settings.settings_screen import SettingsScreen
 from tests.conftest import TODAY
 from tests.qt_helpers import MODAL_GENERATION, when_modal
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
 LEFT = Qt.MouseButton.LeftButton
 DAY_OF_TWO = date(2026, 12, 22)  # D0001 and D0002 have a planned visit that day
 
@@ -62,7 +66,7 @@ def backend(seeded: Store) -> Backend:
 
 
 @pytest.fixture
-def quotes(qtbot, backend: Backend) -> QuoteScreen:  # type: ignore[no-untyped-def]
+def quotes(qtbot: QtBot, backend: Backend) -> QuoteScreen:
     w = QuoteScreen(backend, today=lambda: TODAY)
     qtbot.addWidget(w)
     w.resize(1400, 860)
@@ -116,8 +120,8 @@ def answer(button: QMessageBox.StandardButton, seen: list[str]) -> None:
     when_modal(handler)
 
 
-def test_cost_letter_from_the_quote_screen_preview_language_print_save(  # type: ignore[no-untyped-def]
-    qtbot, quotes: QuoteScreen, seeded: Store, tmp_path: Path, closing: list[QWidget]
+def test_cost_letter_from_the_quote_screen_preview_language_print_save(
+    qtbot: QtBot, quotes: QuoteScreen, seeded: Store, tmp_path: Path, closing: list[QWidget]
 ) -> None:
     pid = patient_id(seeded, "D0001")
     assert not quotes.letter_button.isEnabled()  # no patient yet
@@ -235,8 +239,8 @@ def test_cost_letter_from_the_quote_screen_preview_language_print_save(  # type:
     assert {r["lang"] for r in renders} >= {"", "en"}
 
 
-def test_center_settings_reach_the_letterhead_and_bad_values_stay_at_the_field(  # type: ignore[no-untyped-def]
-    qtbot, backend: Backend, seeded: Store, tmp_path: Path
+def test_center_settings_reach_the_letterhead_and_bad_values_stay_at_the_field(
+    qtbot: QtBot, backend: Backend, seeded: Store, tmp_path: Path
 ) -> None:
     screen = SettingsScreen(backend, today=lambda: TODAY)
     qtbot.addWidget(screen)
@@ -308,8 +312,19 @@ def test_center_settings_reach_the_letterhead_and_bad_values_stay_at_the_field( 
     assert "Riverside billing" not in spanish and "cálculo aproximado" in spanish
 
 
-def test_a_days_cost_letters_saved_and_printed_in_one_go(  # type: ignore[no-untyped-def]
-    qtbot, backend: Backend, seeded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def run_batch(
+    qtbot: QtBot, dlg: BatchLetters, start: Callable[[], None]
+) -> list[tuple[int, str | None]]:
+    """Start a save or print run and wait for its end (letters are made on a worker thread)."""
+    with qtbot.waitSignal(dlg.batch_finished, timeout=60_000) as done:
+        start()
+    assert not dlg.running and dlg.save_button.isEnabled() == bool(dlg.checked())
+    results: list[tuple[int, str | None]] = done.args[0]
+    return results
+
+
+def test_a_days_cost_letters_saved_and_printed_in_one_go(
+    qtbot: QtBot, backend: Backend, seeded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dlg = BatchLetters(backend, today=TODAY)
     qtbot.addWidget(dlg)
@@ -342,7 +357,7 @@ def test_a_days_cost_letters_saved_and_printed_in_one_go(  # type: ignore[no-unt
     monkeypatch.setitem(letters.BUILDERS_BY_KIND, "cost-letter", failing)
     folder = tmp_path / "letters"
     folder.mkdir()
-    results = dlg.save_all(folder)
+    results = run_batch(qtbot, dlg, lambda: dlg.save_all(folder))
     assert results == [
         (garcia, None),
         (nguyen, "This patient has no coverage to quote: add one first."),
@@ -358,7 +373,7 @@ def test_a_days_cost_letters_saved_and_printed_in_one_go(  # type: ignore[no-unt
 
     # fixed: all saved, one PDF per patient
     monkeypatch.setitem(letters.BUILDERS_BY_KIND, "cost-letter", real)
-    assert dlg.save_all(folder) == [(garcia, None), (nguyen, None)]
+    assert run_batch(qtbot, dlg, lambda: dlg.save_all(folder)) == [(garcia, None), (nguyen, None)]
     assert sorted(p.name for p in folder.iterdir()) == [
         "D0001-cost-letter-20261127.pdf",
         "D0002-cost-letter-20261127.pdf",
@@ -367,7 +382,10 @@ def test_a_days_cost_letters_saved_and_printed_in_one_go(  # type: ignore[no-unt
 
     # printed as one job; each printed letter recorded
     out = tmp_path / "batch.pdf"
-    assert dlg.print_all(pdf_printer(out)) == [(garcia, None), (nguyen, None)]
+    assert run_batch(qtbot, dlg, lambda: dlg.print_all(pdf_printer(out))) == [
+        (garcia, None),
+        (nguyen, None),
+    ]
     pages = sum(len(PdfReader(folder / n).pages) for n in sorted(p.name for p in folder.iterdir()))
     assert len(PdfReader(out).pages) == pages
     for pid in (garcia, nguyen):
@@ -384,13 +402,13 @@ def test_a_days_cost_letters_saved_and_printed_in_one_go(  # type: ignore[no-unt
     monkeypatch.setattr(QProgressDialog, "wasCanceled", cancel_after_first)
     again = tmp_path / "again"
     again.mkdir()
-    assert dlg.save_all(again) == [(garcia, None)]
+    assert run_batch(qtbot, dlg, lambda: dlg.save_all(again)) == [(garcia, None)]
     assert [p.name for p in again.iterdir()] == ["D0001-cost-letter-20261127.pdf"]
     assert "Cancelled: 1 not done." in dlg.summary.text()
     asked[0] = 0
-    assert dlg.print_all(pdf_printer(tmp_path / "cancelled.pdf")) == [
-        (garcia, "Not printed (cancelled).")
-    ]
+    assert run_batch(
+        qtbot, dlg, lambda: dlg.print_all(pdf_printer(tmp_path / "cancelled.pdf"))
+    ) == [(garcia, "Not printed (cancelled).")]
     assert len(events(seeded, garcia, "document:print")) == 1  # the earlier job only
     assert not (tmp_path / "cancelled.pdf").exists()
     monkeypatch.undo()
@@ -401,12 +419,12 @@ def test_a_days_cost_letters_saved_and_printed_in_one_go(  # type: ignore[no-unt
     assert dlg.save_button.text().startswith("Save 1 ")
     other = tmp_path / "other"
     other.mkdir()
-    assert dlg.save_all(other) == [(nguyen, None)]
+    assert run_batch(qtbot, dlg, lambda: dlg.save_all(other)) == [(nguyen, None)]
     assert [p.name for p in other.iterdir()] == ["D0002-cost-letter-20261127.pdf"]
 
 
-def test_pa_packet_appeal_print_menu_and_letters_menu(  # type: ignore[no-untyped-def]
-    qtbot, backend: Backend, seeded: Store, closing: list[QWidget]
+def test_pa_packet_appeal_print_menu_and_letters_menu(
+    qtbot: QtBot, backend: Backend, seeded: Store, closing: list[QWidget]
 ) -> None:
     wang = patient_id(seeded, "D0004")
     with seeded.session() as s:

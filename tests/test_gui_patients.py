@@ -1,8 +1,10 @@
 """Click through the real main window: create, find, edit, validate, look-alikes, deactivate."""
+# mypy: disable-error-code="no-untyped-call,arg-type"
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import Qt
@@ -28,9 +30,13 @@ from infudesk.ui.patients.patient_page import LookAlikeDialog
 from tests.conftest import TODAY
 from tests.qt_helpers import type_text, when_modal
 
+if TYPE_CHECKING:
+    from pytestqt.modeltest import ModelTester
+    from pytestqt.qtbot import QtBot
+
 
 @pytest.fixture
-def window(qtbot, store: Store) -> MainWindow:  # type: ignore[no-untyped-def]
+def window(qtbot: QtBot, store: Store) -> MainWindow:
     w = MainWindow(Backend(store, Actor("desk.clerk")), today=lambda: TODAY)
     qtbot.addWidget(w)
     w.show()
@@ -45,7 +51,7 @@ def add(store: Store, **kw: object) -> ps.PatientRecord:
             Actor("seed"),
             PatientData(**kw),
             today=TODAY,
-            allow_look_alike=True,  # type: ignore[arg-type]
+            allow_look_alike=True,
         )
 
 
@@ -55,21 +61,21 @@ def field(w: MainWindow, name: str) -> QLineEdit:
     return widget
 
 
-def type_into(qtbot, w: MainWindow, values: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def type_into(qtbot: QtBot, w: MainWindow, values: dict[str, str]) -> None:
     for name, text in values.items():
         edit = field(w, name)
         edit.clear()
         type_text(qtbot, edit, text)
 
 
-def search(qtbot, w: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]
+def search(qtbot: QtBot, w: MainWindow, text: str) -> None:
     box = w.patients.search_box
     box.clear()
     type_text(qtbot, box, text)
     w.patients.run_search()  # skip the typing delay
 
 
-def test_create_find_and_edit_a_patient(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_create_find_and_edit_a_patient(qtbot: QtBot, window: MainWindow, store: Store) -> None:
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     page = window.patients.page
     assert window.patients.stack.currentWidget() is page
@@ -123,7 +129,9 @@ def test_create_find_and_edit_a_patient(qtbot, window: MainWindow, store: Store)
     assert window.patients.model.row_at(0).last_name == "Garcia Lopez"  # type: ignore[union-attr]
 
 
-def test_bad_input_is_shown_at_the_field_and_kept(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_shown_at_the_field_and_kept(
+    qtbot: QtBot, window: MainWindow, store: Store
+) -> None:
     window.new_patient()
     page = window.patients.page
     typed = {
@@ -173,7 +181,9 @@ def test_bad_input_is_shown_at_the_field_and_kept(qtbot, window: MainWindow, sto
     assert not any(b.error.isVisible() for b in page.boxes.values())
 
 
-def test_look_alike_offers_the_existing_record(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_look_alike_offers_the_existing_record(
+    qtbot: QtBot, window: MainWindow, store: Store
+) -> None:
     existing = add(
         store,
         first_name="An",
@@ -212,7 +222,9 @@ def test_look_alike_offers_the_existing_record(qtbot, window: MainWindow, store:
         assert ps.count(s, "nguyen") == 2
 
 
-def test_unsaved_changes_are_not_lost_on_escape(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_unsaved_changes_are_not_lost_on_escape(
+    qtbot: QtBot, window: MainWindow, store: Store
+) -> None:
     rec = add(store, first_name="James", last_name="Carter", birth_date=date(1985, 2, 17))
     window.patients.open_patient(rec.id)
     page = window.patients.page
@@ -240,7 +252,9 @@ def test_unsaved_changes_are_not_lost_on_escape(qtbot, window: MainWindow, store
         assert ps.get_patient(s, rec.id).data.city == "Evanston"
 
 
-def test_deactivate_hides_but_keeps_the_patient(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_deactivate_hides_but_keeps_the_patient(
+    qtbot: QtBot, window: MainWindow, store: Store
+) -> None:
     rec = add(store, first_name="Olena", last_name="Kovalenko", birth_date=date(1990, 7, 8))
     window.patients.open_patient(rec.id)
     page = window.patients.page
@@ -264,7 +278,7 @@ def test_deactivate_hides_but_keeps_the_patient(qtbot, window: MainWindow, store
     assert window.patients.model.data(idx) == "Inactive"
 
 
-def test_sorting_by_header_and_lazy_paging(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_sorting_by_header_and_lazy_paging(qtbot: QtBot, window: MainWindow, store: Store) -> None:
     import random
 
     from infudesk.demo.seed import seed_patients
@@ -294,8 +308,8 @@ def test_sorting_by_header_and_lazy_paging(qtbot, window: MainWindow, store: Sto
 
 
 def test_patient_model_is_a_well_behaved_qt_model(
-    qtmodeltester, window: MainWindow, store: Store
-) -> None:  # type: ignore[no-untyped-def]
+    qtmodeltester: ModelTester, window: MainWindow, store: Store
+) -> None:
     add(store, first_name="Zoë", last_name="O'Brien", birth_date=date(1990, 6, 2))
     add(store, first_name="秀英", last_name="王", birth_date=date(1979, 11, 23))
     window.patients.run_search()
@@ -306,7 +320,9 @@ def test_patient_model_is_a_well_behaved_qt_model(
     assert window.patients.model.rowCount() == 1
 
 
-def test_keyboard_enter_in_table_opens_the_patient(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_keyboard_enter_in_table_opens_the_patient(
+    qtbot: QtBot, window: MainWindow, store: Store
+) -> None:
     add(store, first_name="James", last_name="Carter", birth_date=date(1985, 2, 17))
     window.patients.run_search()
     qtbot.keyClick(window.patients.search_box, Qt.Key.Key_Down)
@@ -320,8 +336,8 @@ def test_keyboard_enter_in_table_opens_the_patient(qtbot, window: MainWindow, st
 
 
 def test_name_on_insurance_card_is_a_field_of_the_patient_page(
-    qtbot, window: MainWindow, store: Store
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, window: MainWindow, store: Store
+) -> None:
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     page = window.patients.page
     type_into(

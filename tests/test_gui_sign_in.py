@@ -1,10 +1,12 @@
 """Sign in, work, be locked by idleness, sign back in: the real main window, by keyboard."""
+# mypy: disable-error-code="no-untyped-call,union-attr"
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -39,6 +41,9 @@ from infudesk.ui.staff.sign_in import SignInForm
 from tests.conftest import TODAY
 from tests.qt_helpers import when_modal
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
 PASSWORD = "correct horse battery"
 SECRETS = ("Quintanilla", "Zelda", "Zeldina", "3125550142", "1961-02-03")
 NOBODY = Actor("nobody", kind="system", role="none")
@@ -65,7 +70,7 @@ def people(store: Store) -> ps.PatientRecord:
 
 
 @pytest.fixture
-def window(qtbot, store: Store, people: ps.PatientRecord) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+def window(qtbot: QtBot, store: Store, people: ps.PatientRecord) -> Iterator[MainWindow]:
     w = MainWindow(Backend(store, NOBODY), today=lambda: TODAY, start="sign_in")
     qtbot.addWidget(w)
     # pytest-qt closes the window before this fixture ends: closing must not ask about the
@@ -114,7 +119,7 @@ def assert_nothing_secret_visible() -> None:
         assert secret not in text, secret
 
 
-def sign_in_by_keyboard(qtbot, form: SignInForm, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in_by_keyboard(qtbot: QtBot, form: SignInForm, username: str, password: str) -> None:
     # the page gives the username box the focus (after any question box has closed); the
     # offscreen platform activates a window only when asked (a desktop does it on show)
     form.window().activateWindow()
@@ -129,8 +134,8 @@ def sign_in_by_keyboard(qtbot, form: SignInForm, username: str, password: str) -
     qtbot.keyClick(form.password, Qt.Key.Key_Return)  # signs in
 
 
-def test_sign_in_work_idle_lock_and_back_with_the_edit_intact(  # type: ignore[no-untyped-def]
-    qtbot, window: MainWindow, store: Store, people: ps.PatientRecord, tmp_path: Path
+def test_sign_in_work_idle_lock_and_back_with_the_edit_intact(
+    qtbot: QtBot, window: MainWindow, store: Store, people: ps.PatientRecord, tmp_path: Path
 ) -> None:
     # before anyone signs in: the sign-in page, focus on the username, nobody acting
     assert window.pages.currentWidget() is window.lock_page
@@ -185,8 +190,8 @@ def test_sign_in_work_idle_lock_and_back_with_the_edit_intact(  # type: ignore[n
     assert actions == ["create", "sign_in", "idle_lock", "sign_in"]  # create: Anna's account
 
 
-def test_another_user_is_asked_before_the_edit_is_discarded(  # type: ignore[no-untyped-def]
-    qtbot, window: MainWindow, store: Store, people: ps.PatientRecord
+def test_another_user_is_asked_before_the_edit_is_discarded(
+    qtbot: QtBot, window: MainWindow, store: Store, people: ps.PatientRecord
 ) -> None:
     sign_in_by_keyboard(qtbot, window.sign_in, "maria", PASSWORD)
     window.show_patient(people.id)
@@ -231,8 +236,8 @@ def test_another_user_is_asked_before_the_edit_is_discarded(  # type: ignore[no-
     assert window.user_label.text() == "Signed in as Anna Park (Front desk)"
 
 
-def test_an_open_dialog_is_veiled_and_keeps_what_was_typed(  # type: ignore[no-untyped-def]
-    qtbot, window: MainWindow, store: Store
+def test_an_open_dialog_is_veiled_and_keeps_what_was_typed(
+    qtbot: QtBot, window: MainWindow, store: Store
 ) -> None:
     sign_in_by_keyboard(qtbot, window.sign_in, "maria", PASSWORD)
     dialog = QDialog(window)
@@ -267,8 +272,8 @@ def test_an_open_dialog_is_veiled_and_keeps_what_was_typed(  # type: ignore[no-u
     )
 
 
-def test_the_discarded_dialog_of_someone_else_closes_unsaved(  # type: ignore[no-untyped-def]
-    qtbot, window: MainWindow
+def test_the_discarded_dialog_of_someone_else_closes_unsaved(
+    qtbot: QtBot, window: MainWindow
 ) -> None:
     sign_in_by_keyboard(qtbot, window.sign_in, "maria", PASSWORD)
     dialog = QDialog(window)
@@ -290,8 +295,8 @@ def test_the_discarded_dialog_of_someone_else_closes_unsaved(  # type: ignore[no
     assert window.lock_dialog is None
 
 
-def test_wrong_passwords_on_the_screen_make_the_button_wait(  # type: ignore[no-untyped-def]
-    qtbot, window: MainWindow
+def test_wrong_passwords_on_the_screen_make_the_button_wait(
+    qtbot: QtBot, window: MainWindow
 ) -> None:
     form = window.sign_in
     for _ in range(3):
@@ -305,7 +310,7 @@ def test_wrong_passwords_on_the_screen_make_the_button_wait(  # type: ignore[no-
     assert form.button.text() == "Sign in"
 
 
-def test_first_run_creates_the_manager_by_keyboard(qtbot, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_first_run_creates_the_manager_by_keyboard(qtbot: QtBot, store: Store) -> None:
     actor, start = first_page(store)
     assert start == "first_run" and actor.role == "none"
     w = MainWindow(Backend(store, actor), today=lambda: TODAY, start=start)
@@ -333,7 +338,7 @@ def test_first_run_creates_the_manager_by_keyboard(qtbot, store: Store) -> None:
     assert first_page(store)[1] == "sign_in"
 
 
-def test_the_demo_signs_in_by_itself_and_says_so(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_signs_in_by_itself_and_says_so(qtbot: QtBot, data_dir: Path) -> None:
     demo = open_store(DataPaths(data_dir / "demo"), demo=True)
     try:
         actor, start = first_page(demo)
@@ -354,8 +359,8 @@ def test_the_demo_signs_in_by_itself_and_says_so(qtbot, data_dir: Path) -> None:
         demo.close()
 
 
-def test_audit_screen_filters_and_exports(  # type: ignore[no-untyped-def]
-    qtbot, window: MainWindow, people: ps.PatientRecord, store: Store, tmp_path: Path
+def test_audit_screen_filters_and_exports(
+    qtbot: QtBot, window: MainWindow, people: ps.PatientRecord, store: Store, tmp_path: Path
 ) -> None:
     sign_in_by_keyboard(qtbot, window.sign_in, "maria", PASSWORD)
     window.nav.setCurrentRow(window.stack.indexOf(window.audit))

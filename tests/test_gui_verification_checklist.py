@@ -4,6 +4,7 @@ the answers they depend on change, and a verified save keeps only the items aske
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtWidgets import QGroupBox
@@ -18,6 +19,9 @@ from infudesk.store.database import Store
 from infudesk.ui.common.ops import Backend
 from infudesk.ui.verification.verification_dialog import VerificationDialog
 from tests.conftest import TODAY
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
 
 
 @pytest.fixture
@@ -36,10 +40,10 @@ def group(d: VerificationDialog, title: str) -> QGroupBox:
 
 
 def test_conditional_items_follow_the_answers(
-    qtbot,
+    qtbot: QtBot,
     store: Store,
     actor: Actor,
-    medicare_verification: int,  # type: ignore[no-untyped-def]
+    medicare_verification: int,
 ) -> None:
     d = VerificationDialog(Backend(store, actor), medicare_verification, today=lambda: TODAY)
     qtbot.addWidget(d)
@@ -66,10 +70,10 @@ def test_conditional_items_follow_the_answers(
 
 
 def test_verified_save_asks_for_the_abn_then_keeps_the_items_asked(
-    qtbot,
+    qtbot: QtBot,
     store: Store,
     actor: Actor,
-    medicare_verification: int,  # type: ignore[no-untyped-def]
+    medicare_verification: int,
 ) -> None:
     d = VerificationDialog(Backend(store, actor), medicare_verification, today=lambda: TODAY)
     qtbot.addWidget(d)

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -99,7 +100,9 @@ def money(value: str | Decimal) -> str:
     return f"${Decimal(value):,.2f}"
 
 
-def audit_events(store: Store, patient_id: int, actor: Actor) -> list[tuple[str, str, dict]]:
+def audit_events(
+    store: Store, patient_id: int, actor: Actor
+) -> list[tuple[str, str, dict[str, Any]]]:
     with store.session() as s:
         rows = s.scalars(
             select(AuditEvent)

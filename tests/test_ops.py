@@ -78,7 +78,12 @@ def test_an_unexpected_error_is_shown_kindly_and_logged(
 ) -> None:
     backend = Backend(store, Actor("test.clerk"))
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+
+    def answer(box: QMessageBox) -> int:
+        shown.append(box.text())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
     parent = QWidget()
     qtbot.addWidget(parent)
 

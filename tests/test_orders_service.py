@@ -1,4 +1,5 @@
 """Service tests for therapy orders (billing lines, planned visits) against a real SQLCipher file."""
+# mypy: disable-error-code="union-attr"
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from decimal import Decimal as D
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from infudesk.domain.billing import BillingLine
 from infudesk.domain.orders import OrderData
@@ -89,22 +91,22 @@ def shape(lines: tuple[BillingLine, ...] | list[BillingLine]) -> list[tuple[str,
     return [(ln.code, ln.modifier, ln.units, ln.kind) for ln in lines]
 
 
-def new_patient(s, actor: Actor, mrn: str = "T0001") -> int:
+def new_patient(s: Session, actor: Actor, mrn: str = "T0001") -> int:
     data = PatientData(
         first_name="Ada", last_name="Quinn", birth_date=date(1970, 5, 4), sex="F", mrn=mrn
     )
     return ps.create_patient(s, actor, data, today=TODAY, allow_look_alike=True).id
 
 
-def order_events(s) -> list[tuple[str, int | None]]:
+def order_events(s: Session) -> list[tuple[str, int | None]]:
     rows = s.scalars(
         select(AuditEvent).where(AuditEvent.entity == "therapy_order").order_by(AuditEvent.id)
     )
     return [(e.action, e.entity_id) for e in rows]
 
 
-def count(s, model: type) -> int:
-    return s.scalar(select(func.count()).select_from(model))
+def count(s: Session, model: type) -> int:
+    return s.scalar(select(func.count()).select_from(model)) or 0
 
 
 @pytest.fixture

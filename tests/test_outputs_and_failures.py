@@ -161,7 +161,7 @@ class HeldWriteLock:
 
     def __enter__(self) -> HeldWriteLock:
         self.conn = self.engine.raw_connection()
-        self.conn.execute("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+        self.conn.execute("BEGIN IMMEDIATE")
         return self
 
     def __exit__(self, *_exc: object) -> None:

@@ -1,4 +1,5 @@
 """Tests for infudesk.services.patients against a real encrypted database."""
+# mypy: disable-error-code="no-untyped-call"
 
 from __future__ import annotations
 

@@ -101,6 +101,7 @@ def quote_ok(request: object, **kw: str) -> dict[str, Any]:
     assert result.stderr == ""
     doc = json.loads(result.stdout)
     check_contract(doc)
+    assert isinstance(doc, dict)
     return doc
 
 

@@ -8,6 +8,7 @@ import os
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,6 +25,9 @@ from infudesk.ui.quote.quote_screen import QuoteScreen
 from tests.conftest import TODAY
 from tests.test_cli import run_cli as letters_cli
 from tests.test_letters import pdf_pages
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
 
 D = date
 PER_VISIT = {"J1745": 40, "96365": 1}  # D0001: 36 + 4 (JW) units of J1745, one first hour
@@ -158,8 +162,8 @@ def test_approved_visits_are_used_in_date_order(given_before: int, offsets: list
 # --- the Quotes screen ---------------------------------------------------------------------
 
 
-def test_d0004_warns_of_the_denied_site_and_quotes_the_infusion_center_instead(  # type: ignore[no-untyped-def]
-    qtbot, store: Store, tmp_path: Path
+def test_d0004_warns_of_the_denied_site_and_quotes_the_infusion_center_instead(
+    qtbot: QtBot, store: Store, tmp_path: Path
 ) -> None:
     with store.session() as s:
         seed_demo(s, Actor("seed"), today=TODAY, generated=0)

@@ -1,4 +1,5 @@
 """Data that survives: integrity checks, backup and restore, keychain allowlist, permissions."""
+# mypy: disable-error-code="no-untyped-call"
 
 from __future__ import annotations
 
@@ -371,7 +372,7 @@ def test_plaintext_keyring_is_refused(paths: DataPaths, tmp_path: Path) -> None:
     from keyrings.alt.file import PlaintextKeyring
 
     plain = PlaintextKeyring()
-    plain.file_path = str(tmp_path / "kr.cfg")  # type: ignore[misc]
+    plain.file_path = str(tmp_path / "kr.cfg")
     keyring.set_keyring(plain)
     with pytest.raises(KeychainError) as info:
         open_store(paths)
@@ -424,7 +425,7 @@ def test_environment_variable_cannot_widen_the_allowlist(
 class InitFailsKeyring(KeyringBackend):
     """Secret Service whose collection is locked from the start (the prompt is dismissed)."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def get_password(self, service: str, username: str) -> str | None:
         raise keyring.errors.InitError("Failed to create the collection: Prompt dismissed..")

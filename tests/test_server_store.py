@@ -4,6 +4,7 @@ the schema on both engines, two workstations at once, migrate-to, check, backup,
 The PostgreSQL tests need the throwaway server of `.ci/pg-cluster` (they skip without it,
 saying so; CI sets INFUDESK_REQUIRE_PG=1 so that they cannot skip there).
 """
+# mypy: disable-error-code="arg-type"
 
 from __future__ import annotations
 
@@ -699,7 +700,7 @@ def test_the_models_match_the_migrated_schema_on_postgresql(pg_target: ServerTar
         with engine.connect() as conn:
             ctx = MigrationContext.configure(conn, opts={"compare_type": True})
             assert compare_metadata(ctx, Base.metadata) == []
-            collations = dict(
+            collations: dict[str, str] = dict(
                 conn.execute(
                     text(
                         "SELECT table_name || '.' || column_name, collation_name FROM "

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from infudesk.demo.seed import seed_patients
 from infudesk.domain.patients import PatientData
@@ -153,7 +154,7 @@ def test_role_grants() -> None:
         require(nobody, Permission.AUDIT)
 
 
-def _patient(s, actor: Actor) -> ps.PatientRecord:  # type: ignore[no-untyped-def]
+def _patient(s: Session, actor: Actor) -> ps.PatientRecord:
     data = PatientData(first_name="Ines", last_name="Quarry", birth_date=date(1970, 3, 4), sex="F")
     return ps.create_patient(s, actor, data, today=TODAY, allow_look_alike=True)
 

@@ -1,4 +1,5 @@
 """Tests for infudesk.store: encryption at rest, keys in the keychain, open errors, migrations."""
+# mypy: disable-error-code="no-untyped-call,operator"
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from infudesk.store.database import Store, open_store
 from infudesk.store.engine import make_engine
 from infudesk.store.migrate import head_revision, upgrade
 from infudesk.store.models import Patient, PatientToken
+from tests.conftest import MemoryKeyring
 
 TODAY = date(2026, 11, 27)
 
@@ -84,21 +86,21 @@ def _make_existing_db(paths: DataPaths, actor: Actor) -> None:
     assert not Path(f"{paths.db}-wal").exists() or Path(f"{paths.db}-wal").stat().st_size == 0
 
 
-def _db_entry(memory_keyring) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def _db_entry(memory_keyring: MemoryKeyring) -> tuple[str, str]:
     """The database key's entry. The keychain holds three entries per database: the database
     key and, beside it, the audit trail's key and the recovery key."""
     users = sorted(user.split(":")[0] for _service, user in memory_keyring.entries)
     assert users == ["audit-key", "database-key", "recovery-key"]
     (entry,) = [e for e in memory_keyring.entries if e[1].startswith("database-key:")]
-    return entry  # type: ignore[no-any-return]
+    return entry
 
 
-def _the_key_hex(memory_keyring) -> str:  # type: ignore[no-untyped-def]
+def _the_key_hex(memory_keyring: MemoryKeyring) -> str:
     entry = _db_entry(memory_keyring)
     (service, _user), value = entry, memory_keyring.entries[entry]
     assert service == keys.KEYRING_SERVICE
     assert len(value) == 64
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 # --- encryption at rest ----------------------------------------------------------------------
@@ -140,8 +142,8 @@ def test_saved_patient_is_readable_after_reopen(paths: DataPaths, actor: Actor) 
 
 
 def test_key_is_never_written_to_the_data_dir(
-    store: Store, actor: Actor, paths: DataPaths, memory_keyring
-) -> None:  # type: ignore[no-untyped-def]
+    store: Store, actor: Actor, paths: DataPaths, memory_keyring: MemoryKeyring
+) -> None:
     _save_secret_patient(store, actor)
     key_hex = _the_key_hex(memory_keyring)
     # nor is the audit key (the other entry)
@@ -166,8 +168,8 @@ def test_key_is_never_written_to_the_data_dir(
 
 
 def test_wrong_key_fails_and_leaves_file_unchanged(
-    paths: DataPaths, actor: Actor, memory_keyring
-) -> None:  # type: ignore[no-untyped-def]
+    paths: DataPaths, actor: Actor, memory_keyring: MemoryKeyring
+) -> None:
     _make_existing_db(paths, actor)
     entry = _db_entry(memory_keyring)
     memory_keyring.entries[entry] = secrets.token_hex(32)
@@ -179,7 +181,9 @@ def test_wrong_key_fails_and_leaves_file_unchanged(
     assert _snapshot(paths.db) == before
 
 
-def test_lock_released_after_failed_open(paths: DataPaths, actor: Actor, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+def test_lock_released_after_failed_open(
+    paths: DataPaths, actor: Actor, memory_keyring: MemoryKeyring
+) -> None:
     _make_existing_db(paths, actor)
     entry = _db_entry(memory_keyring)
     good = memory_keyring.entries[entry]
@@ -309,7 +313,7 @@ def test_second_open_is_refused_while_first_is_open(paths: DataPaths) -> None:
 
 
 class LockedKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def get_password(self, service: str, username: str) -> str | None:
         raise keyring.errors.KeyringLocked("locked")
@@ -322,7 +326,7 @@ class LockedKeyring(KeyringBackend):
 
 
 class BrokenKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def get_password(self, service: str, username: str) -> str | None:
         raise OSError("org.freedesktop.DBus.Error.ServiceUnknown")
@@ -337,7 +341,7 @@ class BrokenKeyring(KeyringBackend):
 class ForgetfulKeyring(KeyringBackend):
     """Accepts a password and then does not return it."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def get_password(self, service: str, username: str) -> str | None:
         return None
@@ -438,8 +442,8 @@ def test_keychain_that_does_not_keep_the_key(paths: DataPaths) -> None:
 
 
 def test_missing_keychain_entry_for_existing_db(
-    paths: DataPaths, actor: Actor, memory_keyring
-) -> None:  # type: ignore[no-untyped-def]
+    paths: DataPaths, actor: Actor, memory_keyring: MemoryKeyring
+) -> None:
     _make_existing_db(paths, actor)
     memory_keyring.entries.clear()
     before = _snapshot(paths.db)
@@ -453,7 +457,9 @@ def test_missing_keychain_entry_for_existing_db(
     assert memory_keyring.entries == {}
 
 
-def test_missing_store_id_for_existing_db(paths: DataPaths, actor: Actor, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+def test_missing_store_id_for_existing_db(
+    paths: DataPaths, actor: Actor, memory_keyring: MemoryKeyring
+) -> None:
     _make_existing_db(paths, actor)
     paths.store_id.unlink()
     entries = dict(memory_keyring.entries)
@@ -465,8 +471,8 @@ def test_missing_store_id_for_existing_db(paths: DataPaths, actor: Actor, memory
 
 
 def test_demo_keeps_its_key_beside_the_db_and_not_in_the_keychain(
-    paths: DataPaths, actor: Actor, memory_keyring
-) -> None:  # type: ignore[no-untyped-def]
+    paths: DataPaths, actor: Actor, memory_keyring: MemoryKeyring
+) -> None:
     st = open_store(paths, demo=True)
     try:
         assert st.demo

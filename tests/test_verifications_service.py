@@ -1,5 +1,6 @@
 """Service tests for benefits verifications, the due-date worklist, payer notes and the demo
 data, against a real SQLCipher file."""
+# mypy: disable-error-code="operator"
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from decimal import Decimal as D
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from infudesk.demo.showcase import seed_demo
 from infudesk.domain.coverage import CoverageData, PlanType, Terms
@@ -87,14 +89,14 @@ class Care:
     order: int
 
 
-def new_patient(s, actor: Actor, mrn: str, first: str, last: str) -> int:
+def new_patient(s: Session, actor: Actor, mrn: str, first: str, last: str) -> int:
     data = PatientData(
         first_name=first, last_name=last, birth_date=date(1970, 5, 4), sex="F", mrn=mrn
     )
     return ps.create_patient(s, actor, data, today=TODAY, allow_look_alike=True).id
 
 
-def add_plan(s, actor: Actor, patient: int, payer: int, **kw: object) -> cs.CoverageRecord:
+def add_plan(s: Session, actor: Actor, patient: int, payer: int, **kw: object) -> cs.CoverageRecord:
     base: dict[str, object] = dict(
         payer_id=payer,
         plan_name="",
@@ -114,7 +116,7 @@ def add_plan(s, actor: Actor, patient: int, payer: int, **kw: object) -> cs.Cove
 
 
 def verify(
-    s,
+    s: Session,
     actor: Actor,
     coverage: int,
     order: int | None,
@@ -151,7 +153,7 @@ def care(store: Store, actor: Actor) -> Care:
 
 
 def second_patient(
-    s,
+    s: Session,
     actor: Actor,
     payer: int,
     start: date,
@@ -761,7 +763,7 @@ def demo(store: Store, actor: Actor) -> Store:
     return store
 
 
-def _pid(s, mrn: str) -> int:
+def _pid(s: Session, mrn: str) -> int:
     return ps.get_by_mrn(s, mrn).id
 
 

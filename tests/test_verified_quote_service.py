@@ -115,7 +115,10 @@ def test_d0001_every_figure_changing_answer(
         ("G0463", None),
     ]
     assert setup.lines[-1].unit_price == D("150.00")
-    assert setup.price_notes[-1] == "G0463: facility fee per visit, per verification of 11/27/2026."
+    assert (
+        setup.price_notes[-1].text
+        == "G0463: facility fee per visit, per verification of 11/27/2026."
+    )
     assert len(setup.price_notes) == len(setup.lines)
     assert setup.programs[0].counts_toward_accumulators is False  # type: ignore[union-attr]
     (v,) = q.visits

@@ -238,6 +238,59 @@ class QuoteRequest:
     assistance: tuple[Program, ...] = ()
 
 
+# --- Original Medicare's terms are the law's ---------------------------------------------------
+
+# the benefit terms a person may give for a coverage (the what-if panel's fields)
+TERM_NAMES = ("deductible", "deductible_met", "oop_max", "oop_met", "coinsurance", "copay")
+
+
+def original_medicare(c: Coverage) -> Coverage:
+    """The coverage with Original Medicare's rules applied (other plans are returned as they
+    are): no out-of-pocket maximum, the calendar year as plan year, and the law's figure of each
+    year when no deductible (None) or no coinsurance (0) was given."""
+    if c.plan_type != PlanType.MEDICARE_PART_B:
+        return c
+    return replace(
+        c,
+        oop_max=None,
+        oop_met=ZERO,
+        plan_year_start=MonthDay(),
+        yearly_deductible=c.yearly_deductible or c.deductible is None,
+        yearly_coinsurance=c.yearly_coinsurance or c.coinsurance == 0,
+    )
+
+
+def term_applies(c: Coverage, name: str) -> bool:
+    """Whether benefit term ``name`` can be given for this coverage: a Medigap plan's letter
+    sets all of them; Original Medicare has no out-of-pocket maximum."""
+    if c.plan_type == PlanType.MEDIGAP:
+        return False
+    return not (c.plan_type == PlanType.MEDICARE_PART_B and name in ("oop_max", "oop_met"))
+
+
+def term_by_law(c: Coverage, name: str) -> bool:
+    """Whether term ``name`` is the law's figure of each year (Original Medicare, none given)."""
+    return (name == "deductible" and c.yearly_deductible) or (
+        name == "coinsurance" and c.yearly_coinsurance
+    )
+
+
+def with_term(c: Coverage, name: str, value: Decimal | None) -> Coverage:
+    """The coverage with term ``name`` given as ``value``; for Original Medicare an empty
+    deductible or coinsurance keeps the law's figure, a given one replaces it. An empty term
+    other than a deductible or out-of-pocket maximum is zero."""
+    if value is None and term_by_law(c, name):
+        return c
+    if value is None and name not in ("deductible", "oop_max"):
+        value = ZERO
+    changes: dict[str, object] = {name: value}
+    if name == "deductible":
+        changes["yearly_deductible"] = False
+    if name == "coinsurance":
+        changes["yearly_coinsurance"] = False
+    return replace(c, **changes)  # type: ignore[arg-type]
+
+
 def check_coverage(c: Coverage) -> tuple[str, str] | None:
     """(field, message) for the first thing the engine cannot accept, else None.
 

@@ -33,6 +33,26 @@ PLAN_TYPE_LABELS: dict[str, str] = {
     PlanType.MEDICAID: "Medicaid",
     PlanType.MEDICAID_MANAGED_CARE: "Medicaid managed care",
 }
+# the word a plan's name carries when it says its own type ("Medicare" in "Aetna Medicare
+# Advantage"): a screen adds the plan type to a name that does not
+PLAN_TYPE_WORDS: dict[str, str] = {
+    PlanType.COMMERCIAL: "commercial",
+    PlanType.EMPLOYER_SELF_FUNDED: "employer",
+    PlanType.MARKETPLACE: "marketplace",
+    PlanType.MEDICARE_PART_B: "medicare",
+    PlanType.MEDICARE_ADVANTAGE: "medicare",
+    PlanType.MEDIGAP: "medigap",
+    PlanType.MEDICAID: "medicaid",
+    PlanType.MEDICAID_MANAGED_CARE: "medicaid",
+}
+
+
+def names_its_type(plan_name: str, plan_type: str) -> bool:
+    """Whether a plan's name already says its type (then the type need not be added)."""
+    word = PLAN_TYPE_WORDS.get(plan_type, plan_type)
+    return word.casefold() in plan_name.casefold()
+
+
 GOVERNMENT = {
     PlanType.MEDICARE_PART_B,
     PlanType.MEDICARE_ADVANTAGE,
@@ -264,11 +284,15 @@ def terms_warnings(t: Terms, plan_type: str, year: int, figures: YearlyFigures) 
     return warnings
 
 
-def coverage_label(rank: int, payer_name: str, plan_name: str) -> str:
-    """'Primary: Lakeshore Health PPO' (the plan name alone when it already names the payer)."""
-    rank_text = RANK_LABELS.get(rank, "?")
+def plan_label(payer_name: str, plan_name: str) -> str:
+    """'Lakeshore Health PPO' (the plan name alone when it already names the payer)."""
     if not plan_name:
-        return f"{rank_text}: {payer_name}"
+        return payer_name
     if plan_name.casefold().startswith(payer_name.split()[0].casefold()):
-        return f"{rank_text}: {plan_name}"
-    return f"{rank_text}: {payer_name} — {plan_name}"
+        return plan_name
+    return f"{payer_name} — {plan_name}"
+
+
+def coverage_label(rank: int, payer_name: str, plan_name: str) -> str:
+    """'Primary: Lakeshore Health PPO'."""
+    return f"{RANK_LABELS.get(rank, '?')}: {plan_label(payer_name, plan_name)}"

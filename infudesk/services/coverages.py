@@ -53,6 +53,11 @@ class CoverageRecord:
     def label(self) -> str:
         return dc.coverage_label(self.data.rank, self.payer_name, self.data.plan_name)
 
+    @property
+    def plan_label(self) -> str:
+        """The plan without its rank: 'Lakeshore Health PPO'."""
+        return dc.plan_label(self.payer_name, self.data.plan_name)
+
 
 def _terms_of(row: BenefitTerms | None) -> TermsRecord | None:
     if row is None:

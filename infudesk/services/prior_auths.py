@@ -676,7 +676,12 @@ def list_cases(
         stmt = stmt.where(PriorAuthCase.state.in_([str(s) for s in states]))
     if not include_closed:
         stmt = stmt.where(PriorAuthCase.state.not_in([str(s) for s in pa.TERMINAL_STATES]))
-    found = session.execute(stmt).all()
+    # fetched in batches: a worker thread running this lets the GUI thread run in between
+    found = [
+        r
+        for part in session.execute(stmt.execution_options(yield_per=500)).partitions()
+        for r in part
+    ]
     ids = [r.id for r in found]
     events: dict[int, list[EventTuple]] = {}
     lines: dict[int, list[LineTuple]] = {}

@@ -4,6 +4,7 @@ assistance; compute; save immutable, numbered snapshots; read them back."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,7 +18,7 @@ from infudesk.domain import coverage as dc
 from infudesk.domain import quote_request as qr
 from infudesk.domain import verified_benefits as vb
 from infudesk.domain.fees import choose_price
-from infudesk.errors import NotFound, UserError
+from infudesk.errors import NotFound, UserError, ValidationFailed
 from infudesk.reference import yearly_figures
 from infudesk.services import assistance as asv
 from infudesk.services import audit
@@ -43,6 +44,54 @@ AUTO = -1  # "the patient's current coverage at this rank"
 
 
 @dataclass(frozen=True)
+class PriceNote:
+    """Where one line's price came from (``source``), or that none is on file (``missing``).
+
+    ``per``: a facility fee's basis (a per-visit line added by a verification), else empty."""
+
+    code: str
+    source: str
+    unit_price: Decimal | None = None
+    missing: bool = False
+    per: str = ""
+
+    @property
+    def text(self) -> str:
+        """The note as a sentence (tooltips, letters)."""
+        if not self.code:  # saved before notes were structured: the sentence as it was
+            return self.source
+        if self.per:
+            return f"{self.code}: facility fee per visit, {self.per}."
+        if self.missing or self.unit_price is None:
+            return f"{self.code}: {self.source} — enter the allowed amount per unit."
+        return f"{self.code}: ${self.unit_price:,.2f} per unit from the {self.source}."
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "source": self.source,
+            "unit_price": None if self.unit_price is None else str(self.unit_price),
+            "missing": self.missing,
+            "per": self.per,
+        }
+
+    @classmethod
+    def from_json(cls, value: Any) -> PriceNote:
+        """A note as saved; quotes saved before notes were structured kept the sentence only
+        (shown as the source, never taken apart)."""
+        if isinstance(value, str):
+            return cls(code="", source=value, missing="enter the allowed amount" in value)
+        price = value.get("unit_price")
+        return cls(
+            code=str(value["code"]),
+            source=str(value["source"]),
+            unit_price=None if price is None else Decimal(str(price)),
+            missing=bool(value.get("missing", False)),
+            per=str(value.get("per", "")),
+        )
+
+
+@dataclass(frozen=True)
 class QuoteSetup:
     """Everything a quote is computed from, as the screen shows it (and the user may edit)."""
 
@@ -58,7 +107,7 @@ class QuoteSetup:
     program_ids: tuple[int, ...]
     programs: tuple[cs.Program, ...]
     labels: dict[str, str]  # what the screen and letters name: order, primary, secondary
-    price_notes: tuple[str, ...] = ()  # where a price came from, or that one is missing
+    price_notes: tuple[PriceNote, ...] = ()  # where each line's price came from, in line order
     verified: vb.QuoteFacts | None = None  # the primary's verified checklist, when there is one
 
     def request(self) -> cs.QuoteRequest:
@@ -74,9 +123,8 @@ class QuoteSetup:
 def engine_coverage(rec: cvs.CoverageRecord) -> cs.Coverage:
     """A saved coverage and its latest terms as the engine sees them.
 
-    Original Medicare saved without a deductible takes the Part B deductible of each year of the
-    course, and without a coinsurance (0%) the law's 20% (the yearly figures): Part B's terms are
-    the law's, so "not entered" never quotes $0. Medigap K/L carry the OOP met so far, high-
+    Original Medicare's terms are the law's (:func:`costshare.original_medicare`), so "not
+    entered" never quotes $0. Medigap K/L carry the OOP met so far, high-
     deductible F/G the deductible met so far (from the coverage's terms, when recorded).
     """
     d = rec.data
@@ -104,24 +152,23 @@ def engine_coverage(rec: cvs.CoverageRecord) -> cs.Coverage:
             embedded=t.family_embedded,
             oop_embedded=t.family_oop_embedded,
         )
-    part_b = plan == "medicare_part_b"
-    return cs.Coverage(
-        plan_type=plan,
-        network=d.network,
-        deductible=t.deductible,
-        deductible_met=t.deductible_met,
-        oop_max=None if part_b else t.oop_max,
-        oop_met=Decimal(0) if part_b else t.oop_met,
-        coinsurance=t.coinsurance,
-        copay=t.copay if t.copay_applies != "none" else Decimal(0),
-        copay_applies="line" if t.copay_applies == "per_service" else "visit",
-        copay_after_deductible=t.copay_after_deductible,
-        copay_counts_toward_deductible=t.copay_counts_toward_deductible,
-        deductible_applies=t.deductible_applies,
-        family=family,
-        plan_year_start=cs.MonthDay(1, 1) if part_b else cs.MonthDay(month, day),
-        yearly_deductible=part_b and t.deductible is None,
-        yearly_coinsurance=part_b and t.coinsurance == 0,
+    return cs.original_medicare(
+        cs.Coverage(
+            plan_type=plan,
+            network=d.network,
+            deductible=t.deductible,
+            deductible_met=t.deductible_met,
+            oop_max=t.oop_max,
+            oop_met=t.oop_met,
+            coinsurance=t.coinsurance,
+            copay=t.copay if t.copay_applies != "none" else Decimal(0),
+            copay_applies="line" if t.copay_applies == "per_service" else "visit",
+            copay_after_deductible=t.copay_after_deductible,
+            copay_counts_toward_deductible=t.copay_counts_toward_deductible,
+            deductible_applies=t.deductible_applies,
+            family=family,
+            plan_year_start=cs.MonthDay(month, day),
+        )
     )
 
 
@@ -164,16 +211,15 @@ def prepare(
     dates = tuple(v.on for v in order.visits if v.status == "planned" and v.on >= start)
     price_rows = fsv.rows(session)
     lines: list[cs.ServiceLine] = []
-    notes: list[str] = []
+    notes: list[PriceNote] = []
     for ln in order.lines:
         price = choose_price(
             price_rows, ln.code, payer=primary.payer_name if primary else None, site=site
         )
         code = f"{ln.code}-{ln.modifier}" if ln.modifier in ("JW",) else ln.code
-        if price.unit_price is None:
-            notes.append(f"{code}: {price.source} — enter the allowed amount per unit.")
-        else:
-            notes.append(f"{code}: ${price.unit_price:,.2f} per unit from the {price.source}.")
+        notes.append(
+            PriceNote(code, price.source, price.unit_price, missing=price.unit_price is None)
+        )
         lines.append(
             cs.ServiceLine(
                 code=code,
@@ -201,6 +247,8 @@ def prepare(
             "primary": primary.label if primary else "None (self-pay)",
             "secondary": secondary.label if secondary and primary else "—",
             "programs": "; ".join(p.label for p in chosen_programs) or "—",
+            "primary_plan": primary.plan_label if primary else "",
+            "secondary_plan": secondary.plan_label if secondary and primary else "",
         },
         price_notes=tuple(notes),
     )
@@ -232,7 +280,7 @@ def with_verification(
     lines = vb.apply_to_lines(facts, setup.lines, kinds)
     notes = setup.price_notes
     if len(lines) > len(setup.lines):  # the facility-fee line: its note, in line order
-        notes = (*notes, f"{vb.FACILITY_CODE}: facility fee per visit, {facts.per}.")
+        notes = (*notes, PriceNote(vb.FACILITY_CODE, "verification", per=facts.per))
     return replace(
         setup,
         lines=lines,
@@ -261,29 +309,163 @@ def verified_words(setup: QuoteSetup, result: cs.Quote) -> cs.Quote:
     return replace(result, visits=visits, warnings=(*result.warnings, *extra))
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
+
+
 def compute(setup: QuoteSetup) -> cs.Quote:
-    """Run the engine; a combination it refuses becomes a UserError naming the field."""
+    """Run the engine; a combination it refuses raises ValidationFailed keyed by the field's
+    path ("primary.deductible_met", "secondary", "from_date")."""
     for which, cov in (("primary", setup.primary), ("secondary", setup.secondary)):
         if cov is not None:
             problem = cs.check_coverage(cov)
             if problem:
-                raise UserError(
-                    f"{which}.{problem[0]}: {problem[1]}", title="Check the quote's terms"
+                raise ValidationFailed(
+                    {f"{which}.{problem[0]}": _sentence(problem[1])},
+                    title="Check the quote's terms",
                 )
     problem = cs.check_pairing(setup.primary, setup.secondary)
     if problem:
-        raise UserError(f"{problem[0]}: {problem[1]}", title="Check the quote's coverages")
+        raise ValidationFailed(
+            {problem[0]: _sentence(problem[1])}, title="Check the quote's coverages"
+        )
     if not setup.dates:
-        raise UserError(
-            "No planned visit on or after the chosen date: pick an earlier date, or "
-            "plan visits on the therapy order.",
+        raise ValidationFailed(
+            {
+                "from_date": "No planned visit on or after the chosen date: pick an earlier "
+                "date, or plan visits on the therapy order."
+            },
             title="Nothing to quote",
         )
     figures = yearly_figures()
     problem = cs.check_figures(setup.request(), figures)
     if problem:
-        raise UserError(f"{problem[0]}: {problem[1]}", title="Check the quote's terms")
+        raise ValidationFailed({problem[0]: _sentence(problem[1])}, title="Check the quote's terms")
     return verified_words(setup, cs.quote(setup.request(), figures))
+
+
+_SITE_WORDS = {
+    "infusion_center": "infusion center",
+    "hospital_outpatient": "hospital outpatient",
+    "home": "home infusion",
+}
+
+
+def warning_text(warning: str) -> str:
+    """An engine warning as the screen says it: the engine names fields as in the JSON
+    contract ("assistance[0] (Copay card):", "primary:"); people read the program's name and
+    "Primary plan:". The engine's warnings are the quote contract's strings, so this reading
+    stays next to the engine's caller, never in a screen."""
+    text = re.sub(r"^assistance\[\d+\] \(([^)]*)\):", r"\1:", warning)
+    text = re.sub(r"^(primary|secondary): ", lambda m: f"{m.group(1).capitalize()} plan: ", text)
+    for key, words in _SITE_WORDS.items():
+        text = text.replace(f"({key})", f"({words})")
+    return text
+
+
+# --- figures as the screens show them (typed; never the JSON read back by a screen) ---------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One row of figures: a visit, a plan year or the whole course (``visits``: how many)."""
+
+    allowed: Decimal
+    insurance: Decimal  # what the plans pay together (primary + secondary)
+    assistance_paid: Decimal
+    patient_owes: Decimal
+    patient_owes_before_assistance: Decimal
+    balance_bill: Decimal
+    visits: int = 1
+
+
+@dataclass(frozen=True)
+class VisitFigures:
+    on: date
+    plan_year: str
+    figures: Figures
+    explanation: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    plan_year: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class QuoteFigures:
+    """A computed or saved quote's figures: each visit, each plan year, the course, warnings."""
+
+    visits: tuple[VisitFigures, ...]
+    plan_years: tuple[YearFigures, ...]
+    totals: Figures
+    warnings: tuple[str, ...] = ()
+
+
+def _figures(t: cs.Totals | cs.VisitQuote, visits: int = 1) -> Figures:
+    return Figures(
+        allowed=t.allowed,
+        insurance=t.primary_paid + t.secondary_paid,
+        assistance_paid=t.assistance_paid,
+        patient_owes=t.patient_owes,
+        patient_owes_before_assistance=t.patient_owes_before_assistance,
+        balance_bill=t.balance_bill,
+        visits=visits,
+    )
+
+
+def figures(q: cs.Quote) -> QuoteFigures:
+    """A computed quote's figures for a screen."""
+    return QuoteFigures(
+        visits=tuple(
+            VisitFigures(v.date, str(v.plan_year), _figures(v), tuple(v.explanation))
+            for v in q.visits
+        ),
+        plan_years=tuple(
+            YearFigures(str(y.plan_year), _figures(y.totals, y.totals.visits)) for y in q.plan_years
+        ),
+        totals=_figures(q.totals, q.totals.visits),
+        warnings=tuple(q.warnings),
+    )
+
+
+def _saved_figures(row: dict[str, Any], visits: int = 1) -> Figures:
+    def d(name: str) -> Decimal:
+        return Decimal(str(row.get(name, "0")))
+
+    return Figures(
+        allowed=d("allowed"),
+        insurance=d("primary_paid") + d("secondary_paid"),
+        assistance_paid=d("assistance_paid"),
+        patient_owes=d("patient_owes"),
+        patient_owes_before_assistance=d("patient_owes_before_assistance"),
+        balance_bill=d("balance_bill"),
+        visits=int(row.get("visits", visits)),
+    )
+
+
+def saved_figures(result: dict[str, Any]) -> QuoteFigures:
+    """A saved quote's figures as they were saved (its result JSON, read here once)."""
+    return QuoteFigures(
+        visits=tuple(
+            VisitFigures(
+                date.fromisoformat(v["date"]),
+                str(v["plan_year"]),
+                _saved_figures(v),
+                tuple(v.get("explanation", ())),
+            )
+            for v in result.get("visits", [])
+        ),
+        plan_years=tuple(
+            YearFigures(str(y["plan_year"]), _saved_figures(y))
+            for y in result.get("plan_years", [])
+        ),
+        totals=_saved_figures(result.get("totals", {}), len(result.get("visits", []))),
+        warnings=tuple(result.get("warnings", ())),
+    )
 
 
 @dataclass(frozen=True)
@@ -304,6 +486,11 @@ class SavedQuoteRecord:
     request: dict[str, Any]  # the contract's request JSON
     result: dict[str, Any]  # the contract's result JSON
     context: dict[str, Any]  # labels, site, coverage ids, price notes
+
+    @property
+    def figures(self) -> QuoteFigures:
+        """The figures as saved, typed."""
+        return saved_figures(self.result)
 
 
 def save_quote(
@@ -329,7 +516,7 @@ def save_quote(
         "secondary_id": setup.secondary_id,
         "program_ids": list(setup.program_ids),
         "labels": setup.labels,
-        "price_notes": list(setup.price_notes),
+        "price_notes": [n.to_json() for n in setup.price_notes],
     }
     if setup.verified is not None:
         context["verified"] = setup.verified.to_json()
@@ -411,7 +598,7 @@ def setup_from_saved(rec: SavedQuoteRecord) -> QuoteSetup:
         program_ids=tuple(ctx.get("program_ids", ())),
         programs=request.assistance,
         labels=dict(ctx.get("labels", {})),
-        price_notes=tuple(ctx.get("price_notes", ())),
+        price_notes=tuple(PriceNote.from_json(n) for n in ctx.get("price_notes", ())),
         verified=vb.QuoteFacts.from_json(ctx["verified"]) if ctx.get("verified") else None,
     )
 

@@ -24,15 +24,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from infudesk.domain import coverage as dc
 from infudesk.domain.assistance import GUIDELINES, PROGRAM_KINDS, ScaleResult, sliding_scale
-from infudesk.domain.money import format_money, format_percent
 from infudesk.errors import ValidationFailed
 from infudesk.services import assistance as asv
 from infudesk.services import coverages as cvs
 from infudesk.services import patients as pts
 from infudesk.ui.common.ops import Backend, attempt, report
 from infudesk.ui.common.widgets import Form
+from infudesk.ui.fees.controller import (
+    GOVERNMENT_RULE,
+    expires_text,
+    government_coverage,
+    government_warning,
+    limits_text,
+    plans_text,
+    used_text,
+)
 from infudesk.ui.patients.patient_tabs import _fill, _selected, _Tab, _table
 
 HINT_STYLE = "color: #555;"
@@ -41,16 +48,11 @@ WARNING_STYLE = (
     "border-radius: 3px; padding: 6px 8px; }"
 )
 INACTIVE_COLOR = "#888"
-EXPIRED_COLOR = "#b00020"
 REGIONS = {"": "48 states and DC", "AK": "Alaska", "HI": "Hawaii"}
 ACCUMULATOR_HELP = (
     "Unchecked means the plan has an accumulator adjustment program: the card still pays, but "
     "what it pays does not count toward the patient's deductible or out-of-pocket maximum, so "
     "the patient's own costs come back once the card runs out."
-)
-GOVERNMENT_RULE = (
-    "Manufacturer copay cards cannot be used with Medicare, Medicaid or other government "
-    "coverage (federal anti-kickback rules)."
 )
 KIND_SHORT = {
     "copay_card": "Copay card",
@@ -67,74 +69,6 @@ NAME_HINTS = {
     "foundation_grant": "the foundation and fund, e.g. PAN Foundation — Crohn's disease",
     "discount": "e.g. Charity care (sliding scale)",
 }
-
-
-def government_coverage(
-    coverages: list[cvs.CoverageRecord], today: date
-) -> list[cvs.CoverageRecord]:
-    """The patient's current plans that are government coverage (Medicare, Medicaid…)."""
-    return [
-        c for c in coverages if c.state_on(today) == "active" and c.data.plan_type in dc.GOVERNMENT
-    ]
-
-
-def government_warning(
-    coverages: list[cvs.CoverageRecord], programs: list[asv.ProgramRecord], today: date
-) -> str:
-    """The warning line for an active copay card beside government coverage ('' when none)."""
-    government = government_coverage(coverages, today)
-    cards = [p for p in programs if p.data.active and p.data.kind == "copay_card"]
-    if not government or not cards:
-        return ""
-    names = ", ".join(f"“{p.data.name}”" for p in cards)
-    several = len(cards) > 1
-    return (
-        f"⚠ Copay card{'s' if several else ''} {names} {'are' if several else 'is'} active, but "
-        f"the patient has government coverage ({plans_text(government)}). {GOVERNMENT_RULE} "
-        f"Make the card{'s' if several else ''} inactive; a foundation grant may help instead."
-    )
-
-
-def plans_text(plans: list[cvs.CoverageRecord]) -> str:
-    """'Primary: Medicare (Original, Part B)'; the plan type added when the name hides it."""
-    out = []
-    for c in plans:
-        kind = dc.PLAN_TYPE_LABELS.get(c.data.plan_type, c.data.plan_type)
-        family = kind.split()[0].casefold()  # Medicare | Medicaid
-        out.append(c.label if family in c.label.casefold() else f"{c.label} ({kind})")
-    return ", ".join(out)
-
-
-def limits_text(d: asv.ProgramData) -> str:
-    if d.kind == "copay_card":
-        parts = [
-            f"{format_money(d.per_visit_max)} per visit" if d.per_visit_max is not None else "",
-            f"{format_money(d.annual_max)} per year" if d.annual_max is not None else "",
-        ]
-        text = " · ".join(p for p in parts if p) or "no limit given"
-        if not d.counts_toward_accumulators:
-            text += " · not counted toward deductible/OOP (accumulator)"
-        return text
-    if d.kind == "foundation_grant":
-        return f"{format_money(d.balance, blank='$0.00')} balance left"
-    return f"{format_percent(d.percent, blank='?')} off"
-
-
-def used_text(d: asv.ProgramData) -> str:
-    if d.kind != "copay_card":
-        return "—"
-    text = format_money(d.used)
-    if d.annual_max is not None:
-        text += f" ({format_money(max(d.annual_max - d.used, Decimal('0')))} left)"
-    return text
-
-
-def expires_text(d: asv.ProgramData, today: date) -> tuple[str, str | None]:
-    if d.expires is None:
-        return "—", None
-    if d.expires < today:
-        return f"Expired {d.expires:%m/%d/%Y}", EXPIRED_COLOR
-    return f"{d.expires:%m/%d/%Y}", None
 
 
 # -- the dialog ---------------------------------------------------------------------------------

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import codecs
-import csv
 import enum
-import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -47,16 +44,23 @@ from infudesk.services import payers as pay
 from infudesk.services.audit import Actor
 from infudesk.ui.common.ops import Backend, ask_unsaved, attempt, report
 from infudesk.ui.common.widgets import Form
+from infudesk.ui.fees.controller import (
+    AMOUNTS,
+    ANY_SITE,
+    CENTER_LABEL,
+    NOT_IMPORTED,
+    payer_text,
+    read_schedule_file,
+    row_label,
+    schedule_csv,
+    site_text,
+    unit_text,
+)
 
 Index = QModelIndex | QPersistentModelIndex
-CENTER_LABEL = "Center (charges, self-pay)"
-ANY_SITE = "Any site"
 ALL_PAYERS = -1  # filter combo: every row
 CENTER = 0  # combos: the center's own row (payer None in the services)
-AMOUNTS = ("allowed", "charge", "self_pay")
 HINT_STYLE = "color: #555;"
-NOT_IMPORTED = "Fee schedule not imported"
-MAX_FILE_BYTES = 20_000_000
 CENTER_HINT = (
     "The center's row: its billed charge and/or self-pay price per unit. Quotes for self-pay "
     "patients use the self-pay price (else the charge)."
@@ -89,97 +93,6 @@ _AMOUNT_COLUMNS = {
     FeeColumns.CHARGE: "charge",
     FeeColumns.SELF_PAY: "self_pay",
 }
-
-
-# -- plain helpers (no widgets) ---------------------------------------------------------------
-def unit_text(value: Decimal | None, *, dollar: bool = True, thousands: bool = True) -> str:
-    """92.5 → '$92.50'; 0.0125 → '$0.0125' (cents at least, never a rounded-off price)."""
-    if value is None:
-        return ""
-    exponent = value.normalize().as_tuple().exponent
-    places = min(4, max(2, -exponent)) if isinstance(exponent, int) else 2
-    text = f"{value:,.{places}f}" if thousands else f"{value:.{places}f}"
-    return f"${text}" if dollar else text
-
-
-def payer_text(rec: fees.FeeRecord) -> str:
-    return rec.row.payer if rec.payer_id is not None else CENTER_LABEL
-
-
-def site_text(site: str) -> str:
-    return SITE_LABELS.get(site, site) if site else ANY_SITE
-
-
-def row_label(payer: str, site: str, code: str) -> str:
-    """'Summit Health · Any site · J2350' (for messages)."""
-    return f"{payer} · {site_text(site)} · {code}"
-
-
-def schedule_csv(records: Iterable[fees.FeeRecord]) -> str:
-    """The schedule as CSV text in the import format (columns payer,site,code,allowed,…)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for rec in records:
-        r = rec.row
-        writer.writerow(
-            [
-                r.payer if rec.payer_id is not None else "",
-                r.site,
-                r.code,
-                *(unit_text(getattr(r, name), dollar=False, thousands=False) for name in AMOUNTS),
-            ]
-        )
-    return out.getvalue()
-
-
-def read_schedule_file(path: Path) -> str:
-    """The text of a schedule file; UserError when it cannot be read or is not a CSV text."""
-    name = path.name
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise UserError(
-                f"{name} is too large to be a fee schedule. Choose the CSV file exported from "
-                "your spreadsheet. Nothing was changed.",
-                title=NOT_IMPORTED,
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise UserError(
-            f"{name} could not be read ({reason}). Check that the file still exists and is not "
-            "open in another program, then try again. Nothing was changed.",
-            title=NOT_IMPORTED,
-        ) from None
-    if data.startswith(b"PK\x03\x04"):
-        raise UserError(
-            f"{name} is a spreadsheet workbook (or another zipped file), not a CSV file. In the "
-            "spreadsheet choose File › Save As › CSV (comma delimited), then import that file. "
-            "Nothing was changed.",
-            title=NOT_IMPORTED,
-        )
-    not_text = UserError(
-        f"{name} is not a CSV text file. Save the schedule from your spreadsheet as CSV "
-        f"(comma delimited) with the columns {', '.join(COLUMNS)}, then import that file. "
-        "Nothing was changed.",
-        title=NOT_IMPORTED,
-    )
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise not_text from None
-    if b"\x00" in data:
-        raise not_text
-    for encoding in ("utf-8-sig", "cp1252"):  # a spreadsheet on Windows may save "ANSI"
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if any(ord(ch) < 32 and ch not in "\t\r\n\f" for ch in text):
-            raise not_text
-        return text
-    raise not_text
 
 
 def _save_row(session: Session, actor: Actor, *, replaces: int | None, **values: Any) -> None:

@@ -4,10 +4,11 @@ folder or printed as one job, with progress; one patient's problem does not stop
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -30,7 +31,8 @@ from sqlalchemy.orm import Session
 
 from infudesk.errors import UserError
 from infudesk.services import letters
-from infudesk.ui.common.ops import Backend, attempt, friendly_message, report
+from infudesk.ui.common.ops import Backend, attempt, friendly_message, report, run_change
+from infudesk.ui.letters import controller as ctl
 from infudesk.ui.letters.letter_preview import (
     LastFolder,
     PrintJob,
@@ -79,8 +81,15 @@ def _item(text: str) -> QTableWidgetItem:
 class BatchLetters(QDialog):
     """Pick a day; its patients are listed with a check box each; save or print their letters.
 
-    Signals: none (each letter saved or printed is recorded through the letters service).
+    Letters are made one after another on a worker thread (the dialog stays responsive; the
+    progress dialog's Cancel stops before the next letter).
+
+    Signals:
+    batch_finished(list): a save or print run ended: [(patient id, error or None)] in list order
+    (each letter saved or printed is recorded through the letters service).
     """
+
+    batch_finished = Signal(object)
 
     def __init__(self, backend: Backend, *, today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,6 +100,7 @@ class BatchLetters(QDialog):
         self.patients: list[tuple[int, str, str, str]] = []
         self.results: list[tuple[int, str | None]] = []
         self.progress: QProgressDialog | None = None
+        self.running = False  # a batch is being saved or printed
         self._build()
         self.load()
         self.resize(760, 560)
@@ -204,16 +214,10 @@ class BatchLetters(QDialog):
         if self.patients:
             n = len(self.patients)
             self.summary.setStyleSheet(MUTED_STYLE)
-            self.summary.setText(
-                f"{n} patient{'s' if n != 1 else ''} with a planned visit on {day:%A, %m/%d/%Y}."
-            )
+            self.summary.setText(ctl.day_line(day, n))
             self.body.setCurrentWidget(self.table)
         else:
-            self.empty.setText(
-                f"No patient has a planned visit on {day:%A, %m/%d/%Y}: pick another day."
-                if rows is not None
-                else "The list could not be read."
-            )
+            self.empty.setText(ctl.empty_line(day, read=rows is not None))
             self.body.setCurrentWidget(self.empty)
         self._update_buttons()
 
@@ -234,15 +238,13 @@ class BatchLetters(QDialog):
         return out
 
     def _update_buttons(self) -> None:
-        n = len(self.checked())
+        state = ctl.buttons(len(self.checked()), len(self.patients), busy=self.running)
         for button in (self.save_button, self.print_button):
-            button.setEnabled(n > 0)
+            button.setEnabled(state.can_run)
         for button in (self.all_button, self.none_button):
-            button.setEnabled(bool(self.patients))
-        self.save_button.setText(
-            f"Save {n} as PDF to a folder…" if n else "Save as PDF to a folder…"
-        )
-        self.print_button.setText(f"Print {n}…" if n else "Print…")
+            button.setEnabled(state.can_check)
+        self.save_button.setText(state.save_text)
+        self.print_button.setText(state.print_text)
 
     def _row_of(self, patient_id: int) -> int:
         return next(r for r, p in enumerate(self.patients) if p[0] == patient_id)
@@ -271,7 +273,7 @@ class BatchLetters(QDialog):
     def _step(self, progress: QProgressDialog, done: int, patient_id: int, verb: str) -> bool:
         """Show which letter is next; False when the user cancelled."""
         name, mrn = self.patients[self._row_of(patient_id)][1:3]
-        progress.setLabelText(f"{verb} letter {done + 1} of {progress.maximum()}: {name} ({mrn})")
+        progress.setLabelText(ctl.step_line(verb, done, progress.maximum(), name, mrn))
         progress.setValue(done)
         return not progress.wasCanceled()
 
@@ -280,18 +282,9 @@ class BatchLetters(QDialog):
         progress.close()
         progress.deleteLater()
         self.progress = None
-        ok = sum(1 for _p, e in self.results if e is None)
-        failed = [(p, e) for p, e in self.results if e is not None]
-        parts = [f"{ok} {verb}."]
-        if failed:
-            parts.append(f"{len(failed)} failed:")
-            for pid, error in failed:
-                _id, name, mrn, _lang = self.patients[self._row_of(pid)]
-                parts.append(f"• {name} ({mrn}): {error}")
-        if cancelled:
-            left = len(self.checked()) - len(self.results)
-            parts.insert(1, f"Cancelled: {left} not done.")
-        self.summary.setText("\n".join(parts))
+        left = len(self.checked()) - len(self.results) if cancelled else None
+        text, failed = ctl.summary(self.results, self.patients, verb, cancelled_left=left)
+        self.summary.setText(text)
         self.summary.setStyleSheet("color: #b00020;" if failed else "color: #1b6e20;")
 
     # -- saving --------------------------------------------------------------------------------
@@ -302,8 +295,9 @@ class BatchLetters(QDialog):
         if folder:
             self.save_all(Path(folder))
 
-    def save_all(self, folder: Path) -> list[tuple[int, str | None]]:
-        """Each checked patient's letter as a PDF in ``folder`` (recorded); (id, error or None)."""
+    def save_all(self, folder: Path) -> None:
+        """Each checked patient's letter as a PDF in ``folder`` (recorded), one after another on
+        a worker thread; ``batch_finished`` gives [(id, error or None)] at the end."""
         ids = self.checked()
         if not folder.is_dir():
             report(
@@ -312,34 +306,70 @@ class BatchLetters(QDialog):
                     f"The folder {folder} does not exist: choose another one.", title="Not saved"
                 ),
             )
-            return []
+            self.batch_finished.emit([])
+            return
         self.results = []
         progress = self._start(f"Saving {len(ids)} cost letters…", len(ids))
-        cancelled = False
-        for done, pid in enumerate(ids):
-            if not self._step(progress, done, pid, "Saving"):
-                cancelled = True
-                break
-            error = self._save_one(pid, folder)
-            self.results.append((pid, error))
-            self._show_result(pid, error, "Saved")
-        self._finish(progress, "saved", cancelled)
-        if any(e is None for _p, e in self.results):
-            LastFolder.remember(folder)
-        return list(self.results)
+        self._busy(True)
 
-    def _save_one(self, patient_id: int, folder: Path) -> str | None:
-        try:
-            letter = self.backend.mutate(letters.render, KIND, patient_id, today=self.today)
-        except Exception as exc:
-            return friendly_message(exc)[1]
-        path = folder / letter.filename
-        try:  # staged, recorded, then put in place; a second run (after a fix) replaces
-            # the same day's letter of the same patient, as before
-            self.backend.mutate(letters.save_pdf, letter, path, force=True, make_folders=False)
-        except Exception as exc:
-            return friendly_message(exc)[1]
-        return None
+        def finish(cancelled: bool) -> None:
+            self._finish(progress, "saved", cancelled)
+            if any(e is None for _p, e in self.results):
+                LastFolder.remember(folder)
+            self._busy(False)
+            self.batch_finished.emit(list(self.results))
+
+        def next_letter(done: int) -> None:
+            if done == len(ids):
+                finish(False)
+                return
+            pid = ids[done]
+            if not self._step(progress, done, pid, "Saving"):
+                finish(True)
+                return
+
+            def result(error: str | None) -> None:
+                self.results.append((pid, error))
+                self._show_result(pid, error, "Saved")
+                next_letter(done + 1)
+
+            self._save_one(pid, folder, result)
+
+        next_letter(0)
+
+    def _save_one(
+        self, patient_id: int, folder: Path, result: Callable[[str | None], None]
+    ) -> None:
+        """Render then save one letter, each in its own transaction on a worker thread; a second
+        run (after a fix) replaces the same day's letter of the same patient, as before."""
+
+        def failed(exc: BaseException) -> None:
+            result(friendly_message(exc)[1])
+
+        def save(letter: letters.Letter) -> None:
+            path = folder / letter.filename
+            run_change(
+                self,
+                self.backend,
+                lambda s, a: letters.save_pdf(s, a, letter, path, force=True, make_folders=False),
+                lambda _none: result(None),
+                failed,
+            )
+
+        run_change(
+            self,
+            self.backend,
+            lambda s, a: letters.render(s, a, KIND, patient_id, today=self.today),
+            save,
+            failed,
+        )
+
+    def _busy(self, busy: bool) -> None:
+        """While a batch runs, nothing else can be started from the dialog."""
+        self.running = busy
+        for w in (self.date_edit, self.table):
+            w.setEnabled(not busy)
+        self._update_buttons()
 
     # -- printing ------------------------------------------------------------------------------
     def choose_printer(self) -> None:
@@ -350,69 +380,106 @@ class BatchLetters(QDialog):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.print_all(printer)
 
-    def print_all(self, printer: QPrinter) -> list[tuple[int, str | None]]:
-        """The checked patients' letters as one print job; (id, error or None) per patient.
+    def print_all(self, printer: QPrinter) -> None:
+        """The checked patients' letters as one print job; ``batch_finished`` gives
+        [(id, error or None)] per patient.
 
-        A letter that cannot be made is listed and left out; each printed letter is recorded
-        once the job is complete. Cancelling (or a printer failure) sends nothing."""
+        Each letter is made on a worker thread and added to the job on the GUI thread. A letter
+        that cannot be made is listed and left out; each printed letter is recorded once the job
+        is complete. Cancelling (or a printer failure) sends nothing."""
         ids = self.checked()
         progress = self._start(f"Preparing {len(ids)} cost letters for the printer…", len(ids))
         job = PrintJob(printer)
         printed: list[letters.Letter] = []
         errors: dict[int, str] = {}
-        cancelled = False
-        try:
-            for done, pid in enumerate(ids):
-                if not self._step(progress, done, pid, "Printing"):
-                    cancelled = True
-                    break
+        self._busy(True)
+
+        def finish(cancelled: bool, failure: BaseException | None = None) -> None:
+            nonlocal printed
+            try:
+                if failure is not None:
+                    raise failure
+                if cancelled:
+                    if job.painter.isActive():
+                        job.abort()
+                elif job.painter.isActive() and not job.end():
+                    raise UserError("The printer did not finish the job.", title="Not printed")
+            except Exception as exc:  # the printer itself failed: nothing was printed
+                if job.painter.isActive():
+                    job.abort()
+                for letter in printed:
+                    errors[letter.patient_id] = f"Not printed: {friendly_message(exc)[1]}"
+                printed = []
+                report(self, exc)
+            if cancelled:
+                for letter in printed:
+                    errors[letter.patient_id] = "Not printed (cancelled)."
+                printed = []
+            for letter in printed:
                 try:
-                    letter = self.backend.mutate(letters.render, KIND, pid, today=self.today)
+                    self.backend.mutate(
+                        letters.record_output,
+                        letter,
+                        action="print",
+                        target=printer_target(printer),
+                    )
+                except Exception as exc:
+                    report(self, exc)
+                    break
+            done_ids = [letter.patient_id for letter in printed]
+            self.results = [
+                (pid, errors.get(pid)) for pid in ids if pid in errors or pid in done_ids
+            ]
+            for pid, error in self.results:
+                self._show_result(pid, error, f"Sent to {printer_target(printer)}")
+            self._finish(progress, "printed", cancelled)
+            self._busy(False)
+            self.batch_finished.emit(list(self.results))
+
+        def next_letter(done: int) -> None:
+            if done == len(ids):
+                finish(False)
+                return
+            pid = ids[done]
+            if not self._step(progress, done, pid, "Printing"):
+                finish(True)
+                return
+
+            def failed(exc: BaseException) -> None:
+                errors[pid] = friendly_message(exc)[1]
+                self._show_result(pid, errors[pid], "")
+                next_letter(done + 1)
+
+            def add(letter: letters.Letter) -> None:
+                try:
                     doc = open_pdf(letter.pdf, self)
                 except Exception as exc:
-                    errors[pid] = friendly_message(exc)[1]
-                    self._show_result(pid, errors[pid], "")
-                    continue
+                    failed(exc)
+                    return
                 try:
                     if not job.painter.isActive():
                         fit_printer_to(printer, doc)
                         job.begin()
                     job.add(doc)
+                except Exception as exc:
+                    finish(False, exc)
+                    return
                 finally:
                     doc.close()
                     doc.deleteLater()
                 printed.append(letter)
                 self._show_result(pid, None, "Ready to print")
-            if cancelled:
-                if job.painter.isActive():
-                    job.abort()
-            elif job.painter.isActive() and not job.end():
-                raise UserError("The printer did not finish the job.", title="Not printed")
-        except Exception as exc:  # the printer itself failed: nothing was printed
-            if job.painter.isActive():
-                job.abort()
-            for letter in printed:
-                errors[letter.patient_id] = f"Not printed: {friendly_message(exc)[1]}"
-            printed = []
-            report(self, exc)
-        if cancelled:
-            for letter in printed:
-                errors[letter.patient_id] = "Not printed (cancelled)."
-            printed = []
-        for letter in printed:
-            try:
-                self.backend.mutate(
-                    letters.record_output, letter, action="print", target=printer_target(printer)
-                )
-            except Exception as exc:
-                report(self, exc)
-                break
-        done_ids = [letter.patient_id for letter in printed]
-        self.results = [(pid, errors.get(pid)) for pid in ids if pid in errors or pid in done_ids]
-        for pid, error in self.results:
-            self._show_result(pid, error, f"Sent to {printer_target(printer)}")
-        self._finish(progress, "printed", cancelled)
-        return list(self.results)
+                next_letter(done + 1)
+
+            run_change(
+                self,
+                self.backend,
+                lambda s, a: letters.render(s, a, KIND, pid, today=self.today),
+                add,
+                failed,
+            )
+
+        next_letter(0)
 
 
 __all__ = ["BatchLetters", "Columns", "day_patients"]

@@ -33,13 +33,9 @@ from infudesk.services import orders as os_
 from infudesk.services.drugs import drug_list
 from infudesk.ui.common.ops import Backend, report
 from infudesk.ui.common.widgets import Form
+from infudesk.ui.patients.controller import drug_key
 
 LINE_COLUMNS = ("Code", "Modifier", "Units", "What")
-
-
-def drug_key(hcpcs: str, title: str) -> str:
-    """The drug list's entries are told apart by code and product name."""
-    return f"{hcpcs}|{title}"
 
 
 class OrderDialog(QDialog):

@@ -9,8 +9,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from infudesk.domain.validation import age_on, format_phone
+from infudesk.domain.validation import format_phone
 from infudesk.services.patients import PatientRow, SortKey
+from infudesk.ui.patients.controller import format_birth_date
 
 PAGE = 200
 Index = QModelIndex | QPersistentModelIndex
@@ -46,10 +47,6 @@ SORT_KEYS = {
 # fetch(text, include_inactive, sort, descending, offset, limit) -> rows
 Fetch = Callable[[str, bool, SortKey, bool, int, int], list[PatientRow]]
 Count = Callable[[str, bool], int]
-
-
-def format_birth_date(born: date, today: date) -> str:
-    return f"{born:%m/%d/%Y} ({age_on(born, today)})"
 
 
 class PatientTableModel(QAbstractTableModel):

@@ -33,33 +33,10 @@ from infudesk.services import coverages as cs
 from infudesk.services import orders as ors
 from infudesk.services import verifications as vs
 from infudesk.ui.common.ops import Backend, attempt
+from infudesk.ui.patients.controller import STATE_COLORS, glance
 from infudesk.ui.patients.coverage_dialog import CoverageDialog
 from infudesk.ui.patients.order_dialog import OrderDialog
 from infudesk.ui.verification.verification_dialog import VerificationDialog
-
-STATE_COLORS = {"overdue": "#b00020", "due": "#b35c00", "due_soon": "#7a6300", "ok": "#1b6e20"}
-
-
-def glance(rows: Sequence[vs.WorkRow]) -> tuple[str, str]:
-    """One line on a coverage's verification state (and the colour to show it in)."""
-    if not rows:
-        return "—", "#555"
-    problem = next((r for r in rows if r.latest_status == Status.PROBLEM), None)
-    if problem is not None:
-        return "Problem found", STATE_COLORS["overdue"]
-    order = {"overdue": 0, "due": 1, "due_soon": 2, "ok": 3}
-    worst = min(rows, key=lambda r: (order[r.due.state], r.due.due_on or date.max))
-    d = worst.due
-    if worst.verified_on is None and worst.latest_status == Status.IN_PROGRESS:
-        return "In progress", STATE_COLORS["due"]
-    if d.state in ("ok", "due_soon") and worst.verified_on is not None:
-        nxt = f" · next check {d.due_on:%m/%d/%Y}" if d.due_on else ""
-        return f"Verified {worst.verified_on:%m/%d/%Y}{nxt}", STATE_COLORS[d.state]
-    if d.state == "ok":
-        return "Up to date", STATE_COLORS["ok"]
-    when = f" {d.due_on:%m/%d/%Y}" if d.due_on else ""
-    label = {"overdue": "Overdue since", "due": "Due", "due_soon": "Due"}[d.state]
-    return f"{label}{when}", STATE_COLORS[d.state]
 
 
 def _table(columns: Sequence[str], name: str) -> QTableWidget:
@@ -198,7 +175,7 @@ class CoveragesTab(_Tab):
             rows.append(
                 (
                     dc.RANK_LABELS.get(d.rank, "?"),
-                    c.label.split(": ", 1)[1],
+                    c.plan_label,
                     dc.PLAN_TYPE_LABELS.get(d.plan_type, d.plan_type)
                     + (f" {d.medigap_plan}" if d.medigap_plan else ""),
                     d.member_id,

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from infudesk.services import patients as ps
 from infudesk.services.patients import SortKey
 from infudesk.ui.common.ops import Backend, attempt
+from infudesk.ui.patients import controller as ctl
 from infudesk.ui.patients.patient_model import Columns, PatientTableModel
 from infudesk.ui.patients.patient_page import PatientPage
 
@@ -160,17 +161,9 @@ class PatientsScreen(QWidget):
             self.table.selectRow(0)
 
     def _show_count(self, n: int) -> None:
-        text = self.search_box.text().strip()
-        if n == 0 and text:
-            msg = f"No patient matches “{text}”. Check the spelling, or press Ctrl+N to add one."
-        elif text and n > COUNT_CAP:
-            msg = (
-                f"More than {COUNT_CAP:,} patients match “{text}”: keep typing to narrow the list."
-            )
-        elif text:
-            msg = f"{n:,} patient{'s' if n != 1 else ''} match “{text}”."
-        else:
-            msg = f"{n:,} {'' if self.inactive_box.isChecked() else 'active '}patients."
+        msg = ctl.count_line(
+            self.search_box.text(), n, cap=COUNT_CAP, inactive=self.inactive_box.isChecked()
+        )
         self.count_label.setText(msg)
         self.status_changed.emit(msg)
 

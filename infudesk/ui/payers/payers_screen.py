@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -43,12 +42,19 @@ from PySide6.QtWidgets import (
 
 from infudesk.domain.coverage import PLAN_TYPE_LABELS
 from infudesk.domain.patients import parse_date
-from infudesk.domain.prior_auth import check_appeal_days, plan_type_defaults_hint
-from infudesk.domain.validation import check_phone, format_phone, phone_digits
+from infudesk.domain.prior_auth import plan_type_defaults_hint
+from infudesk.domain.validation import format_phone
 from infudesk.errors import ValidationFailed
 from infudesk.services import payers as pay
 from infudesk.ui.common.forms import FieldBox
 from infudesk.ui.common.ops import Backend, ask_unsaved, attempt, report
+from infudesk.ui.payers.controller import (
+    APPEAL_DAYS_HINT,
+    matches,
+    normal_form,
+    parse_appeal_days,
+    pretty_phone,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -123,76 +129,6 @@ class PayerNotesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         return None
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents, for forgiving filtering."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def matches(rec: pay.PayerRecord, text: str) -> bool:
-    """Does the filter text match this payer (every word in its name, plan types or numbers)?"""
-    d = rec.data
-    words = _fold(" ".join([d.name, *(PLAN_TYPE_LABELS.get(t, t) for t in d.plan_types)]))
-    numbers = f"{d.phone} {d.fax}"
-    for word in text.split():
-        digits = phone_digits(word)
-        if digits and not word.strip("0123456789()-.+"):
-            if digits not in numbers:
-                return False
-        elif _fold(word) not in words:
-            return False
-    return True
-
-
-def _pretty_phone(text: str) -> str:
-    return format_phone(phone_digits(text)) if text.strip() and check_phone(text) is None else text
-
-
-APPEAL_DAYS_HINT = (
-    "Days after a denial, 1–365. Blank: by the coverage's plan type — {defaults}. A window"
-    " printed on a denial letter wins over this one."
-)
-APPEAL_DAYS_NOT_A_NUMBER = (
-    "Enter the appeal window as a whole number of days, 1 to 365 (e.g. 60), or leave it blank"
-    " to use the plan type's window."
-)
-
-
-def parse_appeal_days(text: str) -> int | None:
-    """The payer's appeal window typed in the form: None when blank; ValueError (with the
-    message to show) when it is not a whole number from 1 to 365."""
-    text = text.strip()
-    if not text:
-        return None
-    if not text.isdigit():
-        raise ValueError(APPEAL_DAYS_NOT_A_NUMBER)
-    days = int(text)
-    problem = check_appeal_days(days)
-    if problem:
-        raise ValueError(f"{problem} Leave it blank to use the plan type's window.")
-    return days
-
-
-def _normal(d: pay.PayerData) -> tuple[object, ...]:
-    """What counts as a change (spacing and phone punctuation do not)."""
-
-    def phone(value: str) -> str:
-        return (
-            phone_digits(value) if value.strip() and check_phone(value) is None else value.strip()
-        )
-
-    return (
-        " ".join(d.name.split()),
-        frozenset(d.plan_types),
-        phone(d.phone),
-        phone(d.fax),
-        d.portal.strip(),
-        d.notes.strip(),
-        d.active,
-        d.appeal_days,
-    )
 
 
 class CompactTable(QTableView):
@@ -418,7 +354,7 @@ class PayersScreen(QWidget):
         for name in ("phone", "fax"):
             w = self.widgets[name]
             assert isinstance(w, QLineEdit)
-            w.editingFinished.connect(lambda w=w: w.setText(_pretty_phone(w.text())))
+            w.editingFinished.connect(lambda w=w: w.setText(pretty_phone(w.text())))
         for name in ("name", "phone", "fax", "portal", "appeal_days"):
             w = self.widgets[name]
             assert isinstance(w, QLineEdit)
@@ -756,7 +692,7 @@ class PayersScreen(QWidget):
 
     def form_dirty(self) -> bool:
         return self.editing and (
-            _normal(self.read_form()) != _normal(self._loaded)
+            normal_form(self.read_form()) != normal_form(self._loaded)
             or self._appeal_days()[1] is not None  # unreadable text is an unsaved change
         )
 

@@ -43,8 +43,6 @@ from infudesk.domain.orders import SITE_LABELS
 from infudesk.domain.prior_auth import (
     ACTION_LABELS,
     DOCUMENT_LABELS,
-    REMINDER_LABELS,
-    SEVERITY_LABELS,
     STATE_LABELS,
     Action,
     DocumentKind,
@@ -59,6 +57,13 @@ from infudesk.ui.common.ops import Backend, report
 from infudesk.ui.common.widgets import Form
 from infudesk.ui.letters.letter_preview import LetterPreview, show_letter
 from infudesk.ui.patients.patient_tabs import _fill, _selected, _table
+from infudesk.ui.prior_auth.controller import (
+    file_size,
+    prefill_approval,
+    reminder_line,
+    us,
+    visit_rows,
+)
 
 SEVERITY_COLORS: dict[str, str] = {
     "overdue": "#b00020",
@@ -99,22 +104,6 @@ URGENT_ACTIONS = frozenset({Action.SUBMIT, Action.APPEAL, Action.REQUEST_EXTERNA
 FILE_FILTER = "Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.gif *.txt);;All files (*)"
 
 
-def us(day: date | None, blank: str = "—") -> str:
-    return f"{day:%m/%d/%Y}" if day else blank
-
-
-def file_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-def reminder_line(r: pa.Reminder) -> str:
-    return f"{REMINDER_LABELS[r.kind]} — {us(r.due_on)} ({SEVERITY_LABELS[r.severity].lower()})"
-
-
 def tell(parent: QWidget | None, text: str, title: str = "infudesk") -> None:
     """A message the user can act on (in the same box as every other error)."""
     report(parent, UserError(text, title=title))
@@ -142,43 +131,6 @@ def set_bar(bar: QProgressBar, left: int, total: int) -> None:
         "text-align: center; color: #111; } "
         f"QProgressBar::chunk {{ background: {color}; border-radius: 2px; }}"
     )
-
-
-def prefill_approval(order: ors.OrderRecord | None) -> pa.Approval | None:
-    """What a request for the whole order would ask for: its lines' units per code × its visits."""
-    if order is None or not order.visits:
-        return None
-    per_visit: dict[str, int] = {}
-    for ln in order.lines:
-        code = normalize_code(ln.code)
-        per_visit[code] = per_visit.get(code, 0) + ln.units
-    n = len(order.visits)
-    days = [v.on for v in order.visits]
-    return pa.Approval(
-        auth_number="",
-        lines=tuple(pa.ApprovedLine(code, units * n) for code, units in per_visit.items()),
-        visits=n,
-        start=min(days),
-        end=max(days),
-        site=order.data.site_of_care,
-    )
-
-
-def visit_rows(usages: tuple[pa.Usage, ...]) -> list[tuple[str, str, str]]:
-    """One row per visit recorded (newest first): its day, units by code, and any reason."""
-    visits: list[tuple[date, dict[str, int], list[str]]] = []
-    for u in usages:
-        if u.visit or not visits or visits[-1][0] != u.on:
-            visits.append((u.on, {}, []))
-        _day, units, reasons = visits[-1]
-        code = normalize_code(u.code)
-        units[code] = units.get(code, 0) + u.units
-        if u.reason and u.reason not in reasons:
-            reasons.append(u.reason)
-    return [
-        (us(day), ", ".join(f"{c} ×{n}" for c, n in units.items()), "; ".join(reasons))
-        for day, units, reasons in reversed(visits)
-    ]
 
 
 # --- one step ---------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -37,24 +37,31 @@ from infudesk.domain.prior_auth import (
     REMINDER_LABELS,
     SEVERITY_LABELS,
     STATE_LABELS,
-    ReminderKind,
     State,
 )
 from infudesk.services import payers as pys
 from infudesk.services import prior_auths as pas
 from infudesk.ui.common.change_watch import ChangeWatcher
-from infudesk.ui.common.ops import Backend, attempt
+from infudesk.ui.common.ops import Backend, Latest, attempt, run_query
 from infudesk.ui.common.widgets import choice_combo, title_bar
+from infudesk.ui.prior_auth.controller import (
+    EXPIRING_DAYS,
+    count_line,
+    keep,
+    reminder_line,
+    units_fraction,
+    units_text,
+    us,
+    visits_fraction,
+    visits_text,
+)
 from infudesk.ui.prior_auth.prior_auth_dialog import (
     SEVERITY_COLORS,
     STATE_COLORS,
     open_case,
-    reminder_line,
-    us,
 )
 
 Index = QModelIndex | QPersistentModelIndex
-EXPIRING_DAYS = 60
 SHOW = (
     ("open", "Open cases"),
     ("expiring", f"Approvals ending within {EXPIRING_DAYS} days"),
@@ -97,53 +104,6 @@ MAX_WIDTHS = {
     Columns.STATE: 170,
     Columns.UNITS: 190,
 }
-
-
-def _approved_units(row: pas.CaseRow) -> dict[str, int] | None:
-    """The approved units by code, when the service gives them (CaseRow.approved_units)."""
-    units = getattr(row, "approved_units", None)
-    return units if isinstance(units, dict) else None
-
-
-def units_text(row: pas.CaseRow) -> str:
-    if row.remaining is None:
-        return "—"
-    totals = _approved_units(row) or {}
-    parts = []
-    for code, left in row.remaining.units_by_code.items():
-        total = totals.get(code)
-        parts.append(f"{code} {left}" + (f" of {total}" if total is not None else ""))
-    for code, over in row.remaining.over.items():
-        parts.append(f"{code} over by {over}")
-    return ", ".join(parts) or "—"
-
-
-def units_fraction(row: pas.CaseRow) -> float | None:
-    """The smallest share left of any approved code (None when it cannot be told)."""
-    totals = _approved_units(row)
-    if row.remaining is None or not totals:
-        return None
-    shares = [
-        row.remaining.units_by_code.get(code, 0) / total
-        for code, total in totals.items()
-        if total > 0
-    ]
-    return min(shares) if shares else None
-
-
-def visits_text(row: pas.CaseRow) -> str:
-    if row.remaining is None:
-        return "—"
-    if row.remaining.visits is None or row.approved_visits is None:
-        return "no limit"
-    over = f" ({row.remaining.visits_over} over)" if row.remaining.visits_over else ""
-    return f"{row.remaining.visits} of {row.approved_visits}{over}"
-
-
-def visits_fraction(row: pas.CaseRow) -> float | None:
-    if row.remaining is None or row.remaining.visits is None or not row.approved_visits:
-        return None
-    return row.remaining.visits / row.approved_visits
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -390,34 +350,14 @@ def select_case(view: QTableView, model: CaseTableModel, case_id: int | None) ->
         view.scrollTo(model.index(row, 0))
 
 
-def keep(rows: Sequence[pas.CaseRow], mode: str, today: date) -> list[pas.CaseRow]:
-    """The rows the 'Show' choice asks for."""
-    if mode == "expiring":
-        horizon = today + timedelta(days=EXPIRING_DAYS)
-        return [
-            r
-            for r in rows
-            if r.state in pa.APPROVAL_STATES and r.end_on is not None and r.end_on <= horizon
-        ]
-    if mode == "follow_up":
-        kinds = (ReminderKind.FOLLOW_UP, ReminderKind.DECISION_DUE)
-        return [
-            r for r in rows if any(x.kind in kinds and x.severity != "info" for x in r.reminders)
-        ]
-    if mode == "appeal":
-        deadlines = (
-            ReminderKind.APPEAL_DUE,
-            ReminderKind.EXTERNAL_REVIEW_DUE,
-            ReminderKind.FAIR_HEARING_DUE,
-        )
-        return [r for r in rows if any(x.kind in deadlines for x in r.reminders)]
-    return list(rows)
-
-
 class PriorAuthScreen(QWidget):
-    """Signals: open_patient(int): the user wants the patient's record."""
+    """Signals:
+    open_patient(int): the user wants the patient's record.
+    refreshed(): the list shows the cases of the filters chosen (after a query or a filter).
+    """
 
     open_patient = Signal(int)
+    refreshed = Signal()
 
     def __init__(self, backend: Backend, today: Callable[[], date] = date.today) -> None:
         super().__init__()
@@ -464,6 +404,7 @@ class PriorAuthScreen(QWidget):
         self._sized = False
         self._loaded: list[pas.CaseRow] | None = None
         self._args: dict[str, Any] = {}
+        self._latest = Latest()
         for combo in (self.show_combo, self.payer_combo, self.state_combo):
             combo.currentIndexChanged.connect(lambda _i: self._filters_changed())
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
@@ -500,43 +441,48 @@ class PriorAuthScreen(QWidget):
         }
 
     def refresh(self) -> None:
-        """Load the cases again: one query for the filters chosen."""
+        """Load the cases again: one query for the filters chosen (on a worker thread)."""
         self._apply(requery=True)
+
+    @property
+    def loading(self) -> bool:
+        """A query for the list is running (its rows are not shown yet)."""
+        return self._latest.busy
 
     def _filters_changed(self) -> None:
         self._apply(requery=False)
 
     def _apply(self, *, requery: bool) -> None:
         """Show the cases for the filters; the query runs again only when its filters changed
-        (the 'Show' choices that narrow the open cases reuse the rows already loaded)."""
+        (the 'Show' choices that narrow the open cases reuse the rows already loaded). The query
+        runs on a worker thread; a newer one replaces a running one's result."""
         args = self._query_args()
         if requery or args != self._args or self._loaded is None:
             self.watcher.mark()
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                rows = attempt(self, lambda: self.backend.query(pas.list_cases, **args))
-            finally:
-                QApplication.restoreOverrideCursor()
-            if rows is None:
-                return
-            self._loaded, self._args = rows, args
+            if self._loaded is None:
+                self.count_label.setText("Loading the cases…")
+
+            def loaded(rows: list[pas.CaseRow]) -> None:
+                self._loaded, self._args = rows, args
+                self._show(args["today"])
+
+            self._latest.replace(
+                run_query(self, self.backend, lambda s: pas.list_cases(s, **args), loaded)
+            )
+            return
+        self._show(args["today"])
+
+    def _show(self, today: date) -> None:
+        assert self._loaded is not None
         current = selected_row(self.table, self.model)
-        shown = keep(self._loaded, str(self.show_combo.currentData()), args["today"])
+        shown = keep(self._loaded, str(self.show_combo.currentData()), today)
         self.model.set_rows(shown)
         if shown and not self._sized:
             fit_columns(self.table)
             self._sized = True
         select_case(self.table, self.model, current.id if current else None)
-        overdue = sum(1 for r in shown if r.next_reminder and r.next_reminder.severity == "overdue")
-        due = sum(
-            1 for r in shown if r.next_reminder and r.next_reminder.severity in ("due", "soon")
-        )
-        self.count_label.setText(
-            f"{len(shown):,} case{'s' if len(shown) != 1 else ''} · {overdue} overdue · "
-            f"{due} due within {pa.SOON_DAYS} days"
-            if shown
-            else "No case with these filters."
-        )
+        self.count_label.setText(count_line(shown))
+        self.refreshed.emit()
 
     def selected(self) -> pas.CaseRow | None:
         return selected_row(self.table, self.model)

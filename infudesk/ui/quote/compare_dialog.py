@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,15 +22,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
+from infudesk.domain import costshare as cs
 from infudesk.domain import coverage as dc
-from infudesk.domain import quote_request as qr
 from infudesk.domain.money import format_money
 from infudesk.domain.orders import SITE_LABELS
 from infudesk.errors import UserError
 from infudesk.services import coverages as cvs
 from infudesk.services import quotes as qs
-from infudesk.ui.common.ops import Backend, friendly_message
+from infudesk.ui.common.ops import Backend, Latest, friendly_message, run_query
 
 SELF_PAY = "None (self-pay)"
 NO_SECONDARY = "None"
@@ -53,33 +53,24 @@ FIGURES: tuple[tuple[str, str], ...] = (
 # --- helpers shared with the quote screen ----------------------------------------------------
 
 
-def money(value: str | Decimal | None) -> str:
-    """'$1,234.50' from a Decimal or a contract money string ('1234.50')."""
-    if value is None or value == "":
-        return ""
-    return format_money(Decimal(str(value)))
+def money(value: Decimal | None) -> str:
+    """'$1,234.50' (empty for no amount)."""
+    return "" if value is None else format_money(value)
 
 
-def insurance_paid(figures: dict[str, Any]) -> Decimal:
-    """What the plans pay together (primary + secondary) in a result's visit or totals dict."""
-    return Decimal(str(figures["primary_paid"])) + Decimal(str(figures["secondary_paid"]))
-
-
-def figure(figures: dict[str, Any], name: str) -> str:
-    """One figure of a visit or totals dict, formatted for a cell."""
+def figure(figures: qs.Figures, name: str) -> str:
+    """One figure of a visit, a plan year or the course, formatted for a cell."""
     if name == "visits":
-        return str(figures.get("visits", ""))
-    if name == "insurance":
-        return money(insurance_paid(figures))
-    return money(figures.get(name))
+        return str(figures.visits)
+    value: Decimal = getattr(figures, name)
+    return money(value)
 
 
 def coverage_text(rec: cvs.CoverageRecord, today: date) -> str:
     """'Lakeshore Health PPO · Commercial' (the type left out when the name says it)."""
-    name = rec.label.split(": ", 1)[-1]
+    name = rec.plan_label
     kind = dc.PLAN_TYPE_LABELS.get(rec.data.plan_type, rec.data.plan_type)
-    first = kind.split()[0].casefold()
-    text = name if first in name.casefold() else f"{name} · {kind}"
+    text = name if dc.names_its_type(name, rec.data.plan_type) else f"{name} · {kind}"
     if rec.state_on(today) == "future" and rec.data.effective_on:
         text += f" from {rec.data.effective_on:%m/%d/%Y}"
     return text
@@ -152,9 +143,10 @@ class Scenario:
     header: QLabel
     remove: QPushButton
     message: QLabel
-    result: dict[str, Any] | None = None
+    result: qs.QuoteFigures | None = None
     problem: str = ""
     widgets: list[QWidget] = field(default_factory=list)
+    latest: Latest = field(default_factory=Latest)  # its figures being computed
 
     def choice(self) -> Choice:
         return Choice(
@@ -305,15 +297,17 @@ class CompareDialog(QDialog):
     def remove_scenario(self, sc: Scenario) -> None:
         if len(self.scenarios) <= MIN_SCENARIOS or sc not in self.scenarios:
             return
-        choices = [s.choice() for s in self.scenarios if s is not sc]
-        results = [(s.result, s.problem) for s in self.scenarios if s is not sc]
+        kept = [s for s in self.scenarios if s is not sc]
         for s in self.scenarios:
             for w in s.widgets:
                 _discard(self.grid, w)
         self.scenarios = []
-        for choice, (result, problem) in zip(choices, results, strict=True):
-            self.add_scenario(choice, compute=False)
-            self.scenarios[-1].result, self.scenarios[-1].problem = result, problem
+        for old in kept:
+            self.add_scenario(old.choice(), compute=False)
+            new = self.scenarios[-1]
+            new.result, new.problem = old.result, old.problem
+            if old.latest.busy:  # its figures were still coming: compute them for the new column
+                self._compute(new)
         self._render()
 
     def _update_buttons(self) -> None:
@@ -332,34 +326,53 @@ class CompareDialog(QDialog):
         if c.primary_id is not None and c.primary_id == c.secondary_id:
             sc.problem = "The secondary must be another plan than the primary."
             return
-        try:
-            setup = self.backend.query(
-                qs.prepare,
-                self.patient_id,
-                today=self.today(),
-                order_id=self.order_id,
+        patient_id, today, order_id = self.patient_id, self.today(), self.order_id
+        from_date, program_ids = self.from_date, self.program_ids
+
+        def work(session: Session) -> tuple[qs.QuoteSetup, cs.Quote]:
+            setup = qs.prepare(
+                session,
+                patient_id,
+                today=today,
+                order_id=order_id,
                 primary_id=c.primary_id,
                 secondary_id=c.secondary_id if c.primary_id else None,
                 site=c.site,
-                from_date=self.from_date,
-                program_ids=self.program_ids,
+                from_date=from_date,
+                program_ids=program_ids,
             )
-            quote = qs.compute(setup)
-        except Exception as exc:  # a scenario that cannot be computed says why in its column
+            return setup, qs.compute(setup)
+
+        def done(answer: tuple[qs.QuoteSetup, cs.Quote]) -> None:
+            if sc not in self.scenarios:  # removed meanwhile
+                return
+            setup, quote = answer
+            missing = [n.code for n in setup.price_notes if n.missing]
+            if missing:  # figures with a $0 line would mislead: say what to add instead
+                sc.problem = (
+                    f"No price on file for {', '.join(missing)} here: add it to the fee "
+                    "schedule to compare this scenario."
+                )
+            else:
+                sc.result = qs.figures(quote)
+            self._render()
+
+        def failed(exc: BaseException) -> None:  # a scenario that cannot be computed says why
+            if sc not in self.scenarios:
+                return
             sc.problem = (
                 friendly_message(exc)[1]
                 if isinstance(exc, UserError)
                 else ("This scenario could not be computed: " + friendly_message(exc)[1])
             )
-            return
-        missing = [n.split(":", 1)[0] for n in setup.price_notes if "enter the allowed amount" in n]
-        if missing:  # figures with a $0 line would mislead: say what to add instead
-            sc.problem = (
-                f"No price on file for {', '.join(missing)} here: add it to the fee "
-                "schedule to compare this scenario."
-            )
-            return
-        sc.result = dict(qr.result_to_json(quote, setup.primary))
+            self._render()
+
+        sc.latest.replace(run_query(self, self.backend, work, done, failed))
+
+    @property
+    def computing(self) -> bool:
+        """A scenario's figures are being computed (on a worker thread)."""
+        return any(sc.latest.busy for sc in self.scenarios)
 
     # -- figures -----------------------------------------------------------------------
     def _render(self) -> None:
@@ -370,25 +383,25 @@ class CompareDialog(QDialog):
             sc.message.setText(sc.problem)
             sc.message.setVisible(bool(sc.problem))
         results = [sc.result for sc in self.scenarios]
-        show_bb = any(r and Decimal(r["totals"]["balance_bill"]) for r in results)
+        show_bb = any(r is not None and r.totals.balance_bill for r in results)
         names = [(n, label) for n, label in FIGURES if n != "balance_bill" or show_bb]
         row = 5
         row = self._section(
             row,
             "Whole course",
-            [r["totals"] if r else None for r in results],
+            [r.totals if r else None for r in results],
             names,
             highlight=True,
         )
         years: list[str] = []
         for r in results:
-            for y in (r or {}).get("plan_years", []):
-                if y["plan_year"] not in years:
-                    years.append(y["plan_year"])
+            for y in r.plan_years if r else ():
+                if y.plan_year not in years:
+                    years.append(y.plan_year)
         for label in sorted(years):
-            per = []
+            per: list[qs.Figures | None] = []
             for r in results:
-                match = [y for y in (r or {}).get("plan_years", []) if y["plan_year"] == label]
+                match = [y.figures for y in (r.plan_years if r else ()) if y.plan_year == label]
                 per.append(match[0] if match else None)
             row = self._section(row, f"Plan year {label}", per, names, highlight=False)
         self.grid.setRowStretch(row, 1)
@@ -398,7 +411,7 @@ class CompareDialog(QDialog):
         self,
         row: int,
         title: str,
-        figures: list[dict[str, Any] | None],
+        figures: list[qs.Figures | None],
         names: Sequence[tuple[str, str]],
         *,
         highlight: bool,
@@ -408,7 +421,7 @@ class CompareDialog(QDialog):
         self.grid.addWidget(head, row, 0, 1, len(figures) + 1)
         self.figure_widgets.append(head)
         row += 1
-        owes = [Decimal(f["patient_owes"]) if f else None for f in figures]
+        owes = [f.patient_owes if f else None for f in figures]
         known = [o for o in owes if o is not None]
         low = min(known) if known else None
         if highlight:  # the lowest course total for the patient (none when all are equal)
@@ -436,7 +449,7 @@ class CompareDialog(QDialog):
 
     def _verdict(self) -> None:
         totals = [
-            (LETTERS[i], Decimal(sc.result["totals"]["patient_owes"]))
+            (LETTERS[i], sc.result.totals.patient_owes)
             for i, sc in enumerate(self.scenarios)
             if sc.result
         ]
@@ -460,7 +473,7 @@ class CompareDialog(QDialog):
         self.verdict.setStyleSheet(CHEAPEST_STYLE)
 
     # -- for tests and callers ---------------------------------------------------------
-    def totals(self, index: int) -> dict[str, Any] | None:
+    def totals(self, index: int) -> qs.Figures | None:
         """The whole-course totals of scenario ``index`` (0 = A), None when not computed."""
         result = self.scenarios[index].result
-        return None if result is None else dict(result["totals"])
+        return None if result is None else result.totals

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import enum
 import html
-import re
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
@@ -41,12 +38,9 @@ from PySide6.QtWidgets import (
 
 from infudesk.domain import costshare as cs
 from infudesk.domain import coverage as dc
-from infudesk.domain import quote_request as qr
 from infudesk.domain import readiness as rd
-from infudesk.domain.money import check_money, check_percent, format_percent
-from infudesk.domain.orders import SITE_LABELS
 from infudesk.domain.patients import parse_date
-from infudesk.errors import UserError
+from infudesk.errors import UserError, ValidationFailed
 from infudesk.services import assistance as asv
 from infudesk.services import coverages as cvs
 from infudesk.services import letters
@@ -59,6 +53,7 @@ from infudesk.ui.common.ops import Backend, attempt, report
 from infudesk.ui.common.widgets import Form
 from infudesk.ui.letters.letter_preview import LetterPreview, show_letter
 from infudesk.ui.patients.patient_tabs import _table
+from infudesk.ui.quote import controller as ctl
 from infudesk.ui.quote.compare_dialog import (
     NO_SECONDARY,
     SELF_PAY,
@@ -76,8 +71,6 @@ SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 8
 ROW_HEIGHT = 24
 MAX_LINE_ROWS = 8
-MAX_UNITS = 100_000
-MISSING_PRICE = "enter the allowed amount"
 WARN_STYLE = "color: #8a5300;"
 MUTED_STYLE = "color: #555;"
 BANNER_STYLE = "background: #fff3c4; border: 1px solid #e0c060; padding: 6px;"
@@ -95,11 +88,6 @@ FIX_LABELS: dict[str, str] = {
 }
 CELL_ERROR = QColor("#fde2e2")
 CELL_MISSING = QColor("#fff0c2")
-SITE_SHORT = {
-    "infusion_center": "Infusion center",
-    "hospital_outpatient": "Hospital outpatient",
-    "home": "Home infusion",
-}
 
 
 class LineCol(enum.IntEnum):
@@ -167,34 +155,8 @@ YEAR_HEADERS = (
     "Balance\nbill",
 )
 SAVED_HEADERS = ("No.", "Title", "Saved", "By", "Patient owes")
-# (field, label, kind) of a coverage's benefit terms on the what-if panel
-TERM_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("deductible", "Deductible", "money"),
-    ("deductible_met", "Deductible met", "money"),
-    ("oop_max", "Out-of-pocket max", "money"),
-    ("oop_met", "Out-of-pocket met", "money"),
-    ("coinsurance", "Coinsurance %", "percent"),
-    ("copay", "Copay per visit", "money"),
-)
-ROLES = ("primary", "secondary")
-_ENGINE_FIELD = re.compile(r"^(primary|secondary)(?:\.([\w.]+))?: (.*)$", re.DOTALL)
-
-
-def _day(iso: str) -> str:
-    return f"{date.fromisoformat(iso):%m/%d/%Y}"
-
-
-def _price_text(value: Decimal | None) -> str:
-    """A unit price as typed back: 92.50, 1,250.00; more places only when the price has them."""
-    if value is None:
-        return ""
-    if value == value.quantize(Decimal("0.01")):
-        return f"{value:,.2f}"
-    return f"{value.normalize():f}"
-
-
-def _rate_text(rate: Decimal | None) -> str:
-    return format_percent(rate).rstrip("%") if rate is not None else ""
+TERM_FIELDS = ctl.TERM_FIELDS
+ROLES = ctl.ROLES
 
 
 def _item(
@@ -214,15 +176,6 @@ def _item(
     return item
 
 
-def _friendly(text: str) -> str:
-    """The engine's notes name fields as in the JSON contract; say them as the screen does."""
-    text = re.sub(r"^assistance\[\d+\] \(([^)]*)\):", r"\1:", text)
-    text = re.sub(r"^(primary|secondary): ", lambda m: f"{m.group(1).capitalize()} plan: ", text)
-    for key, label in SITE_SHORT.items():
-        text = text.replace(f"({key})", f"({label.lower()})")
-    return text
-
-
 def _cell(table: QTableWidget, row: int, col: int) -> QTableWidgetItem:
     item = table.item(row, col)
     assert item is not None, (row, col)
@@ -239,18 +192,6 @@ def _caption(text: str) -> QLabel:
     label = QLabel(text)
     label.setStyleSheet(MUTED_STYLE)
     return label
-
-
-def _engine_problem(message: str) -> tuple[str | None, str]:
-    """('primary.deductible_met', 'What is wrong.') from the quote service's message."""
-    m = _ENGINE_FIELD.match(message)
-    if not m:
-        return None, message
-    role, name, text = m.group(1), m.group(2), m.group(3).strip()
-    text = text[:1].upper() + text[1:]
-    if not text.endswith("."):
-        text += "."
-    return (f"{role}.{name}" if name else role), text
 
 
 class QuoteScreen(QWidget):
@@ -280,17 +221,17 @@ class QuoteScreen(QWidget):
         self.saved: list[qs.QuoteSummary] = []
         self.base: qs.QuoteSetup | None = None  # as prepared (or as saved): "the terms on file"
         self.setup: qs.QuoteSetup | None = None  # the inputs of the figures shown (with what-ifs)
-        self.result: dict[str, Any] | None = None  # the figures shown (the contract's result)
+        self.result: qs.QuoteFigures | None = None  # the figures shown
         self.viewing: qs.SavedQuoteRecord | None = None  # a saved quote shown read-only
         # what was on screen before a saved quote was opened: base, shown, "visits from" text
         self._live: tuple[qs.QuoteSetup, qs.QuoteSetup | None, str] | None = None
-        self._line_texts: list[tuple[str, ...]] = []  # the line cells as filled in
+        self._line_texts: list[ctl.LineTexts] = []  # the line cells as filled in
         self._shown_lines: tuple[cs.ServiceLine, ...] = ()  # the lines those cells show
         self._filling = False
         self.compare_dialog: CompareDialog | None = None
         self.letter_preview: LetterPreview | None = None
         self.readiness: rsv.Readiness | None = None  # what could change the figures shown
-        self._visits: list[dict[str, Any]] = []
+        self._visits: tuple[qs.VisitFigures, ...] = ()
         self._from_quote: int | None = None  # the saved quote a new version started from
         self._status_error = False
 
@@ -1053,7 +994,7 @@ class QuoteScreen(QWidget):
             (self.secondary_combo, setup.secondary_id, "secondary"),
         ):
             if not select_data(combo, value) and saved:
-                self._add_gone(combo, value, setup.labels.get(label, ""))
+                self._add_gone(combo, value, ctl.plan_name(setup.labels, label))
         select_data(self.site_combo, setup.site)
         for combo in (self.order_combo, self.primary_combo, self.secondary_combo, self.site_combo):
             combo.setToolTip(combo.currentText())  # the whole text when the combo is narrow
@@ -1076,7 +1017,7 @@ class QuoteScreen(QWidget):
         if value is None:
             return
         combo.blockSignals(True)
-        combo.addItem(f"{label.split(': ', 1)[-1]} (no longer current)", value)
+        combo.addItem(f"{label} (no longer current)", value)
         combo.setCurrentIndex(combo.count() - 1)
         combo.blockSignals(False)
 
@@ -1099,18 +1040,13 @@ class QuoteScreen(QWidget):
         _header(t, LineCol.ALLOWED).setText("Self-pay\nprice" if self_pay else "Allowed")
         t.setColumnHidden(LineCol.COINSURANCE, self_pay)  # a line's own rate needs a plan
         t.setRowCount(len(setup.lines))
-        notes = list(setup.price_notes)
         self._line_texts = []
         self._shown_lines = setup.lines
         for r, ln in enumerate(setup.lines):
-            texts = (
-                str(ln.units),
-                _price_text(ln.unit_price),
-                _price_text(ln.charge),
-                _rate_text(ln.coinsurance),
-            )
-            self._line_texts.append(texts)
-            note = notes[r] if len(notes) == len(setup.lines) else ""
+            as_typed = ctl.LineTexts.of(ln)
+            texts = (as_typed.units, as_typed.price, as_typed.charge, as_typed.coinsurance)
+            self._line_texts.append(as_typed)
+            note = ctl.line_note(setup, r)
             t.setItem(r, LineCol.CODE, _item(ln.code))
             for col, text in zip(
                 (LineCol.UNITS, LineCol.PRICE, LineCol.CHARGE, LineCol.COINSURANCE),
@@ -1124,7 +1060,7 @@ class QuoteScreen(QWidget):
                 cell.setToolTip(note)
                 if ln.unit_price == 0 and col == LineCol.PRICE:
                     cell.setBackground(CELL_MISSING)
-                    cell.setToolTip(note or "No price on file: enter the allowed amount per unit.")
+                    cell.setToolTip(note or ctl.NO_PRICE)
         t.horizontalHeader().setStretchLastSection(False)  # measure the contents, not the stretch
         t.resizeColumnsToContents()
         need = sum(t.columnWidth(c) for c in range(t.columnCount()) if not t.isColumnHidden(c))
@@ -1152,20 +1088,10 @@ class QuoteScreen(QWidget):
         self._filling = False
 
     def _show_price_notes(self, setup: qs.QuoteSetup) -> None:
-        missing = [n for n in setup.price_notes if MISSING_PRICE in n]
-        sources = {
-            n.split(" per unit from the ", 1)[1].rstrip(".")
-            for n in setup.price_notes
-            if " per unit from the " in n
-        }
-        parts = []
-        if len(sources) == 1 and not missing:
-            parts.append(f"Prices from the {sources.pop()}.")
-        else:
-            parts.extend(n for n in setup.price_notes if MISSING_PRICE not in n)
-        text = html.escape(_friendly(" ".join(parts)))
+        found, missing = ctl.price_notes(setup.price_notes)
+        text = html.escape(found)
         if missing:
-            red = html.escape(_friendly(" ".join(missing)))
+            red = html.escape(missing)
             text += ("<br>" if text else "") + f"<span style='color:#b00020'>{red}</span>"
         self.price_notes.setTextFormat(Qt.TextFormat.RichText)
         self.price_notes.setText(text)
@@ -1175,38 +1101,15 @@ class QuoteScreen(QWidget):
         head, note = self.term_heads[role], self.term_notes[role]
         label = setup.labels.get(role, "")
         head.setText(label if cov is not None and label and label != "—" else role.capitalize())
-        editable = cov is not None and cov.plan_type != "medigap"
-        part_b = cov is not None and cov.plan_type == "medicare_part_b"
         for name, _label, kind in TERM_FIELDS:
             key = f"{role}.{name}"
             edit = self.terms.widgets[key]
             assert isinstance(edit, QLineEdit)
             self.terms.boxes[key].set_error(None)
-            oop = name in ("oop_max", "oop_met")
-            edit.setEnabled(editable and not (part_b and oop))
-            edit.setPlaceholderText("")
-            if not editable or cov is None:
-                edit.setText("")
-                continue
-            if part_b and oop:
-                edit.setText("")
-                edit.setPlaceholderText("none (Medicare)")
-                continue
-            assert cov is not None
-            law = (name == "deductible" and cov.yearly_deductible) or (
-                name == "coinsurance" and cov.yearly_coinsurance
-            )
-            if law:  # Original Medicare's figure of each year (empty: keep it so)
-                edit.setText("")
-                edit.setPlaceholderText("by law, per year")
-                continue
-            value = getattr(cov, name)
-            if kind == "percent":
-                self.terms.set_percent(key, value)
-            else:
-                self.terms.set_money(key, value)
-            if name in ("deductible", "oop_max"):
-                edit.setPlaceholderText("none")
+            shown = ctl.term_field(cov, name, kind)
+            edit.setEnabled(shown.enabled)
+            edit.setText(shown.text)
+            edit.setPlaceholderText(shown.placeholder)
         note.setToolTip("")
         note.setText(self._terms_note(role, cov, setup))
 
@@ -1260,69 +1163,29 @@ class QuoteScreen(QWidget):
         cells: dict[tuple[int, int], str] = {}
         lines: list[cs.ServiceLine] = []
         t = self.lines_table
-        missing = self._missing_prices(base)
+        missing = ctl.missing_prices(base)
+        cols = {
+            "units": LineCol.UNITS,
+            "price": LineCol.PRICE,
+            "charge": LineCol.CHARGE,
+            "coinsurance": LineCol.COINSURANCE,
+        }
         for r, ln in enumerate(self._shown_lines):
-            shown = self._line_texts[r]
-            texts = [
-                _cell(t, r, c).text().strip()
-                for c in (LineCol.UNITS, LineCol.PRICE, LineCol.CHARGE, LineCol.COINSURANCE)
-            ]
-            units: int = ln.units
-            if texts[0] != shown[0]:
-                raw = texts[0].replace(",", "")
-                if not raw.isdigit() or not 0 < int(raw) <= MAX_UNITS:
-                    cells[(r, LineCol.UNITS)] = "Type a whole number of units, e.g. 1 or 36."
-                else:
-                    units = int(raw)
-            price: Decimal | None = ln.unit_price
-            if texts[1] != shown[1]:
-                price, error = check_money(texts[1])
-                if error or price is None:
-                    cells[(r, LineCol.PRICE)] = error or "Enter the allowed amount per unit."
-            charge: Decimal | None = ln.charge
-            if texts[2] != shown[2]:
-                charge, error = check_money(texts[2])
-                if error:
-                    cells[(r, LineCol.CHARGE)] = error
-            rate: Decimal | None = ln.coinsurance
-            if texts[3] != shown[3]:
-                rate, error = check_percent(texts[3])
-                if error:
-                    cells[(r, LineCol.COINSURANCE)] = error
-            if r in missing and price == 0 and (r, LineCol.PRICE) not in cells:
-                cells[(r, LineCol.PRICE)] = "No price on file: enter the allowed amount per unit."
-            if price is not None:
-                lines.append(
-                    replace(ln, units=units, unit_price=price, charge=charge, coinsurance=rate)
-                )
-        self.terms.begin_read()
+            typed = ctl.LineTexts(*(_cell(t, r, c).text() for c in cols.values()))
+            line, problems = ctl.read_line(ln, self._line_texts[r], typed, missing=r in missing)
+            cells.update({(r, cols[name]): text for name, text in problems.items()})
+            if line is not None:
+                lines.append(line)
+        errors: dict[str, str] = {}
         covers: dict[str, cs.Coverage | None] = {}
         for role in ROLES:
-            cov: cs.Coverage | None = getattr(base, role)
-            if cov is None or cov.plan_type == "medigap":
-                covers[role] = cov
-                continue
-            changes: dict[str, Any] = {}
-            for name, _label, kind in TERM_FIELDS:
-                key = f"{role}.{name}"
-                if not self.terms.widgets[key].isEnabled():
-                    continue
-                value = self.terms.percent(key) if kind == "percent" else self.terms.money(key)
-                if key in self.terms.parse_errors:
-                    continue
-                if value is None and name == "deductible" and cov.yearly_deductible:
-                    continue  # left empty: still the year's Part B deductible
-                if value is None and name == "coinsurance" and cov.yearly_coinsurance:
-                    continue
-                if value is None and name not in ("deductible", "oop_max"):
-                    value = Decimal("0.00")
-                changes[name] = value
-                if name == "deductible":
-                    changes["yearly_deductible"] = False
-                if name == "coinsurance":
-                    changes["yearly_coinsurance"] = False
-            covers[role] = replace(cov, **changes)
-        errors = dict(self.terms.parse_errors)
+            typed_terms = {
+                name: self.terms.value(f"{role}.{name}")
+                for name, _label, _kind in TERM_FIELDS
+                if self.terms.widgets[f"{role}.{name}"].isEnabled()
+            }
+            covers[role], problems = ctl.read_terms(role, getattr(base, role), typed_terms)
+            errors.update(problems)
         if errors or cells:
             return None, errors, cells
         setup = qs.with_changes(
@@ -1389,15 +1252,18 @@ class QuoteScreen(QWidget):
             self.pick.boxes[name].set_error(None)
         try:
             quote = qs.compute(setup)
+        except ValidationFailed as exc:
+            self._engine_error(exc.errors, focus_error)
+            return
         except UserError as exc:
-            self._engine_error(exc.message, setup, focus_error)
+            self._invalid(exc.message)
             return
         self.setup = setup
         self._filling = True
         for r, ln in enumerate(setup.lines):
             _cell(self.lines_table, r, LineCol.ALLOWED).setText(money(ln.allowed))
         self._filling = False
-        self.result = dict(qr.result_to_json(quote, setup.primary))
+        self.result = qs.figures(quote)
         self._show_result(self.result, self_pay=setup.primary is None)
         self._show_readiness(setup)
         self._stale(False)
@@ -1413,28 +1279,16 @@ class QuoteScreen(QWidget):
         if self._status_error:  # the problem is gone (a "saved as…" line stays)
             self.status("")
 
-    def _engine_error(self, message: str, setup: qs.QuoteSetup, focus: bool) -> None:
-        name, text = _engine_problem(message)
-        if name in self.terms.boxes:
+    def _engine_error(self, errors: dict[str, str], focus: bool) -> None:
+        placed = ctl.place_errors(errors)
+        for name, text in placed.terms.items():
             self.terms.boxes[name].set_error(text)
-            if focus:
-                self.terms.widgets[name].setFocus()
-            self._invalid(f"{name.split('.')[0].capitalize()} terms: {text}")
-        elif name in (
-            "primary",
-            "secondary",
-            "primary.plan_type",
-            "secondary.plan_type",
-            "primary.medigap_plan",
-            "secondary.medigap_plan",
-        ):
-            self.pick.boxes[name.split(".")[0]].set_error(text)
-            self._invalid(text)
-        elif not setup.dates:
-            self.pick.boxes["from_date"].set_error("No planned visit from this date on.")
-            self._invalid(message)
-        else:
-            self._invalid(message if name is None else f"{name}: {text}")
+        for name, text in placed.pick.items():
+            self.pick.boxes[name].set_error(text)
+        first = next(iter(placed.terms), None)
+        if focus and first is not None:
+            self.terms.widgets[first].setFocus()
+        self._invalid(placed.status)
 
     def _invalid(self, message: str) -> None:
         """The inputs cannot be computed: say why; nothing can be saved until fixed."""
@@ -1464,11 +1318,9 @@ class QuoteScreen(QWidget):
             self.status_changed.emit(message)
 
     # -- showing a result --------------------------------------------------------------
-    def _show_result(self, result: dict[str, Any], *, self_pay: bool = False) -> None:
-        visits: list[dict[str, Any]] = list(result.get("visits", []))
-        totals: dict[str, Any] = dict(result.get("totals", {}))
-        years: list[dict[str, Any]] = list(result.get("plan_years", []))
-        show_bb = any(Decimal(v["balance_bill"]) for v in visits)
+    def _show_result(self, result: qs.QuoteFigures, *, self_pay: bool = False) -> None:
+        visits, totals, years = result.visits, result.totals, result.plan_years
+        show_bb = any(v.figures.balance_bill for v in visits)
         price = "Self-pay\nprice" if self_pay else "Allowed"
         _header(self.visits_table, VisitCol.ALLOWED).setText(price)
         _header(self.years_table, 2).setText(price)
@@ -1476,9 +1328,11 @@ class QuoteScreen(QWidget):
         t.setRowCount(0)
         for r, v in enumerate(visits):
             t.insertRow(r)
-            cells = [_item(_day(v["date"])), _item(str(v["plan_year"]))]
+            cells = [_item(f"{v.on:%m/%d/%Y}"), _item(v.plan_year)]
             for name in VISIT_FIGURES:
-                cells.append(_item(figure(v, name), right=True, bold=name == "patient_owes"))
+                cells.append(
+                    _item(figure(v.figures, name), right=True, bold=name == "patient_owes")
+                )
             for c, cell in enumerate(cells):
                 cell.setData(Qt.ItemDataRole.UserRole, r)
                 t.setItem(r, c, cell)
@@ -1486,12 +1340,12 @@ class QuoteScreen(QWidget):
         self._fit(t, no_scrolling=True)
         y = self.years_table
         y.setRowCount(0)
-        rows = [(str(yr["plan_year"]), yr) for yr in years] + [("Course total", totals)]
+        rows = [(yr.plan_year, yr.figures) for yr in years] + [("Course total", totals)]
         for r, (label, figs) in enumerate(rows):
             y.insertRow(r)
             total = r == len(rows) - 1
             y.setItem(r, 0, _item(label, bold=total))
-            y.setItem(r, 1, _item(str(figs.get("visits", "")), right=True, bold=total))
+            y.setItem(r, 1, _item(str(figs.visits), right=True, bold=total))
             for c, name in enumerate(VISIT_FIGURES, start=2):
                 y.setItem(
                     r,
@@ -1503,14 +1357,13 @@ class QuoteScreen(QWidget):
         y.setFixedHeight(
             y.horizontalHeader().height() + sum(y.rowHeight(r) for r in range(y.rowCount())) + 4
         )
-        if totals:
-            self.owes_label.setText(money(totals["patient_owes"]))
-            self.before_label.setText(money(totals["patient_owes_before_assistance"]))
-            self.assist_label.setText(money(totals["assistance_paid"]))
-            self.insurance_label.setText(figure(totals, "insurance"))
+        self.owes_label.setText(money(totals.patient_owes))
+        self.before_label.setText(money(totals.patient_owes_before_assistance))
+        self.assist_label.setText(money(totals.assistance_paid))
+        self.insurance_label.setText(money(totals.insurance))
         self.course_label.setText(self._course_text(visits, years, totals))
-        warnings = list(result.get("warnings", []))
-        self.warnings_label.setText("\n".join(f"• {_friendly(w)}" for w in warnings))
+        warnings = result.warnings
+        self.warnings_label.setText("\n".join(f"• {qs.warning_text(w)}" for w in warnings))
         self.warnings_label.setVisible(bool(warnings))
         self._visits = visits
         if visits:
@@ -1544,7 +1397,7 @@ class QuoteScreen(QWidget):
         row.setObjectName(f"finding_{f.kind.value}")
         lay = QHBoxLayout(row)
         lay.setContentsMargins(0, 0, 0, 0)
-        days = ", ".join(_day(d.isoformat()) for d in f.visits[:3])
+        days = ", ".join(f"{d:%m/%d/%Y}" for d in f.visits[:3])
         more = f" and {len(f.visits) - 3} more" if len(f.visits) > 3 else ""
         label = QLabel(
             f"⚠ {html.escape(f.text)} <span style='color:#555'>(visits {days}{more})</span>"
@@ -1554,7 +1407,7 @@ class QuoteScreen(QWidget):
         label.setStyleSheet("color: #8a1c10;")
         lay.addWidget(label, 1)
         if f.fix.kind == "site" and f.fix.site:
-            where = SITE_LABELS.get(f.fix.site, f.fix.site).split(" (")[0].split(" / ")[0].lower()
+            where = ctl.SITE_SHORT.get(f.fix.site, f.fix.site).lower()
             button = QPushButton(f"Quote at the {where} instead")
             button.setObjectName("quoteOtherSiteButton")
             if ready.other_owes is not None and ready.owes is not None:
@@ -1586,7 +1439,7 @@ class QuoteScreen(QWidget):
 
     def _clear_result(self) -> None:
         """No figures (new inputs that cannot be computed yet)."""
-        self._visits = []
+        self._visits = ()
         for table in (self.visits_table, self.years_table):
             table.setRowCount(0)
         for label in (self.owes_label, self.before_label, self.assist_label, self.insurance_label):
@@ -1595,43 +1448,27 @@ class QuoteScreen(QWidget):
         self.warnings_label.hide()
         self._show_explanation()
 
-    @staticmethod
-    def _missing_prices(setup: qs.QuoteSetup) -> set[int]:
-        """The lines the fee schedule had no price for (the service gave them $0)."""
-        notes = setup.price_notes
-        if len(notes) != len(setup.lines):
-            return set()
-        return {
-            r
-            for r, (ln, note) in enumerate(zip(setup.lines, notes, strict=True))
-            if ln.unit_price == 0 and MISSING_PRICE in note
-        }
-
     def _course_text(
-        self, visits: list[dict[str, Any]], years: list[dict[str, Any]], totals: dict[str, Any]
+        self,
+        visits: tuple[qs.VisitFigures, ...],
+        years: tuple[qs.YearFigures, ...],
+        totals: qs.Figures,
     ) -> str:
         if not visits:
             return ""
         n = len(visits)
-        span = (
-            _day(visits[0]["date"])
-            if n == 1
-            else f"{_day(visits[0]['date'])} – {_day(visits[-1]['date'])}"
-        )
+        first, last = f"{visits[0].on:%m/%d/%Y}", f"{visits[-1].on:%m/%d/%Y}"
+        span = first if n == 1 else f"{first} – {last}"
         setup = qs.setup_from_saved(self.viewing) if self.viewing is not None else self.setup
         where = ""
         if setup is not None:
-            plan = (
-                "Self-pay"
-                if setup.primary is None
-                else setup.labels.get("primary", "").split(": ", 1)[-1]
-            )
-            second = setup.labels.get("secondary", "—")
-            plans = plan + (f" + {second.split(': ', 1)[-1]}" if second not in ("", "—") else "")
-            where = f" · {plans} · {SITE_SHORT.get(setup.site, setup.site)}"
+            plan = "Self-pay" if setup.primary is None else ctl.plan_name(setup.labels, "primary")
+            second = ctl.plan_name(setup.labels, "secondary")
+            plans = plan + (f" + {second}" if second not in ("", "—") else "")
+            where = f" · {plans} · {ctl.SITE_SHORT.get(setup.site, setup.site)}"
         many = f" in {len(years)} plan years" if len(years) > 1 else ""
         what = "self-pay price" if setup is not None and setup.primary is None else "allowed"
-        allowed = f" · {what} {money(totals['allowed'])}" if totals else ""
+        allowed = f" · {what} {money(totals.allowed)}"
         return f"{n} visit{'s' if n != 1 else ''}{many}, {span}{allowed}{where}"
 
     @staticmethod
@@ -1661,8 +1498,8 @@ class QuoteScreen(QWidget):
             self.explanation.setPlainText("")
             return
         v = visits[row]
-        self.explain_title.setText(f"How the visit of {_day(v['date'])} adds up")
-        self.explanation.setPlainText("\n".join(f"• {line}" for line in v.get("explanation", [])))
+        self.explain_title.setText(f"How the visit of {v.on:%m/%d/%Y} adds up")
+        self.explanation.setPlainText("\n".join(f"• {line}" for line in v.explanation))
 
     # -- saving and saved quotes -------------------------------------------------------
     def save(self) -> None:
@@ -1736,7 +1573,7 @@ class QuoteScreen(QWidget):
         self.body.setCurrentWidget(self.main)
         self._load_setup(setup, compute=False)
         self._show_field_errors({}, False)
-        self._show_result(rec.result, self_pay=setup.primary is None)
+        self._show_result(rec.figures, self_pay=setup.primary is None)
         self._show_readiness(setup)
         s = rec.summary
         at = s.created_at.astimezone()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,20 +33,20 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from infudesk.domain.patients import US_STATES
-from infudesk.domain.validation import check_npi, check_phone, format_phone, phone_digits
+from infudesk.domain.validation import format_phone
 from infudesk.errors import ValidationFailed
 from infudesk.services import settings as st
 from infudesk.services.audit import Actor
 from infudesk.ui.common.forms import FieldBox
 from infudesk.ui.common.ops import Backend, ask_unsaved, attempt, report
+from infudesk.ui.settings import controller as ctl
+from infudesk.ui.settings.controller import ADDRESS_LINES
 
 DAYS_BEFORE_VISIT = "verification.days_before_visit"
 IDLE_MINUTES = "security.idle_minutes"
 HINT_STYLE = "color: #555;"
-ADDRESS_LINES = 4  # what the letterhead has room for
 SHORT_FIELD_WIDTH = 220
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
-_TIN_RE = re.compile(r"^\d{2}-?\d{7}$")
 
 
 @dataclass
@@ -59,35 +58,6 @@ class SettingField:
     read: Callable[[], Any]
     write: Callable[[Any], None]
     check: Callable[[Any], str | None] | None = None  # the value's problem, or None
-
-
-def check_center_name(value: str) -> str | None:
-    return None if value.strip() else "Enter the center's name (it heads every letter)."
-
-
-def check_optional_phone(value: str) -> str | None:
-    return check_phone(value) if value.strip() else None
-
-
-def check_optional_npi(value: str) -> str | None:
-    return check_npi(value) if value.strip() else None
-
-
-def check_tin(value: str) -> str | None:
-    if value.strip() and not _TIN_RE.match(value.strip()):
-        return "A TIN (EIN) is 9 digits, written NN-NNNNNNN, e.g. 36-1234567."
-    return None
-
-
-def normalize_tin(value: str) -> str:
-    v = value.strip()
-    return f"{v[:2]}-{v[2:]}" if re.fullmatch(r"\d{9}", v) else v
-
-
-def check_address(value: str) -> str | None:
-    if len(value.splitlines()) > ADDRESS_LINES:
-        return f"The letterhead has room for {ADDRESS_LINES} address lines."
-    return None
 
 
 def check_logo(value: str) -> str | None:
@@ -113,8 +83,7 @@ def read_settings(session: Session, keys: list[str]) -> dict[str, Any]:
 
 def write_settings(session: Session, actor: Actor, values: dict[str, Any]) -> None:
     """Save several settings in one transaction (all or none)."""
-    for key, value in values.items():
-        st.put(session, actor, key, value)
+    st.put_many(session, actor, values)
 
 
 class SettingsScreen(QWidget):
@@ -234,10 +203,10 @@ class SettingsScreen(QWidget):
             edit.setAccessibleName(label)
             self.center_edits[key] = edit
             if phone:
-                read = lambda e=edit: _phone_value(e.text())  # noqa: E731
+                read = lambda e=edit: ctl.phone_value(e.text())  # noqa: E731
                 write = lambda v, e=edit: e.setText(format_phone(str(v)))  # noqa: E731
             elif key == "center.tin":
-                read = lambda e=edit: normalize_tin(e.text())  # noqa: E731
+                read = lambda e=edit: ctl.tin_value(e.text())  # noqa: E731
                 write = lambda v, e=edit: e.setText(str(v))  # noqa: E731
             else:
                 read = lambda e=edit: e.text().strip()  # noqa: E731
@@ -246,7 +215,7 @@ class SettingsScreen(QWidget):
             edit.textChanged.connect(self._changed)
             edit.editingFinished.connect(lambda f=field: self._check_field(f))
 
-        line("center.name", "Center name *", check_center_name)
+        line("center.name", "Center name *", ctl.check("center.name"))
         self.address_edit = QPlainTextEdit()
         self.address_edit.setObjectName("center_address")
         self.address_edit.setTabChangesFocus(True)
@@ -262,15 +231,19 @@ class SettingsScreen(QWidget):
             self.address_edit,
             lambda: _address_value(self.address_edit.toPlainText()),
             lambda v: self.address_edit.setPlainText(str(v)),
-            check=check_address,
+            check=ctl.check("center.address"),
         )
         line(
-            "center.phone", "Phone", check_optional_phone, placeholder="(312) 555-0100", phone=True
+            "center.phone",
+            "Phone",
+            ctl.check("center.phone"),
+            placeholder="(312) 555-0100",
+            phone=True,
         )
-        line("center.fax", "Fax", check_optional_phone, placeholder="(312) 555-0199", phone=True)
-        line("center.npi", "NPI", check_optional_npi, placeholder="10 digits")
+        line("center.fax", "Fax", ctl.check("center.fax"), placeholder="(312) 555-0199", phone=True)
+        line("center.npi", "NPI", ctl.check("center.npi"), placeholder="10 digits")
         self.center_edits["center.npi"].setMaxLength(10)
-        line("center.tin", "TIN (EIN)", check_tin, placeholder="NN-NNNNNNN")
+        line("center.tin", "TIN (EIN)", ctl.check("center.tin"), placeholder="NN-NNNNNNN")
         self.center_edits["center.tin"].setMaxLength(10)
         self.state_combo = QComboBox()
         self.state_combo.setObjectName("center_state")
@@ -319,7 +292,7 @@ class SettingsScreen(QWidget):
         line(
             "center.contact_phone",
             "Contact phone",
-            check_optional_phone,
+            ctl.check("center.contact_phone"),
             placeholder="empty: the center's phone",
             phone=True,
         )
@@ -697,9 +670,7 @@ class SettingsScreen(QWidget):
 
     def changes(self) -> dict[str, Any]:
         """The settings whose value on the form differs from the saved one."""
-        return {
-            key: f.read() for key, f in self.fields.items() if f.read() != self._loaded.get(key)
-        }
+        return ctl.changes({key: f.read() for key, f in self.fields.items()}, self._loaded)
 
     def is_dirty(self) -> bool:
         return bool(self.changes())
@@ -708,9 +679,7 @@ class SettingsScreen(QWidget):
         for key, field in self.fields.items():
             field.box.set_error(errors.get(key))
         if errors:
-            self.status.setText(
-                f"Please check {len(errors)} setting(s) marked in red. Nothing was saved."
-            )
+            self.status.setText(ctl.errors_status(errors))
 
     def _changed(self) -> None:
         self.status.setText("")
@@ -722,11 +691,7 @@ class SettingsScreen(QWidget):
             self.show_errors({})
             self.status.setText("No changes to save.")
             return True
-        problems = {
-            key: problem
-            for key, value in values.items()
-            if (check := self.fields[key].check) is not None and (problem := check(value))
-        }
+        problems = ctl.problems(values, {key: f.check for key, f in self.fields.items()})
         if problems:
             self.show_errors(problems)
             return False
@@ -775,11 +740,6 @@ class SettingsScreen(QWidget):
             self.load()
 
 
-def _phone_value(text: str) -> str:
-    """The digits of a valid phone number (as stored); anything else as typed (to be checked)."""
-    return phone_digits(text) if text.strip() and check_phone(text) is None else text.strip()
-
-
 def _plain_reader(edit: QPlainTextEdit) -> Callable[[], str]:
     return lambda: edit.toPlainText().strip()
 
@@ -788,8 +748,7 @@ def _plain_writer(edit: QPlainTextEdit) -> Callable[[Any], None]:
     return lambda value: edit.setPlainText(str(value))
 
 
-def _address_value(text: str) -> str:
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+_address_value = ctl.address_value
 
 
 __all__ = ["SettingField", "SettingsScreen", "read_settings", "write_settings"]

@@ -26,6 +26,7 @@ from infudesk.errors import ValidationFailed
 from infudesk.services import verifications as vs
 from infudesk.ui.common.ops import Backend, report
 from infudesk.ui.common.widgets import Form
+from infudesk.ui.verification import controller as ctl
 
 PLACEHOLDERS = {
     dv.Kind.MONEY: "$ amount",
@@ -156,31 +157,16 @@ class VerificationDialog(QDialog):
 
     def _load(self) -> None:
         rec = self.record
-        for item in rec.checklist.items():
-            raw = rec.answers.get(item.key, "")
-            if item.kind in (dv.Kind.YESNO, dv.Kind.CHOICE):
-                value, _ = dv.check_answer(item, raw)
-                if item.kind == dv.Kind.YESNO:
-                    value = "" if value is None else ("yes" if value else "no")
-                self.form.set(item.key, value or "")
-            else:
-                self.form.set(item.key, raw)
+        for key, value in ctl.form_values(rec).items():
+            self.form.set(key, value)
         self.form.set("problem", rec.problem)
-        label = dv.STATUS_LABELS[rec.status]
-        when = f" on {rec.completed_on:%m/%d/%Y}" if rec.completed_on else ""
-        self.state.setText(f"Status: {label}{when} · last saved by {rec.updated_by or '—'}")
+        self.state.setText(ctl.state_line(rec))
 
     def _show_asked(self) -> None:
         """Show the items asked with the answers chosen so far (e.g. the Medicare items only
         for a Medicare plan); a hidden item keeps what was typed in it until saved."""
-        checklist = self.record.checklist
-        values: dict[str, object] = {}
-        for item in checklist.items():
-            if item.kind in (dv.Kind.YESNO, dv.Kind.CHOICE):
-                value, _ = dv.check_answer(item, self.form.value(item.key).replace("None", ""))
-                if value is not None:
-                    values[item.key] = value
-        shown = {it.key for it in dv.shown_items(checklist, values)}
+        typed = {item.key: self.form.value(item.key) for item in self.record.checklist.items()}
+        shown = ctl.asked(self.record.checklist, typed)
         self._shown = shown
         for key, (layout, field) in self.rows.items():
             layout.setRowVisible(field, key in shown)
@@ -196,7 +182,7 @@ class VerificationDialog(QDialog):
         for item in self.record.checklist.items():
             w = self.form.widgets[item.key]
             out[item.key] = self.form.value(item.key) if not isinstance(w, QLineEdit) else w.text()
-        return {k: ("" if v == "None" else v) for k, v in out.items()}
+        return ctl.clean(out)
 
     def save(self, status: Status) -> None:
         typed = self.typed()
@@ -213,11 +199,7 @@ class VerificationDialog(QDialog):
             )
         except ValidationFailed as exc:
             self.form.show_errors(exc.errors)
-            what = "verified" if status == Status.VERIFIED else "a problem"
-            self.status.setText(
-                f"Not marked {what}: {len(exc.errors)} item(s) need attention (in red). "
-                "Everything you typed is still here; 'Save draft' keeps it as is."
-            )
+            self.status.setText(ctl.not_marked(status, exc.errors))
             return
         except Exception as exc:
             report(self, exc)

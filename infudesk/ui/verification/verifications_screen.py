@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
@@ -16,15 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from infudesk.domain import verification as dv
-from infudesk.domain.patients import parse_date
-from infudesk.domain.verification import Status
 from infudesk.services import payers as pys
 from infudesk.services import verifications as vs
 from infudesk.ui.common.change_watch import ChangeWatcher
 from infudesk.ui.common.ops import Backend, attempt
 from infudesk.ui.common.widgets import choice_combo, title_bar
-from infudesk.ui.patients.patient_tabs import STATE_COLORS, _fill, _selected, _table, open_checklist
+from infudesk.ui.patients.patient_tabs import _fill, _selected, _table, open_checklist
+from infudesk.ui.verification import controller as ctl
 
 COLUMNS = ("Patient", "MRN", "Coverage", "Therapy order", "Next visit", "Due", "Why", "Checklist")
 SHOW = (
@@ -101,10 +99,9 @@ class VerificationsScreen(QWidget):
 
     def refresh(self) -> None:
         self.watcher.mark()
-        text = self.due_by.text().strip()
-        due_by = parse_date(text, self.today()) if text else None
-        if text and due_by is None:
-            self.count_label.setText(f"“{text}” is not a date: type it as MM/DD/YYYY.")
+        due_by, problem = ctl.due_by(self.due_by.text(), self.today())
+        if problem:
+            self.count_label.setText(problem)
             return
         rows = (
             attempt(
@@ -118,45 +115,16 @@ class VerificationsScreen(QWidget):
             )
             or []
         )
-        mode = self.show_combo.currentData()
-        if mode == "attention":
-            horizon = self.today() + timedelta(days=dv.DUE_SOON_DAYS)
-            rows = [
-                r
-                for r in rows
-                if r.due.state != "ok"
-                or r.latest_status in (Status.IN_PROGRESS, Status.PROBLEM)
-                or (r.due.due_on and r.due.due_on <= horizon)
-            ]
-        elif mode == "problems":
-            rows = [r for r in rows if r.latest_status == Status.PROBLEM]
+        rows = ctl.keep(rows, self.show_combo.currentData(), self.today())
         self.rows = rows
-        cells, colors = [], []
-        for r in rows:
-            d = r.due
-            due = dv.DUE_STATE_LABELS[d.state] + (f" {d.due_on:%m/%d/%Y}" if d.due_on else "")
-            status = dv.STATUS_LABELS[r.latest_status] if r.latest_status else "—"
-            cells.append(
-                (
-                    r.patient_name,
-                    r.mrn,
-                    r.coverage_label,
-                    r.order_label,
-                    f"{r.next_visit:%m/%d/%Y}" if r.next_visit else "—",
-                    due,
-                    "; ".join(d.reasons) or "—",
-                    status,
-                )
-            )
-            colors.append("#b00020" if r.latest_status == Status.PROBLEM else STATE_COLORS[d.state])
-        _fill(self.table, cells, [i for i in range(len(rows))], colors, color_col=5)
-        overdue = sum(1 for r in rows if r.due.state == "overdue")
-        problems = sum(1 for r in rows if r.latest_status == Status.PROBLEM)
-        self.count_label.setText(
-            f"{len(rows)} to look at · {overdue} overdue · {problems} with problems"
-            if rows
-            else "Nothing to verify with these filters."
+        _fill(
+            self.table,
+            [ctl.cells(r) for r in rows],
+            list(range(len(rows))),
+            [ctl.color(r) for r in rows],
+            color_col=5,
         )
+        self.count_label.setText(ctl.count_line(rows))
 
     def _current(self) -> vs.WorkRow | None:
         index = _selected(self.table)
