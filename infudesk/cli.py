@@ -213,14 +213,19 @@ def _target(args: argparse.Namespace) -> Any:
     return resolve_target(_paths(args).root, args.database, args.ca_file)
 
 
-# commands that make and fill the demo database on first use when given --demo
+# commands that make and fill the demo database on first use when given --demo (in the
+# demo's own folder; a --data-dir the user names is never filled unasked)
 DEMO_ON_FIRST_USE = ("letter", "export", "check")
+
+
+def _demo_on_first_use(args: argparse.Namespace) -> bool:
+    return bool(args.demo and args.command in DEMO_ON_FIRST_USE and not args.data_dir)
 
 
 def _open(args: argparse.Namespace, **kw: Any) -> Any:
     from infudesk.store.database import open_target
 
-    if args.demo and args.command in DEMO_ON_FIRST_USE:
+    if _demo_on_first_use(args):
         _ensure_demo(_paths(args))
     return open_target(_paths(args), _target(args), demo=args.demo, **kw)
 
@@ -677,9 +682,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if os.name == "posix":  # everything infudesk writes (logs, exports, PDFs) is user-only
         os.umask(0o077)
     paths = _paths(args)
-    create = args.command in (None, "seed", "restore") or (
-        args.demo and args.command in DEMO_ON_FIRST_USE
-    )
+    create = args.command in (None, "seed", "restore") or _demo_on_first_use(args)
     problem = _data_dir_problem(paths.root, create=create)
     if problem:
         print(f"infudesk: {problem}", file=sys.stderr)

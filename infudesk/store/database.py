@@ -308,6 +308,15 @@ def _open_store(
         paths.ensure()
     if not paths.root.is_dir():
         raise DatabaseOpenError(f"{paths.root} is a file, not a folder: choose a data folder.")
+    if not demo and paths.demo_key.exists() and not paths.store_id.exists():
+        raise DatabaseOpenError(
+            f"{paths.root} is a demo folder (fictional patients): add --demo to open it."
+        )
+    if demo and paths.store_id.exists():
+        raise DatabaseOpenError(
+            f"{paths.root} holds a real database, not the demo: leave out --demo "
+            "(the demo has its own folder)."
+        )
     secure_tree(paths.root)  # user-only, whether or not the folder existed before
     lock = None
     if exclusive:

@@ -63,7 +63,7 @@ def _patients(w: MainWindow) -> QWidget:
 
     screen = PatientsScreen(w.backend, w.today)
     screen.status_changed.connect(w.show_status)
-    screen.page.quote_requested.connect(lambda pid: w.show_quote(pid))
+    screen.quote_requested.connect(lambda pid: w.show_quote(pid))
     return screen
 
 
@@ -411,7 +411,7 @@ class MainWindow(QMainWindow):
         found = [v.title or "an open window" for v in self._veiled]
         if (
             self._is_built("patients")
-            and self.patients.stack.currentWidget() is self.patients.page
+            and self.patients.showing_page()
             and self.patients.page.is_dirty()
         ):
             found.append("a patient's record")
@@ -432,7 +432,7 @@ class MainWindow(QMainWindow):
                     v.window.close()
             except RuntimeError:
                 continue
-        if self._is_built("patients") and self.patients.stack.currentWidget() is self.patients.page:
+        if self._is_built("patients") and self.patients.showing_page():
             self.patients.page.closed.emit()
         if self._is_built("settings") and self.settings.is_dirty():
             self.settings.revert()
