@@ -672,6 +672,11 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if sys.dont_write_bytecode and not getattr(sys, "frozen", False):
+        # a source checkout (`uv run infudesk`): keep infudesk's own compiled modules, as uv
+        # does for the packages (pyproject: compile-bytecode), even where the machine sets
+        # PYTHONDONTWRITEBYTECODE; the second start is then as quick as an installed one's
+        sys.dont_write_bytecode = False
     args = build_parser().parse_args(argv)
     if args.command == "quote":  # before anything creates folders, logs or imports Qt
         return cmd_quote(args)
