@@ -1,6 +1,6 @@
 """Start-up as whole processes: the app to its main window shown, beside a bare PySide6 window.
 
-    uv run python bench/startup.py --data-dir DIR [--demo] [--runs 7] [--app CMD ...]
+    uv run python bench/startup.py --data-dir DIR [--demo] [--runs 7] [--app PROGRAM]
 
 Each run is a new process (offscreen); the child prints the wall-clock time at which its
 window was shown and the event loop ran once, the parent subtracts the time it spawned it.
@@ -50,10 +50,13 @@ def shown_ms(cmd: Sequence[str], *, timeout: float = 120) -> float:
     )
 
 
-def app_command(data_dir: Path, demo: bool, python: str = sys.executable) -> list[str]:
-    """The installed app (the `infudesk` script beside this Python) with --smoke."""
-    script = Path(python).with_name("infudesk")
-    base = [str(script)] if script.exists() else [python, "-m", "infudesk"]
+def app_command(data_dir: Path, demo: bool, exe: str | None = None) -> list[str]:
+    """The app with --smoke: ``exe`` (e.g. the built dist/infudesk/infudesk), else the
+    `infudesk` script installed beside this Python."""
+    script = Path(sys.executable).with_name("infudesk")
+    base = (
+        [exe] if exe else [str(script)] if script.exists() else [sys.executable, "-m", "infudesk"]
+    )
     return [*base, "--smoke", "--data-dir", str(data_dir), *(["--demo"] if demo else [])]
 
 
@@ -75,9 +78,9 @@ def main() -> None:
     ap.add_argument("--data-dir", type=Path, required=True)
     ap.add_argument("--demo", action="store_true")
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--app", nargs="+", default=None, help="the app's command (default: ours)")
+    ap.add_argument("--app", default=None, help="the app's program (default: the installed one)")
     args = ap.parse_args()
-    cmd = args.app or app_command(args.data_dir, args.demo)
+    cmd = app_command(args.data_dir, args.demo, args.app)
     app, bare = measure(cmd, args.runs)
     a, b = statistics.median(app), statistics.median(bare)
     print(f"bare window: median {b:.0f} ms  ({', '.join(f'{x:.0f}' for x in bare)})")
