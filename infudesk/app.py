@@ -65,9 +65,6 @@ def open_for_gui(
     """Open the store (local, or the shared server); the demo database is filled on first use.
 
     ``check_pages=False``: the caller runs the page check later (``PageCheck``)."""
-    from infudesk.services.fees import ensure_sample as ensure_sample_fees
-    from infudesk.services.payers import ensure_starter_payers
-
     store = open_target(paths, target, demo=demo, check_pages=check_pages)
     try:
         if demo and not _demo_filled(store):
@@ -75,13 +72,31 @@ def open_for_gui(
 
             with store.session() as s:
                 seed_demo(s, Actor.system("demo"), today=date.today())
-        with store.session() as s:
-            ensure_starter_payers(s, Actor.system("setup"), resource("payers.json"))
-            ensure_sample_fees(s, Actor.system("setup"), resource("fee_schedule.csv"))
+        _starter_tables(store)
     except BaseException:
         store.close()
         raise
     return store
+
+
+def _starter_tables(store: Store) -> None:
+    """A new database gets the starter payer directory and the sample fee schedule (the
+    services that load them are imported only then)."""
+    from sqlalchemy import select
+
+    from infudesk.store.models import FeeScheduleRow, Payer
+
+    with store.session() as s:
+        no_payers = s.scalar(select(Payer.id).limit(1)) is None
+        no_fees = s.scalar(select(FeeScheduleRow.id).limit(1)) is None
+    if not (no_payers or no_fees):
+        return
+    from infudesk.services.fees import ensure_sample as ensure_sample_fees
+    from infudesk.services.payers import ensure_starter_payers
+
+    with store.session() as s:
+        ensure_starter_payers(s, Actor.system("setup"), resource("payers.json"))
+        ensure_sample_fees(s, Actor.system("setup"), resource("fee_schedule.csv"))
 
 
 def first_page(store: Store) -> tuple[Actor, str]:

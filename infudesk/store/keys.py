@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
-
-import keyring
-import keyring.errors
+from typing import TYPE_CHECKING
 
 from infudesk.errors import DatabaseOpenError, KeychainError
 from infudesk.paths import DataPaths
+
+if TYPE_CHECKING:  # keyring itself is imported when the keychain is first used (not by the demo)
+    import keyring.backend
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ def os_keychain() -> keyring.backend.KeyringBackend:
     operating system's keychains are used (in the chainer's order) and the others left out,
     so that a package such as keyrings.alt being installed (a source checkout's dev tools)
     does not take the OS keychain away; a chain with no such member is refused."""
+    import keyring
+
     backend = keyring.get_keyring()
     name = _name(backend)
     members = list(getattr(backend, "backends", [])) if name == CHAINER else [backend]
@@ -134,6 +137,8 @@ def _recovery_username(store_id: str) -> str:
 
 
 def _keyring_call(what: str, fn, *args):  # type: ignore[no-untyped-def]
+    import keyring.errors
+
     backend = os_keychain()
     try:
         return getattr(backend, fn)(*args)
