@@ -172,3 +172,39 @@ def test_smoke_on_a_demo_and_a_demo_folder_without_demo(tmp_path: Path) -> None:
     wrong = run_child(tmp_path, "--smoke", "--data-dir", str(demo), timeout=60)
     assert wrong.returncode == 1
     assert "is a demo folder (fictional patients): add --demo" in wrong.stderr
+
+
+def test_a_page_check_that_fails_after_the_window_shows_stops_writes(  # type: ignore[no-untyped-def]
+    qtbot, paths: DataPaths, monkeypatch: pytest.MonkeyPatch, allow_warnings: None
+) -> None:
+    import infudesk.app as app_mod
+    from infudesk.errors import DatabaseOpenError
+    from infudesk.services import settings as st
+    from infudesk.services.audit import Actor
+    from infudesk.ui.common.ops import Backend
+    from infudesk.ui.main_window import MainWindow
+
+    store = open_for_gui(paths, demo=True, check_pages=False)
+    try:
+        monkeypatch.setattr(
+            app_mod, "integrity_problem", lambda _engine: "page 7: hmac check failed"
+        )
+        window = MainWindow(Backend(store, Actor.system("demo")))
+        qtbot.addWidget(window)
+        window.show()
+        check = app_mod.PageCheck(store)
+        check.finished.connect(window.show_damaged)
+        with qtbot.wait_signal(check.finished, timeout=10_000):
+            check.start()
+        assert check.problem == "page 7: hmac check failed"
+        assert store.writes_refused is not None and "damaged" in store.writes_refused
+        assert window.damaged_banner is not None and window.damaged_banner.isVisible()
+        with pytest.raises(DatabaseOpenError, match="damaged"), store.session() as s:
+            st.put(s, Actor.system("demo"), "security.idle_minutes", 5)
+        with store.session() as s:  # reading goes on
+            assert ps.count(s, "", include_inactive=True) >= 200
+        window.auto_backup = False
+        for box in window.findChildren(QMessageBox):
+            box.close()
+    finally:
+        store.close()

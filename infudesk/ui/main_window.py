@@ -685,6 +685,7 @@ class MainWindow(QMainWindow):
             layout = central.layout() if central is not None else None
             assert isinstance(layout, QVBoxLayout)
             layout.insertWidget(0, banner)
+            banner.show()  # added after the window showed: not shown by itself
             self.damaged_banner = banner
         box = QMessageBox(QMessageBox.Icon.Warning, "The database is damaged", text, parent=self)
         box.setObjectName("damagedBox")
@@ -695,10 +696,9 @@ class MainWindow(QMainWindow):
     def backup_on_close(self) -> None:
         """The automatic backup (at most once a day, services/backup.auto_backup). A failure
         is logged and shown briefly; it never keeps the window open."""
-        from infudesk.services.backup import auto_backup
-
         if not self.auto_backup or self.backend.store.writes_refused:
             return
+        from infudesk.services.backup import auto_backup
 
         try:
             made = auto_backup(self.backend.store)
