@@ -205,6 +205,11 @@ class PageCheck(QObject):
     def wait(self, timeout: float | None = None) -> bool:
         return self.done.wait(timeout)
 
+    def join(self, timeout: float) -> None:
+        """Wait for a check that is running (one not started yet never will)."""
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
 
 def _warm_up(names: tuple[str, ...]) -> threading.Thread:
     """Import the other screens' modules on a worker thread (the window is already up)."""
@@ -259,6 +264,7 @@ def run_gui(
         return 3
     install_excepthook(smoke)
     warm: threading.Thread | None = None
+    check: PageCheck | None = None
     try:
         from infudesk.ui.common.ops import Backend
         from infudesk.ui.main_window import MainWindow
@@ -288,8 +294,13 @@ def run_gui(
         QTimer.singleShot(300, later)
         return app.exec()
     finally:
+        from infudesk.ui.common.ops import wait_for_background
+
         if warm is not None:
             warm.join(timeout=10)
+        if check is not None:
+            check.join(timeout=30)  # the page check reads the file: done before it closes
+        wait_for_background()  # a worker still reading finishes before the database closes
         store.close()
 
 

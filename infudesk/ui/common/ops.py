@@ -1,12 +1,18 @@
-"""Operations: run one service call per user action in its own session, report errors kindly."""
+"""Operations: one service call per user action in its own session, on the GUI thread for quick
+ones (``Backend.query``/``Backend.mutate``) or on a worker thread for slow ones (``run_query``/
+``run_change``, after Anki's QueryOp/CollectionOp): the worker gets its own session and hands
+plain data back to the GUI thread; errors are logged and shown calmly."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Concatenate, Generic, ParamSpec, TypeVar
 
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
+from shiboken6 import isValid
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -16,6 +22,7 @@ from infudesk.store.database import Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class Backend:
@@ -29,15 +36,157 @@ class Backend:
     def demo(self) -> bool:
         return self.store.demo
 
-    def query(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    def query(
+        self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         """Run ``fn(session, *args)`` in a fresh session; errors propagate to the caller."""
         with self.store.session() as session:
             return fn(session, *args, **kwargs)
 
-    def mutate(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    def mutate(
+        self, fn: Callable[Concatenate[Session, Actor, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         """Run ``fn(session, actor, *args)`` in a fresh session, committed on success."""
         with self.store.session() as session:
             return fn(session, self.actor, *args, **kwargs)
+
+    def in_session(self, op: Callable[[Session], T]) -> Callable[[], T]:
+        """``op`` bound to a session of its own (opened where it runs, committed on success)."""
+
+        def work() -> T:
+            with self.store.session() as session:
+                return op(session)
+
+        return work
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread: a worker's result or error arrives here through a queued signal.
+
+    Signals: finished(object) — the result; failed(object) — the exception.
+    """
+
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class Op(Generic[T]):
+    """One piece of slow work on the thread pool; ``success`` or ``failure`` is called on the GUI
+    thread unless the op was cancelled or its parent widget is gone by then."""
+
+    _running: set[Op[object]] = set()  # kept alive until their result is delivered
+    _lock = threading.Lock()
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        work: Callable[[], T],
+        success: Callable[[T], None],
+        failure: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        self.parent = parent
+        self.cancelled = False
+        self.done = False
+        self._work = work
+        self._success = success
+        self._failure = failure
+        self._relay = _Relay()
+        self._relay.finished.connect(self._deliver)
+        self._relay.failed.connect(self._fail)
+
+    def start(self) -> Op[T]:
+        with Op._lock:
+            Op._running.add(self)  # type: ignore[arg-type]
+        relay, work = self._relay, self._work
+
+        class Task(QRunnable):
+            def run(self) -> None:
+                try:
+                    result = work()
+                except BaseException as exc:  # handed to the GUI thread, never lost
+                    relay.failed.emit(exc)
+                else:
+                    relay.finished.emit(result)
+
+        QThreadPool.globalInstance().start(Task())
+        return self
+
+    def cancel(self) -> None:
+        """Drop the result when it comes (the work itself runs to its end)."""
+        self.cancelled = True
+
+    def _alive(self) -> bool:
+        return not self.cancelled and (self.parent is None or isValid(self.parent))
+
+    def _finish(self) -> None:
+        self.done = True
+        with Op._lock:
+            Op._running.discard(self)
+
+    @Slot(object)
+    def _deliver(self, result: T) -> None:
+        self._finish()
+        if self._alive():
+            self._success(result)
+
+    @Slot(object)
+    def _fail(self, exc: BaseException) -> None:
+        self._finish()
+        if not isinstance(exc, UserError):
+            log.error("background operation failed: %s", type(exc).__name__, exc_info=exc)
+        if not self._alive():
+            return
+        if self._failure is not None:
+            self._failure(exc)
+        else:
+            report(self.parent, exc)
+
+
+def run_query(
+    parent: QWidget | None,
+    backend: Backend,
+    op: Callable[[Session], T],
+    success: Callable[[T], None],
+    failure: Callable[[BaseException], None] | None = None,
+) -> Op[T]:
+    """Run ``op(session)`` on a worker thread in a session of its own; ``success(result)`` on the
+    GUI thread. ``op`` must return plain data (records, dataclasses), never ORM rows."""
+    return Op(parent, backend.in_session(op), success, failure).start()
+
+
+def run_change(
+    parent: QWidget | None,
+    backend: Backend,
+    op: Callable[[Session, Actor], T],
+    success: Callable[[T], None],
+    failure: Callable[[BaseException], None] | None = None,
+) -> Op[T]:
+    """Like :func:`run_query` for a change made as the signed-in staff member (committed on
+    success, rolled back on error)."""
+    actor = backend.actor
+    return Op(parent, backend.in_session(lambda s: op(s, actor)), success, failure).start()
+
+
+class Latest:
+    """At most one result shown per screen list: a newer refresh cancels the older one's."""
+
+    def __init__(self) -> None:
+        self.op: Op[object] | None = None
+
+    def replace(self, op: Op[T]) -> Op[T]:
+        if self.op is not None and not self.op.done:
+            self.op.cancel()
+        self.op = op  # type: ignore[assignment]
+        return op
+
+    @property
+    def busy(self) -> bool:
+        return self.op is not None and not self.op.done
+
+
+def wait_for_background(timeout_ms: int = 10_000) -> bool:
+    """Let running work end (at close, before the database is closed); True when all ended."""
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
 
 
 def friendly_message(exc: BaseException) -> tuple[str, str]:
@@ -96,4 +245,16 @@ def attempt(parent: QWidget | None, fn: Callable[[], T]) -> T | None:
         return None
 
 
-__all__ = ["Backend", "Session", "ask_unsaved", "attempt", "friendly_message", "report"]
+__all__ = [
+    "Backend",
+    "Latest",
+    "Op",
+    "Session",
+    "ask_unsaved",
+    "attempt",
+    "friendly_message",
+    "report",
+    "run_change",
+    "run_query",
+    "wait_for_background",
+]

@@ -625,7 +625,9 @@ class FeesScreen(QWidget):
             return False
         try:
             self.backend.mutate(
-                _save_row, replaces=replaces, payer_id=payer_id, site=site, code=code, **amounts
+                lambda s, a: _save_row(
+                    s, a, replaces=replaces, payer_id=payer_id, site=site, code=code, **amounts
+                )
             )
         except ValidationFailed as exc:
             if set(exc.errors) - set(f.boxes):

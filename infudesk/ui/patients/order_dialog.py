@@ -334,21 +334,27 @@ class OrderDialog(QDialog):
                 visit_error or "Please check the fields marked in red. Nothing was saved yet."
             )
             return
-        kwargs = {
-            "today": self.today(),
-            "lines": lines if self._lines_edited or self.record else None,
-            "visit_dates": days or None,
-        }
+        today = self.today()
+        chosen_lines = lines if self._lines_edited or self.record else None
         try:
             if self.record is None:
-                self.saved = self.backend.mutate(os_.create_order, self.patient_id, data, **kwargs)
+                self.saved = self.backend.mutate(
+                    os_.create_order,
+                    self.patient_id,
+                    data,
+                    today=today,
+                    lines=chosen_lines,
+                    visit_dates=days or None,
+                )
             else:
                 self.saved = self.backend.mutate(
                     os_.update_order,
                     self.record.id,
                     data,
                     expected_version=self.record.version,
-                    **kwargs,
+                    today=today,
+                    lines=chosen_lines,
+                    visit_dates=days or None,
                 )
         except ValidationFailed as exc:
             self.form.show_errors(exc.errors)

@@ -416,14 +416,18 @@ class StepDialog(QDialog):
             self._show(errors)
             return
         try:
+            record, action, note = self.record, self.action, self.form.value("note")
             self.saved = self.backend.mutate(
-                pas.act,
-                self.record.id,
-                self.action,
-                on=on,
-                note=self.form.value("note"),
-                expected_version=self.record.version,
-                **details,
+                lambda s, a: pas.act(
+                    s,
+                    a,
+                    record.id,
+                    action,
+                    on=on,
+                    note=note,
+                    expected_version=record.version,
+                    **details,
+                )
             )
         except ValidationFailed as exc:
             self._show(exc.errors)

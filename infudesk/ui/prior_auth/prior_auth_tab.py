@@ -85,11 +85,15 @@ class NewCaseDialog(QDialog):
     def save(self) -> None:
         f = self.form
         order = f.choice("order_id")
+        coverage = f.choice("coverage_id")
+        if not isinstance(coverage, int):
+            f.show_errors({"coverage_id": "Choose the coverage the authorization is for."})
+            return
         try:
             self.saved = self.backend.mutate(
                 pas.create_case,
                 self.patient_id,
-                coverage_id=f.choice("coverage_id"),
+                coverage_id=coverage,
                 order_id=order if isinstance(order, int) else None,
                 urgent=f.flag("urgent"),
                 notes=f.value("notes"),
