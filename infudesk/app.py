@@ -275,12 +275,9 @@ def run_gui(
         shown_ms = (time.perf_counter() - started) * 1000
         log.info("main window shown after %.0f ms", shown_ms)
         check = PageCheck(store)
-
-        def on_checked(problem: str) -> None:
-            if problem:
-                window.show_damaged(problem)
-
-        check.finished.connect(on_checked)
+        # the window's own method: Qt queues it to the GUI thread (a plain function would run
+        # on the checking thread)
+        check.finished.connect(window.show_damaged)
         QTimer.singleShot(0, check.start)
         if smoke:
             return _smoke(app, window, check, shown_ms)

@@ -669,7 +669,10 @@ class MainWindow(QMainWindow):
 
     def show_damaged(self, problem: str) -> None:
         """The page check failed after the window showed: the store refuses writes from now
-        on (app.PageCheck); say so at the top of the window and once in a box."""
+        on (app.PageCheck); say so at the top of the window and once in a box. ``problem``
+        empty: the check passed, nothing to do."""
+        if not problem:
+            return
         text = (
             "The database file is damaged: infudesk has stopped saving changes so that nothing "
             "is written onto the damage. What is on screen can still be read and printed. "
