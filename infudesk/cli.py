@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="infudesk", description="Front-desk app of an infusion center."
     )
     parser.add_argument("--version", action="version", version=f"infudesk {__version__}")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="open the app, show the main window, close it once shown and exit (0 if the "
+        "database opened and passed its page check, else non-zero); for checking an install",
+    )
     _common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -207,10 +213,32 @@ def _target(args: argparse.Namespace) -> Any:
     return resolve_target(_paths(args).root, args.database, args.ca_file)
 
 
+# commands that make and fill the demo database on first use when given --demo (in the
+# demo's own folder; a --data-dir the user names is never filled unasked)
+DEMO_ON_FIRST_USE = ("letter", "export", "check")
+
+
+def _demo_on_first_use(args: argparse.Namespace) -> bool:
+    return bool(args.demo and args.command in DEMO_ON_FIRST_USE and not args.data_dir)
+
+
 def _open(args: argparse.Namespace, **kw: Any) -> Any:
     from infudesk.store.database import open_target
 
+    if _demo_on_first_use(args):
+        _ensure_demo(_paths(args))
     return open_target(_paths(args), _target(args), demo=args.demo, **kw)
+
+
+def _ensure_demo(paths: DataPaths) -> None:
+    """The demo database, made and filled the first time a command reads it (as the app
+    does at `infudesk --demo`)."""
+    if paths.db.exists():
+        return
+    from infudesk.app import open_for_gui
+
+    print(f"infudesk: making the demo database in {paths.root} (first use)...", file=sys.stderr)
+    open_for_gui(paths, demo=True).close()
 
 
 def need_user(args: argparse.Namespace, command: str) -> None:
@@ -469,6 +497,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from infudesk.services.backup import SUFFIX, ensure_recovery_key, make_backup
 
     paths = _paths(args)
+    if args.demo:  # refused before anything is opened or made
+        print(
+            "infudesk backup: the demo database is not backed up (its patients are fictional).",
+            file=sys.stderr,
+        )
+        return 2
     need_user(args, "backup")
     store = _open(args, create=False, exclusive=False)
     try:
@@ -638,6 +672,11 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if sys.dont_write_bytecode and not getattr(sys, "frozen", False):
+        # a source checkout (`uv run infudesk`): keep infudesk's own compiled modules, as uv
+        # does for the packages (pyproject: compile-bytecode), even where the machine sets
+        # PYTHONDONTWRITEBYTECODE; the second start is then as quick as an installed one's
+        sys.dont_write_bytecode = False
     args = build_parser().parse_args(argv)
     if args.command == "quote":  # before anything creates folders, logs or imports Qt
         return cmd_quote(args)
@@ -648,11 +687,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if os.name == "posix":  # everything infudesk writes (logs, exports, PDFs) is user-only
         os.umask(0o077)
     paths = _paths(args)
-    problem = _data_dir_problem(paths.root, create=args.command in (None, "seed", "restore"))
+    create = args.command in (None, "seed", "restore") or _demo_on_first_use(args)
+    problem = _data_dir_problem(paths.root, create=create)
     if problem:
         print(f"infudesk: {problem}", file=sys.stderr)
         return 2
-    if args.command in (None, "seed", "restore"):
+    if create:
         paths.ensure()  # owner-only folder, before anything else creates it
     if paths.root.exists():
         configure(paths.logs)
@@ -670,9 +710,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from infudesk.app import run_gui
 
         target = _target(args)
-        if target is None:
-            return run_gui(_paths(args), demo=args.demo)
-        return run_gui(_paths(args), demo=args.demo, target=target)
+        return run_gui(_paths(args), demo=args.demo, target=target, smoke=args.smoke)
     except UserError as exc:
         print(f"infudesk: {exc.message}", file=sys.stderr)
         return 1

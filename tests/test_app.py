@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import keyring
@@ -65,3 +69,143 @@ def test_demo_opens_with_the_showcase_patients(paths: DataPaths) -> None:
             assert ps.count(s, "wang xiuying") == 1
     finally:
         again.close()
+
+
+# --- whole-process starts (subprocess): what a real start imports, and --smoke --------------
+
+REPO = Path(__file__).resolve().parent.parent
+# A keychain in a file for the child processes (allowed only there): the real start path,
+# with the key kept across processes.
+CHILD = """
+import json, sys
+from pathlib import Path
+import keyring
+from keyring.backend import KeyringBackend
+from infudesk.store import keys
+
+class FileKeyring(KeyringBackend):
+    priority = 1
+    path = Path(sys.argv[1])
+    def _all(self):
+        return json.loads(self.path.read_text()) if self.path.exists() else {}
+    def get_password(self, service, username):
+        return self._all().get(f"{service}/{username}")
+    def set_password(self, service, username, password):
+        d = self._all(); d[f"{service}/{username}"] = password
+        self.path.write_text(json.dumps(d))
+    def delete_password(self, service, username):
+        pass
+
+keys.ALLOWED_BACKENDS = keys.ALLOWED_BACKENDS | {"__main__.FileKeyring"}
+keyring.set_keyring(FileKeyring())
+from infudesk.cli import main
+code = main(sys.argv[2:])
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("reportlab", "alembic")
+                or m.startswith("infudesk.demo"))
+print("loaded", json.dumps(loaded))
+sys.exit(code)
+"""
+
+
+def run_child(tmp_path: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "INFUDESK_NEW_PASSWORD": "correct horse"}
+    env.pop("INFUDESK_DATA_DIR", None)
+    return subprocess.run(
+        [sys.executable, "-c", CHILD, str(tmp_path / "keychain.json"), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        cwd=REPO,
+        check=False,
+    )
+
+
+def loaded_modules(res: subprocess.CompletedProcess[str]) -> list[str]:
+    line = next(x for x in res.stdout.splitlines() if x.startswith("loaded "))
+    return list(json.loads(line.removeprefix("loaded ")))
+
+
+def test_real_start_imports_no_demo_reportlab_or_alembic(tmp_path: Path) -> None:
+    data = str(tmp_path / "real")
+    made = run_child(
+        tmp_path, "staff", "add", "boss", "--name", "Boss", "--role", "manager", "--data-dir", data
+    )
+    assert made.returncode == 0, made.stderr
+    res = run_child(tmp_path, "--smoke", "--data-dir", data)
+    assert res.returncode == 0, res.stderr
+    assert any(line.startswith("shown ") for line in res.stdout.splitlines())
+    assert loaded_modules(res) == []
+
+
+def test_smoke_exits_non_zero_without_a_box_when_the_database_cannot_open(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "real"
+    made = run_child(
+        tmp_path,
+        "staff",
+        "add",
+        "boss",
+        "--name",
+        "Boss",
+        "--role",
+        "manager",
+        "--data-dir",
+        str(data),
+    )
+    assert made.returncode == 0, made.stderr
+    (tmp_path / "keychain.json").write_text("{}")  # the key is gone from the keychain
+    res = run_child(tmp_path, "--smoke", "--data-dir", str(data), timeout=60)
+    assert res.returncode == 1
+    assert "not in this computer's keychain" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_smoke_on_a_demo_and_a_demo_folder_without_demo(tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    res = run_child(tmp_path, "--smoke", "--demo", "--data-dir", str(demo), timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert "infudesk.demo.showcase" in loaded_modules(res)  # filled on first use
+    again = run_child(tmp_path, "--smoke", "--demo", "--data-dir", str(demo))
+    assert again.returncode == 0, again.stderr
+    assert loaded_modules(again) == []  # a filled demo starts without the generator
+    wrong = run_child(tmp_path, "--smoke", "--data-dir", str(demo), timeout=60)
+    assert wrong.returncode == 1
+    assert "is a demo folder (fictional patients): add --demo" in wrong.stderr
+
+
+def test_a_page_check_that_fails_after_the_window_shows_stops_writes(  # type: ignore[no-untyped-def]
+    qtbot, paths: DataPaths, monkeypatch: pytest.MonkeyPatch, allow_warnings: None
+) -> None:
+    import infudesk.app as app_mod
+    from infudesk.errors import DatabaseOpenError
+    from infudesk.services import settings as st
+    from infudesk.services.audit import Actor
+    from infudesk.ui.common.ops import Backend
+    from infudesk.ui.main_window import MainWindow
+
+    store = open_for_gui(paths, demo=True, check_pages=False)
+    try:
+        monkeypatch.setattr(
+            app_mod, "integrity_problem", lambda _engine: "page 7: hmac check failed"
+        )
+        window = MainWindow(Backend(store, Actor.system("demo")))
+        qtbot.addWidget(window)
+        window.show()
+        check = app_mod.PageCheck(store)
+        check.finished.connect(window.show_damaged)
+        with qtbot.wait_signal(check.finished, timeout=10_000):
+            check.start()
+        assert check.problem == "page 7: hmac check failed"
+        assert store.writes_refused is not None and "damaged" in store.writes_refused
+        assert window.damaged_banner is not None and window.damaged_banner.isVisible()
+        with pytest.raises(DatabaseOpenError, match="damaged"), store.session() as s:
+            st.put(s, Actor.system("demo"), "security.idle_minutes", 5)
+        with store.session() as s:  # reading goes on
+            assert ps.count(s, "", include_inactive=True) >= 200
+        window.auto_backup = False
+        for box in window.findChildren(QMessageBox):
+            box.close()
+    finally:
+        store.close()

@@ -391,3 +391,28 @@ def test_export_unknown_patient_writes_nothing(store: Store, actor: Actor, tmp_p
     assert not (out / "record.json").exists()
     with store.session() as s:
         assert list(s.scalars(select(AuditEvent.action).where(AuditEvent.action == "export"))) == []
+
+
+def test_backup_demo_is_refused_before_anything_is_made(tmp_path: Path) -> None:
+    res = run_cli("backup", "--demo", env_dir=tmp_path / "env")
+    assert res.returncode == 2
+    assert "demo database is not backed up" in res.stderr
+    assert not (tmp_path / "env").exists()  # no demo made only to be refused
+
+
+def test_letter_demo_on_a_fresh_machine_makes_the_demo_first(tmp_path: Path) -> None:
+    out = tmp_path / "letter.pdf"
+    res = run_cli(
+        "letter",
+        "cost-letter",
+        "--patient",
+        "D0001",
+        "--out",
+        str(out),
+        "--demo",
+        env_dir=tmp_path / "env",
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr
+    assert "making the demo database" in res.stderr
+    assert out.exists() and out.read_bytes().startswith(b"%PDF")

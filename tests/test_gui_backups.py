@@ -88,7 +88,7 @@ def test_any_start_up_failure_shows_a_dialog(
     capsys: pytest.CaptureFixture[str],
     allow_warnings: None,
 ) -> None:
-    def broken(_paths: DataPaths, _demo: bool) -> Store:
+    def broken(*_args: object, **_kw: object) -> Store:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(app_mod, "open_for_gui", broken)

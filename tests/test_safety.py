@@ -390,7 +390,9 @@ def test_null_keyring_is_no_keychain(paths: DataPaths) -> None:
 
 
 @pytest.mark.usefixtures("real_allowlist", "allow_warnings")
-def test_chainer_only_if_every_member_is_the_os(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chainer_keeps_only_the_os_members(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """keyrings.alt installed beside the OS keychain (a source checkout's dev group) leaves
+    the OS keychain usable: its members are left out; a chain of none of the OS's is refused."""
     from keyrings.alt.file import PlaintextKeyring
 
     chainer = keyring.backends.chainer.ChainerBackend()
@@ -403,9 +405,16 @@ def test_chainer_only_if_every_member_is_the_os(monkeypatch: pytest.MonkeyPatch)
         keys, "ALLOWED_BACKENDS", keys.ALLOWED_BACKENDS | {"tests.conftest.MemoryKeyring"}
     )
     assert keys.os_keychain() is chainer
-    monkeypatch.setattr(
-        keyring.backends.chainer.ChainerBackend, "backends", [sneaky, PlaintextKeyring()]
-    )
+    plain = PlaintextKeyring()
+    plain.file_path = str(tmp_path / "kr.cfg")  # type: ignore[misc]
+    monkeypatch.setattr(keyring.backends.chainer.ChainerBackend, "backends", [plain, sneaky])
+    kept = keys.os_keychain()
+    assert kept is not chainer
+    kept.set_password("infudesk", "probe", "x")
+    assert sneaky.entries == {("infudesk", "probe"): "x"}
+    assert kept.get_password("infudesk", "probe") == "x"
+    assert not (tmp_path / "kr.cfg").exists()  # nothing went to the plaintext file
+    monkeypatch.setattr(keyring.backends.chainer.ChainerBackend, "backends", [plain])
     with pytest.raises(KeychainError, match="PlaintextKeyring"):
         keys.os_keychain()
 

@@ -137,10 +137,13 @@ def font_runs(text: str, *, bold: bool = False) -> list[tuple[str, str]]:
     (``unprintable`` lists those).
     """
     base = BOLD if bold else REGULAR
+    text = clean(text)
+    if not {ord(ch) for ch in text} - _load(base).keys():  # the usual case: one run
+        return [(base, text)] if text else []
     runs: list[tuple[str, str]] = []
     current: str | None = None
     chars: list[str] = []
-    for ch in clean(text):
+    for ch in text:
         if current is not None and ch.isspace() and has_glyph(current, ch):
             font = current
         else:

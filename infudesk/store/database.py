@@ -83,11 +83,36 @@ class Store:
         finally:
             session.close()
 
+    def refuse_writes(self, reason: str) -> None:
+        """From now on every session that would write raises ``DatabaseOpenError(reason)``
+        (reading stays possible): the GUI's answer to a page check that failed after its
+        window showed."""
+        self._factory.kw["info"]["refuse_writes"] = reason
+
+    @property
+    def writes_refused(self) -> str | None:
+        reason = self._factory.kw["info"].get("refuse_writes")
+        return str(reason) if reason else None
+
     def close(self) -> None:
         self.engine.dispose()
         if self.lock is not None:
             self.lock.release()
             self.lock = None
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
+    reason = session.info.get("refuse_writes")
+    if reason:
+        raise DatabaseOpenError(str(reason))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_writes(state: Any) -> None:
+    reason = state.session.info.get("refuse_writes")
+    if reason and (state.is_insert or state.is_update or state.is_delete):
+        raise DatabaseOpenError(str(reason))
 
 
 @event.listens_for(Session, "after_flush")
@@ -234,6 +259,14 @@ def integrity_problem(engine: Engine) -> str | None:
     return first
 
 
+def damaged_message(db: Path, problem: str) -> str:
+    return (
+        f"The database {db} is damaged: a page fails its integrity check "
+        f"({problem}). Nothing has been changed. Restore it from a backup "
+        "(see 'Backups and recovery' in the README), or ask your administrator."
+    )
+
+
 def open_store(
     paths: DataPaths,
     *,
@@ -241,22 +274,33 @@ def open_store(
     create: bool = True,
     exclusive: bool = True,
     upgrade: bool = True,
+    check_pages: bool = True,
 ) -> Store:
     """Open (creating if allowed) the encrypted database in ``paths``.
 
     ``exclusive`` takes the one-app-per-database lock (the GUI and writing commands do).
     A failure is noted for the audit trail (store/openlog.py) and raised.
     ``upgrade=False`` (``infudesk check``) leaves an older schema as it is (and writes nothing).
+    ``check_pages=False`` (the GUI) leaves the page check to the caller, who runs
+    ``integrity_problem`` after its window shows; a database that needs a schema upgrade is
+    still checked here first (a migration never starts on a damaged file).
     """
     try:
-        return _open_store(paths, demo=demo, create=create, exclusive=exclusive, upgrade=upgrade)
+        return _open_store(
+            paths,
+            demo=demo,
+            create=create,
+            exclusive=exclusive,
+            upgrade=upgrade,
+            check_pages=check_pages,
+        )
     except Exception as exc:
         openlog.note_failure(paths, exc)
         raise
 
 
 def _open_store(
-    paths: DataPaths, *, demo: bool, create: bool, exclusive: bool, upgrade: bool
+    paths: DataPaths, *, demo: bool, create: bool, exclusive: bool, upgrade: bool, check_pages: bool
 ) -> Store:
     if not paths.root.exists():
         if not create:
@@ -264,6 +308,15 @@ def _open_store(
         paths.ensure()
     if not paths.root.is_dir():
         raise DatabaseOpenError(f"{paths.root} is a file, not a folder: choose a data folder.")
+    if not demo and paths.demo_key.exists() and not paths.store_id.exists():
+        raise DatabaseOpenError(
+            f"{paths.root} is a demo folder (fictional patients): add --demo to open it."
+        )
+    if demo and paths.store_id.exists():
+        raise DatabaseOpenError(
+            f"{paths.root} holds a real database, not the demo: leave out --demo "
+            "(the demo has its own folder)."
+        )
     secure_tree(paths.root)  # user-only, whether or not the folder existed before
     lock = None
     if exclusive:
@@ -280,14 +333,11 @@ def _open_store(
         key = keys.demo_key(paths) if demo else keys.keychain_key(paths, create=False)
         engine = make_engine(paths.db, key)
         try:
-            problem = integrity_problem(engine)
-            if problem is not None:
-                log.error("integrity check failed at open")
-                raise DatabaseOpenError(
-                    f"The database {paths.db} is damaged: a page fails its integrity check "
-                    f"({problem}). Nothing has been changed. Restore it from a backup "
-                    "(see 'Backups and recovery' in the README), or ask your administrator."
-                )
+            if check_pages or (upgrade and migrate.needs_upgrade(engine)):
+                problem = integrity_problem(engine)
+                if problem is not None:
+                    log.error("integrity check failed at open")
+                    raise DatabaseOpenError(damaged_message(paths.db, problem))
             if upgrade:
                 migrate.upgrade(engine, paths.db, backup_dir=paths.backups)
             audit_key = keys.audit_key(paths, demo=demo)
@@ -366,10 +416,19 @@ def open_target(
     create: bool = True,
     exclusive: bool = True,
     upgrade: bool = True,
+    check_pages: bool = True,
 ) -> Store:
-    """The local encrypted database (``target`` None) or the shared server."""
+    """The local encrypted database (``target`` None) or the shared server (which has no
+    page check of ours)."""
     if target is None:
-        return open_store(paths, demo=demo, create=create, exclusive=exclusive, upgrade=upgrade)
+        return open_store(
+            paths,
+            demo=demo,
+            create=create,
+            exclusive=exclusive,
+            upgrade=upgrade,
+            check_pages=check_pages,
+        )
     if demo:
         raise DatabaseOpenError("The demo database is always local: leave out --database.")
     return open_server_store(paths, target, create=create, upgrade=upgrade)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
-
-import keyring
-import keyring.errors
+from typing import TYPE_CHECKING
 
 from infudesk.errors import DatabaseOpenError, KeychainError
 from infudesk.paths import DataPaths
+
+if TYPE_CHECKING:  # keyring itself is imported when the keychain is first used (not by the demo)
+    import keyring.backend
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +59,25 @@ def _name(backend: object) -> str:
 
 
 def os_keychain() -> keyring.backend.KeyringBackend:
-    """The keyring backend in use, if it is the operating system's; KeychainError if not."""
+    """The keyring backend in use, if it is the operating system's; KeychainError if not.
+
+    keyring's default is a chainer of every backend installed. Its members that are the
+    operating system's keychains are used (in the chainer's order) and the others left out,
+    so that a package such as keyrings.alt being installed (a source checkout's dev tools)
+    does not take the OS keychain away; a chain with no such member is refused."""
+    import keyring
+
     backend = keyring.get_keyring()
     name = _name(backend)
     members = list(getattr(backend, "backends", [])) if name == CHAINER else [backend]
     names = [_name(m) for m in members]
-    if names and all(n in ALLOWED_BACKENDS for n in names):
-        return backend
+    allowed = [m for m, n in zip(members, names, strict=True) if n in ALLOWED_BACKENDS]
+    if allowed:
+        if len(allowed) == len(members):
+            return backend
+        left_out = sorted({n for n in names if n not in ALLOWED_BACKENDS})
+        log.info("keyring backends left out: %s", ", ".join(left_out))
+        return allowed[0] if len(allowed) == 1 else _chain(allowed)
     if not names or all(n in NO_KEYCHAIN for n in names):
         raise KeychainError(
             KEYCHAIN_HELP.format(what="No keychain is available on this computer.", fix=FIX_MISSING)
@@ -80,6 +93,41 @@ def os_keychain() -> keyring.backend.KeyringBackend:
     )
 
 
+class AllowedChain:
+    """The operating system's members of keyring's chainer, tried in its order (as the
+    chainer does: read from the first that has the entry, write to the first that takes it)."""
+
+    def __init__(self, members: list[keyring.backend.KeyringBackend]) -> None:
+        self.backends = members
+
+    def get_password(self, service: str, username: str) -> str | None:
+        for member in self.backends:
+            found = member.get_password(service, username)
+            if found is not None:
+                return found
+        return None
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        for member in self.backends:
+            try:
+                member.set_password(service, username, password)
+                return
+            except NotImplementedError:
+                continue
+
+    def delete_password(self, service: str, username: str) -> None:
+        for member in self.backends:
+            try:
+                member.delete_password(service, username)
+                return
+            except NotImplementedError:
+                continue
+
+
+def _chain(members: list[keyring.backend.KeyringBackend]) -> keyring.backend.KeyringBackend:
+    return AllowedChain(members)  # type: ignore[return-value]
+
+
 def _username(store_id: str) -> str:
     return f"database-key:{store_id}"
 
@@ -89,6 +137,8 @@ def _recovery_username(store_id: str) -> str:
 
 
 def _keyring_call(what: str, fn, *args):  # type: ignore[no-untyped-def]
+    import keyring.errors
+
     backend = os_keychain()
     try:
         return getattr(backend, fn)(*args)

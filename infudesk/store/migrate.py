@@ -44,6 +44,14 @@ def current_revision(conn: Connection) -> str | None:
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def needs_upgrade(engine: Engine) -> bool:
+    """True if the database is not at ``HEAD`` (new, older, or from a newer infudesk)."""
+    with engine.connect() as conn:
+        current = current_revision(conn)
+        conn.rollback()
+    return current != HEAD
+
+
 # two workstations starting a new version at once: the second waits, then finds it done
 SERVER_LOCK = 160160012
 

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -31,22 +32,123 @@ from infudesk.services import staff
 from infudesk.services.access import ROLE_LABELS, Permission, can, role_of
 from infudesk.services.audit import Actor
 from infudesk.ui.common.ops import Backend, report
-from infudesk.ui.fees.fees_screen import FeesScreen
-from infudesk.ui.letters.batch_letters import BatchLetters
-from infudesk.ui.patients.patients_screen import PatientsScreen
-from infudesk.ui.payers.payers_screen import PayersScreen
-from infudesk.ui.prior_auth.prior_auth_screen import PriorAuthScreen
-from infudesk.ui.quote.quote_screen import QuoteScreen
-from infudesk.ui.settings.settings_screen import SettingsScreen
-from infudesk.ui.staff.audit_screen import AuditScreen
 from infudesk.ui.staff.sign_in import FirstRunForm, IdleWatcher, LockDialog, SignInForm
-from infudesk.ui.staff.staff_screen import StaffScreen
-from infudesk.ui.verification.verifications_screen import VerificationsScreen
+
+if TYPE_CHECKING:
+    from infudesk.ui.fees.fees_screen import FeesScreen
+    from infudesk.ui.letters.batch_letters import BatchLetters
+    from infudesk.ui.patients.patients_screen import PatientsScreen
+    from infudesk.ui.payers.payers_screen import PayersScreen
+    from infudesk.ui.prior_auth.prior_auth_screen import PriorAuthScreen
+    from infudesk.ui.quote.quote_screen import QuoteScreen
+    from infudesk.ui.settings.settings_screen import SettingsScreen
+    from infudesk.ui.staff.audit_screen import AuditScreen
+    from infudesk.ui.staff.staff_screen import StaffScreen
+    from infudesk.ui.verification.verifications_screen import VerificationsScreen
 
 log = logging.getLogger(__name__)
 IDLE_MINUTES = "security.idle_minutes"
 LOCKED = Actor("locked", kind="system", role="none")  # may do nothing while the lock is on
 START_PAGES = ("work", "sign_in", "first_run")
+
+
+# --- the screens: one row each (title, who may use it, how it is made) ---------------------
+# A screen is made the first time it is shown (or asked for), so the window shows with only
+# the first one; each factory imports its screen's module itself, which keeps the start from
+# importing every screen (and reportlab, the quote machinery) before the window is up.
+
+
+def _patients(w: MainWindow) -> QWidget:
+    from infudesk.ui.patients.patients_screen import PatientsScreen
+
+    screen = PatientsScreen(w.backend, w.today)
+    screen.status_changed.connect(w.show_status)
+    screen.quote_requested.connect(lambda pid: w.show_quote(pid))
+    return screen
+
+
+def _verifications(w: MainWindow) -> QWidget:
+    from infudesk.ui.verification.verifications_screen import VerificationsScreen
+
+    screen = VerificationsScreen(w.backend, w.today)
+    screen.open_patient.connect(w.show_patient)
+    return screen
+
+
+def _prior_auths(w: MainWindow) -> QWidget:
+    from infudesk.ui.prior_auth.prior_auth_screen import PriorAuthScreen
+
+    screen = PriorAuthScreen(w.backend, w.today)
+    screen.open_patient.connect(w.show_patient)
+    return screen
+
+
+def _quotes(w: MainWindow) -> QWidget:
+    from infudesk.ui.quote.quote_screen import QuoteScreen
+
+    screen = QuoteScreen(w.backend, w.today)
+    screen.status_changed.connect(w.show_status)
+    screen.fix_requested.connect(w.show_patient_tab)
+    return screen
+
+
+def _payers(w: MainWindow) -> QWidget:
+    from infudesk.ui.payers.payers_screen import PayersScreen
+
+    return PayersScreen(w.backend, w.today)
+
+
+def _fees(w: MainWindow) -> QWidget:
+    from infudesk.ui.fees.fees_screen import FeesScreen
+
+    screen = FeesScreen(w.backend, w.today)
+    screen.status_changed.connect(w.show_status)
+    return screen
+
+
+def _settings(w: MainWindow) -> QWidget:
+    from infudesk.ui.settings.settings_screen import SettingsScreen
+
+    screen = SettingsScreen(w.backend, w.today)
+    screen.settings_saved.connect(w._read_idle_minutes)
+    return screen
+
+
+def _staff(w: MainWindow) -> QWidget:
+    from infudesk.ui.staff.staff_screen import StaffScreen
+
+    return StaffScreen(w.backend)
+
+
+def _audit(w: MainWindow) -> QWidget:
+    from infudesk.ui.staff.audit_screen import AuditScreen
+
+    return AuditScreen(w.backend, w.today)
+
+
+@dataclass(frozen=True)
+class ScreenSpec:
+    """One entry of the navigation: ``key`` names it (``MainWindow.get_screen(key)``)."""
+
+    key: str
+    title: str
+    permission: Permission | None  # None: every signed-in role
+    factory: Callable[[MainWindow], QWidget]
+
+
+SCREENS: tuple[ScreenSpec, ...] = (
+    ScreenSpec("patients", "Patients", None, _patients),  # first: shown at start
+    ScreenSpec("verifications", "Verifications", None, _verifications),
+    ScreenSpec("prior_auths", "Prior auths", None, _prior_auths),
+    ScreenSpec("quotes", "Quotes", None, _quotes),
+    ScreenSpec("payers", "Payers", None, _payers),
+    ScreenSpec("fees", "Fee schedule", Permission.FEES, _fees),
+    ScreenSpec("settings", "Settings", Permission.SETTINGS, _settings),
+    ScreenSpec("staff", "Staff", Permission.STAFF, _staff),
+    ScreenSpec("audit", "Audit log", Permission.AUDIT, _audit),
+)
+# (screens whose unsaved edits count when someone else signs in: key, what they hold)
+DIRTY_SCREENS = (("settings", "settings"), ("payers", "a payer"), ("fees", "a fee schedule row"))
 
 
 @dataclass
@@ -87,6 +189,8 @@ class MainWindow(QMainWindow):
         self.backend = backend
         self.today = today
         self.batch_letters: BatchLetters | None = None
+        self.auto_backup = True  # the backup made on close (off in a smoke run)
+        self.damaged_banner: QLabel | None = None
         self.locked = False
         self.locked_by: Actor | None = None
         self.lock_dialog: LockDialog | None = None
@@ -124,41 +228,16 @@ class MainWindow(QMainWindow):
         body.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.patients = PatientsScreen(backend, today)
-        self.patients.status_changed.connect(lambda m: self.statusBar().showMessage(m))
-        self.patients.page.quote_requested.connect(lambda pid: self.show_quote(pid))
-        self.add_screen("Patients", self.patients)
-        self.verifications = VerificationsScreen(backend, today)
-        self.verifications.open_patient.connect(self.show_patient)
-        self.add_screen("Verifications", self.verifications)
-        self.prior_auths = PriorAuthScreen(backend, today)
-        self.prior_auths.open_patient.connect(self.show_patient)
-        self.add_screen("Prior auths", self.prior_auths)
-        self.quotes = QuoteScreen(backend, today)
-        self.quotes.status_changed.connect(lambda m: self.statusBar().showMessage(m))
-        self.quotes.fix_requested.connect(self.show_patient_tab)
-        self.add_screen("Quotes", self.quotes)
-        self.payers = PayersScreen(backend, today)
-        self.add_screen("Payers", self.payers)
-        self.fees = FeesScreen(backend, today)
-        self.fees.status_changed.connect(lambda m: self.statusBar().showMessage(m))
-        self.add_screen("Fee schedule", self.fees)
-        self.settings = SettingsScreen(backend, today)
-        self.settings.settings_saved.connect(self._read_idle_minutes)
-        self.add_screen("Settings", self.settings)
-        self.staff = StaffScreen(backend)
-        self.add_screen("Staff", self.staff)
-        self.audit = AuditScreen(backend, today)
-        self.add_screen("Audit log", self.audit)
-        self.screen_permissions: dict[QWidget, Permission] = {
-            self.fees: Permission.FEES,
-            self.settings: Permission.SETTINGS,
-            self.staff: Permission.STAFF,
-            self.audit: Permission.AUDIT,
-        }
+        self._specs: list[ScreenSpec | None] = []  # per navigation row (None: add_screen)
+        self._permissions: list[Permission | None] = []
+        self._built: dict[int, QWidget] = {}
+        for spec in SCREENS:
+            self._add_row(spec.title, spec, spec.permission, None)
         self.nav.currentRowChanged.connect(self._switch)
-        self.nav.setCurrentRow(0)
         self._last_row = 0
+        self.nav.blockSignals(True)  # the first screen is made when someone enters (_enter)
+        self.nav.setCurrentRow(0)
+        self.nav.blockSignals(False)
 
         self._build_lock_pages(demo)
 
@@ -331,16 +410,13 @@ class MainWindow(QMainWindow):
         """What the person who locked left unsaved: open dialogs and changed forms."""
         found = [v.title or "an open window" for v in self._veiled]
         if (
-            self.patients.stack.currentWidget() is self.patients.page
+            self._is_built("patients")
+            and self.patients.showing_page()
             and self.patients.page.is_dirty()
         ):
             found.append("a patient's record")
-        for screen, what in (
-            (self.settings, "settings"),
-            (self.payers, "a payer"),
-            (self.fees, "a fee schedule row"),
-        ):
-            if screen.is_dirty():
+        for key, what in DIRTY_SCREENS:
+            if self._is_built(key) and getattr(self.get_screen(key), "is_dirty", lambda: False)():
                 found.append(what)
         return found
 
@@ -356,13 +432,13 @@ class MainWindow(QMainWindow):
                     v.window.close()
             except RuntimeError:
                 continue
-        if self.patients.stack.currentWidget() is self.patients.page:
+        if self._is_built("patients") and self.patients.showing_page():
             self.patients.page.closed.emit()
-        if self.settings.is_dirty():
+        if self._is_built("settings") and self.settings.is_dirty():
             self.settings.revert()
-        if self.payers.is_dirty():
+        if self._is_built("payers") and self.payers.is_dirty():
             self.payers.revert()
-        if self.fees.is_dirty():
+        if self._is_built("fees") and self.fees.is_dirty():
             self.fees.new_row(ask=False)
 
     def on_signed_in(self, actor: Actor) -> None:
@@ -408,6 +484,9 @@ class MainWindow(QMainWindow):
         self.sign_in.show()
         self.lock_elsewhere.hide()
         self.apply_role(actor)
+        row = max(self.nav.currentRow(), 0)
+        self._build(row)
+        self.stack.setCurrentIndex(row)
         self.pages.setCurrentWidget(self.content)
         self.menuBar().setEnabled(True)
         focus, self._focus_before = self._focus_before, None
@@ -419,9 +498,7 @@ class MainWindow(QMainWindow):
 
     def apply_role(self, actor: Actor) -> None:
         """Screens the role may not use leave the navigation; the status bar says who is in."""
-        for i in range(self.stack.count()):
-            screen = self.stack.widget(i)
-            needed = self.screen_permissions.get(screen) if screen is not None else None
+        for i, needed in enumerate(self._permissions):
             self.nav.item(i).setHidden(needed is not None and not can(actor, needed))
         current = self.nav.currentItem()
         if current is not None and current.isHidden():
@@ -434,9 +511,106 @@ class MainWindow(QMainWindow):
         else:
             self.user_label.setText(f"Signed in as {name} ({label})")
 
-    def add_screen(self, title: str, screen: QWidget) -> None:
+    # -- the screens ------------------------------------------------------------------------
+    def _add_row(
+        self,
+        title: str,
+        spec: ScreenSpec | None,
+        permission: Permission | None,
+        screen: QWidget | None,
+    ) -> None:
+        row = self.stack.count()
+        if screen is None:  # a placeholder until the screen is first shown
+            screen = QWidget()
+            screen.setObjectName(f"unbuilt:{spec.key if spec else title}")
+        else:
+            self._built[row] = screen
+        self._specs.append(spec)
+        self._permissions.append(permission)
         self.stack.addWidget(screen)
         self.nav.addItem(title)
+
+    def add_screen(self, title: str, screen: QWidget, permission: Permission | None = None) -> None:
+        """Add a screen that is already made (the table SCREENS holds the app's own)."""
+        self._add_row(title, None, permission, screen)
+
+    def _build(self, row: int) -> QWidget:
+        built = self._built.get(row)
+        if built is not None:
+            return built
+        spec = self._specs[row]
+        assert spec is not None
+        screen = spec.factory(self)
+        placeholder = self.stack.widget(row)
+        assert placeholder is not None
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(row, screen)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self._built[row] = screen
+        if current == row:
+            self.stack.setCurrentIndex(row)
+        log.debug("screen %s made", spec.key)
+        return screen
+
+    def get_screen(self, key: str) -> QWidget:
+        """The screen ``key`` of SCREENS, made now if it was not yet."""
+        for row, spec in enumerate(self._specs):
+            if spec is not None and spec.key == key:
+                return self._build(row)
+        raise KeyError(key)
+
+    def built_screens(self) -> list[QWidget]:
+        """The screens made so far (the others hold nothing to save or check)."""
+        return [self._built[row] for row in sorted(self._built)]
+
+    def _is_built(self, key: str) -> bool:
+        return any(
+            spec is not None and spec.key == key and row in self._built
+            for row, spec in enumerate(self._specs)
+        )
+
+    def row_of(self, key: str) -> int:
+        return next(i for i, spec in enumerate(self._specs) if spec is not None and spec.key == key)
+
+    @property
+    def patients(self) -> PatientsScreen:
+        return cast("PatientsScreen", self.get_screen("patients"))
+
+    @property
+    def verifications(self) -> VerificationsScreen:
+        return cast("VerificationsScreen", self.get_screen("verifications"))
+
+    @property
+    def prior_auths(self) -> PriorAuthScreen:
+        return cast("PriorAuthScreen", self.get_screen("prior_auths"))
+
+    @property
+    def quotes(self) -> QuoteScreen:
+        return cast("QuoteScreen", self.get_screen("quotes"))
+
+    @property
+    def payers(self) -> PayersScreen:
+        return cast("PayersScreen", self.get_screen("payers"))
+
+    @property
+    def fees(self) -> FeesScreen:
+        return cast("FeesScreen", self.get_screen("fees"))
+
+    @property
+    def settings(self) -> SettingsScreen:
+        return cast("SettingsScreen", self.get_screen("settings"))
+
+    @property
+    def staff(self) -> StaffScreen:
+        return cast("StaffScreen", self.get_screen("staff"))
+
+    @property
+    def audit(self) -> AuditScreen:
+        return cast("AuditScreen", self.get_screen("audit"))
+
+    def show_status(self, message: str) -> None:
+        self.statusBar().showMessage(message)
 
     def _switch(self, row: int) -> None:
         current = self.stack.currentWidget()
@@ -446,6 +620,9 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(self._last_row)
             self.nav.blockSignals(False)
             return
+        if row < 0:
+            return
+        self._build(row)
         self._last_row = row
         self.stack.setCurrentIndex(row)
 
@@ -463,12 +640,14 @@ class MainWindow(QMainWindow):
             page.tabs.setCurrentWidget(widget)
 
     def show_quote(self, patient_id: int) -> None:
-        self.nav.setCurrentRow(self.stack.indexOf(self.quotes))
+        self.nav.setCurrentRow(self.row_of("quotes"))
         if self.stack.currentWidget() is self.quotes:
             self.quotes.show_patient(patient_id)
 
     def open_batch_letters(self) -> BatchLetters:
         """The cost letters of one day's patients (tomorrow's to begin with), in one go."""
+        from infudesk.ui.letters.batch_letters import BatchLetters
+
         dialog = BatchLetters(self.backend, today=self.today(), parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.batch_letters = dialog
@@ -488,9 +667,40 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.patients.new_patient()
 
+    def show_damaged(self, problem: str) -> None:
+        """The page check failed after the window showed: the store refuses writes from now
+        on (app.PageCheck); say so at the top of the window and once in a box. ``problem``
+        empty: the check passed, nothing to do."""
+        if not problem:
+            return
+        text = (
+            "The database file is damaged: infudesk has stopped saving changes so that nothing "
+            "is written onto the damage. What is on screen can still be read and printed. "
+            "Close infudesk and restore the latest backup (Settings > Backups > Restore…, or "
+            "see 'Backups and recovery' in the README), or ask your administrator."
+        )
+        if self.damaged_banner is None:
+            banner = QLabel(text)
+            banner.setObjectName("damagedBanner")
+            banner.setWordWrap(True)
+            banner.setStyleSheet("background: #fde2e1; color: #7a1c16; padding: 6px;")
+            central = self.centralWidget()
+            layout = central.layout() if central is not None else None
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(0, banner)
+            banner.show()  # added after the window showed: not shown by itself
+            self.damaged_banner = banner
+        box = QMessageBox(QMessageBox.Icon.Warning, "The database is damaged", text, parent=self)
+        box.setObjectName("damagedBox")
+        box.setDetailedText(problem)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not modal for the app: reading on goes on
+
     def backup_on_close(self) -> None:
         """The automatic backup (at most once a day, services/backup.auto_backup). A failure
         is logged and shown briefly; it never keeps the window open."""
+        if not self.auto_backup or self.backend.store.writes_refused:
+            return
         from infudesk.services.backup import auto_backup
 
         try:
@@ -507,8 +717,7 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         current = self.stack.currentWidget()
-        others = [self.stack.widget(i) for i in range(self.stack.count())]
-        screens = [current] + [s for s in others if s is not current]
+        screens = [current] + [s for s in self.built_screens() if s is not current]
         if all(getattr(s, "can_leave", lambda: True)() for s in screens):
             event.accept()
             self.backup_on_close()

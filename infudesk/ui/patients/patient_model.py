@@ -71,6 +71,7 @@ class PatientTableModel(QAbstractTableModel):
         self.sort_key = SortKey.NAME
         self.descending = False
         self.total = 0
+        self._searched = False  # no query before the first search (the view's set-up sorts)
 
     # -- searching ---------------------------------------------------------------------
     def search(self, text: str, include_inactive: bool | None = None) -> None:
@@ -81,6 +82,7 @@ class PatientTableModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
+        self._searched = True
         self.beginResetModel()
         first = self._fetch(
             self.text, self.include_inactive, self.sort_key, self.descending, 0, PAGE
@@ -161,4 +163,5 @@ class PatientTableModel(QAbstractTableModel):
             return
         self.sort_key = key
         self.descending = order == Qt.SortOrder.DescendingOrder
-        self.refresh()
+        if self._searched:  # before the first search there is nothing to put in order yet
+            self.refresh()

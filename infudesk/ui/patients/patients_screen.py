@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -26,7 +27,9 @@ from infudesk.services.patients import SortKey
 from infudesk.ui.common.ops import Backend, attempt
 from infudesk.ui.patients import controller as ctl
 from infudesk.ui.patients.patient_model import Columns, PatientTableModel
-from infudesk.ui.patients.patient_page import PatientPage
+
+if TYPE_CHECKING:
+    from infudesk.ui.patients.patient_page import PatientPage
 
 SEARCH_DELAY_MS = 150
 COUNT_CAP = 1000  # beyond this a search says "more than 1,000": counting costs, narrowing helps
@@ -35,11 +38,16 @@ COUNT_CAP = 1000  # beyond this a search says "more than 1,000": counting costs,
 class PatientsScreen(QWidget):
     """The list and, stacked on it, the patient page.
 
+    The patient page (and with it letters, prior auths, the quote's tabs) is made the first
+    time a patient is opened: the list alone is what the app's start needs.
+
     Signals:
         status_changed(str): a line for the window's status bar.
+        quote_requested(int): the patient page asked for this patient's quote.
     """
 
     status_changed = Signal(str)
+    quote_requested = Signal(int)
 
     def __init__(self, backend: Backend, today: Callable[[], date] = date.today) -> None:
         super().__init__()
@@ -54,12 +62,27 @@ class PatientsScreen(QWidget):
         self.list_page = QWidget()
         self._build_list(self.list_page)
         self.stack.addWidget(self.list_page)
-        self.page = PatientPage(backend, today)
-        self.page.saved.connect(self._after_save)
-        self.page.closed.connect(self.show_list)
-        self.stack.addWidget(self.page)
+        self._page: PatientPage | None = None
         self.model.searched.connect(self._show_count)
         self.run_search()
+
+    @property
+    def page(self) -> PatientPage:
+        """The patient page, made on first use."""
+        if self._page is None:
+            from infudesk.ui.patients.patient_page import PatientPage
+
+            page = PatientPage(self.backend, self.today)
+            page.saved.connect(self._after_save)
+            page.closed.connect(self.show_list)
+            page.quote_requested.connect(self.quote_requested)
+            self.stack.addWidget(page)
+            self._page = page
+        return self._page
+
+    def showing_page(self) -> bool:
+        """A patient is open (the page is in front of the list)."""
+        return self._page is not None and self.stack.currentWidget() is self._page
 
     def _build_list(self, page: QWidget) -> None:
         lay = QVBoxLayout(page)
@@ -175,7 +198,7 @@ class PatientsScreen(QWidget):
         self.search_box.selectAll()
 
     def new_patient(self) -> None:
-        if self.stack.currentWidget() is self.page and not self.page.confirm_leave():
+        if self.showing_page() and not self.page.confirm_leave():
             return
         self.page.new_patient()
         self.stack.setCurrentWidget(self.page)
@@ -210,7 +233,7 @@ class PatientsScreen(QWidget):
             self.table.selectRow(row)
 
     def can_leave(self) -> bool:
-        return self.stack.currentWidget() is not self.page or self.page.confirm_leave()
+        return not self.showing_page() or self.page.confirm_leave()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress:
