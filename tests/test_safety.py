@@ -406,7 +406,7 @@ def test_chainer_keeps_only_the_os_members(monkeypatch: pytest.MonkeyPatch, tmp_
     )
     assert keys.os_keychain() is chainer
     plain = PlaintextKeyring()
-    plain.file_path = str(tmp_path / "kr.cfg")  # type: ignore[misc]
+    plain.file_path = str(tmp_path / "kr.cfg")
     monkeypatch.setattr(keyring.backends.chainer.ChainerBackend, "backends", [plain, sneaky])
     kept = keys.os_keychain()
     assert kept is not chainer
