@@ -118,6 +118,7 @@ BOTH_ENGINES = {
     "test_quotes_service",
     "test_verifications_service",
     "test_verified_quote_service",
+    "test_worklist_service",
     "test_server_store",
 }
 

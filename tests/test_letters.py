@@ -32,7 +32,7 @@ from infudesk.services import prior_auths as pas
 from infudesk.services import quotes as qsv
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store, open_store
-from infudesk.store.models import AuditEvent, Patient
+from infudesk.store.models import AuditEvent, Patient, TherapyOrder
 from tests.conftest import TODAY, MemoryKeyring
 from tests.seeded import Template, copy_template, seed_template
 from tests.test_cli import assert_clean_failure, run_cli
@@ -114,9 +114,16 @@ def audit_events(store: Store, patient_id: int, actor: Actor) -> list[tuple[str,
 
 
 def a_patient_without_care(store: Store) -> int:
-    """A generated patient: no coverage, no order, no verification, no prior-auth case."""
+    """A generated patient: no coverage, no order, no verification, no prior-auth case (the
+    demo morning gives some generated patients care: not those)."""
     with store.session() as s:
-        return int(s.scalars(select(Patient.id).where(~Patient.mrn.like("D%"))).first() or 0)
+        has_order = select(TherapyOrder.id).where(TherapyOrder.patient_id == Patient.id).exists()
+        return int(
+            s.scalars(
+                select(Patient.id).where(~Patient.mrn.like("D%"), ~has_order).order_by(Patient.id)
+            ).first()
+            or 0
+        )
 
 
 # --- cost letters ----------------------------------------------------------------------------

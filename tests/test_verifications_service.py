@@ -819,7 +819,8 @@ def test_demo_showcase_care(demo: Store, actor: Actor) -> None:
 
         rows = vs.worklist(s, today=TODAY)
         assert rows[0].mrn == "D0004" and rows[0].latest_status == Status.PROBLEM
-        assert {r.mrn for r in rows} == {"D0001", "D0002", "D0003", "D0004", "D0006"}
+        showcase = {r.mrn for r in rows if r.mrn.startswith("D")}  # (and the demo morning's)
+        assert showcase == {"D0001", "D0002", "D0003", "D0004", "D0006"}
 
 
 def test_demo_export_of_d0006(demo: Store) -> None:

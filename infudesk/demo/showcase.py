@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from infudesk.demo.care import seed_demo_care
+from infudesk.demo.morning import seed_demo_morning
 from infudesk.demo.seed import seed_patients
 from infudesk.domain.patients import PatientData
 from infudesk.services import patients as ps
@@ -140,4 +141,5 @@ def seed_demo(
         ps.create_patient(session, actor, data, today=today, allow_look_alike=True)
     added = seed_patients(session, actor, generated, rng=random.Random(DEMO_RNG_SEED), today=today)
     seed_demo_care(session, actor, today=today)
+    seed_demo_morning(session, actor, today=today)
     return len(SHOWCASE) + added

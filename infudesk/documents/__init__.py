@@ -1,5 +1,5 @@
 """PDF documents (reportlab): cost letter, Good Faith Estimate, prior-auth packet, appeal letter,
-verification summary. Builders take the plain data of ``documents.data``, never ORM rows.
+verification summary, start-of-day summary. Builders take the plain data of ``documents.data``, never ORM rows.
 
     from infudesk.documents import build
     build(CostLetterData(...), Path("letter.pdf"))   # or any binary file object
@@ -13,17 +13,30 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from infudesk.documents import appeal, cost_letter, gfe, pa_packet, verification_summary
+from infudesk.documents import (
+    appeal,
+    cost_letter,
+    day_summary,
+    gfe,
+    pa_packet,
+    verification_summary,
+)
 from infudesk.documents.data import (
     AppealData,
     CostLetterData,
+    DaySummaryData,
     GoodFaithEstimateData,
     PaPacketData,
     VerificationSummaryData,
 )
 
 DocumentData = (
-    CostLetterData | GoodFaithEstimateData | PaPacketData | AppealData | VerificationSummaryData
+    CostLetterData
+    | GoodFaithEstimateData
+    | PaPacketData
+    | AppealData
+    | VerificationSummaryData
+    | DaySummaryData
 )
 BUILDERS: dict[type, Callable[[Any, BinaryIO | Path], None]] = {
     CostLetterData: cost_letter.build,
@@ -31,6 +44,7 @@ BUILDERS: dict[type, Callable[[Any, BinaryIO | Path], None]] = {
     PaPacketData: pa_packet.build,
     AppealData: appeal.build,
     VerificationSummaryData: verification_summary.build,
+    DaySummaryData: day_summary.build,
 }
 
 

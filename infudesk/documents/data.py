@@ -401,3 +401,30 @@ class VerificationSummaryData:
     issued_on: date
     coverages: tuple[CoverageVerification, ...]
     order: str = ""  # what was verified for: "infliximab (J1745) every 8 weeks"
+
+
+# --- start-of-day summary (for the desk, not a patient) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class DayVisitLine:
+    """One visit of the day: who, what, which payer, and its state ("Ready", or what still
+    blocks it; "Arrived", "Given", "Cancelled" once recorded)."""
+
+    patient_name: str
+    mrn: str
+    drug: str
+    payer: str
+    ready: bool
+    state: str  # the words printed in the state column
+    details: tuple[str, ...] = ()  # the blockers, one line each
+
+
+@dataclass(frozen=True)
+class DaySummaryData:
+    """The start-of-day summary: the day's visits with their state, on one page."""
+
+    letterhead: Letterhead
+    day: date
+    visits: tuple[DayVisitLine, ...]
+    open_tasks: int = 0  # open tasks due by the day

@@ -59,11 +59,12 @@ class PageSetup:
     """What every page of a document shows besides its story."""
 
     letterhead: Letterhead
-    patient: PatientInfo
+    patient: PatientInfo | None  # None: not about one patient (the footer says ``footer``)
     issued_on: date
     language: Language
     title: str  # the PDF's title, and the running header after page 1
     short_title: str = ""  # for the running header when the title is long
+    footer: str = ""  # the footer's text when there is no patient (default: the title)
 
 
 def _letterhead_lines(lh: Letterhead, lang: Language) -> list[str]:
@@ -115,10 +116,16 @@ class _Layout:
         self.later_top = PAGE_HEIGHT - MARGIN_TOP - 24
         words = PAGE[setup.language]
         p = setup.patient
-        parts = [p.full_name, f"{words.date_of_birth}: {long_date(p.birth_date, setup.language)}"]
-        if p.mrn:
-            parts.append(f"{words.mrn}: {p.mrn}")
-        self.footer = _SEP.join(parts)
+        if p is None:
+            self.footer = setup.footer or setup.title
+        else:
+            parts = [
+                p.full_name,
+                f"{words.date_of_birth}: {long_date(p.birth_date, setup.language)}",
+            ]
+            if p.mrn:
+                parts.append(f"{words.mrn}: {p.mrn}")
+            self.footer = _SEP.join(parts)
         self.date = long_date(setup.issued_on, setup.language)
 
     def first_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
@@ -207,6 +214,11 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hi
             self.restoreState()
             super().showPage()
         super().save()
+
+
+def first_frame_height(setup: PageSetup) -> float:
+    """The height the first page leaves for the story (below the letterhead)."""
+    return float(_Layout(setup).first_top - MARGIN_BOTTOM)
 
 
 def render(story: Sequence[Flowable], setup: PageSetup, out: BinaryIO | Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -77,3 +78,182 @@ def sliding_scale(
             f"guideline (${g:,}): above the sliding scale ({scale[-1][0]}%)."
         ),
     )
+
+
+# --- screening: which programs of the directory fit a patient, and why not the others -----------
+
+Table = dict[int, dict[str, tuple[int, int]]]
+STATES: frozenset[str] = frozenset(
+    [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "DC",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+    ]
+)
+# coverage a manufacturer program excludes ("no government coverage"): federal health programs
+GOVERNMENT_PLAN_TYPES: frozenset[str] = frozenset(
+    {"medicare_part_b", "medicare_advantage", "medigap", "medicaid", "medicaid_managed_care"}
+)
+
+
+def table_from_json(doc: object) -> Table:
+    """The ``years`` block of resources/reference/poverty-guidelines.json as a table."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("years"), dict):
+        raise ValueError("no 'years' block")
+    out: Table = {}
+    for year, regions in doc["years"].items():
+        if set(regions) != {"48", "AK", "HI"}:
+            raise ValueError(f"{year}: regions must be 48, AK and HI")
+        out[int(year)] = {r: (int(v[0]), int(v[1])) for r, v in regions.items()}
+    return out
+
+
+@dataclass(frozen=True)
+class ProgramRules:
+    """A directory program's eligibility rules, as screening sees them (``drugs``: HCPCS codes
+    or drug names, ``diagnoses``: ICD-10 prefixes; empty: any)."""
+
+    program_id: int
+    name: str
+    kind: str
+    drugs: tuple[str, ...] = ()
+    diagnoses: tuple[str, ...] = ()
+    no_government: bool = False
+    fpl_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """What screening asks: household size, yearly household income, state of residence,
+    the plan types of the current coverages (empty: uninsured), the drug (HCPCS code and
+    name) and the diagnosis code."""
+
+    household: int
+    income: Decimal
+    state: str
+    plan_types: tuple[str, ...] = ()
+    drug_codes: tuple[str, ...] = ()
+    diagnosis: str = ""
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One program: whether it fits and, when it does not, every reason why."""
+
+    program_id: int
+    name: str
+    fits: bool
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Screening:
+    year: int
+    guideline: int
+    fpl_percent: Decimal
+    fits: tuple[Fit, ...]  # the programs that fit first, then the others, each by name
+
+
+def region_of(state: str) -> str:
+    """The guideline region of a state (two-letter code): "48", "AK" or "HI"."""
+    code = state.strip().upper()
+    if code not in STATES:
+        raise ValueError(
+            f"The poverty guidelines cover the 50 states and DC; “{state}” is not one of them."
+        )
+    return code if code in ("AK", "HI") else "48"
+
+
+def screen(
+    programs: Sequence[ProgramRules],
+    who: Applicant,
+    *,
+    year: int,
+    table: Table | None = None,
+) -> Screening:
+    """Which programs fit ``who`` under ``year``'s guidelines (the latest year on file when
+    ``year`` is not), and for the others why not: government coverage where a program
+    excludes it, income above the program's limit (% of the guideline), another drug or
+    diagnosis."""
+    table = table or GUIDELINES
+    if who.household < 1:
+        raise ValueError("A household has at least one person.")
+    if who.income < 0:
+        raise ValueError("Income cannot be negative.")
+    earlier = [y for y in table if y <= year]
+    used_year = max(earlier) if earlier else min(table)
+    first, each = table[used_year][region_of(who.state)]
+    g = first + each * (who.household - 1)
+    pct = (who.income / Decimal(g) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    government = sorted(set(who.plan_types) & GOVERNMENT_PLAN_TYPES)
+    drugs = {d.casefold() for d in who.drug_codes}
+    dx = who.diagnosis.strip().upper().replace(".", "")
+    out: list[Fit] = []
+    for p in programs:
+        why: list[str] = []
+        if p.no_government and government:
+            why.append(
+                "Not with government coverage ("
+                + ", ".join(g_.replace("_", " ") for g_ in government)
+                + ")."
+            )
+        if p.fpl_limit is not None and pct > p.fpl_limit:
+            why.append(
+                f"Income is {pct}% of the {used_year} poverty guideline; the limit is "
+                f"{p.fpl_limit}%."
+            )
+        if p.drugs and not drugs & {d.casefold() for d in p.drugs}:
+            why.append(f"Only for {', '.join(p.drugs)}.")
+        if p.diagnoses and not any(dx.startswith(x.upper().replace(".", "")) for x in p.diagnoses):
+            why.append(f"Only for diagnoses {', '.join(p.diagnoses)}.")
+        out.append(Fit(p.program_id, p.name, not why, tuple(why)))
+    out.sort(key=lambda f: (not f.fits, f.name.casefold(), f.program_id))
+    return Screening(used_year, g, pct, tuple(out))

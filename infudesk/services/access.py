@@ -35,6 +35,7 @@ class Permission(enum.Enum):
     VERIFICATIONS = "work on benefit verifications"
     PRIOR_AUTHS = "work on prior authorizations"
     QUOTES = "save cost estimates"
+    WORKLIST = "record visits and work on worklist tasks"
     LETTERS = "print or save letters"
     ASSISTANCE = "change assistance programs"
     FEES = "change the fee schedule"
@@ -55,6 +56,7 @@ FRONT_DESK_WORK = frozenset(
         Permission.PRIOR_AUTHS,
         Permission.QUOTES,
         Permission.LETTERS,
+        Permission.WORKLIST,
     }
 )
 GRANTS: dict[Role, frozenset[Permission]] = {

@@ -145,11 +145,15 @@ def _set_lines(order: TherapyOrder, lines: list[BillingLine], suggested: list[Bi
         )
 
 
-def _set_visits(order: TherapyOrder, dates: list[date]) -> None:
+def _set_visits(order: TherapyOrder, dates: list[date], today: date) -> None:
+    """Re-plan the order's visits: recorded ones (arrived, given, cancelled) stay; planned
+    ones are made again, scheduled ``today``."""
     keep = {vr.on: vr for vr in order.visits if vr.status != "planned"}
     order.visits.clear()
     for day in sorted(set(dates) | set(keep)):
-        order.visits.append(keep.get(day) or PlannedVisit(on=day, status="planned"))
+        order.visits.append(
+            keep.get(day) or PlannedVisit(on=day, status="planned", scheduled_on=today)
+        )
 
 
 def create_order(
@@ -183,7 +187,9 @@ def create_order(
     )
     session.add(order)
     _set_lines(order, chosen, suggested)
-    _set_visits(order, visit_dates or schedule(data.start_on, data.every_days, data.visit_count))
+    _set_visits(
+        order, visit_dates or schedule(data.start_on, data.every_days, data.visit_count), today
+    )
     session.flush()
     audit.record(session, actor, "create", "therapy_order", order.id, patient_id=patient_id)
     return _record(order)
@@ -219,7 +225,9 @@ def update_order(
     for n in ORDER_FIELDS:
         setattr(order, n, getattr(data, n))
     _set_lines(order, chosen, suggested)
-    _set_visits(order, visit_dates or schedule(data.start_on, data.every_days, data.visit_count))
+    _set_visits(
+        order, visit_dates or schedule(data.start_on, data.every_days, data.visit_count), today
+    )
     order.changed_on = today
     order.updated_by = actor.name
     order.updated_at = utcnow()  # always an UPDATE, so the version moves even if only lines changed

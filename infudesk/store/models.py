@@ -382,7 +382,8 @@ class OrderLine(Base):
 
 
 class PlannedVisit(Base):
-    """A date on which a visit of the order is planned."""
+    """A date on which a visit of the order is planned, and what became of it (status
+    planned | arrived | given | cancelled, when, by whom, why; the date it was moved from)."""
 
     __tablename__ = "planned_visits"
 
@@ -392,6 +393,12 @@ class PlannedVisit(Base):
     )
     on: Mapped[date] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(10), default="planned")
+    # the day the visit was put on the calendar (a Good Faith Estimate's clock); None: unknown
+    scheduled_on: Mapped[date | None] = mapped_column(default=None)
+    status_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    status_by: Mapped[Str100] = mapped_column(default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    rescheduled_from: Mapped[date | None] = mapped_column(default=None)
 
 
 class Verification(Tracked, Base):
@@ -438,28 +445,93 @@ class FeeScheduleRow(Base):
     updated_by: Mapped[Str100] = mapped_column(default="")
 
 
-class AssistanceProgram(Base):
-    """Financial help a patient has: a copay card, a foundation grant or a discount."""
+class AssistanceDirectoryEntry(Base):
+    """A program in the center's directory, shared across patients: a manufacturer copay
+    card, a foundation fund or the center's own discount, and its rules."""
 
-    __tablename__ = "assistance_programs"
+    __tablename__ = "assistance_directory"
+
+    id: Mapped[IntPK]
+    kind: Mapped[str] = mapped_column(String(20))  # copay_card | foundation_grant | discount
+    name: Mapped[Str200]
+    sponsor: Mapped[Str200] = mapped_column(default="")  # manufacturer, foundation, the center
+    drugs: Mapped[str] = mapped_column(Text, default="")  # comma-separated HCPCS or drug names
+    diagnoses: Mapped[str] = mapped_column(Text, default="")  # comma-separated ICD-10 prefixes
+    no_government: Mapped[bool] = mapped_column(default=False)  # not with Medicare/Medicaid/…
+    fpl_limit: Mapped[int | None] = mapped_column(default=None)  # income up to this % of FPL
+    per_visit_max: Mapped[MoneyOpt]
+    annual_max: Mapped[MoneyOpt]
+    percent: Mapped[Decimal | None] = mapped_column(Numeric(7, 4), default=None)
+    counts_toward_accumulators: Mapped[bool] = mapped_column(default=True)
+    renewal: Mapped[str] = mapped_column(String(20), default="calendar_year")
+    active: Mapped[bool] = mapped_column(default=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[Created]
+    created_by: Mapped[Str100] = mapped_column(default="")
+
+
+class AssistanceEnrollment(Base):
+    """A patient's enrollment in a directory program: ids, dates, what was approved, used
+    (from given visits) and is left, and where the application stands."""
+
+    __tablename__ = "assistance_enrollments"
 
     id: Mapped[IntPK]
     patient_id: Mapped[int] = mapped_column(
         ForeignKey("patients.id", ondelete="RESTRICT"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(20))  # copay_card | foundation_grant | discount
-    name: Mapped[Str200]
-    per_visit_max: Mapped[MoneyOpt]
-    annual_max: Mapped[MoneyOpt]
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("assistance_directory.id", ondelete="RESTRICT"), index=True
+    )
+    # screening | applied | approved | denied | expired
+    status: Mapped[str] = mapped_column(String(12), default="approved", index=True)
+    member_id: Mapped[Str50] = mapped_column(default="")
+    group_id: Mapped[Str50] = mapped_column(default="")  # card's group / BIN / PCN, grant id
+    applied_on: Mapped[date | None] = mapped_column(default=None)
+    approved_on: Mapped[date | None] = mapped_column(default=None)
+    amount_approved: Mapped[MoneyOpt]
     used: Mapped[Money] = mapped_column(default=Decimal("0"))
-    counts_toward_accumulators: Mapped[bool] = mapped_column(default=True)
     balance: Mapped[MoneyOpt]
     expires: Mapped[date | None] = mapped_column(default=None)
-    percent: Mapped[Decimal | None] = mapped_column(Numeric(7, 4), default=None)
-    active: Mapped[bool] = mapped_column(default=True)
+    reenroll_on: Mapped[date | None] = mapped_column(default=None)
+    active: Mapped[bool] = mapped_column(default=True)  # the desk switched it on or off
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[Created]
     created_by: Mapped[Str100] = mapped_column(default="")
+    updated_at: Mapped[Updated]
+    updated_by: Mapped[Str100] = mapped_column(default="")
+
+
+class AssistanceUsage(Base):
+    """What an enrollment paid for one code of a given visit."""
+
+    __tablename__ = "assistance_usages"
+
+    id: Mapped[IntPK]
+    enrollment_id: Mapped[int] = mapped_column(
+        ForeignKey("assistance_enrollments.id", ondelete="CASCADE"), index=True
+    )
+    planned_visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("planned_visits.id", ondelete="SET NULL"), default=None, index=True
+    )
+    on: Mapped[date]
+    code: Mapped[str] = mapped_column(String(8))
+    amount: Mapped[Money]
+    recorded_at: Mapped[Created]
+    recorded_by: Mapped[Str100] = mapped_column(default="")
+
+
+class WorkTask(Base):
+    """Who a worklist task is assigned to and whether it is done, under the task's stable key
+    (the tasks themselves are computed from the records each time)."""
+
+    __tablename__ = "work_tasks"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    assignee: Mapped[str | None] = mapped_column(String(100), default=None, index=True)
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    updated_at: Mapped[Updated]
+    updated_by: Mapped[Str100] = mapped_column(default="")
 
 
 class SavedQuote(Base):

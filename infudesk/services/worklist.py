@@ -1,0 +1,720 @@
+"""The worklist: the planned visits of the next days with what blocks each, and the tasks
+beside them, gathered in a fixed number of bulk queries (never one per visit or per case) for
+the pure rules of :mod:`infudesk.domain.worklist`.
+
+Filtering by payer, assignee and status is the caller's, on the returned tuples
+(:func:`infudesk.domain.worklist.filter_tasks`): the build is the same whatever is shown, and
+a filter changed on screen needs no new query."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from infudesk import documents
+from infudesk.documents.data import DaySummaryData, DayVisitLine
+from infudesk.domain import prior_auth as pa
+from infudesk.domain import readiness as rd
+from infudesk.domain import verification as dv
+from infudesk.domain import worklist as dw
+from infudesk.domain.patients import filed_name
+from infudesk.domain.verification import us_date
+from infudesk.errors import ValidationFailed
+from infudesk.services import audit, settings
+from infudesk.services.access import Permission, require
+from infudesk.services.audit import Actor
+from infudesk.services.prior_auths import _case_state
+from infudesk.store.models import (
+    AssistanceDirectoryEntry,
+    AssistanceEnrollment,
+    AssistanceUsage,
+    AuditEvent,
+    Coverage,
+    OrderLine,
+    Patient,
+    Payer,
+    PlannedVisit,
+    PriorAuthCase,
+    PriorAuthDocument,
+    PriorAuthEvent,
+    PriorAuthLine,
+    PriorAuthUsage,
+    Staff,
+    TherapyOrder,
+    Verification,
+    WorkTask,
+)
+from infudesk.store.writers import lock_writers
+
+AREAS = dw.AREAS
+SELF_PAY = "Self-pay"
+ESTIMATE_KINDS = {"cost-letter": "estimates", "gfe": "gfes"}
+_OPEN_CASE_STATES = [s.value for s in pa.OPEN_STATES]
+
+
+def _chunks(ids: Iterable[int], size: int = 5000) -> Iterable[list[int]]:
+    items = sorted(set(ids))
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class _Gather:
+    """The rows of one build, each kind loaded in one query (or a few chunks of ids)."""
+
+    def __init__(self, session: Session, today: date, end: date) -> None:
+        self.s = session
+        self.today = today
+        self.end = end  # exclusive
+
+    def visits(self) -> list[Any]:
+        return list(
+            self.s.execute(
+                select(
+                    PlannedVisit.id,
+                    PlannedVisit.on,
+                    PlannedVisit.status,
+                    PlannedVisit.scheduled_on,
+                    PlannedVisit.order_id,
+                    TherapyOrder.patient_id,
+                    TherapyOrder.drug_name,
+                    TherapyOrder.drug_hcpcs,
+                    TherapyOrder.site_of_care,
+                    TherapyOrder.changed_on,
+                    Patient.mrn,
+                    Patient.last_name,
+                    Patient.first_name,
+                )
+                .join(TherapyOrder, TherapyOrder.id == PlannedVisit.order_id)
+                .join(Patient, Patient.id == TherapyOrder.patient_id)
+                .where(PlannedVisit.on >= self.today, PlannedVisit.on < self.end)
+            )
+        )
+
+    def in_ids(self, stmt: Any, column: Any, ids: Iterable[int]) -> list[Any]:
+        out: list[Any] = []
+        for chunk in _chunks(ids):
+            out.extend(self.s.execute(stmt.where(column.in_(chunk))))
+        return out
+
+
+def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Worklist:
+    """The visits from ``today`` through ``today + days - 1`` (every status; given and
+    cancelled ones have no blockers), and the tasks due by the window's last day (overdue
+    ones included, done ones too with their status), with the counts per area."""
+    require(actor, Permission.WORKLIST)
+    if days < 1:
+        raise ValidationFailed({"days": "Show at least one day."})
+    end = today + timedelta(days=days)
+    horizon = end - timedelta(days=1)
+    g = _Gather(session, today, end)
+    visit_rows = g.visits()
+    order_ids = {r.order_id for r in visit_rows}
+    patient_ids = {r.patient_id for r in visit_rows}
+
+    # the orders' billing lines
+    lines: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
+    for oid, code, units, kind in g.in_ids(
+        select(OrderLine.order_id, OrderLine.code, OrderLine.units, OrderLine.kind),
+        OrderLine.order_id,
+        order_ids,
+    ):
+        lines[oid].append((code, units, kind))
+
+    # the patients' primary coverages (current in the window) and payers
+    primary: dict[int, Any] = {}
+    for r in g.in_ids(
+        select(
+            Coverage.id,
+            Coverage.patient_id,
+            Coverage.effective_on,
+            Coverage.terminates_on,
+            Coverage.plan_year_start,
+            Coverage.changed_on,
+            Coverage.plan_type,
+            Payer.name.label("payer"),
+        )
+        .join(Payer, Payer.id == Coverage.payer_id)
+        .where(
+            Coverage.status == "active",
+            Coverage.rank == 1,
+            Coverage.effective_on <= horizon,
+            (Coverage.terminates_on.is_(None)) | (Coverage.terminates_on >= today),
+        ),
+        Coverage.patient_id,
+        patient_ids,
+    ):
+        old = primary.get(r.patient_id)
+        if old is None or (r.effective_on, r.id) > (old.effective_on, old.id):
+            primary[r.patient_id] = r
+    coverage_ids = {c.id for c in primary.values()}
+
+    # verifications of those coverages
+    latest_ver: dict[int, int] = {}
+    verified: dict[int, tuple[date, int, str]] = {}
+    for vid, cov_id, status, completed, answers in g.in_ids(
+        select(
+            Verification.id,
+            Verification.coverage_id,
+            Verification.status,
+            Verification.completed_on,
+            Verification.answers,
+        ),
+        Verification.coverage_id,
+        coverage_ids,
+    ):
+        latest_ver[cov_id] = max(vid, latest_ver.get(cov_id, 0))
+        if status == dv.Status.VERIFIED and completed is not None:
+            old = verified.get(cov_id)
+            if old is None or (completed, vid) > (old[0], old[1]):
+                verified[cov_id] = (completed, vid, answers)
+    days_before = int(settings.get(session, "verification.days_before_visit"))
+
+    # prior-auth cases of the window's orders, and every open case (for the tasks)
+    case_cols = (
+        PriorAuthCase,
+        Coverage.plan_type,
+        Payer.name.label("payer"),
+        Payer.appeal_days.label("payer_days"),
+        Patient.last_name,
+        Patient.first_name,
+    )
+    case_stmt = (
+        select(*case_cols)
+        .join(Coverage, Coverage.id == PriorAuthCase.coverage_id)
+        .join(Payer, Payer.id == Coverage.payer_id)
+        .join(Patient, Patient.id == PriorAuthCase.patient_id)
+    )
+    case_rows: dict[int, Any] = {}
+    for r in session.execute(case_stmt.where(PriorAuthCase.state.in_(_OPEN_CASE_STATES))):
+        case_rows[r[0].id] = r
+    for r in g.in_ids(case_stmt, PriorAuthCase.order_id, order_ids):
+        case_rows.setdefault(r[0].id, r)
+    case_ids = set(case_rows)
+    case_lines: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for cid, code, units in g.in_ids(
+        select(PriorAuthLine.case_id, PriorAuthLine.code, PriorAuthLine.units).order_by(
+            PriorAuthLine.id
+        ),
+        PriorAuthLine.case_id,
+        case_ids,
+    ):
+        case_lines[cid].append((code, units))
+    approved_ids = {
+        cid for cid, r in case_rows.items() if pa.State(r[0].state) in pa.APPROVAL_STATES
+    }
+    usages: dict[int, list[pa.Usage]] = defaultdict(list)
+    for cid, on, code, units, visit in g.in_ids(
+        select(
+            PriorAuthUsage.case_id,
+            PriorAuthUsage.on,
+            PriorAuthUsage.code,
+            PriorAuthUsage.units,
+            PriorAuthUsage.visit,
+        ).order_by(PriorAuthUsage.id),
+        PriorAuthUsage.case_id,
+        approved_ids,
+    ):
+        usages[cid].append(pa.Usage(on, code, units, visit))
+    # events only matter to a case denied on appeal (was external review asked already?)
+    events: dict[int, list[Any]] = defaultdict(list)
+    appeal_denied = {
+        cid for cid, r in case_rows.items() if r[0].state == pa.State.APPEAL_DENIED.value
+    }
+    for r in g.in_ids(
+        select(
+            PriorAuthEvent.case_id,
+            PriorAuthEvent.on,
+            PriorAuthEvent.by,
+            PriorAuthEvent.action,
+            PriorAuthEvent.from_state,
+            PriorAuthEvent.to_state,
+            PriorAuthEvent.note,
+        ).order_by(PriorAuthEvent.id),
+        PriorAuthEvent.case_id,
+        appeal_denied,
+    ):
+        events[r[0]].append(tuple(r[1:]))
+    window_cases = {cid for cid, r in case_rows.items() if r[0].order_id in order_ids}
+    documents: dict[int, set[str]] = defaultdict(set)
+    for cid, kind in g.in_ids(
+        select(PriorAuthDocument.case_id, PriorAuthDocument.kind).where(
+            PriorAuthDocument.removed.is_(False)
+        ),
+        PriorAuthDocument.case_id,
+        window_cases,
+    ):
+        documents[cid].add(kind)
+    states: dict[int, pa.CaseState] = {
+        cid: _case_state(r[0], events.get(cid, []), case_lines.get(cid, []), r.plan_type)
+        for cid, r in case_rows.items()
+    }
+
+    # estimates given (cost letters and Good Faith Estimates printed or saved)
+    printed: dict[int, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
+    for pid, at, detail in g.in_ids(
+        select(AuditEvent.patient_id, AuditEvent.at, AuditEvent.detail).where(
+            AuditEvent.action.in_(("document:print", "document:save"))
+        ),
+        AuditEvent.patient_id,
+        patient_ids,
+    ):
+        try:
+            kind = json.loads(detail).get("kind", "")
+        except (ValueError, AttributeError):
+            continue
+        if kind in ESTIMATE_KINDS:
+            printed[pid][ESTIMATE_KINDS[kind]].append(at.astimezone().date())
+
+    # assistance: the window patients' enrollments, and every one up for renewal
+    enroll_cols = (
+        AssistanceEnrollment,
+        AssistanceDirectoryEntry,
+        Patient.last_name,
+        Patient.first_name,
+    )
+    enroll_stmt = (
+        select(*enroll_cols)
+        .join(
+            AssistanceDirectoryEntry,
+            AssistanceDirectoryEntry.id == AssistanceEnrollment.program_id,
+        )
+        .join(Patient, Patient.id == AssistanceEnrollment.patient_id)
+        .where(AssistanceEnrollment.active.is_(True))
+    )
+    enrollments: dict[int, Any] = {}
+    for r in g.in_ids(enroll_stmt, AssistanceEnrollment.patient_id, patient_ids):
+        enrollments[r[0].id] = r
+    notice = today + timedelta(days=dw.REENROLL_NOTICE_DAYS)
+    renewing: dict[int, Any] = {}
+    for r in session.execute(
+        enroll_stmt.where(
+            AssistanceEnrollment.status == "approved",
+            (AssistanceEnrollment.reenroll_on <= notice) | (AssistanceEnrollment.expires <= notice),
+        )
+    ):
+        renewing[r[0].id] = r
+    drawn: dict[int, Decimal] = {}
+    for eid, total, n in g.in_ids(
+        select(
+            AssistanceUsage.enrollment_id,
+            func.sum(AssistanceUsage.amount),
+            func.count(func.distinct(AssistanceUsage.planned_visit_id)),
+        ).group_by(AssistanceUsage.enrollment_id),
+        AssistanceUsage.enrollment_id,
+        enrollments,
+    ):
+        if n:
+            drawn[eid] = Decimal(total) / n
+    by_patient_enroll: dict[int, list[Any]] = defaultdict(list)
+    for r in enrollments.values():
+        by_patient_enroll[r[0].patient_id].append(r)
+
+    # --- the visits, order by order ---------------------------------------------------------
+    by_order: dict[int, list[Any]] = defaultdict(list)
+    for r in visit_rows:
+        by_order[r.order_id].append(r)
+    cases_by_order: dict[int, list[int]] = defaultdict(list)
+    for cid in sorted(window_cases):
+        cases_by_order[case_rows[cid][0].order_id].append(cid)
+    visits_out: list[dw.VisitRow] = []
+    tasks: list[dw.Task] = []
+    for oid, rows in by_order.items():
+        first = rows[0]
+        pid = first.patient_id
+        cov = primary.get(pid)
+        name = filed_name(first.last_name, first.first_name)
+        payer = cov.payer if cov is not None else SELF_PAY
+        facts = _order_facts(
+            first,
+            cov,
+            lines.get(oid, []),
+            [
+                (cid, states[cid], case_rows[cid][0], usages.get(cid, []))
+                for cid in cases_by_order.get(oid, [])
+                if cov is not None and case_rows[cid][0].coverage_id == cov.id
+            ],
+            {cid: frozenset(documents.get(cid, ())) for cid in cases_by_order.get(oid, [])},
+            latest_ver,
+            verified,
+            rows,
+            days_before,
+            today,
+            printed.get(pid, {}),
+            [_grant(r, drawn) for r in by_patient_enroll.get(pid, []) if _applies(r[1], first)],
+        )
+        blockers = dw.order_blockers(
+            [dw.VisitFacts(r.id, r.on, r.status, r.scheduled_on) for r in rows], facts, today=today
+        )
+        for r in rows:
+            visits_out.append(
+                dw.VisitRow(
+                    visit_id=r.id,
+                    patient_id=pid,
+                    patient_name=name,
+                    mrn=r.mrn,
+                    on=r.on,
+                    order_id=oid,
+                    drug=r.drug_name,
+                    site=r.site_of_care,
+                    payer=payer,
+                    status=r.status,
+                    blockers=blockers[r.id],
+                )
+            )
+        tasks += _visit_tasks(facts, rows, blockers, name, payer, horizon)
+    visits_out.sort(key=lambda v: (v.on, v.patient_name, v.visit_id))
+
+    # --- tasks from the cases and the enrollments ---------------------------------------------
+    for cid, r in case_rows.items():
+        row = r[0]
+        st = states[cid]
+        if st.state not in pa.OPEN_STATES:
+            continue
+        target = dw.Target("prior_auth", row.patient_id, cid, row.coverage_id, row.order_id)
+        for rem in pa.reminders(
+            st,
+            today=today,
+            usages=usages.get(cid, []),
+            plan_type=r.plan_type,
+            payer_appeal_days=r.payer_days,
+        ):
+            if rem.due_on > horizon:
+                continue
+            tasks.append(
+                dw.Task(
+                    key=f"pa-{rem.kind.value}:{cid}:{rem.due_on.isoformat()}",
+                    kind=dw.TASK_OF_REMINDER[rem.kind],
+                    text=rem.text,
+                    due=rem.due_on,
+                    patient_id=row.patient_id,
+                    patient_name=filed_name(r.last_name, r.first_name),
+                    payer=r.payer,
+                    assignee=None,
+                    status=dw.TaskStatus.OPEN,
+                    target=target,
+                )
+            )
+    for eid, r in renewing.items():
+        e, d = r[0], r[1]
+        due = min(x for x in (e.reenroll_on, e.expires) if x is not None)
+        word = "Re-enroll by" if e.reenroll_on is not None and due == e.reenroll_on else "Expires"
+        tasks.append(
+            dw.Task(
+                key=f"reenroll:{eid}:{due.isoformat()}",
+                kind=dw.TaskKind.REENROLLMENT_DUE,
+                text=f"{d.name}: {word.lower()} {us_date(due)} — renew the enrollment.",
+                due=due,
+                patient_id=e.patient_id,
+                patient_name=filed_name(r.last_name, r.first_name),
+                payer=(primary[e.patient_id].payer if e.patient_id in primary else ""),
+                assignee=None,
+                status=dw.TaskStatus.OPEN,
+                target=dw.Target("assistance", e.patient_id, eid),
+            )
+        )
+
+    tasks = _with_assignments(session, tasks)
+    tasks.sort(key=lambda t: (t.due, t.key))
+    return dw.Worklist(tuple(visits_out), tuple(tasks), dw.counts(visits_out, tasks))
+
+
+def _applies(d: AssistanceDirectoryEntry, order: Any) -> bool:
+    """Whether a program pays for this order's drug (no drugs listed: any)."""
+    drugs = {x.strip().casefold() for x in d.drugs.split(",") if x.strip()}
+    return not drugs or bool(drugs & {order.drug_hcpcs.casefold(), order.drug_name.casefold()})
+
+
+def _grant(r: Any, drawn: dict[int, Decimal]) -> dw.GrantState:
+    e, d = r[0], r[1]
+    left: Decimal | None = None
+    if d.kind == "foundation_grant":
+        left = e.balance if e.balance is not None else Decimal(0)
+    elif d.kind == "copay_card" and d.annual_max is not None:
+        left = d.annual_max - e.used
+    per_visit = drawn.get(e.id)
+    if d.per_visit_max is not None:
+        per_visit = min(per_visit, d.per_visit_max) if per_visit is not None else None
+    return dw.GrantState(
+        enrollment_id=e.id,
+        name=d.name,
+        status=e.status,
+        expires=e.expires,
+        reenroll_on=e.reenroll_on,
+        left=left,
+        per_visit=per_visit,
+    )
+
+
+def _order_facts(
+    first: Any,
+    cov: Any,
+    order_lines: list[tuple[str, int, str]],
+    cases: list[tuple[int, pa.CaseState, PriorAuthCase, list[pa.Usage]]],
+    documents: dict[int, frozenset[str]],
+    latest_ver: dict[int, int],
+    verified: dict[int, tuple[date, int, str]],
+    rows: list[Any],
+    days_before: int,
+    today: date,
+    printed: dict[str, list[date]],
+    grants: list[dw.GrantState],
+) -> dw.OrderFacts:
+    per_visit: dict[str, int] = {}
+    codes: list[str] = []
+    for code, units, kind in order_lines:
+        per_visit[code] = per_visit.get(code, 0) + int(units)
+        if kind == "drug" and code not in codes:
+            codes.append(code)
+    verification = None
+    if cov is not None:
+        ver = verified.get(cov.id)
+        due = dv.due(
+            dv.DueInputs(
+                today=today,
+                verified_on=ver[0] if ver else None,
+                plan_year_start=cov.plan_year_start,
+                coverage_effective=cov.effective_on,
+                coverage_termination=cov.terminates_on,
+                coverage_changed_on=cov.changed_on,
+                order_changed_on=first.changed_on,
+                planned_visits=tuple(r.on for r in rows if r.status == "planned"),
+                days_before_visit=days_before,
+            )
+        )
+        verification = rd.VerificationFacts(
+            coverage_id=cov.id,
+            verified_on=ver[0] if ver else None,
+            due_on=due.due_on,
+            pa_required=_pa_required(ver[2]) if ver else None,
+        )
+    auth_cases = tuple(
+        rd.AuthCase(
+            case_id=cid,
+            state=st.state,
+            site=(st.approval.site if st.approval else "") or row.site or first.site_of_care,
+            approval=st.approval,
+            usages=tuple(u),
+            denied_on=st.denied_on,
+            site_of_care_denial=st.denied_on is not None
+            and rd.is_site_of_care_denial(st.denial_reason),
+        )
+        for cid, st, row, u in cases
+    )
+    return dw.OrderFacts(
+        patient_id=first.patient_id,
+        order_id=first.order_id,
+        site=first.site_of_care,
+        insured=cov is not None,
+        coverage_id=cov.id if cov is not None else None,
+        coverage_ends=cov.terminates_on if cov is not None else None,
+        codes=tuple(codes),
+        units_per_visit=per_visit,
+        verification=verification,
+        verification_id=latest_ver.get(cov.id) if cov is not None else None,
+        cases=auth_cases,
+        documents=documents,
+        estimates=tuple(printed.get("estimates", ())),
+        gfes=tuple(printed.get("gfes", ())),
+        grants=tuple(grants),
+    )
+
+
+def _pa_required(answers: str) -> bool | None:
+    try:
+        answer = str(json.loads(answers).get("pa_required", "")).strip().lower()
+    except (ValueError, AttributeError):
+        return None
+    if answer in ("no", "n", "false"):
+        return False
+    if answer in ("yes", "y", "true"):
+        return True
+    return None
+
+
+def _visit_tasks(
+    facts: dw.OrderFacts,
+    rows: list[Any],
+    blockers: dict[int, tuple[dw.Blocker, ...]],
+    name: str,
+    payer: str,
+    horizon: date,
+) -> list[dw.Task]:
+    """The tasks a window's visits raise: verification due, estimate due, assistance low
+    (one per order and kind, due by the first visit it blocks)."""
+    out: dict[str, dw.Task] = {}
+    v = facts.verification
+    if facts.insured and v is not None and (v.verified_on is None or v.due_on is not None):
+        due = v.due_on or min(r.on for r in rows)
+        if due <= horizon:
+            key = f"verify:{facts.coverage_id}:{facts.order_id}:{due.isoformat()}"
+            out[key] = dw.Task(
+                key=key,
+                kind=dw.TaskKind.VERIFICATION_DUE,
+                text=(
+                    "Benefits never verified."
+                    if v.verified_on is None
+                    else f"Benefits verified {us_date(v.verified_on)}; verify again by "
+                    f"{us_date(due)}."
+                ),
+                due=due,
+                patient_id=facts.patient_id,
+                patient_name=name,
+                payer=payer,
+                assignee=None,
+                status=dw.TaskStatus.OPEN,
+                target=dw.Target(
+                    "verification",
+                    facts.patient_id,
+                    facts.verification_id,
+                    facts.coverage_id,
+                    facts.order_id,
+                ),
+            )
+    for r in sorted(rows, key=lambda r: (r.on, r.id)):
+        for b in blockers[r.id]:
+            if b.kind in (dw.BlockerKind.ESTIMATE_MISSING, dw.BlockerKind.GFE_DUE):
+                due = r.on
+                if b.kind is dw.BlockerKind.GFE_DUE and r.scheduled_on is not None:
+                    due = dw.gfe_deadline(r.scheduled_on, r.on) or r.on
+                key = f"estimate:{facts.order_id}:{r.id}"
+                kind = dw.TaskKind.ESTIMATE_DUE
+            elif b.kind is dw.BlockerKind.ASSISTANCE_LOW:
+                due = r.on
+                key = f"assistance-low:{b.target.record_id}"
+                kind = dw.TaskKind.ASSISTANCE_LOW
+            else:
+                continue
+            if due > horizon or any(t.kind is kind for t in out.values()):
+                continue
+            out[key] = dw.Task(
+                key=key,
+                kind=kind,
+                text=b.text,
+                due=due,
+                patient_id=facts.patient_id,
+                patient_name=name,
+                payer=payer,
+                assignee=None,
+                status=dw.TaskStatus.OPEN,
+                target=b.target,
+            )
+    return list(out.values())
+
+
+def _with_assignments(session: Session, tasks: list[dw.Task]) -> list[dw.Task]:
+    if not tasks:
+        return tasks
+    saved = {
+        k: (a, s)
+        for k, a, s in session.execute(select(WorkTask.key, WorkTask.assignee, WorkTask.status))
+    }
+    out = []
+    for t in tasks:
+        a_s = saved.get(t.key)
+        if a_s is None:
+            out.append(t)
+        else:
+            out.append(
+                dw.Task(
+                    t.key,
+                    t.kind,
+                    t.text,
+                    t.due,
+                    t.patient_id,
+                    t.patient_name,
+                    t.payer,
+                    a_s[0],
+                    a_s[1],
+                    t.target,
+                )
+            )
+    return out
+
+
+def _task_row(session: Session, actor: Actor, key: str) -> WorkTask:
+    if not key or len(key) > 80:
+        raise ValidationFailed({"key": "Unknown task."})
+    lock_writers(session)
+    row = session.get(WorkTask, key)
+    if row is None:
+        row = WorkTask(key=key, assignee=None, status=dw.TaskStatus.OPEN, updated_by=actor.name)
+        session.add(row)
+    return row
+
+
+def assign_task(session: Session, actor: Actor, key: str, assignee: str | None) -> None:
+    """Give the task to a staff member (their username), or take it from whoever has it."""
+    require(actor, Permission.WORKLIST)
+    if assignee is not None:
+        assignee = assignee.strip().casefold()
+        if not session.scalar(
+            select(Staff.id).where(Staff.username == assignee, Staff.active.is_(True))
+        ):
+            raise ValidationFailed({"assignee": "Choose an active staff member."})
+    row = _task_row(session, actor, key)
+    row.assignee = assignee
+    row.updated_by = actor.name
+    session.flush()
+    audit.record(session, actor, "assign", "task", None, detail={"key": key, "to": assignee})
+
+
+def set_task_status(session: Session, actor: Actor, key: str, status: str) -> None:
+    """Mark the task done, or open again."""
+    require(actor, Permission.WORKLIST)
+    if status not in tuple(dw.TaskStatus):
+        raise ValidationFailed({"status": "A task is open or done."})
+    row = _task_row(session, actor, key)
+    row.status = status
+    row.updated_by = actor.name
+    session.flush()
+    audit.record(session, actor, "task:" + status, "task", None, detail={"key": key})
+
+
+# --- the start-of-day summary -------------------------------------------------------------------
+
+STATE_WORDS = {"arrived": "Arrived", "given": "Given", "cancelled": "Cancelled"}
+
+
+def day_summary_data(session: Session, actor: Actor, day: date) -> DaySummaryData:
+    """The day's visits (by patient name) with their state, for the one-page summary."""
+    from infudesk.services import letters
+
+    wl = build(session, actor, day, days=1)
+    lines = tuple(
+        DayVisitLine(
+            patient_name=v.patient_name,
+            mrn=v.mrn,
+            drug=v.drug,
+            payer=v.payer,
+            ready=v.ready and v.status not in ("cancelled",),
+            state=STATE_WORDS.get(v.status) or ("Ready" if v.ready else f"{len(v.blockers)} to do"),
+            details=tuple(b.text for b in v.blockers),
+        )
+        for v in sorted(wl.visits, key=lambda v: (v.ready, v.patient_name, v.visit_id))
+    )
+    open_tasks = sum(1 for t in wl.tasks if t.status == dw.TaskStatus.OPEN)
+    return DaySummaryData(letters.letterhead(session), day, lines, open_tasks)
+
+
+def day_summary_pdf(session: Session, actor: Actor, day: date) -> bytes:
+    """The start-of-day summary as a one-page PDF (its making is kept in the audit trail)."""
+    data = day_summary_data(session, actor, day)
+    out = io.BytesIO()
+    documents.build(data, out)
+    audit.record(
+        session,
+        actor,
+        "render",
+        "document",
+        None,
+        detail={"kind": "day-summary", "day": day.isoformat(), "visits": len(data.visits)},
+    )
+    return out.getvalue()

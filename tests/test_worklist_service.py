@@ -1,0 +1,260 @@
+"""The worklist and visits services (issue 14) on the demo's showcase patients, on SQLite and
+PostgreSQL: blockers per visit, tasks and their assignment, resolving a blocker, recording a
+visit given (authorization units and grant balance go down), arrived, cancelled, rescheduled,
+and a build whose number of queries does not grow with the visits."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, func, select
+
+from infudesk.domain import worklist as dw
+from infudesk.domain.worklist import BlockerKind as K
+from infudesk.errors import ValidationFailed
+from infudesk.paths import DataPaths
+from infudesk.services import assistance as asv
+from infudesk.services import letters
+from infudesk.services import orders as ors
+from infudesk.services import patients as ps
+from infudesk.services import prior_auths as pas
+from infudesk.services import staff as ssv
+from infudesk.services import visits as vsv
+from infudesk.services import worklist as wsv
+from infudesk.services.access import PermissionDenied, Role
+from infudesk.services.audit import Actor
+from infudesk.store.database import Store
+from infudesk.store.models import AssistanceUsage, PlannedVisit, PriorAuthUsage
+from tests.conftest import TODAY, MemoryKeyring
+from tests.seeded import Template, copy_template, seed_template
+
+DESK = Actor("desk.one", role=Role.FRONT_DESK.value)
+
+
+@pytest.fixture(scope="module")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    return seed_template(tmp_path_factory, "worklist")
+
+
+@pytest.fixture
+def paths(data_dir: Path, memory_keyring: MemoryKeyring, seeded_template: Template) -> DataPaths:
+    return copy_template(seeded_template, data_dir, memory_keyring)
+
+
+def pid(store: Store, mrn: str) -> int:
+    with store.session() as s:
+        return ps.get_by_mrn(s, mrn).id
+
+
+def build(store: Store, today: date = TODAY, days: int = 14) -> dw.Worklist:
+    with store.session() as s:
+        return wsv.build(s, DESK, today, days)
+
+
+def row(wl: dw.Worklist, patient_id: int) -> dw.VisitRow:
+    return next(v for v in wl.visits if v.patient_id == patient_id and v.status == "planned")
+
+
+def print_letter(store: Store, patient_id: int, kind: str) -> None:
+    with store.session() as s:
+        letter = letters.Letter(kind, patient_id, "t", "t.pdf", b"%PDF")
+        letters.record_output(s, DESK, letter, action="print")
+
+
+def test_window_visits_have_their_blockers(store: Store) -> None:
+    wl = build(store)
+    assert all(TODAY <= v.on < TODAY + timedelta(days=14) for v in wl.visits)
+    assert [v.on for v in wl.visits] == sorted(v.on for v in wl.visits)
+    medicare = row(wl, pid(store, "D0002"))
+    assert [b.kind for b in medicare.blockers] == [K.ESTIMATE_MISSING]
+    assert medicare.payer.startswith("Medicare")
+    self_pay = row(wl, pid(store, "D0005"))
+    assert self_pay.payer == "Self-pay"
+    assert [b.kind for b in self_pay.blockers] == [K.GFE_DUE]
+    pending = row(wl, pid(store, "D0003"))
+    assert K.PA_PENDING in [b.kind for b in pending.blockers]
+    pa_block = next(b for b in pending.blockers if b.kind is K.PA_PENDING)
+    assert pa_block.target.screen == "prior_auth" and pa_block.target.record_id is not None
+    assert wl.counts["worklist"] == sum(1 for v in wl.visits if not v.ready)
+    assert wl.counts["prior_auth"] == sum(
+        1 for t in wl.tasks if dw.AREA_OF[t.kind] == "prior_auth" and t.status == "open"
+    )
+
+
+def test_a_printed_cost_letter_makes_the_visit_ready(store: Store) -> None:
+    p = pid(store, "D0002")
+    assert not row(build(store), p).ready
+    assert any(t.kind is dw.TaskKind.ESTIMATE_DUE and t.patient_id == p for t in build(store).tasks)
+    print_letter(store, p, "cost-letter")
+    wl = build(store)
+    assert row(wl, p).ready
+    assert not any(t.kind is dw.TaskKind.ESTIMATE_DUE and t.patient_id == p for t in wl.tasks)
+    # a Good Faith Estimate given resolves the self-pay patient's
+    p5 = pid(store, "D0005")
+    print_letter(store, p5, "gfe")
+    assert row(build(store), p5).ready
+
+
+def test_tasks_assigned_and_done(store: Store) -> None:
+    with store.session() as s:
+        ssv.create_staff(
+            s, Actor("boss"), "ana.r", "Ana R", Role.FRONT_DESK, "correct horse 9 battery"
+        )
+    wl = build(store)
+    task = next(t for t in wl.tasks if t.kind is dw.TaskKind.PA_FOLLOW_UP)
+    with store.session() as s:
+        wsv.assign_task(s, DESK, task.key, "Ana.R")
+    with store.session() as s, pytest.raises(ValidationFailed):
+        wsv.assign_task(s, DESK, task.key, "nobody")
+    wl = build(store)
+    mine = dw.filter_tasks(wl.tasks, assignee="ana.r")
+    assert [t.key for t in mine] == [task.key]
+    assert task.key not in {t.key for t in dw.filter_tasks(wl.tasks, unassigned=True)}
+    assert dw.filter_tasks(wl.tasks, payer=task.payer)
+    before = wl.counts["prior_auth"]
+    with store.session() as s:
+        wsv.set_task_status(s, DESK, task.key, "done")
+    wl = build(store)
+    (done,) = [t for t in wl.tasks if t.key == task.key]
+    assert (done.status, done.assignee) == ("done", "ana.r")
+    assert wl.counts["prior_auth"] == before - 1
+    with store.session() as s, pytest.raises(ValidationFailed):
+        wsv.set_task_status(s, DESK, task.key, "maybe")
+
+
+def first_planned(store: Store, patient_id: int) -> vsv.VisitRecord:
+    with store.session() as s:
+        return next(
+            v
+            for v in vsv.visits_for_patient(s, patient_id)
+            if v.status == "planned" and v.on >= TODAY
+        )
+
+
+def test_given_uses_authorization_units_and_card(store: Store) -> None:
+    p = pid(store, "D0001")  # approved 7 visits, 1 left; copay card
+    visit = first_planned(store, p)
+    with store.session() as s:
+        (case_row,) = [c for c in pas.list_cases(s, today=TODAY, patient_id=p)]
+        before = pas.get_case(s, case_row.id).remaining()
+        card_before = asv.list_programs(s, p)[0].data.used
+    with store.session() as s:
+        vsv.mark_arrived(s, DESK, visit.visit_id)
+    with store.session() as s:
+        got = vsv.mark_given(s, DESK, visit.visit_id)
+    assert got.status == "given" and got.status_by == DESK.name
+    with store.session() as s:
+        after = pas.get_case(s, case_row.id).remaining()
+        card_after = asv.list_programs(s, p)[0].data.used
+        uses = s.scalars(
+            select(PriorAuthUsage).where(PriorAuthUsage.planned_visit_id == visit.visit_id)
+        ).all()
+        per_code = s.execute(
+            select(AssistanceUsage.code, AssistanceUsage.amount).where(
+                AssistanceUsage.planned_visit_id == visit.visit_id
+            )
+        ).all()
+    assert before is not None and after is not None
+    assert before.visits == 1 and after.visits == 0
+    assert after.units_by_code["J1745"] == before.units_by_code["J1745"] - 40
+    assert {u.code for u in uses} >= {"J1745"}
+    assert card_after > card_before  # the card paid the patient's share
+    assert sum((a for _c, a in per_code), Decimal(0)) == card_after - card_before
+    assert "J1745" in {c for c, _a in per_code}
+    # a further visit is beyond the approval: refused without a reason, recorded with one
+    with store.session() as s:
+        s.add(PlannedVisit(order_id=visit.order_id, on=visit.on + timedelta(days=1)))
+    nxt = first_planned(store, p)
+    with store.session() as s, pytest.raises(vsv.OverApproved) as refused:
+        vsv.mark_given(s, DESK, nxt.visit_id)
+    whats = {(e.what, e.code) for e in refused.value.exceeded}
+    assert ("visits", "") in whats and ("units", "J1745") in whats
+    (visits,) = [e for e in refused.value.exceeded if e.what == "visits"]
+    assert (visits.approved, visits.would_use) == (7, 8)
+    with store.session() as s:
+        vsv.mark_given(s, DESK, nxt.visit_id, reason="Payer extension by phone, ref 123")
+    with store.session() as s:
+        assert pas.get_case(s, case_row.id).remaining().visits_over == 1  # type: ignore[union-attr]
+        assert s.get(PlannedVisit, nxt.visit_id).reason.startswith("Payer extension")  # type: ignore[union-attr]
+    with store.session() as s, pytest.raises(ValidationFailed):
+        vsv.mark_given(s, DESK, nxt.visit_id, reason="again")
+
+
+def test_given_takes_the_grant_balance_down(store: Store) -> None:
+    p = pid(store, "D0004")  # foundation grant; hospital PA denied
+    with store.session() as s:
+        (grant,) = [x for x in asv.list_programs(s, p) if x.data.kind == "foundation_grant"]
+    visit = first_planned(store, p)
+    with store.session() as s:
+        vsv.mark_given(s, DESK, visit.visit_id, reason="given anyway")
+    with store.session() as s:
+        (after,) = [x for x in asv.list_programs(s, p) if x.id == grant.id]
+        used = asv.usages_for_enrollment(s, grant.id)
+    assert after.data.balance is not None and grant.data.balance is not None
+    assert after.data.balance < grant.data.balance
+    assert sum(u.amount for u in used) == grant.data.balance - after.data.balance
+
+
+def test_cancel_reschedule_arrive(store: Store) -> None:
+    p = pid(store, "D0006")
+    visit = first_planned(store, p)
+    with store.session() as s, pytest.raises(ValidationFailed):
+        vsv.cancel(s, DESK, visit.visit_id, "  ")
+    new_day = visit.on + timedelta(days=2)
+    with store.session() as s:
+        moved = vsv.reschedule(s, DESK, visit.visit_id, new_day, today=TODAY)
+    assert (moved.on, moved.rescheduled_from, moved.scheduled_on) == (new_day, visit.on, TODAY)
+    with store.session() as s, pytest.raises(ValidationFailed):
+        vsv.reschedule(s, DESK, visit.visit_id, TODAY - timedelta(days=1), today=TODAY)
+    with store.session() as s:
+        gone = vsv.cancel(s, DESK, visit.visit_id, "Patient in hospital")
+    assert (gone.status, gone.reason) == ("cancelled", "Patient in hospital")
+    with store.session() as s, pytest.raises(ValidationFailed):
+        vsv.mark_arrived(s, DESK, visit.visit_id)
+    wl = build(store)
+    (cancelled,) = [v for v in wl.visits if v.visit_id == visit.visit_id]
+    assert cancelled.status == "cancelled" and cancelled.ready
+
+
+def test_permissions(store: Store) -> None:
+    nobody = Actor("x", role="visitor")
+    visit = first_planned(store, pid(store, "D0006"))
+    with store.session() as s:
+        with pytest.raises(PermissionDenied):
+            wsv.build(s, nobody, TODAY)
+        with pytest.raises(PermissionDenied):
+            vsv.mark_given(s, nobody, visit.visit_id)
+        with pytest.raises(PermissionDenied):
+            wsv.set_task_status(s, nobody, "k", "done")
+        with pytest.raises(PermissionDenied):
+            asv.add_directory_entry(s, DESK, asv.DirectoryData(name="X"))  # counselor's work
+
+
+def test_queries_do_not_grow_with_the_visits(store: Store) -> None:
+    def count_queries() -> int:
+        n = [0]
+
+        def seen(*_a: object) -> None:
+            n[0] += 1
+
+        event.listen(store.engine, "before_cursor_execute", seen)
+        try:
+            build(store, days=60)
+        finally:
+            event.remove(store.engine, "before_cursor_execute", seen)
+        return n[0]
+
+    first = count_queries()
+    with store.session() as s:  # every order gets more visits in the window
+        n_before = s.scalar(select(func.count()).select_from(PlannedVisit))
+        for p in (pid(store, m) for m in ("D0001", "D0002", "D0003", "D0004", "D0006")):
+            for o in ors.list_orders(s, p):
+                for k in range(5):
+                    s.add(PlannedVisit(order_id=o.id, on=TODAY + timedelta(days=30 + k)))
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(PlannedVisit)) > (n_before or 0)
+    assert count_queries() == first
+    assert first < 30
