@@ -42,6 +42,8 @@ from infudesk.ui.staff.audit_screen import AuditScreen
 from infudesk.ui.staff.sign_in import FirstRunForm, IdleWatcher, LockDialog, SignInForm
 from infudesk.ui.staff.staff_screen import StaffScreen
 from infudesk.ui.verification.verifications_screen import VerificationsScreen
+from infudesk.ui.worklist.navigate import connect_window
+from infudesk.ui.worklist.worklist_screen import WorklistScreen
 
 log = logging.getLogger(__name__)
 IDLE_MINUTES = "security.idle_minutes"
@@ -124,6 +126,8 @@ class MainWindow(QMainWindow):
         body.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        self.worklist = WorklistScreen(backend, today)  # first: the desk's home (issue 14)
+        self.add_screen("Worklist", self.worklist)
         self.patients = PatientsScreen(backend, today)
         self.patients.status_changed.connect(lambda m: self.statusBar().showMessage(m))
         self.patients.page.quote_requested.connect(lambda pid: self.show_quote(pid))
@@ -156,6 +160,7 @@ class MainWindow(QMainWindow):
             self.staff: Permission.STAFF,
             self.audit: Permission.AUDIT,
         }
+        connect_window(self)  # the worklist's links, and counts in the navigation
         self.nav.currentRowChanged.connect(self._switch)
         self.nav.setCurrentRow(0)
         self._last_row = 0
@@ -450,7 +455,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(row)
 
     def show_patient(self, patient_id: int) -> None:
-        self.nav.setCurrentRow(0)
+        self.nav.setCurrentRow(self.stack.indexOf(self.patients))
         if self.stack.currentWidget() is self.patients:
             self.patients.open_patient(patient_id)
 
@@ -481,11 +486,11 @@ class MainWindow(QMainWindow):
         if current is not self.patients and focus is not None:
             focus()  # a screen with its own search (Quotes, Payers) searches there
             return
-        self.nav.setCurrentRow(0)
+        self.nav.setCurrentRow(self.stack.indexOf(self.patients))
         self.patients.focus_search()
 
     def new_patient(self) -> None:
-        self.nav.setCurrentRow(0)
+        self.nav.setCurrentRow(self.stack.indexOf(self.patients))
         self.patients.new_patient()
 
     def backup_on_close(self) -> None:

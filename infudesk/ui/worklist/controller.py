@@ -253,15 +253,33 @@ def enabled_actions(status: str | None) -> dict[VisitAction, bool]:
     return {a: status is not None and status in allowed for a, allowed in _ALLOWED.items()}
 
 
-def given_question(v: VisitRow) -> str:
+@dataclass(frozen=True)
+class VisitRef:
+    """A visit as the actions need it, from the worklist or from the patient's visits."""
+
+    visit_id: int
+    on: date
+    patient_name: str
+    drug: str
+    status: str
+    blockers: tuple[str, ...] = ()
+
+
+def ref_of(v: VisitRow) -> VisitRef:
+    return VisitRef(
+        v.visit_id, v.on, v.patient_name, v.drug, v.status, tuple(b.text for b in v.blockers)
+    )
+
+
+def given_question(v: VisitRef) -> str:
     """The confirmation before recording a visit as given (it uses up units and balance)."""
     text = (
         f"Record {v.patient_name}'s {v.drug} visit of {v.on:%m/%d/%Y} as given? The visit's "
         "units are taken off the authorization and what assistance pays off its balance."
     )
-    if not v.ready:
+    if v.blockers:
         text += f"\n\nIt still has {len(v.blockers)} open item(s):\n" + "\n".join(
-            f"• {b.text}" for b in v.blockers
+            f"• {b}" for b in v.blockers
         )
     return text
 
@@ -292,7 +310,7 @@ def check_new_date(new: date | None, current: date, today: date) -> str | None:
     return None
 
 
-def done_text(action: VisitAction, v: VisitRow, new_date: date | None = None) -> str:
+def done_text(action: VisitAction, v: VisitRef, new_date: date | None = None) -> str:
     """The status line after an action."""
     who = f"{v.patient_name}'s visit of {v.on:%m/%d/%Y}"
     if action is VisitAction.ARRIVED:
@@ -320,7 +338,7 @@ def letter_kind(kind: BlockerKind | None, payer: str) -> str:
 def due_text(due: date, today: date) -> str:
     days = (due - today).days
     if days < 0:
-        return f"{due:%m/%d} ({-days} d late)"
+        return f"{due:%m/%d} late"
     return day_text(due, today)
 
 
