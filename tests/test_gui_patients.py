@@ -33,6 +33,7 @@ from tests.qt_helpers import type_text, when_modal
 def window(qtbot, store: Store) -> MainWindow:  # type: ignore[no-untyped-def]
     w = MainWindow(Backend(store, Actor("desk.clerk")), today=lambda: TODAY)
     qtbot.addWidget(w)
+    w.nav.setCurrentRow(w.stack.indexOf(w.patients))  # the Worklist comes first
     w.show()
     qtbot.waitExposed(w)
     return w
