@@ -10,16 +10,21 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
 from infudesk.domain.worklist import BlockerKind, VisitRow
 from infudesk.paths import DataPaths
+from infudesk.services import assistance as asv
+from infudesk.services import prior_auths as pas
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store
 from infudesk.ui.common.ops import Backend, wait_for_background
 from infudesk.ui.main_window import MainWindow
+from infudesk.ui.worklist import controller as c
+from infudesk.ui.worklist.controller import VisitAction
 from infudesk.ui.worklist.worklist_screen import WorklistScreen
 from tests.conftest import TODAY, MemoryKeyring
+from tests.qt_helpers import when_modal
 from tests.seeded import Template, copy_template, seed_template
 
 LEFT = Qt.MouseButton.LeftButton
@@ -85,3 +90,132 @@ def test_first_screen_with_counts(qtbot, window: MainWindow) -> None:  # type: i
     assert screen.visit_model.rowCount() > 10
     assert "blocked" in screen.visit_summary.text()
     shot(window, "wl-window.png")
+
+
+def click(qtbot, button: QWidget) -> None:  # type: ignore[no-untyped-def]
+    assert button.isVisible() and button.isEnabled(), button.objectName()
+    qtbot.mouseClick(button, LEFT)
+
+
+def click_visit(qtbot, screen: WorklistScreen, visit_id: int) -> None:  # type: ignore[no-untyped-def]
+    row = screen.visit_model.row_of(visit_id)
+    assert row >= 0, visit_id
+    view = screen.visit_table
+    view.scrollTo(screen.visit_model.index(row, 1))
+    rect = view.visualRect(screen.visit_model.index(row, 1))
+    qtbot.mouseClick(view.viewport(), LEFT, pos=rect.center())
+    assert screen.selected_visit() is not None
+    assert screen.selected_visit().visit_id == visit_id  # type: ignore[union-attr]
+
+
+def blocker_button(qtbot, screen: WorklistScreen, name: str) -> QPushButton:  # type: ignore[no-untyped-def]
+    """The current visit's button of that name (shown once the event loop has run)."""
+    button = next(b for b in screen.blocker_buttons if b.objectName() == name)
+    qtbot.waitUntil(button.isVisible)
+    return button
+
+
+def units_left(store: Store, patient_id: int) -> dict[str, int]:
+    with store.session() as s:
+        rows = [
+            r
+            for r in pas.list_cases(s, today=TODAY, include_closed=False)
+            if r.patient_id == patient_id and r.remaining is not None
+        ]
+    assert rows
+    return dict(rows[0].remaining.units_by_code)  # type: ignore[union-attr]
+
+
+def enrollment(store: Store, enrollment_id: int) -> asv.EnrollmentRecord:
+    with store.session() as s:
+        return next(
+            e
+            for e in asv.enrollments_for_patient(s, patient_of(s, enrollment_id))
+            if e.id == enrollment_id
+        )
+
+
+def patient_of(session, enrollment_id: int) -> int:  # type: ignore[no-untyped-def]
+    from infudesk.store.models import AssistanceEnrollment
+
+    row = session.get(AssistanceEnrollment, enrollment_id)
+    assert row is not None
+    return int(row.patient_id)
+
+
+def test_blocked_visit_followed_fixed_then_given(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+    screen = window.worklist
+    loaded(qtbot, screen)
+    v = visit_with(screen, BlockerKind.ASSISTANCE_PENDING)
+    enrollment_id = v.blockers[0].target.record_id
+    assert enrollment_id is not None and len(v.blockers) == 1
+    click_visit(qtbot, screen, v.visit_id)
+    fix = blocker_button(qtbot, screen, "fix_assistance_pending")
+    texts = [w.text() for w in screen.blocker_list.findChildren(QLabel)]
+    assert any(v.blockers[0].text in t for t in texts)
+    shot(window, "wl-blocked.png")
+
+    # the link opens the patient's Assistance tab on the enrollment
+    click(qtbot, fix)
+    page = window.patients.page
+    assert window.stack.currentWidget() is window.patients
+    assert page.record is not None and page.record.id == v.patient_id
+    assert page.tabs.currentWidget() is page.assistance
+    tab = page.assistance
+    assert tab.current() is not None and tab.current().id == enrollment_id  # type: ignore[union-attr]
+    assert "Applied" in tab.table.item(tab.table.currentRow(), 6).text()  # type: ignore[union-attr]
+
+    def approve(dlg: QWidget) -> None:
+        from infudesk.ui.fees.enrollment_dialogs import EnrollmentDialog
+
+        assert isinstance(dlg, EnrollmentDialog)
+        f = dlg.form
+        f.set("status", "approved")
+        f.set("approved_on", "11/25/2026")
+        f.set("amount_approved", "5,000")
+        f.set("balance", "5,000")
+        f.set("expires", "12/31/2026")
+        shot(dlg, "wl-enrollment.png")
+        dlg.save_button.click()
+
+    when_modal(approve)
+    with qtbot.waitSignal(tab.changed, timeout=10_000):
+        click(qtbot, tab.edit_button)
+    assert enrollment(store, enrollment_id).data.status == "approved"
+    shot(window, "wl-assistance-tab.png")
+
+    # back on the worklist the visit is Ready
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        window.nav.setCurrentRow(0)
+    loaded(qtbot, screen)
+    assert shown_visit(screen, v.visit_id).ready
+    click_visit(qtbot, screen, v.visit_id)
+    assert screen.blocker_list.findChild(QLabel, "readyNote") is not None
+    assert screen.visit_model.data(
+        screen.visit_model.index(screen.visit_model.row_of(v.visit_id), 7)
+    ) == "Ready"
+
+    # recorded as given: the authorization's units and the grant's balance go down
+    before_units = units_left(store, v.patient_id)
+    before_balance = enrollment(store, enrollment_id).data.balance
+    assert before_balance == 5000
+
+    def confirm(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox) and box.objectName() == "givenBox"
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    when_modal(confirm)
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        click(qtbot, screen.action_buttons[VisitAction.GIVEN])
+    loaded(qtbot, screen)
+    assert shown_visit(screen, v.visit_id).status == "given"
+    assert "recorded as given" in screen.status.text()
+    after_units = units_left(store, v.patient_id)
+    assert all(after_units[code] < before_units[code] for code in before_units)
+    after = enrollment(store, enrollment_id).data
+    assert after.balance is not None and after.balance < before_balance
+    assert after.used > 0
+    # the visit left the "still to come" list; "Given or cancelled" shows it
+    assert screen.visit_model.row_of(v.visit_id) < 0
+    screen.show_combo.setCurrentIndex(screen.show_combo.findData(c.Readiness.DONE))
+    assert screen.visit_model.row_of(v.visit_id) >= 0

@@ -549,7 +549,10 @@ class AssistanceTab(_Tab):
                     *self._enrollment_cells(p.id, today),
                 )
             )
+        held = _selected(self.table)
         _fill(self.table, rows, [p.id for p in shown])
+        if isinstance(held, int):
+            self.select_program(held)  # a reload keeps the row chosen
         for r, p in enumerate(shown):  # inactive rows greyed, expired grants in red
             color = INACTIVE_COLOR if not p.data.active else expires_text(p.data, today)[1]
             if color is None:
