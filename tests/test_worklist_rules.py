@@ -7,8 +7,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infudesk.domain import business_days as bd
@@ -16,6 +17,7 @@ from infudesk.domain import prior_auth as pa
 from infudesk.domain import readiness as rd
 from infudesk.domain import worklist as wl
 from infudesk.domain.worklist import BlockerKind as K
+from infudesk.services.worklist import _may_remind
 
 D = date
 TODAY = D(2026, 11, 16)  # a Monday; Thanksgiving is Thursday 11-26
@@ -355,3 +357,41 @@ def test_a_printed_estimate_only_removes_blockers(offsets: list[int]) -> None:
     for v in vs:
         assert set(with_[v.visit_id]) <= set(without[v.visit_id])
         assert [b.kind for b in without[v.visit_id]] == [K.ESTIMATE_MISSING]
+
+
+# --- the service's pre-filter never hides a reminder due in the window --------------------------
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    st.sampled_from(list(pa.State)),
+    st.integers(min_value=-30, max_value=400),  # end, days from today
+    st.one_of(st.none(), st.integers(min_value=1, max_value=8)),  # approved visits
+    st.integers(min_value=0, max_value=8),  # visits given
+    st.integers(min_value=0, max_value=400),  # units approved
+)
+def test_prefilter_keeps_every_case_with_a_reminder_due(
+    state: pa.State, end_in: int, visits: int | None, given_n: int, units: int
+) -> None:
+    horizon = TODAY + timedelta(days=13)
+    end = TODAY + timedelta(days=end_in)
+    start = min(end, TODAY - timedelta(days=60))
+    lines = [("J1745", units)] if units else []
+    used = [
+        pa.Usage(TODAY - timedelta(days=7 * (k + 1)), "j1745 ", 40, True) for k in range(given_n)
+    ]
+    approval = pa.Approval("A", tuple(pa.ApprovedLine(c, u) for c, u in lines), visits, start, end)
+    case_ = pa.CaseState(
+        state=state,
+        approval=approval if state in pa.APPROVAL_STATES else None,
+        submitted_on=TODAY - timedelta(days=5),
+        follow_up=TODAY + timedelta(days=3),
+        denied_on=TODAY - timedelta(days=10),
+        appeal_submitted_on=TODAY - timedelta(days=2),
+        final_internal_denial_on=TODAY - timedelta(days=20),
+        plan_type="commercial",
+    )
+    row = SimpleNamespace(state=state.value, end_on=end, approved_visits=visits)
+    due = [r for r in pa.reminders(case_, today=TODAY, usages=used) if r.due_on <= horizon]
+    if due:
+        assert _may_remind(row, horizon + timedelta(days=60), lines, used)

@@ -179,7 +179,7 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
 
     # prior-auth cases of the window's orders, and every open case (for the tasks)
     case_cols = (
-        PriorAuthCase,
+        *PriorAuthCase.__table__.columns,
         Coverage.plan_type,
         Payer.name.label("payer"),
         Payer.appeal_days.label("payer_days"),
@@ -194,9 +194,9 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
     )
     case_rows: dict[int, Any] = {}
     for r in session.execute(case_stmt.where(PriorAuthCase.state.in_(_OPEN_CASE_STATES))):
-        case_rows[r[0].id] = r
+        case_rows[r.id] = r
     for r in g.in_ids(case_stmt, PriorAuthCase.order_id, order_ids):
-        case_rows.setdefault(r[0].id, r)
+        case_rows.setdefault(r.id, r)
     case_ids = set(case_rows)
     case_lines: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for cid, code, units in g.in_ids(
@@ -207,9 +207,7 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
         case_ids,
     ):
         case_lines[cid].append((code, units))
-    approved_ids = {
-        cid for cid, r in case_rows.items() if pa.State(r[0].state) in pa.APPROVAL_STATES
-    }
+    approved_ids = {cid for cid, r in case_rows.items() if pa.State(r.state) in pa.APPROVAL_STATES}
     usages: dict[int, list[pa.Usage]] = defaultdict(list)
     for cid, on, code, units, visit in g.in_ids(
         select(
@@ -225,9 +223,7 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
         usages[cid].append(pa.Usage(on, code, units, visit))
     # events only matter to a case denied on appeal (was external review asked already?)
     events: dict[int, list[Any]] = defaultdict(list)
-    appeal_denied = {
-        cid for cid, r in case_rows.items() if r[0].state == pa.State.APPEAL_DENIED.value
-    }
+    appeal_denied = {cid for cid, r in case_rows.items() if r.state == pa.State.APPEAL_DENIED.value}
     for r in g.in_ids(
         select(
             PriorAuthEvent.case_id,
@@ -242,7 +238,7 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
         appeal_denied,
     ):
         events[r[0]].append(tuple(r[1:]))
-    window_cases = {cid for cid, r in case_rows.items() if r[0].order_id in order_ids}
+    window_cases = {cid for cid, r in case_rows.items() if r.order_id in order_ids}
     documents: dict[int, set[str]] = defaultdict(set)
     for cid, kind in g.in_ids(
         select(PriorAuthDocument.case_id, PriorAuthDocument.kind).where(
@@ -252,9 +248,12 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
         window_cases,
     ):
         documents[cid].add(kind)
+    reauth_by = horizon + timedelta(days=max(pa.REAUTH_DAYS))
     states: dict[int, pa.CaseState] = {
-        cid: _case_state(r[0], events.get(cid, []), case_lines.get(cid, []), r.plan_type)
+        cid: _case_state(r, events.get(cid, []), case_lines.get(cid, []), r.plan_type)
         for cid, r in case_rows.items()
+        if cid in window_cases
+        or _may_remind(r, reauth_by, case_lines.get(cid, []), usages.get(cid, []))
     }
 
     # estimates given (cost letters and Good Faith Estimates printed or saved)
@@ -275,8 +274,12 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
 
     # assistance: the window patients' enrollments, and every one up for renewal
     enroll_cols = (
-        AssistanceEnrollment,
-        AssistanceDirectoryEntry,
+        *AssistanceEnrollment.__table__.columns,
+        AssistanceDirectoryEntry.kind.label("d_kind"),
+        AssistanceDirectoryEntry.name.label("d_name"),
+        AssistanceDirectoryEntry.drugs.label("d_drugs"),
+        AssistanceDirectoryEntry.per_visit_max.label("d_per_visit_max"),
+        AssistanceDirectoryEntry.annual_max.label("d_annual_max"),
         Patient.last_name,
         Patient.first_name,
     )
@@ -291,7 +294,7 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
     )
     enrollments: dict[int, Any] = {}
     for r in g.in_ids(enroll_stmt, AssistanceEnrollment.patient_id, patient_ids):
-        enrollments[r[0].id] = r
+        enrollments[r.id] = r
     notice = today + timedelta(days=dw.REENROLL_NOTICE_DAYS)
     renewing: dict[int, Any] = {}
     for r in session.execute(
@@ -300,7 +303,7 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
             (AssistanceEnrollment.reenroll_on <= notice) | (AssistanceEnrollment.expires <= notice),
         )
     ):
-        renewing[r[0].id] = r
+        renewing[r.id] = r
     drawn: dict[int, Decimal] = {}
     for eid, total, n in g.in_ids(
         select(
@@ -315,7 +318,7 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
             drawn[eid] = Decimal(total) / n
     by_patient_enroll: dict[int, list[Any]] = defaultdict(list)
     for r in enrollments.values():
-        by_patient_enroll[r[0].patient_id].append(r)
+        by_patient_enroll[r.patient_id].append(r)
 
     # --- the visits, order by order ---------------------------------------------------------
     by_order: dict[int, list[Any]] = defaultdict(list)
@@ -323,7 +326,7 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
         by_order[r.order_id].append(r)
     cases_by_order: dict[int, list[int]] = defaultdict(list)
     for cid in sorted(window_cases):
-        cases_by_order[case_rows[cid][0].order_id].append(cid)
+        cases_by_order[case_rows[cid].order_id].append(cid)
     visits_out: list[dw.VisitRow] = []
     tasks: list[dw.Task] = []
     for oid, rows in by_order.items():
@@ -337,9 +340,9 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
             cov,
             lines.get(oid, []),
             [
-                (cid, states[cid], case_rows[cid][0], usages.get(cid, []))
+                (cid, states[cid], case_rows[cid], usages.get(cid, []))
                 for cid in cases_by_order.get(oid, [])
-                if cov is not None and case_rows[cid][0].coverage_id == cov.id
+                if cov is not None and case_rows[cid].coverage_id == cov.id
             ],
             {cid: frozenset(documents.get(cid, ())) for cid in cases_by_order.get(oid, [])},
             latest_ver,
@@ -348,7 +351,7 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
             days_before,
             today,
             printed.get(pid, {}),
-            [_grant(r, drawn) for r in by_patient_enroll.get(pid, []) if _applies(r[1], first)],
+            [_grant(r, drawn) for r in by_patient_enroll.get(pid, []) if _applies(r, first)],
         )
         blockers = dw.order_blockers(
             [dw.VisitFacts(r.id, r.on, r.status, r.scheduled_on) for r in rows], facts, today=today
@@ -374,9 +377,9 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
 
     # --- tasks from the cases and the enrollments ---------------------------------------------
     for cid, r in case_rows.items():
-        row = r[0]
-        st = states[cid]
-        if st.state not in pa.OPEN_STATES:
+        row = r
+        st = states.get(cid)
+        if st is None or st.state not in pa.OPEN_STATES:
             continue
         target = dw.Target("prior_auth", row.patient_id, cid, row.coverage_id, row.order_id)
         for rem in pa.reminders(
@@ -403,14 +406,14 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
                 )
             )
     for eid, r in renewing.items():
-        e, d = r[0], r[1]
+        e = r
         due = min(x for x in (e.reenroll_on, e.expires) if x is not None)
         word = "Re-enroll by" if e.reenroll_on is not None and due == e.reenroll_on else "Expires"
         tasks.append(
             dw.Task(
                 key=f"reenroll:{eid}:{due.isoformat()}",
                 kind=dw.TaskKind.REENROLLMENT_DUE,
-                text=f"{d.name}: {word.lower()} {us_date(due)} — renew the enrollment.",
+                text=f"{e.d_name}: {word.lower()} {us_date(due)} — renew the enrollment.",
                 due=due,
                 patient_id=e.patient_id,
                 patient_name=filed_name(r.last_name, r.first_name),
@@ -426,25 +429,55 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
     return dw.Worklist(tuple(visits_out), tuple(tasks), dw.counts(visits_out, tasks))
 
 
-def _applies(d: AssistanceDirectoryEntry, order: Any) -> bool:
+_APPROVED = frozenset(s.value for s in pa.APPROVAL_STATES)
+
+
+def _may_remind(
+    r: Any, reauth_by: date, lines: list[tuple[str, int]], used: list[pa.Usage]
+) -> bool:
+    """Whether a case can have a reminder due in the window (a cheap necessary condition, so
+    the rules run only on those): any open case but an approval, and an approval ending
+    within the reauthorization notice of the window's end or with few visits or units left
+    (:func:`infudesk.domain.prior_auth.reminders` decides)."""
+    if r.state in (pa.State.DRAFT.value, pa.State.EXPIRED.value, pa.State.CANCELLED.value):
+        return False
+    if r.state not in _APPROVED or r.end_on is None or r.end_on <= reauth_by:
+        return True
+    visits = r.approved_visits
+    if visits is None or visits < 1:
+        return False  # low units are checked only with a visit limit
+    if visits - sum(1 for u in used if u.visit) <= 1:
+        return True
+    approved: dict[str, int] = {}
+    for code, units in lines:
+        key = code.strip().upper()
+        approved[key] = approved.get(key, 0) + units
+    spent: dict[str, int] = {}
+    for u in used:
+        key = u.code.strip().upper()
+        spent[key] = spent.get(key, 0) + u.units
+    return any(units - spent.get(code, 0) < units // visits for code, units in approved.items())
+
+
+def _applies(r: Any, order: Any) -> bool:
     """Whether a program pays for this order's drug (no drugs listed: any)."""
-    drugs = {x.strip().casefold() for x in d.drugs.split(",") if x.strip()}
+    drugs = {x.strip().casefold() for x in r.d_drugs.split(",") if x.strip()}
     return not drugs or bool(drugs & {order.drug_hcpcs.casefold(), order.drug_name.casefold()})
 
 
 def _grant(r: Any, drawn: dict[int, Decimal]) -> dw.GrantState:
-    e, d = r[0], r[1]
+    e = r
     left: Decimal | None = None
-    if d.kind == "foundation_grant":
+    if e.d_kind == "foundation_grant":
         left = e.balance if e.balance is not None else Decimal(0)
-    elif d.kind == "copay_card" and d.annual_max is not None:
-        left = d.annual_max - e.used
+    elif e.d_kind == "copay_card" and e.d_annual_max is not None:
+        left = e.d_annual_max - e.used
     per_visit = drawn.get(e.id)
-    if d.per_visit_max is not None:
-        per_visit = min(per_visit, d.per_visit_max) if per_visit is not None else None
+    if e.d_per_visit_max is not None:
+        per_visit = min(per_visit, e.d_per_visit_max) if per_visit is not None else None
     return dw.GrantState(
         enrollment_id=e.id,
-        name=d.name,
+        name=e.d_name,
         status=e.status,
         expires=e.expires,
         reenroll_on=e.reenroll_on,
