@@ -5,11 +5,12 @@ the patient screen, tasks assigned and filtered, the day summary, and the sizes 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
 from infudesk.domain.worklist import BlockerKind, VisitRow
@@ -22,6 +23,7 @@ from infudesk.ui.common.ops import Backend, wait_for_background
 from infudesk.ui.main_window import MainWindow
 from infudesk.ui.worklist import controller as c
 from infudesk.ui.worklist.controller import VisitAction
+from infudesk.ui.worklist.visit_actions import ReasonDialog, RescheduleDialog
 from infudesk.ui.worklist.worklist_screen import WorklistScreen
 from tests.conftest import TODAY, MemoryKeyring
 from tests.qt_helpers import when_modal
@@ -191,9 +193,10 @@ def test_blocked_visit_followed_fixed_then_given(qtbot, window: MainWindow, stor
     assert shown_visit(screen, v.visit_id).ready
     click_visit(qtbot, screen, v.visit_id)
     assert screen.blocker_list.findChild(QLabel, "readyNote") is not None
-    assert screen.visit_model.data(
-        screen.visit_model.index(screen.visit_model.row_of(v.visit_id), 7)
-    ) == "Ready"
+    assert (
+        screen.visit_model.data(screen.visit_model.index(screen.visit_model.row_of(v.visit_id), 7))
+        == "Ready"
+    )
 
     # recorded as given: the authorization's units and the grant's balance go down
     before_units = units_left(store, v.patient_id)
@@ -219,3 +222,240 @@ def test_blocked_visit_followed_fixed_then_given(qtbot, window: MainWindow, stor
     assert screen.visit_model.row_of(v.visit_id) < 0
     screen.show_combo.setCurrentIndex(screen.show_combo.findData(c.Readiness.DONE))
     assert screen.visit_model.row_of(v.visit_id) >= 0
+
+
+def when_dialog(kind: type[QWidget], handler: Callable[[QWidget], None]) -> None:
+    """Answer the next modal dialog of ``kind`` (a box still closing is waited out)."""
+
+    def poll(modal: QWidget) -> None:
+        if isinstance(modal, kind) and modal.isVisible():
+            handler(modal)
+        else:
+            QTimer.singleShot(20, lambda: when_modal(poll))
+
+    when_modal(poll)
+
+
+def answer_reason(text: str, seen: list[str]) -> None:
+    """Type a reason into the next ReasonDialog and accept it (first trying it empty)."""
+
+    def handle(dlg: QWidget) -> None:
+        assert isinstance(dlg, ReasonDialog), type(dlg)
+        seen.append(dlg.findChild(QLabel, "reasonPrompt").text())  # type: ignore[union-attr]
+        dlg.ok_button.click()  # empty: refused with a line saying why
+        assert dlg.isVisible() and dlg.error.text()
+        dlg.edit.setPlainText(text)
+        shot(dlg, "wl-reason.png")
+        dlg.ok_button.click()
+
+    when_dialog(ReasonDialog, handle)
+
+
+def test_given_beyond_the_approval_asks_why(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+    screen = window.worklist
+    loaded(qtbot, screen)
+    v = visit_with(screen, BlockerKind.PA_EXHAUSTED)
+    click_visit(qtbot, screen, v.visit_id)
+    prompts: list[str] = []
+
+    def confirm(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        assert "open item" in box.text()  # it is not ready: the confirmation says what is open
+        box.button(QMessageBox.StandardButton.Yes).click()
+        answer_reason("Extension requested by phone, ref 4471", prompts)
+
+    when_modal(confirm)
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        click(qtbot, screen.action_buttons[VisitAction.GIVEN])
+    loaded(qtbot, screen)
+    assert prompts and "goes beyond what the payer approved" in prompts[0]
+    assert shown_visit(screen, v.visit_id).status == "given"
+    with store.session() as s:
+        case = pas.get_case(s, v.blockers[0].target.record_id)  # type: ignore[arg-type]
+    assert any(u.reason == "Extension requested by phone, ref 4471" for u in case.usages)
+
+
+def test_cancel_and_reschedule_from_the_worklist(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+    screen = window.worklist
+    loaded(qtbot, screen)
+    ready = [v for v in screen.data.worklist.visits if v.ready and v.on > TODAY]  # type: ignore[union-attr]
+    first, second = ready[0], ready[1]
+    click_visit(qtbot, screen, first.visit_id)
+    seen: list[str] = []
+    answer_reason("Patient ill, will call back", seen)
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        click(qtbot, screen.action_buttons[VisitAction.CANCEL])
+    loaded(qtbot, screen)
+    assert shown_visit(screen, first.visit_id).status == "cancelled"
+    assert "is cancelled" in screen.status.text()
+
+    click_visit(qtbot, screen, second.visit_id)
+    new_day = date(2026, 12, 10) if second.on != date(2026, 12, 10) else date(2026, 12, 9)
+
+    def move(dlg: QWidget) -> None:
+        assert isinstance(dlg, RescheduleDialog)
+        shot(dlg, "wl-reschedule.png")
+        assert dlg.width() <= SCREEN_W and dlg.height() <= SCREEN_H
+        dlg.calendar.setSelectedDate(QDate(second.on.year, second.on.month, second.on.day))
+        dlg.findChild(QPushButton, "rescheduleOkButton").click()  # type: ignore[union-attr]
+        assert dlg.isVisible() and "another day" in dlg.error.text()
+        dlg.calendar.setSelectedDate(QDate(new_day.year, new_day.month, new_day.day))
+        dlg.findChild(QPushButton, "rescheduleOkButton").click()  # type: ignore[union-attr]
+
+    when_dialog(RescheduleDialog, move)
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        click(qtbot, screen.action_buttons[VisitAction.RESCHEDULE])
+    loaded(qtbot, screen)
+    assert shown_visit(screen, second.visit_id).on == new_day
+    assert f"moved to {new_day:%m/%d/%Y}" in screen.status.text()
+
+
+def test_visit_actions_on_the_patient_screen(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+    screen = window.worklist
+    loaded(qtbot, screen)
+    v = next(x for x in screen.data.worklist.visits if x.on == TODAY and x.status == "planned")  # type: ignore[union-attr]
+    click_visit(qtbot, screen, v.visit_id)
+    click(qtbot, screen.patient_button)
+    page = window.patients.page
+    assert page.record is not None and page.record.id == v.patient_id
+    page.tabs.setCurrentWidget(page.visits)
+    tab = page.visits
+    assert tab.select_visit(v.visit_id)
+    assert tab.buttons[VisitAction.ARRIVED].isEnabled()
+    with qtbot.waitSignal(tab.changed, timeout=10_000):
+        click(qtbot, tab.buttons[VisitAction.ARRIVED])
+    assert tab.current() is not None and tab.current().status == "arrived"  # type: ignore[union-attr]
+    assert not tab.buttons[VisitAction.ARRIVED].isEnabled()
+    assert tab.buttons[VisitAction.GIVEN].isEnabled()
+    assert "has arrived" in tab.status.text()
+    shot(window, "wl-patient-visits.png")
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        window.nav.setCurrentRow(0)
+    loaded(qtbot, screen)
+    assert shown_visit(screen, v.visit_id).status == "arrived"
+
+
+def test_tasks_assigned_filtered_and_done(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+    screen = window.worklist
+    loaded(qtbot, screen)
+    model, view = screen.task_model, screen.task_table
+    total = model.rowCount()
+    assert total > 5
+    view.selectRow(0)
+    task = screen.selected_task()
+    assert task is not None and task.assignee is None
+    me = screen.assign_combo.findData("desk.clerk")
+    assert me >= 0  # the signed-in person can always take a task
+    screen.assign_combo.setCurrentIndex(me)
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        click(qtbot, screen.assign_button)
+    loaded(qtbot, screen)
+    held = next(t for t in screen.data.worklist.tasks if t.key == task.key)  # type: ignore[union-attr]
+    assert held.assignee == "desk.clerk"
+    screen.assignee_combo.setCurrentIndex(screen.assignee_combo.findData("desk.clerk"))
+    assert model.rowCount() == 1 and model.row_at(0).key == task.key  # type: ignore[union-attr]
+    screen.assignee_combo.setCurrentIndex(screen.assignee_combo.findData(c.UNASSIGNED))
+    assert model.rowCount() == total - 1
+    screen.assignee_combo.setCurrentIndex(0)
+    payer = task.payer
+    screen.payer_combo.setCurrentIndex(screen.payer_combo.findData(payer))
+    assert 0 < model.rowCount() <= total and all(t.payer == payer for t in model.shown())
+    assert all(v.payer == payer for v in screen.visit_model.shown())
+    screen.payer_combo.setCurrentIndex(0)
+    assert screen.select_task(task.key)
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        click(qtbot, screen.done_button)
+    loaded(qtbot, screen)
+    assert model.row_of(task.key) < 0  # done: gone from the open tasks
+    screen.task_status_combo.setCurrentIndex(screen.task_status_combo.findData(None))
+    assert model.row_of(task.key) >= 0
+    assert screen.select_task(task.key) and screen.done_button.text() == "Open again"
+
+
+def test_a_verification_link_opens_the_checklist(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from infudesk.ui.verification.verification_dialog import VerificationDialog
+
+    screen = window.worklist
+    loaded(qtbot, screen)
+    v = visit_with(screen, BlockerKind.UNVERIFIED)
+    click_visit(qtbot, screen, v.visit_id)
+    button = blocker_button(qtbot, screen, "fix_unverified")
+    opened: list[str] = []
+
+    def look(dlg: QWidget) -> None:
+        assert isinstance(dlg, VerificationDialog)
+        opened.append(dlg.windowTitle())
+        dlg.reject()
+
+    when_modal(look)
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        click(qtbot, button)
+    assert opened and opened[0].startswith("Benefits verification #")
+
+
+def test_day_summary_saved(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from infudesk.ui.worklist.day_summary import DaySummaryDialog
+
+    screen = window.worklist
+    loaded(qtbot, screen)
+    click(qtbot, screen.print_button)
+    dlg = screen.day_summary
+    assert isinstance(dlg, DaySummaryDialog)
+    qtbot.waitUntil(lambda: dlg.ready, timeout=20_000)
+    assert dlg.width() <= SCREEN_W and dlg.height() <= SCREEN_H
+    shot(dlg, "wl-day-summary.png")
+    target = tmp_path / "summary.pdf"
+    assert dlg.save_to(target)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert "Saved as" in dlg.status.text()
+    dlg.close()
+
+
+def test_every_window_fits_1366_by_728(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from infudesk.ui.fees.enrollment_dialogs import (
+        DirectoryDialog,
+        EnrollmentDialog,
+        ScreeningDialog,
+    )
+
+    screen = window.worklist
+    loaded(qtbot, screen)
+    assert window.minimumSizeHint().width() <= SCREEN_W
+    assert window.minimumSizeHint().height() <= SCREEN_H
+    v = screen.data.worklist.visits[0]  # type: ignore[union-attr]
+    backend = window.backend
+    dialogs: list[QWidget] = [
+        ReasonDialog("Cancel the visit", "Why?", "Cancel the visit", window),
+        RescheduleDialog(c.ref_of(v), TODAY, window),
+        EnrollmentDialog(backend, v.patient_id, [], today=lambda: TODAY, parent=window),
+        ScreeningDialog(backend, v.patient_id, state="IL", today=lambda: TODAY, parent=window),
+        DirectoryDialog(backend, window),
+    ]
+    for dlg in dialogs:
+        qtbot.addWidget(dlg)
+        dlg.show()
+        assert dlg.width() <= SCREEN_W and dlg.height() <= SCREEN_H, dlg.objectName()
+        assert dlg.minimumSizeHint().height() <= SCREEN_H, dlg.objectName()
+        shot(dlg, f"wl-{dlg.objectName()}.png")
+        dlg.close()
+
+
+def test_screening_says_which_programs_fit(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from infudesk.ui.fees.enrollment_dialogs import ScreeningDialog
+
+    screen = window.worklist
+    loaded(qtbot, screen)
+    v = screen.data.worklist.visits[0]  # type: ignore[union-attr]
+    dlg = ScreeningDialog(window.backend, v.patient_id, state="IL", today=lambda: TODAY)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.income.setText("abc")
+    assert not dlg.run() and "income" in dlg.summary.text()
+    dlg.household.setValue(3)
+    dlg.income.setText("41,000")
+    assert dlg.run()
+    assert "poverty guideline" in dlg.summary.text()
+    texts = [dlg.results.item(i).text() for i in range(dlg.results.count())]
+    assert texts and all(t.startswith(("✓", "✗")) for t in texts)
+    assert any(t.startswith("✗") and ": " in t for t in texts)  # why not, for the others
+    shot(dlg, "wl-screening.png")
