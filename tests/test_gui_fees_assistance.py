@@ -500,6 +500,8 @@ def test_add_a_copay_card_through_the_dialog(
         "$1,200.00 ($18,800.00 left)",
         "—",
         "Yes",
+        "Approved",
+        "—",
     ]
     assert not tab.warning.isVisible()  # commercial coverage: the card may be used
 

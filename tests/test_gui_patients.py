@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 def window(qtbot: QtBot, store: Store) -> MainWindow:
     w = MainWindow(Backend(store, Actor("desk.clerk")), today=lambda: TODAY)
     qtbot.addWidget(w)
+    w.nav.setCurrentRow(w.stack.indexOf(w.patients))  # the Worklist comes first
     w.show()
     qtbot.waitExposed(w)
     return w

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from infudesk.ui.staff.audit_screen import AuditScreen
     from infudesk.ui.staff.staff_screen import StaffScreen
     from infudesk.ui.verification.verifications_screen import VerificationsScreen
+    from infudesk.ui.worklist.worklist_screen import WorklistScreen
 
 log = logging.getLogger(__name__)
 IDLE_MINUTES = "security.idle_minutes"
@@ -56,6 +57,15 @@ START_PAGES = ("work", "sign_in", "first_run")
 # A screen is made the first time it is shown (or asked for), so the window shows with only
 # the first one; each factory imports its screen's module itself, which keeps the start from
 # importing every screen (and reportlab, the quote machinery) before the window is up.
+
+
+def _worklist(w: MainWindow) -> QWidget:
+    from infudesk.ui.worklist.navigate import connect_window
+    from infudesk.ui.worklist.worklist_screen import WorklistScreen
+
+    screen = WorklistScreen(w.backend, w.today)
+    connect_window(w, screen)  # its one-click fixes, and the counts in the navigation
+    return screen
 
 
 def _patients(w: MainWindow) -> QWidget:
@@ -137,7 +147,8 @@ class ScreenSpec:
 
 
 SCREENS: tuple[ScreenSpec, ...] = (
-    ScreenSpec("patients", "Patients", None, _patients),  # first: shown at start
+    ScreenSpec("worklist", "Worklist", None, _worklist),  # first: the desk's home, at start
+    ScreenSpec("patients", "Patients", None, _patients),
     ScreenSpec("verifications", "Verifications", None, _verifications),
     ScreenSpec("prior_auths", "Prior auths", None, _prior_auths),
     ScreenSpec("quotes", "Quotes", None, _quotes),
@@ -574,6 +585,10 @@ class MainWindow(QMainWindow):
         return next(i for i, spec in enumerate(self._specs) if spec is not None and spec.key == key)
 
     @property
+    def worklist(self) -> WorklistScreen:
+        return cast("WorklistScreen", self.get_screen("worklist"))
+
+    @property
     def patients(self) -> PatientsScreen:
         return cast("PatientsScreen", self.get_screen("patients"))
 
@@ -627,7 +642,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(row)
 
     def show_patient(self, patient_id: int) -> None:
-        self.nav.setCurrentRow(0)
+        self.nav.setCurrentRow(self.row_of("patients"))
         if self.stack.currentWidget() is self.patients:
             self.patients.open_patient(patient_id)
 
@@ -660,11 +675,11 @@ class MainWindow(QMainWindow):
         if current is not self.patients and focus is not None:
             focus()  # a screen with its own search (Quotes, Payers) searches there
             return
-        self.nav.setCurrentRow(0)
+        self.nav.setCurrentRow(self.row_of("patients"))
         self.patients.focus_search()
 
     def new_patient(self) -> None:
-        self.nav.setCurrentRow(0)
+        self.nav.setCurrentRow(self.row_of("patients"))
         self.patients.new_patient()
 
     def show_damaged(self, problem: str) -> None:

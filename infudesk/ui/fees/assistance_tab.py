@@ -40,6 +40,12 @@ from infudesk.ui.fees.controller import (
     plans_text,
     used_text,
 )
+from infudesk.ui.fees.enrollment_dialogs import (
+    DirectoryDialog,
+    EnrollmentDialog,
+    ScreeningDialog,
+    status_text,
+)
 from infudesk.ui.patients.patient_tabs import _fill, _selected, _Tab, _table
 
 HINT_STYLE = "color: #555;"
@@ -360,12 +366,15 @@ class AssistanceTab(_Tab):
         "Used this year",
         "Expires",
         "Active",
+        "Status",
+        "Re-enroll on",
     )
 
     def __init__(self, backend: Backend, today: Callable[[], date]) -> None:
         super().__init__(backend, today)
         self.setObjectName("assistanceTab")
         self.records: list[asv.ProgramRecord] = []
+        self.enrollments: dict[int, asv.EnrollmentRecord] = {}
         self.coverages: list[cvs.CoverageRecord] = []
         lay = QVBoxLayout(self)
         self.warning = QLabel("")
@@ -385,9 +394,31 @@ class AssistanceTab(_Tab):
         self.activate_button.setObjectName("activateProgramButton")
         self.inactive_box = QCheckBox("Show inactive")
         self.inactive_box.setObjectName("showInactivePrograms")
-        for w in (self.add_button, self.deactivate_button, self.activate_button):
+        self.enroll_button = QPushButton("Enroll…")
+        self.enroll_button.setObjectName("enrollButton")
+        self.enroll_button.setToolTip("Enroll the patient in a program of the shared directory")
+        self.edit_button = QPushButton("Edit enrollment…")
+        self.edit_button.setObjectName("editEnrollmentButton")
+        self.edit_button.setToolTip("Status, ids, amount approved, balance, expiry, re-enrollment")
+        self.screen_button = QPushButton("Screen…")
+        self.screen_button.setObjectName("screenProgramsButton")
+        self.screen_button.setToolTip(
+            "Which programs fit this patient's household income and state"
+        )
+        self.directory_button = QPushButton("Directory…")
+        self.directory_button.setObjectName("directoryButton")
+        self.directory_button.setToolTip("The programs offered to every patient")
+        for w in (
+            self.enroll_button,
+            self.edit_button,
+            self.screen_button,
+            self.add_button,
+            self.deactivate_button,
+            self.activate_button,
+        ):
             bar.addWidget(w)
         bar.addStretch(1)
+        bar.addWidget(self.directory_button)
         bar.addWidget(self.inactive_box)
         lay.addLayout(bar)
 
@@ -407,6 +438,10 @@ class AssistanceTab(_Tab):
         lay.addWidget(self.status)
 
         self.add_button.clicked.connect(self.add)
+        self.enroll_button.clicked.connect(lambda: self.enroll())
+        self.edit_button.clicked.connect(self.edit_enrollment)
+        self.screen_button.clicked.connect(self.screen_programs)
+        self.directory_button.clicked.connect(self.open_directory)
         self.deactivate_button.clicked.connect(lambda: self.set_selected_active(False))
         self.activate_button.clicked.connect(lambda: self.set_selected_active(True))
         self.inactive_box.toggled.connect(lambda _c: self.refresh())
@@ -427,6 +462,11 @@ class AssistanceTab(_Tab):
             self.coverages = (
                 attempt(self, lambda: self.backend.query(cvs.list_coverages, pid)) or []
             )
+            self.enrollments = {
+                e.id: e
+                for e in attempt(self, lambda: self.backend.query(asv.enrollments_for_patient, pid))
+                or []
+            }
         today = self.today()
         shown = [p for p in self.records if p.data.active or self.inactive_box.isChecked()]
         rows = []
@@ -440,9 +480,13 @@ class AssistanceTab(_Tab):
                     used_text(d),
                     expires_text(d, today)[0],
                     "Yes" if d.active else "No",
+                    *self._enrollment_cells(p.id, today),
                 )
             )
+        held = _selected(self.table)
         _fill(self.table, rows, [p.id for p in shown])
+        if isinstance(held, int):
+            self.select_program(held)  # a reload keeps the row chosen
         for r, p in enumerate(shown):  # inactive rows greyed, expired grants in red
             color = INACTIVE_COLOR if not p.data.active else expires_text(p.data, today)[1]
             if color is None:
@@ -467,11 +511,27 @@ class AssistanceTab(_Tab):
             )
         self.empty.setVisible(not shown)
         self.add_button.setEnabled(pid is not None)
+        for b in (self.enroll_button, self.screen_button):
+            b.setEnabled(pid is not None)
         self._update_buttons()
+
+    def _enrollment_cells(self, program_id: int, today: date) -> tuple[str, str]:
+        e = self.enrollments.get(program_id)
+        if e is None:
+            return "—", "—"
+        when = f"{e.data.reenroll_on:%m/%d/%Y}" if e.data.reenroll_on else "—"
+        return status_text(e, today)[0], when
 
     def current(self) -> asv.ProgramRecord | None:
         ident = _selected(self.table)
         return next((p for p in self.records if p.id == ident), None)
+
+    def select_enrollment(self, enrollment_id: int) -> None:
+        """Show an enrollment (the worklist's assistance links land here)."""
+        rec = next((p for p in self.records if p.id == enrollment_id), None)
+        if rec is not None and not rec.data.active and not self.inactive_box.isChecked():
+            self.inactive_box.setChecked(True)
+        self.select_program(enrollment_id)
 
     def select_program(self, program_id: int) -> None:
         for row in range(self.table.rowCount()):
@@ -483,6 +543,7 @@ class AssistanceTab(_Tab):
     def _update_buttons(self) -> None:
         rec = self.current()
         self.deactivate_button.setEnabled(rec is not None and rec.data.active)
+        self.edit_button.setEnabled(rec is not None and rec.id in self.enrollments)
         self.activate_button.setEnabled(rec is not None and not rec.data.active)
 
     def government_text(self) -> str:
@@ -531,3 +592,59 @@ class AssistanceTab(_Tab):
                 f"{saved.data.name} is now inactive (check Show inactive to see it)."
             )
         self.changed.emit()
+
+    # -- the directory, enrollments and screening --------------------------------------------
+    def _directory(self) -> list[asv.DirectoryRecord]:
+        return attempt(self, lambda: self.backend.query(asv.list_directory)) or []
+
+    def enroll(self, program_id: int | None = None) -> None:
+        if self.patient_id is None:
+            return
+        dlg = EnrollmentDialog(
+            self.backend,
+            self.patient_id,
+            self._directory(),
+            program_id=program_id,
+            today=self.today,
+            parent=self,
+        )
+        self._after(dlg, "Enrolled in")
+
+    def edit_enrollment(self) -> None:
+        rec = self.current()
+        e = self.enrollments.get(rec.id) if rec is not None else None
+        if e is None or self.patient_id is None:
+            return
+        dlg = EnrollmentDialog(
+            self.backend,
+            self.patient_id,
+            self._directory(),
+            record=e,
+            today=self.today,
+            parent=self,
+        )
+        self._after(dlg, "Saved")
+
+    def _after(self, dlg: EnrollmentDialog, verb: str) -> None:
+        if dlg.exec() == QDialog.DialogCode.Accepted and dlg.saved is not None:
+            self.refresh()
+            self.select_enrollment(dlg.saved.id)
+            self.status.setText(f"{verb} {dlg.saved.program.data.name}.")
+            self.changed.emit()
+
+    def screen_programs(self) -> None:
+        if self.patient_id is None:
+            return
+        dlg = ScreeningDialog(
+            self.backend,
+            self.patient_id,
+            state=self._patient_state(self.patient_id),
+            today=self.today,
+            parent=self,
+        )
+        self.screening: ScreeningDialog | None = dlg
+        if dlg.exec() == QDialog.DialogCode.Accepted and dlg.enroll_program is not None:
+            self.enroll(dlg.enroll_program)
+
+    def open_directory(self) -> None:
+        DirectoryDialog(self.backend, self).exec()

@@ -40,6 +40,7 @@ from infudesk.ui.fees.assistance_tab import AssistanceTab
 from infudesk.ui.letters.letter_preview import LetterPreview, show_letter
 from infudesk.ui.patients.patient_tabs import CoveragesTab, OrdersTab, VerificationsTab, _Tab
 from infudesk.ui.prior_auth.prior_auth_tab import PriorAuthTab
+from infudesk.ui.worklist.visits_tab import VisitsTab
 
 TEXT_FIELDS: dict[str, str] = {
     "first_name": "First name",
@@ -202,11 +203,13 @@ class PatientPage(QWidget):
         self.verifications = VerificationsTab(self.backend, self.today)
         self.assistance = AssistanceTab(self.backend, self.today)
         self.prior_auths = PriorAuthTab(self.backend, self.today)
+        self.visits = VisitsTab(self.backend, self.today)  # arrived/given/cancelled (issue 14)
         self.tabs.addTab(self.coverages, "Coverages")
         self.tabs.addTab(self.orders, "Therapy orders")
         self.tabs.addTab(self.verifications, "Verifications")
         self.tabs.addTab(self.prior_auths, "Prior auths")
         self.tabs.addTab(self.assistance, "Assistance")
+        self.tabs.addTab(self.visits, "Visits")
         for tab in self._tabs():
             tab.changed.connect(self._refresh_tabs)
 
@@ -492,7 +495,14 @@ class PatientPage(QWidget):
         return self.letter_preview
 
     def _tabs(self) -> tuple[_Tab, ...]:
-        return (self.coverages, self.orders, self.verifications, self.prior_auths, self.assistance)
+        return (
+            self.coverages,
+            self.orders,
+            self.verifications,
+            self.prior_auths,
+            self.assistance,
+            self.visits,
+        )
 
     def _refresh_tabs(self) -> None:
         pid = self.record.id if self.record else None

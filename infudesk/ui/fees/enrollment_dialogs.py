@@ -1,0 +1,445 @@
+"""Assistance that runs out, on the patient screen: enrolling the patient in a program of the
+shared directory (and editing where the application stands, the amounts and dates), screening
+from household size, income and state, and the directory itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from infudesk.domain import assistance as da
+from infudesk.domain.money import format_money
+from infudesk.errors import ValidationFailed
+from infudesk.services import assistance as asv
+from infudesk.ui.common.ops import Backend, attempt, report
+from infudesk.ui.common.widgets import Form
+from infudesk.ui.patients.patient_tabs import _fill, _table
+
+KIND_LABELS = {
+    "copay_card": "Copay card",
+    "foundation_grant": "Foundation grant",
+    "discount": "Discount",
+}
+FIT_COLOR = "#2e7d32"
+NOT_COLOR = "#8a1c1c"
+HINT = "color: #555;"
+
+
+def status_text(e: asv.EnrollmentRecord, today: date) -> tuple[str, str | None]:
+    """The enrollment's status in words, and a color when it needs attention."""
+    d = e.data
+    label = asv.ENROLLMENT_STATUSES.get(d.status, d.status)
+    if d.status == "approved" and d.expires is not None and d.expires < today:
+        return f"{label}, expired {d.expires:%m/%d/%Y}", NOT_COLOR
+    if d.reenroll_on is not None and d.reenroll_on <= today and d.status == "approved":
+        return f"{label}, re-enroll now", NOT_COLOR
+    if d.status in ("screening", "applied"):
+        return label, "#c77800"
+    if d.status in ("denied", "expired"):
+        return label, "#888"
+    return label, None
+
+
+def balance_text(e: asv.EnrollmentRecord) -> str:
+    """What is left: a grant's balance, a card's annual maximum less what was used."""
+    d, p = e.data, e.program.data
+    if p.kind == "discount":
+        return f"{(p.percent or 0) * 100:.0f}% off"
+    if d.balance is not None:
+        return format_money(d.balance)
+    if p.annual_max is not None:
+        return format_money(max(p.annual_max - d.used, Decimal("0"))) + " of the year's max"
+    return "—"
+
+
+def enrollment_rows(
+    records: list[asv.EnrollmentRecord], today: date
+) -> list[tuple[str, str, str, str, str, str, str, str]]:
+    return [
+        (
+            KIND_LABELS.get(e.program.data.kind, e.program.data.kind),
+            e.program.data.name,
+            status_text(e, today)[0],
+            format_money(e.data.amount_approved, blank="—"),
+            format_money(e.data.used),
+            balance_text(e),
+            f"{e.data.expires:%m/%d/%Y}" if e.data.expires else "—",
+            f"{e.data.reenroll_on:%m/%d/%Y}" if e.data.reenroll_on else "—",
+        )
+        for e in records
+    ]
+
+
+class EnrollmentDialog(QDialog):
+    """Enroll the patient in a directory program, or edit an enrollment (``record``);
+    ``saved`` once accepted."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        patient_id: int,
+        directory: list[asv.DirectoryRecord],
+        *,
+        record: asv.EnrollmentRecord | None = None,
+        program_id: int | None = None,
+        today: Callable[[], date] = date.today,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("enrollmentDialog")
+        self.setWindowTitle("Edit enrollment" if record else "Enroll in a program")
+        self.backend = backend
+        self.patient_id = patient_id
+        self.record = record
+        self.saved: asv.EnrollmentRecord | None = None
+        self.form = f = Form(today)
+        lay = QVBoxLayout(self)
+        fl = QFormLayout()
+        lay.addLayout(fl)
+        programs = [
+            (p.id, f"{p.data.name} ({KIND_LABELS.get(p.data.kind, p.data.kind)})")
+            for p in directory
+        ]
+        if record is not None and record.program.id not in {p for p, _ in programs}:
+            programs.append((record.program.id, record.program.data.name))
+        fl.addRow("Program *", f.combo("program_id", programs))
+        fl.addRow("Status *", f.combo("status", list(asv.ENROLLMENT_STATUSES.items())))
+        fl.addRow("Member / card id", f.line("member_id"))
+        fl.addRow("Group / BIN", f.line("group_id"))
+        fl.addRow("Applied on", f.line("applied_on", "MM/DD/YYYY"))
+        fl.addRow("Approved on", f.line("approved_on", "MM/DD/YYYY"))
+        fl.addRow("Amount approved", f.line("amount_approved", "$ for the period"))
+        fl.addRow("Used so far", f.line("used", "$ (given visits add to it)"))
+        fl.addRow("Balance left", f.line("balance", "empty: approved less used"))
+        fl.addRow("Expires", f.line("expires", "MM/DD/YYYY"))
+        fl.addRow("Re-enroll on", f.line("reenroll_on", "MM/DD/YYYY"))
+        fl.addRow("Notes", f.text("notes", 50))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("saveEnrollmentButton")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        if record is not None:
+            d = record.data
+            f.set("program_id", d.program_id)
+            f.set("status", d.status)
+            for name in ("member_id", "group_id", "notes"):
+                f.set(name, getattr(d, name))
+            for name in ("applied_on", "approved_on", "expires", "reenroll_on"):
+                f.set(name, getattr(d, name))
+            f.set_money("amount_approved", d.amount_approved)
+            f.set_money("used", d.used)
+            f.set_money("balance", d.balance)
+        elif program_id is not None:
+            f.set("program_id", program_id)
+        self.resize(520, self.sizeHint().height())
+
+    def data(self) -> asv.EnrollmentData | None:
+        f = self.form
+        f.begin_read()
+        program = f.choice("program_id")
+        d = asv.EnrollmentData(
+            program_id=program if isinstance(program, int) else 0,
+            status=str(f.choice("status")),
+            member_id=f.value("member_id").strip(),
+            group_id=f.value("group_id").strip(),
+            applied_on=f.day("applied_on"),
+            approved_on=f.day("approved_on"),
+            amount_approved=f.money("amount_approved"),
+            used=f.money("used") or Decimal("0"),
+            balance=f.money("balance"),
+            expires=f.day("expires"),
+            reenroll_on=f.day("reenroll_on"),
+            notes=f.value("notes").strip(),
+        )
+        if f.parse_errors:
+            f.show_errors(dict(f.parse_errors))
+            return None
+        if self.record is not None:
+            d = replace(d, active=self.record.data.active)
+        return d
+
+    def save(self) -> None:
+        d = self.data()
+        if d is None:
+            return
+        errors = asv.validate_enrollment(d)
+        if errors:
+            self.form.show_errors(errors)
+            return
+        try:
+            if self.record is None:
+                self.saved = self.backend.mutate(asv.enroll, self.patient_id, d)
+            else:
+                self.saved = self.backend.mutate(asv.update_enrollment, self.record.id, d)
+        except ValidationFailed as exc:
+            self.form.show_errors(exc.errors)
+            return
+        except Exception as exc:
+            report(self, exc)
+            return
+        self.accept()
+
+
+class ScreeningDialog(QDialog):
+    """Household size, yearly income and state → which directory programs fit, and why not
+    the others; a fitting one can be enrolled in at once (``enroll_program`` once accepted)."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        patient_id: int,
+        *,
+        state: str = "",
+        today: Callable[[], date] = date.today,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("screeningDialog")
+        self.setWindowTitle("Screen for assistance programs")
+        self.backend = backend
+        self.patient_id = patient_id
+        self.today = today
+        self.screening: da.Screening | None = None
+        self.enroll_program: int | None = None
+        lay = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Household size"))
+        self.household = QSpinBox()
+        self.household.setObjectName("household")
+        self.household.setRange(1, 20)
+        row.addWidget(self.household)
+        row.addWidget(QLabel("Yearly income $"))
+        self.income = QLineEdit()
+        self.income.setObjectName("income")
+        self.income.setPlaceholderText("e.g. 41,000")
+        row.addWidget(self.income, 1)
+        row.addWidget(QLabel("State"))
+        self.state = QLineEdit(state)
+        self.state.setObjectName("state")
+        self.state.setMaxLength(2)
+        self.state.setFixedWidth(44)
+        row.addWidget(self.state)
+        self.screen_button = QPushButton("Screen")
+        self.screen_button.setObjectName("screenButton")
+        self.screen_button.setDefault(True)
+        row.addWidget(self.screen_button)
+        lay.addLayout(row)
+        self.summary = QLabel(
+            "Enter the household's size, its income for the year and the state it lives in."
+        )
+        self.summary.setObjectName("screeningSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet(HINT)
+        lay.addWidget(self.summary)
+        self.results = QListWidget()
+        self.results.setObjectName("screeningResults")
+        self.results.setWordWrap(True)
+        lay.addWidget(self.results, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.enroll_button = QPushButton("Enroll in this program…")
+        self.enroll_button.setObjectName("enrollFitButton")
+        self.enroll_button.setEnabled(False)
+        close = QPushButton("Close")
+        close.setObjectName("closeScreeningButton")
+        buttons.addWidget(self.enroll_button)
+        buttons.addWidget(close)
+        lay.addLayout(buttons)
+        self.screen_button.clicked.connect(self.run)
+        self.income.returnPressed.connect(self.run)
+        self.results.currentItemChanged.connect(lambda *_: self._selected())
+        self.enroll_button.clicked.connect(self._enroll)
+        close.clicked.connect(self.reject)
+        self.resize(640, 480)
+
+    def run(self) -> bool:
+        text = self.income.text().strip().replace(",", "").lstrip("$")
+        try:
+            income = Decimal(text)
+            if not income.is_finite():
+                raise ArithmeticError
+        except ArithmeticError:
+            self.summary.setText("Type the yearly household income, e.g. 41,000.")
+            self.summary.setStyleSheet("color: #b00020;")
+            return False
+        pid, size, state = self.patient_id, self.household.value(), self.state.text().strip()
+        try:
+            result = self.backend.query(
+                asv.screen_patient,
+                pid,
+                household=size,
+                income=income,
+                state=state,
+                today=self.today(),
+            )
+        except ValidationFailed as exc:
+            self.summary.setText(" ".join(exc.errors.values()))
+            self.summary.setStyleSheet("color: #b00020;")
+            return False
+        except Exception as exc:
+            report(self, exc)
+            return False
+        self.show_result(result)
+        return True
+
+    def show_result(self, r: da.Screening) -> None:
+        self.screening = r
+        fits = [f for f in r.fits if f.fits]
+        self.summary.setStyleSheet(HINT)
+        self.summary.setText(
+            f"{r.fpl_percent}% of the {r.year} poverty guideline (${r.guideline:,} for this "
+            f"household). {len(fits)} of {len(r.fits)} programs fit."
+        )
+        self.results.clear()
+        for f in r.fits:
+            text = f"✓ {f.name}: fits" if f.fits else f"✗ {f.name}: " + "; ".join(f.reasons)
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, f.program_id if f.fits else None)
+            item.setForeground(QColor(FIT_COLOR if f.fits else NOT_COLOR))
+            self.results.addItem(item)
+        if not r.fits:
+            self.results.addItem("The directory has no active program: add one with Directory….")
+
+    def _selected(self) -> None:
+        item = self.results.currentItem()
+        self.enroll_button.setEnabled(
+            item is not None and isinstance(item.data(Qt.ItemDataRole.UserRole), int)
+        )
+
+    def _enroll(self) -> None:
+        item = self.results.currentItem()
+        if item is None:
+            return
+        program = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(program, int):
+            self.enroll_program = program
+            self.accept()
+
+
+class DirectoryDialog(QDialog):
+    """The programs every patient can be enrolled in (shared), and a form to add one."""
+
+    COLUMNS = ("Kind", "Program", "Sponsor", "Drugs", "Rules", "Renewal")
+
+    def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("directoryDialog")
+        self.setWindowTitle("Assistance program directory")
+        self.backend = backend
+        lay = QVBoxLayout(self)
+        hint = QLabel(
+            "Programs listed here are offered to every patient: screening checks their rules, "
+            "and a patient is enrolled in one from the Assistance tab."
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet(HINT)
+        lay.addWidget(hint)
+        self.table = _table(self.COLUMNS, "directoryTable")
+        lay.addWidget(self.table, 1)
+        self.form = f = Form()
+        fl = QFormLayout()
+        fl.addRow("Kind", f.combo("kind", list(KIND_LABELS.items())))
+        fl.addRow("Name *", f.line("name", "e.g. PAN Foundation — Crohn's disease"))
+        fl.addRow("Sponsor", f.line("sponsor"))
+        fl.addRow("Drugs", f.line("drugs", "HCPCS codes or names, comma separated (empty: any)"))
+        fl.addRow("Diagnoses", f.line("diagnoses", "ICD-10 prefixes, e.g. K50, G35"))
+        fl.addRow("Income limit", f.line("fpl_limit", "% of the poverty guideline, e.g. 500"))
+        fl.addRow("", f.check("no_government", "Not with Medicare, Medicaid or other government"))
+        fl.addRow("Annual maximum", f.line("annual_max", "$"))
+        fl.addRow("Renewal", f.combo("renewal", list(asv.RENEWALS.items())))
+        lay.addLayout(fl)
+        bar = QHBoxLayout()
+        self.status = QLabel("")
+        self.status.setObjectName("directoryStatus")
+        bar.addWidget(self.status, 1)
+        self.add_button = QPushButton("Add to the directory")
+        self.add_button.setObjectName("addDirectoryButton")
+        close = QPushButton("Close")
+        bar.addWidget(self.add_button)
+        bar.addWidget(close)
+        lay.addLayout(bar)
+        self.add_button.clicked.connect(self.add)
+        close.clicked.connect(self.accept)
+        self.refresh()
+        self.resize(820, 640)
+
+    def refresh(self) -> None:
+        rows = attempt(self, lambda: self.backend.query(asv.list_directory, active_only=False))
+        records = rows or []
+        _fill(
+            self.table,
+            [
+                (
+                    KIND_LABELS.get(r.data.kind, r.data.kind),
+                    r.data.name + ("" if r.data.active else " (inactive)"),
+                    r.data.sponsor,
+                    ", ".join(r.data.drugs) or "any",
+                    "; ".join(
+                        x
+                        for x in (
+                            "no government coverage" if r.data.no_government else "",
+                            f"income ≤ {r.data.fpl_limit}% FPL" if r.data.fpl_limit else "",
+                            f"{format_money(r.data.annual_max)}/year" if r.data.annual_max else "",
+                        )
+                        if x
+                    )
+                    or "—",
+                    asv.RENEWALS.get(r.data.renewal, r.data.renewal),
+                )
+                for r in records
+            ],
+            [r.id for r in records],
+        )
+
+    def add(self) -> None:
+        f = self.form
+        f.begin_read()
+        limit = f.integer("fpl_limit")
+        d = asv.DirectoryData(
+            kind=str(f.choice("kind")),
+            name=f.value("name").strip(),
+            sponsor=f.value("sponsor").strip(),
+            drugs=tuple(x.strip() for x in f.value("drugs").split(",") if x.strip()),
+            diagnoses=tuple(x.strip() for x in f.value("diagnoses").split(",") if x.strip()),
+            no_government=f.flag("no_government"),
+            fpl_limit=limit,
+            annual_max=f.money("annual_max"),
+            renewal=str(f.choice("renewal")),
+        )
+        if f.parse_errors:
+            f.show_errors(dict(f.parse_errors))
+            return
+        try:
+            saved = self.backend.mutate(asv.add_directory_entry, d)
+        except ValidationFailed as exc:
+            f.show_errors(exc.errors)
+            return
+        except Exception as exc:
+            report(self, exc)
+            return
+        f.show_errors({})
+        self.refresh()
+        self.status.setText(f"Added {saved.data.name}.")

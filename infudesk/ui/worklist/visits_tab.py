@@ -1,0 +1,140 @@
+"""The patient's Visits tab: every planned visit of the patient's orders, recorded as arrived,
+given, cancelled or rescheduled here as on the Worklist (the same actions)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+
+from infudesk.services import patients as ps
+from infudesk.services import visits as vsv
+from infudesk.ui.common.ops import Backend, attempt
+from infudesk.ui.patients.patient_tabs import _fill, _selected, _Tab, _table
+from infudesk.ui.worklist import controller as c
+from infudesk.ui.worklist import visit_actions
+from infudesk.ui.worklist.controller import VisitAction, VisitRef
+
+COLUMNS = ("Day", "Drug", "Site", "Status", "Recorded", "Reason / moved from")
+
+
+def recorded_text(v: vsv.VisitRecord) -> str:
+    if v.status_at is None:
+        return "—"
+    return f"{v.status_at.astimezone():%m/%d %H:%M} by {v.status_by}" if v.status_by else "—"
+
+
+def reason_text(v: vsv.VisitRecord) -> str:
+    moved = f"moved from {v.rescheduled_from:%m/%d/%Y}" if v.rescheduled_from else ""
+    return " · ".join(x for x in (v.reason, moved) if x) or "—"
+
+
+class VisitsTab(_Tab):
+    """The patient's visits. Signals (from _Tab): changed() after an action."""
+
+    def __init__(self, backend: Backend, today: Callable[[], date]) -> None:
+        super().__init__(backend, today)
+        self.setObjectName("visitsTab")
+        self.records: list[vsv.VisitRecord] = []
+        self.patient_name = ""
+        lay = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.buttons: dict[VisitAction, QPushButton] = {}
+        for action in VisitAction:
+            b = QPushButton(c.ACTION_LABELS[action])
+            b.setObjectName(f"patientVisit_{action.value}")
+            b.clicked.connect(lambda _c=False, a=action: self.act(a))
+            self.buttons[action] = b
+            bar.addWidget(b)
+        bar.addStretch(1)
+        lay.addLayout(bar)
+        self.table = _table(COLUMNS, "visitsTable")
+        lay.addWidget(self.table, 1)
+        self.empty = QLabel(
+            "No visits planned. Visits are planned with a therapy order (Therapy orders tab)."
+        )
+        self.empty.setObjectName("visitsEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("color: #555;")
+        lay.addWidget(self.empty)
+        self.status = QLabel("")
+        self.status.setObjectName("visitsStatus")
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def refresh(self) -> None:
+        pid = self.patient_id
+        if pid is None:
+            self.records = []
+        else:
+            self.records = (
+                attempt(self, lambda: self.backend.query(vsv.visits_for_patient, pid)) or []
+            )
+            rec = attempt(self, lambda: self.backend.query(ps.get_patient, pid))
+            self.patient_name = (
+                f"{rec.data.first_name} {rec.data.last_name}".strip() if rec else "the patient"
+            )
+        held = _selected(self.table)
+        rows = [
+            (
+                f"{v.on:%a %m/%d/%Y}",
+                v.drug,
+                v.site.replace("_", " "),
+                c.STATUS_LABELS.get(v.status, v.status),
+                recorded_text(v),
+                reason_text(v),
+            )
+            for v in self.records
+        ]
+        _fill(self.table, rows, [v.visit_id for v in self.records])
+        for r, v in enumerate(self.records):
+            if v.status in ("given", "cancelled") or v.on < self.today():
+                for col in range(len(COLUMNS)):
+                    item = self.table.item(r, col)
+                    if item is not None:
+                        item.setForeground(QColor(c.DONE_COLOR))
+        if isinstance(held, int):
+            self.select_visit(held)
+        elif self.records:  # the next visit to come
+            upcoming = [
+                i
+                for i, v in enumerate(self.records)
+                if v.on >= self.today() and v.status in ("planned", "arrived")
+            ]
+            if upcoming:
+                self.table.selectRow(upcoming[0])
+        self.empty.setVisible(not self.records)
+        self._update_buttons()
+
+    def select_visit(self, visit_id: int) -> bool:
+        for i, v in enumerate(self.records):
+            if v.visit_id == visit_id:
+                self.table.selectRow(i)
+                return True
+        return False
+
+    def current(self) -> vsv.VisitRecord | None:
+        ident = _selected(self.table)
+        return next((v for v in self.records if v.visit_id == ident), None)
+
+    def _update_buttons(self) -> None:
+        v = self.current()
+        enabled = c.enabled_actions(v.status if v else None)
+        for action, b in self.buttons.items():
+            b.setEnabled(enabled[action])
+
+    def act(self, action: VisitAction) -> None:
+        v = self.current()
+        if v is None:
+            return
+        ref = VisitRef(v.visit_id, v.on, self.patient_name, v.drug, v.status)
+        visit_actions.record(self, self.backend, action, ref, self.today(), self._done)
+
+    def _done(self, text: str) -> None:
+        self.refresh()
+        self.status.setText(text)
+        self.changed.emit()

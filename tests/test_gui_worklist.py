@@ -1,0 +1,461 @@
+"""The Worklist through the real screens, on the seeded demo: the first screen with counts in
+the navigation, a blocked visit followed to the screen that fixes it, the visit then Ready and
+recorded as given (units and grant balance go down), the visit actions from the worklist and
+the patient screen, tasks assigned and filtered, the day summary, and the sizes at 1366×728."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
+
+from infudesk.domain.worklist import BlockerKind, VisitRow
+from infudesk.paths import DataPaths
+from infudesk.services import assistance as asv
+from infudesk.services import prior_auths as pas
+from infudesk.services.audit import Actor
+from infudesk.store.database import Store
+from infudesk.ui.common.ops import Backend, wait_for_background
+from infudesk.ui.main_window import MainWindow
+from infudesk.ui.worklist import controller as c
+from infudesk.ui.worklist.controller import VisitAction
+from infudesk.ui.worklist.visit_actions import ReasonDialog, RescheduleDialog
+from infudesk.ui.worklist.worklist_screen import WorklistScreen
+from tests.conftest import TODAY, MemoryKeyring
+from tests.qt_helpers import when_modal
+from tests.seeded import Template, copy_template, seed_template
+
+LEFT = Qt.MouseButton.LeftButton
+SCREEN_W, SCREEN_H = 1366, 728
+SHOTS = Path("/tmp")
+
+
+@pytest.fixture(scope="module")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    return seed_template(tmp_path_factory, "worklist-gui")
+
+
+@pytest.fixture
+def paths(data_dir: Path, memory_keyring: MemoryKeyring, seeded_template: Template) -> DataPaths:
+    return copy_template(seeded_template, data_dir, memory_keyring)
+
+
+@pytest.fixture
+def window(qtbot, store: Store) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    w = MainWindow(Backend(store, Actor("desk.clerk")), today=lambda: TODAY)
+    qtbot.addWidget(w)
+    w.resize(SCREEN_W, SCREEN_H)
+    w.show()
+    yield w
+    wait_for_background()
+
+
+def loaded(qtbot, screen: WorklistScreen) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the newest refresh is shown."""
+    qtbot.waitUntil(lambda: screen.data is not None and not screen.busy, timeout=20_000)
+
+
+def reload(qtbot, screen: WorklistScreen) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        screen.refresh()
+    loaded(qtbot, screen)
+
+
+def visit_with(screen: WorklistScreen, kind: BlockerKind) -> VisitRow:
+    assert screen.data is not None
+    return next(v for v in screen.data.worklist.visits if any(b.kind is kind for b in v.blockers))
+
+
+def shown_visit(screen: WorklistScreen, visit_id: int) -> VisitRow:
+    assert screen.data is not None
+    return next(v for v in screen.data.worklist.visits if v.visit_id == visit_id)
+
+
+def shot(widget: QWidget, name: str) -> None:
+    widget.grab().save(str(SHOTS / name))
+
+
+def test_first_screen_with_counts(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    screen = window.worklist
+    assert window.stack.currentWidget() is screen
+    assert window.nav.item(0).text().startswith("Worklist")
+    loaded(qtbot, screen)
+    counts = screen.data.worklist.counts  # type: ignore[union-attr]
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert f"Worklist {counts['worklist']}" in titles
+    assert f"Prior auths {counts['prior_auth']}" in titles
+    assert f"Verifications {counts['verification']}" in titles
+    assert screen.visit_model.rowCount() > 10
+    assert "blocked" in screen.visit_summary.text()
+    shot(window, "wl-window.png")
+
+
+def click(qtbot, button: QWidget) -> None:  # type: ignore[no-untyped-def]
+    assert button.isVisible() and button.isEnabled(), button.objectName()
+    qtbot.mouseClick(button, LEFT)
+
+
+def click_visit(qtbot, screen: WorklistScreen, visit_id: int) -> None:  # type: ignore[no-untyped-def]
+    row = screen.visit_model.row_of(visit_id)
+    assert row >= 0, visit_id
+    view = screen.visit_table
+    view.scrollTo(screen.visit_model.index(row, 1))
+    rect = view.visualRect(screen.visit_model.index(row, 1))
+    qtbot.mouseClick(view.viewport(), LEFT, pos=rect.center())
+    assert screen.selected_visit() is not None
+    assert screen.selected_visit().visit_id == visit_id  # type: ignore[union-attr]
+
+
+def blocker_button(qtbot, screen: WorklistScreen, name: str) -> QPushButton:  # type: ignore[no-untyped-def]
+    """The current visit's button of that name (shown once the event loop has run)."""
+    button = next(b for b in screen.blocker_buttons if b.objectName() == name)
+    qtbot.waitUntil(button.isVisible)
+    return button
+
+
+def units_left(store: Store, patient_id: int) -> dict[str, int]:
+    with store.session() as s:
+        rows = [
+            r
+            for r in pas.list_cases(s, today=TODAY, include_closed=False)
+            if r.patient_id == patient_id and r.remaining is not None
+        ]
+    assert rows
+    return dict(rows[0].remaining.units_by_code)  # type: ignore[union-attr]
+
+
+def enrollment(store: Store, enrollment_id: int) -> asv.EnrollmentRecord:
+    with store.session() as s:
+        return next(
+            e
+            for e in asv.enrollments_for_patient(s, patient_of(s, enrollment_id))
+            if e.id == enrollment_id
+        )
+
+
+def patient_of(session, enrollment_id: int) -> int:  # type: ignore[no-untyped-def]
+    from infudesk.store.models import AssistanceEnrollment
+
+    row = session.get(AssistanceEnrollment, enrollment_id)
+    assert row is not None
+    return int(row.patient_id)
+
+
+def test_blocked_visit_followed_fixed_then_given(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+    screen = window.worklist
+    loaded(qtbot, screen)
+    v = visit_with(screen, BlockerKind.ASSISTANCE_PENDING)
+    enrollment_id = v.blockers[0].target.record_id
+    assert enrollment_id is not None and len(v.blockers) == 1
+    click_visit(qtbot, screen, v.visit_id)
+    fix = blocker_button(qtbot, screen, "fix_assistance_pending")
+    texts = [w.text() for w in screen.blocker_list.findChildren(QLabel)]
+    assert any(v.blockers[0].text in t for t in texts)
+    shot(window, "wl-blocked.png")
+
+    # the link opens the patient's Assistance tab on the enrollment
+    click(qtbot, fix)
+    page = window.patients.page
+    assert window.stack.currentWidget() is window.patients
+    assert page.record is not None and page.record.id == v.patient_id
+    assert page.tabs.currentWidget() is page.assistance
+    tab = page.assistance
+    assert tab.current() is not None and tab.current().id == enrollment_id  # type: ignore[union-attr]
+    assert "Applied" in tab.table.item(tab.table.currentRow(), 6).text()  # type: ignore[union-attr]
+
+    def approve(dlg: QWidget) -> None:
+        from infudesk.ui.fees.enrollment_dialogs import EnrollmentDialog
+
+        assert isinstance(dlg, EnrollmentDialog)
+        f = dlg.form
+        f.set("status", "approved")
+        f.set("approved_on", "11/25/2026")
+        f.set("amount_approved", "5,000")
+        f.set("balance", "5,000")
+        f.set("expires", "12/31/2026")
+        shot(dlg, "wl-enrollment.png")
+        dlg.save_button.click()
+
+    when_modal(approve)
+    with qtbot.waitSignal(tab.changed, timeout=10_000):
+        click(qtbot, tab.edit_button)
+    assert enrollment(store, enrollment_id).data.status == "approved"
+    shot(window, "wl-assistance-tab.png")
+
+    # back on the worklist the visit is Ready
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        window.nav.setCurrentRow(0)
+    loaded(qtbot, screen)
+    assert shown_visit(screen, v.visit_id).ready
+    click_visit(qtbot, screen, v.visit_id)
+    assert screen.blocker_list.findChild(QLabel, "readyNote") is not None
+    assert (
+        screen.visit_model.data(screen.visit_model.index(screen.visit_model.row_of(v.visit_id), 7))
+        == "Ready"
+    )
+
+    # recorded as given: the authorization's units and the grant's balance go down
+    before_units = units_left(store, v.patient_id)
+    before_balance = enrollment(store, enrollment_id).data.balance
+    assert before_balance == 5000
+
+    def confirm(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox) and box.objectName() == "givenBox"
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    when_modal(confirm)
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        click(qtbot, screen.action_buttons[VisitAction.GIVEN])
+    loaded(qtbot, screen)
+    assert shown_visit(screen, v.visit_id).status == "given"
+    assert "recorded as given" in screen.status.text()
+    after_units = units_left(store, v.patient_id)
+    assert all(after_units[code] < before_units[code] for code in before_units)
+    after = enrollment(store, enrollment_id).data
+    assert after.balance is not None and after.balance < before_balance
+    assert after.used > 0
+    # the visit left the "still to come" list; "Given or cancelled" shows it
+    assert screen.visit_model.row_of(v.visit_id) < 0
+    screen.show_combo.setCurrentIndex(screen.show_combo.findData(c.Readiness.DONE))
+    assert screen.visit_model.row_of(v.visit_id) >= 0
+
+
+def when_dialog(kind: type[QWidget], handler: Callable[[QWidget], None]) -> None:
+    """Answer the next modal dialog of ``kind`` (a box still closing is waited out)."""
+
+    def poll(modal: QWidget) -> None:
+        if isinstance(modal, kind) and modal.isVisible():
+            handler(modal)
+        else:
+            QTimer.singleShot(20, lambda: when_modal(poll))
+
+    when_modal(poll)
+
+
+def answer_reason(text: str, seen: list[str]) -> None:
+    """Type a reason into the next ReasonDialog and accept it (first trying it empty)."""
+
+    def handle(dlg: QWidget) -> None:
+        assert isinstance(dlg, ReasonDialog), type(dlg)
+        seen.append(dlg.findChild(QLabel, "reasonPrompt").text())  # type: ignore[union-attr]
+        dlg.ok_button.click()  # empty: refused with a line saying why
+        assert dlg.isVisible() and dlg.error.text()
+        dlg.edit.setPlainText(text)
+        shot(dlg, "wl-reason.png")
+        dlg.ok_button.click()
+
+    when_dialog(ReasonDialog, handle)
+
+
+def test_given_beyond_the_approval_asks_why(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+    screen = window.worklist
+    loaded(qtbot, screen)
+    v = visit_with(screen, BlockerKind.PA_EXHAUSTED)
+    click_visit(qtbot, screen, v.visit_id)
+    prompts: list[str] = []
+
+    def confirm(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        assert "open item" in box.text()  # it is not ready: the confirmation says what is open
+        box.button(QMessageBox.StandardButton.Yes).click()
+        answer_reason("Extension requested by phone, ref 4471", prompts)
+
+    when_modal(confirm)
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        click(qtbot, screen.action_buttons[VisitAction.GIVEN])
+    loaded(qtbot, screen)
+    assert prompts and "goes beyond what the payer approved" in prompts[0]
+    assert shown_visit(screen, v.visit_id).status == "given"
+    with store.session() as s:
+        case = pas.get_case(s, v.blockers[0].target.record_id)  # type: ignore[arg-type]
+    assert any(u.reason == "Extension requested by phone, ref 4471" for u in case.usages)
+
+
+def test_cancel_and_reschedule_from_the_worklist(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+    screen = window.worklist
+    loaded(qtbot, screen)
+    ready = [v for v in screen.data.worklist.visits if v.ready and v.on > TODAY]  # type: ignore[union-attr]
+    first, second = ready[0], ready[1]
+    click_visit(qtbot, screen, first.visit_id)
+    seen: list[str] = []
+    answer_reason("Patient ill, will call back", seen)
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        click(qtbot, screen.action_buttons[VisitAction.CANCEL])
+    loaded(qtbot, screen)
+    assert shown_visit(screen, first.visit_id).status == "cancelled"
+    assert "is cancelled" in screen.status.text()
+
+    click_visit(qtbot, screen, second.visit_id)
+    new_day = date(2026, 12, 10) if second.on != date(2026, 12, 10) else date(2026, 12, 9)
+
+    def move(dlg: QWidget) -> None:
+        assert isinstance(dlg, RescheduleDialog)
+        shot(dlg, "wl-reschedule.png")
+        assert dlg.width() <= SCREEN_W and dlg.height() <= SCREEN_H
+        dlg.calendar.setSelectedDate(QDate(second.on.year, second.on.month, second.on.day))
+        dlg.findChild(QPushButton, "rescheduleOkButton").click()  # type: ignore[union-attr]
+        assert dlg.isVisible() and "another day" in dlg.error.text()
+        dlg.calendar.setSelectedDate(QDate(new_day.year, new_day.month, new_day.day))
+        dlg.findChild(QPushButton, "rescheduleOkButton").click()  # type: ignore[union-attr]
+
+    when_dialog(RescheduleDialog, move)
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        click(qtbot, screen.action_buttons[VisitAction.RESCHEDULE])
+    loaded(qtbot, screen)
+    assert shown_visit(screen, second.visit_id).on == new_day
+    assert f"moved to {new_day:%m/%d/%Y}" in screen.status.text()
+
+
+def test_visit_actions_on_the_patient_screen(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+    screen = window.worklist
+    loaded(qtbot, screen)
+    v = next(x for x in screen.data.worklist.visits if x.on == TODAY and x.status == "planned")  # type: ignore[union-attr]
+    click_visit(qtbot, screen, v.visit_id)
+    click(qtbot, screen.patient_button)
+    page = window.patients.page
+    assert page.record is not None and page.record.id == v.patient_id
+    page.tabs.setCurrentWidget(page.visits)
+    tab = page.visits
+    assert tab.select_visit(v.visit_id)
+    assert tab.buttons[VisitAction.ARRIVED].isEnabled()
+    with qtbot.waitSignal(tab.changed, timeout=10_000):
+        click(qtbot, tab.buttons[VisitAction.ARRIVED])
+    assert tab.current() is not None and tab.current().status == "arrived"  # type: ignore[union-attr]
+    assert not tab.buttons[VisitAction.ARRIVED].isEnabled()
+    assert tab.buttons[VisitAction.GIVEN].isEnabled()
+    assert "has arrived" in tab.status.text()
+    shot(window, "wl-patient-visits.png")
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        window.nav.setCurrentRow(0)
+    loaded(qtbot, screen)
+    assert shown_visit(screen, v.visit_id).status == "arrived"
+
+
+def test_tasks_assigned_filtered_and_done(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+    screen = window.worklist
+    loaded(qtbot, screen)
+    model, view = screen.task_model, screen.task_table
+    total = model.rowCount()
+    assert total > 5
+    view.selectRow(0)
+    task = screen.selected_task()
+    assert task is not None and task.assignee is None
+    me = screen.assign_combo.findData("desk.clerk")
+    assert me >= 0  # the signed-in person can always take a task
+    screen.assign_combo.setCurrentIndex(me)
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        click(qtbot, screen.assign_button)
+    loaded(qtbot, screen)
+    held = next(t for t in screen.data.worklist.tasks if t.key == task.key)  # type: ignore[union-attr]
+    assert held.assignee == "desk.clerk"
+    screen.assignee_combo.setCurrentIndex(screen.assignee_combo.findData("desk.clerk"))
+    assert model.rowCount() == 1 and model.row_at(0).key == task.key  # type: ignore[union-attr]
+    screen.assignee_combo.setCurrentIndex(screen.assignee_combo.findData(c.UNASSIGNED))
+    assert model.rowCount() == total - 1
+    screen.assignee_combo.setCurrentIndex(0)
+    payer = task.payer
+    screen.payer_combo.setCurrentIndex(screen.payer_combo.findData(payer))
+    assert 0 < model.rowCount() <= total and all(t.payer == payer for t in model.shown())
+    assert all(v.payer == payer for v in screen.visit_model.shown())
+    screen.payer_combo.setCurrentIndex(0)
+    assert screen.select_task(task.key)
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        click(qtbot, screen.done_button)
+    loaded(qtbot, screen)
+    assert model.row_of(task.key) < 0  # done: gone from the open tasks
+    screen.task_status_combo.setCurrentIndex(screen.task_status_combo.findData(None))
+    assert model.row_of(task.key) >= 0
+    assert screen.select_task(task.key) and screen.done_button.text() == "Open again"
+
+
+def test_a_verification_link_opens_the_checklist(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from infudesk.ui.verification.verification_dialog import VerificationDialog
+
+    screen = window.worklist
+    loaded(qtbot, screen)
+    v = visit_with(screen, BlockerKind.UNVERIFIED)
+    click_visit(qtbot, screen, v.visit_id)
+    button = blocker_button(qtbot, screen, "fix_unverified")
+    opened: list[str] = []
+
+    def look(dlg: QWidget) -> None:
+        assert isinstance(dlg, VerificationDialog)
+        opened.append(dlg.windowTitle())
+        dlg.reject()
+
+    when_modal(look)
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        click(qtbot, button)
+    assert opened and opened[0].startswith("Benefits verification #")
+
+
+def test_day_summary_saved(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from infudesk.ui.worklist.day_summary import DaySummaryDialog
+
+    screen = window.worklist
+    loaded(qtbot, screen)
+    click(qtbot, screen.print_button)
+    dlg = screen.day_summary
+    assert isinstance(dlg, DaySummaryDialog)
+    qtbot.waitUntil(lambda: dlg.ready, timeout=20_000)
+    assert dlg.width() <= SCREEN_W and dlg.height() <= SCREEN_H
+    shot(dlg, "wl-day-summary.png")
+    target = tmp_path / "summary.pdf"
+    assert dlg.save_to(target)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert "Saved as" in dlg.status.text()
+    dlg.close()
+
+
+def test_every_window_fits_1366_by_728(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from infudesk.ui.fees.enrollment_dialogs import (
+        DirectoryDialog,
+        EnrollmentDialog,
+        ScreeningDialog,
+    )
+
+    screen = window.worklist
+    loaded(qtbot, screen)
+    assert window.minimumSizeHint().width() <= SCREEN_W
+    assert window.minimumSizeHint().height() <= SCREEN_H
+    v = screen.data.worklist.visits[0]  # type: ignore[union-attr]
+    backend = window.backend
+    dialogs: list[QWidget] = [
+        ReasonDialog("Cancel the visit", "Why?", "Cancel the visit", window),
+        RescheduleDialog(c.ref_of(v), TODAY, window),
+        EnrollmentDialog(backend, v.patient_id, [], today=lambda: TODAY, parent=window),
+        ScreeningDialog(backend, v.patient_id, state="IL", today=lambda: TODAY, parent=window),
+        DirectoryDialog(backend, window),
+    ]
+    for dlg in dialogs:
+        qtbot.addWidget(dlg)
+        dlg.show()
+        assert dlg.width() <= SCREEN_W and dlg.height() <= SCREEN_H, dlg.objectName()
+        assert dlg.minimumSizeHint().height() <= SCREEN_H, dlg.objectName()
+        shot(dlg, f"wl-{dlg.objectName()}.png")
+        dlg.close()
+
+
+def test_screening_says_which_programs_fit(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from infudesk.ui.fees.enrollment_dialogs import ScreeningDialog
+
+    screen = window.worklist
+    loaded(qtbot, screen)
+    v = screen.data.worklist.visits[0]  # type: ignore[union-attr]
+    dlg = ScreeningDialog(window.backend, v.patient_id, state="IL", today=lambda: TODAY)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.income.setText("abc")
+    assert not dlg.run() and "income" in dlg.summary.text()
+    dlg.household.setValue(3)
+    dlg.income.setText("41,000")
+    assert dlg.run()
+    assert "poverty guideline" in dlg.summary.text()
+    texts = [dlg.results.item(i).text() for i in range(dlg.results.count())]
+    assert texts and all(t.startswith(("✓", "✗")) for t in texts)
+    assert any(t.startswith("✗") and ": " in t for t in texts)  # why not, for the others
+    shot(dlg, "wl-screening.png")
