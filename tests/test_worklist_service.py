@@ -109,6 +109,12 @@ def test_tasks_assigned_and_done(store: Store) -> None:
         wsv.assign_task(s, DESK, task.key, "Ana.R")
     with store.session() as s, pytest.raises(ValidationFailed):
         wsv.assign_task(s, DESK, task.key, "nobody")
+    with store.session() as s:  # a front-desk role reads whom it can give tasks to
+        assert ("ana.r", "Ana R") in wsv.assignable_staff(s, DESK)
+        wsv.assign_task(s, DESK, task.key, "Desk.One")  # the signed-in person takes it
+    assert next(t for t in build(store).tasks if t.key == task.key).assignee == "desk.one"
+    with store.session() as s:
+        wsv.assign_task(s, DESK, task.key, "ana.r")
     wl = build(store)
     mine = dw.filter_tasks(wl.tasks, assignee="ana.r")
     assert [t.key for t in mine] == [task.key]

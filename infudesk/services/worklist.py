@@ -683,12 +683,25 @@ def _task_row(session: Session, actor: Actor, key: str) -> WorkTask:
     return row
 
 
+def assignable_staff(session: Session, actor: Actor) -> tuple[tuple[str, str], ...]:
+    """Whom a task can be given to: (username, display name) of every active staff member.
+    Anyone who may work the worklist may read this short list (not the Staff screen's)."""
+    require(actor, Permission.WORKLIST)
+    rows = session.execute(
+        select(Staff.username, Staff.display_name)
+        .where(Staff.active.is_(True))
+        .order_by(Staff.display_name, Staff.username)
+    ).all()
+    return tuple((u, d or u) for u, d in rows)
+
+
 def assign_task(session: Session, actor: Actor, key: str, assignee: str | None) -> None:
-    """Give the task to a staff member (their username), or take it from whoever has it."""
+    """Give the task to a staff member (their username), or take it from whoever has it.
+    The signed-in person may always take a task, staff account or not (the demo's clerk)."""
     require(actor, Permission.WORKLIST)
     if assignee is not None:
         assignee = assignee.strip().casefold()
-        if not session.scalar(
+        if assignee != actor.name.strip().casefold() and not session.scalar(
             select(Staff.id).where(Staff.username == assignee, Staff.active.is_(True))
         ):
             raise ValidationFailed({"assignee": "Choose an active staff member."})

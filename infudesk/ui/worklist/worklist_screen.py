@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session
 
 from infudesk.domain.worklist import Target, Task, TaskStatus, VisitRow, Worklist
 from infudesk.services import settings as st
-from infudesk.services import staff as sts
 from infudesk.services import worklist as wls
 from infudesk.services.access import PermissionDenied
 from infudesk.services.audit import Actor
@@ -92,12 +91,8 @@ def days_setting(session: Session) -> int:
 
 
 def active_staff(session: Session, actor: Actor) -> tuple[tuple[str, str], ...]:
-    """Whom a task can be given to; empty when this role may not read the staff list."""
-    try:
-        rows = sts.list_staff(session, actor)
-    except PermissionDenied:
-        return ()
-    return tuple((r.username, r.display_name or r.username) for r in rows if r.active)
+    """Whom a task can be given to (every role that works the worklist may read it)."""
+    return wls.assignable_staff(session, actor)
 
 
 def load(session: Session, actor: Actor, today: date, days: int | None) -> Loaded:
