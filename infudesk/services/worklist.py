@@ -14,13 +14,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from infudesk import documents
-from infudesk.documents.data import DaySummaryData, DayVisitLine
 from infudesk.domain import prior_auth as pa
 from infudesk.domain import readiness as rd
 from infudesk.domain import verification as dv
@@ -53,6 +51,9 @@ from infudesk.store.models import (
     WorkTask,
 )
 from infudesk.store.writers import lock_writers
+
+if TYPE_CHECKING:  # the documents package imports reportlab: not on the start's path
+    from infudesk.documents.data import DaySummaryData
 
 AREAS = dw.AREAS
 SELF_PAY = "Self-pay"
@@ -731,6 +732,7 @@ STATE_WORDS = {"arrived": "Arrived", "given": "Given", "cancelled": "Cancelled"}
 
 def day_summary_data(session: Session, actor: Actor, day: date) -> DaySummaryData:
     """The day's visits (by patient name) with their state, for the one-page summary."""
+    from infudesk.documents.data import DaySummaryData, DayVisitLine
     from infudesk.services import letters
 
     wl = build(session, actor, day, days=1)
@@ -752,6 +754,8 @@ def day_summary_data(session: Session, actor: Actor, day: date) -> DaySummaryDat
 
 def day_summary_pdf(session: Session, actor: Actor, day: date) -> bytes:
     """The start-of-day summary as a one-page PDF (its making is kept in the audit trail)."""
+    from infudesk import documents
+
     data = day_summary_data(session, actor, day)
     out = io.BytesIO()
     documents.build(data, out)
