@@ -1,4 +1,5 @@
-"""Patient search at 100,000 patients and the verification worklist, on PostgreSQL beside the
+"""Patient search at 100,000 patients, the verification worklist and the day's worklist (the
+first screen: planned visits with their readiness, and the tasks), on PostgreSQL beside the
 local SQLCipher database, in the same run; prints medians and p95 with the ratio.
 
     eval "$(.ci/pg-cluster start)"   # a throwaway local server with TLS (or any server:
@@ -6,7 +7,9 @@ local SQLCipher database, in the same run; prints medians and p95 with the ratio
     uv run python bench/bench_pg.py [--patients 100000] [--worklist 2000] [--repeat 5]
 
 Both databases get the same generated data (same random seed): ``--patients`` patients, of
-whom the first ``--worklist`` have a coverage, a therapy order and a verified checklist.
+whom the first ``--worklist`` have a coverage, a therapy order (seven visits eight weeks
+apart, the first within 200 days before or 60 after the bench's day) and a verified
+checklist; the day's worklist is ``services.worklist.build`` over the default 14 days.
 The server is on this machine (TLS over 127.0.0.1): a network adds its round trip to each
 query. The keychain is an in-memory one (the bench never touches a real keychain).
 """
@@ -43,6 +46,7 @@ from infudesk.services import orders as ors  # noqa: E402
 from infudesk.services import patients as ps  # noqa: E402
 from infudesk.services import payers as pys  # noqa: E402
 from infudesk.services import verifications as vs  # noqa: E402
+from infudesk.services import worklist as wsv  # noqa: E402
 from infudesk.services.audit import Actor  # noqa: E402
 from infudesk.store import keys  # noqa: E402
 from infudesk.store.database import Store, open_server_store, open_store  # noqa: E402
@@ -176,6 +180,9 @@ def queries(store: Store, n: int) -> list[str]:
     return out
 
 
+DAY_SIZE: dict[bool, tuple[int, int]] = {}  # per engine (server?): visits, tasks on the worklist
+
+
 def measure(store: Store, qs: list[str], repeat: int) -> dict[str, list[float]]:
     def search(q: str) -> None:
         with store.session() as s:
@@ -185,18 +192,32 @@ def measure(store: Store, qs: list[str], repeat: int) -> dict[str, list[float]]:
         with store.session() as s:
             ps.count(s, q, today=TODAY, cap=10_000)
 
-    def worklist() -> None:
+    def verifications() -> None:
         with store.session() as s:
             vs.worklist(s, today=TODAY)
 
+    desk = Actor("bench.desk", role="front_desk")
+
+    def day() -> None:
+        with store.session() as s:
+            wl = wsv.build(s, desk, TODAY)
+        DAY_SIZE[store.target is not None] = (len(wl.visits), len(wl.tasks))
+
     for q in qs[:5]:  # warm the caches (both engines alike)
         search(q)
-    worklist()
-    out: dict[str, list[float]] = {"search (page of 200)": [], "search count": [], "worklist": []}
+    verifications()
+    day()
+    out: dict[str, list[float]] = {
+        "search (page of 200)": [],
+        "search count": [],
+        "verification worklist": [],
+        "day worklist": [],
+    }
     for q in qs:
         out["search (page of 200)"] += timed(lambda q=q: search(q), repeat)
         out["search count"] += timed(lambda q=q: count(q), repeat)
-    out["worklist"] = timed(worklist, repeat * 4)
+    out["verification worklist"] = timed(verifications, repeat * 4)
+    out["day worklist"] = timed(day, repeat * 4)
     return out
 
 
@@ -251,16 +272,18 @@ def main() -> None:
 
     print(
         f"\n{args.patients:,} patients, {args.worklist:,} on the worklist; {args.queries} "
-        f"searches x {args.repeat}; PostgreSQL {admin.host} over TLS (same machine)\n"
+        f"searches x {args.repeat}; PostgreSQL {admin.host} over TLS (same machine); the day "
+        f"worklist holds {DAY_SIZE[False][0]:,} visits and {DAY_SIZE[False][1]:,} tasks "
+        f"(PostgreSQL: {DAY_SIZE[True][0]:,} and {DAY_SIZE[True][1]:,})\n"
     )
-    head = f"{'operation':<22}{'SQLite med':>11}{'p95':>9}{'PG med':>10}{'p95':>9}{'PG/SQLite':>11}"
+    head = f"{'operation':<26}{'SQLite med':>11}{'p95':>9}{'PG med':>10}{'p95':>9}{'PG/SQLite':>11}"
     print(head)
     print("-" * len(head))
     for op in results["SQLite"]:
         a, b = results["SQLite"][op], results["PostgreSQL"][op]
         ma, mb = statistics.median(a), statistics.median(b)
         print(
-            f"{op:<22}{ma:>9.1f}ms{pct(a, 0.95):>7.1f}ms{mb:>8.1f}ms{pct(b, 0.95):>7.1f}ms"
+            f"{op:<26}{ma:>9.1f}ms{pct(a, 0.95):>7.1f}ms{mb:>8.1f}ms{pct(b, 0.95):>7.1f}ms"
             f"{mb / ma:>10.1f}x"
         )
 
