@@ -118,6 +118,8 @@ loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("reportlab", "alem
                 or m.startswith(("infudesk.demo", *OTHER_SCREENS)))
 print("loaded", json.dumps(loaded))
 print("at_show", json.dumps(at_show))
+import gc
+print("frozen", gc.get_freeze_count())  # app.settle_heap ran once the first page was made
 sys.exit(code)
 """
 
@@ -192,6 +194,8 @@ def test_smoke_on_a_demo_and_a_demo_folder_without_demo(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
     assert loaded_modules(again) == []  # a filled demo starts without the generator
     assert loaded_modules(again, "at_show") == []  # nor the database layer before it shows
+    frozen = next(x for x in again.stdout.splitlines() if x.startswith("frozen "))
+    assert int(frozen.split()[1]) > 10_000  # the heap was settled (gc.freeze) after the start
     wrong = run_child(tmp_path, "--smoke", "--data-dir", str(demo), timeout=60)
     assert wrong.returncode == 1
     assert "is a demo folder (fictional patients): add --demo" in wrong.stderr
