@@ -335,6 +335,15 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([])
 if sys.argv[1] == "app":
     from infudesk.cli import main
+    from infudesk.ui import main_window
+    attach = main_window.MainWindow.attach
+    def attach_then_patients(self, *args, **kwargs):
+        # the Patients screen (the whole list) opened as soon as the store is: the Worklist is
+        # the first screen now, and the patient list is not made at start
+        attach(self, *args, **kwargs)
+        self.nav.setCurrentRow(self.row_of("patients"))
+        assert self.patients.model.rowCount() > 0
+    main_window.MainWindow.attach = attach_then_patients
     main(["--smoke", "--demo", "--data-dir", sys.argv[2]])
 else:
     from PySide6.QtWidgets import QMainWindow
