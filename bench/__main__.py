@@ -4,10 +4,12 @@
 
 A temporary demo database (the showcase and its history) gets ``--patients`` generated
 patients more; then: start to the main window (whole processes) against a bare PySide6
-window; opening the database against opening the same file with the key given directly;
+window, and to the database open with the first page made (the window shows first, saying
+"Opening the database…"); opening the database against opening the same file with the key given directly;
 search as you type (the service call, and the list model's refresh) against the same SQL on
 a raw SQLCipher connection; opening a patient with its whole history; one cost letter and a
-batch of 200 against a one-page reportlab document in the same fonts; one quote and a
+batch of 200 against a one-page reportlab document in the same fonts (both faces the letter
+embeds; the regular face alone is shown too); one quote and a
 26-visit course; the peak memory of the app with the whole patient list open. The machines
 here are shared and noisy: the ratios are what to compare from run to run.
 """
