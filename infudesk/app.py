@@ -301,7 +301,7 @@ class StoreOpener(QObject):
                 store.close()
                 raise
             self.store = store
-        except Exception as exc:  # shown by the GUI thread (a dialog and the exit status)
+        except BaseException as exc:  # shown by the GUI thread (a dialog and the exit status)
             self.error = exc
         else:
             for name in self.modules:
@@ -309,7 +309,8 @@ class StoreOpener(QObject):
                     importlib.import_module(name)
                 except Exception as exc:  # shows again, with its message, when the screen is made
                     log.warning("early import of %s failed: %s", name, type(exc).__name__)
-        self._ended.emit()
+        finally:
+            self._ended.emit()  # whatever happened: the window never waits for ever
 
     def _done(self) -> None:
         self._on_done()
