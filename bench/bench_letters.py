@@ -117,15 +117,18 @@ def render(data: CostLetterData) -> bytes:
     return buf.getvalue()
 
 
-def median_ms(fn: Callable[[], object], runs: int) -> float:
+def median_ms(*fns: Callable[[], object], runs: int) -> list[float]:
+    """The median of each of ``fns``, run in turn (interleaved: a busy spell slows all alike)."""
     for _ in range(min(runs, 5)):  # warm up
-        fn()
-    times = []
+        for fn in fns:
+            fn()
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
+        for fn, out in zip(fns, times, strict=True):
+            t = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t)
+    return [statistics.median(x) * 1000 for x in times]
 
 
 def cold_ms() -> float:
@@ -150,13 +153,13 @@ def main() -> None:
     base = letter()
     pdf = render(base)
     assert pdf.startswith(b"%PDF")
-    floor = median_ms(floor_pdf, args.runs)
-    regular = median_ms(lambda: floor_pdf(bold=False), args.runs)
+    one, floor, regular = median_ms(
+        lambda: render(base), floor_pdf, lambda: floor_pdf(bold=False), runs=args.runs
+    )
     print(
         f"floor (one-paragraph PDF, DejaVu Sans and Sans Bold embedded): median {floor:.1f} ms "
         f"(regular face alone: {regular:.1f} ms)"
     )
-    one = median_ms(lambda: render(base), args.runs)
     print(
         f"cost letter (1 page, 7 visits, Spanish): median {one:.1f} ms "
         f"(target < 150 ms; {one / floor:.1f}x floor; {one / regular:.1f}x the regular-only one), "
