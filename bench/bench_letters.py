@@ -3,7 +3,8 @@
     uv run python bench/bench_letters.py [--runs 40] [--batch 200]
 
 Medians, each beside a floor measured in the same run (the machines here are shared and noisy):
-a one-paragraph PDF in the same embedded font. Target: under 150 ms a letter.
+a one-paragraph PDF in the same embedded fonts (regular and bold, as the letter). Target: under
+150 ms a letter, and 3x the floor.
 """
 
 from __future__ import annotations
@@ -97,11 +98,16 @@ def letter() -> CostLetterData:
     )
 
 
-def floor_pdf() -> bytes:
-    """One paragraph on one page, same embedded font: the fixed cost of any PDF."""
+def floor_pdf(*, bold: bool = True) -> bytes:
+    """One paragraph on one page in the letter's fonts, embedded as the letter embeds them
+    (DejaVu Sans and, with ``bold``, DejaVu Sans Bold): the fixed cost of such a PDF.
+    ``bold=False``: the regular face alone (the floor of the earlier tables)."""
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=LETTER)
-    doc.build([Paragraph("Your estimated cost is $1,234.56.", styles.styles().body)])
+    text = (
+        "Your estimated cost is <b>$1,234.56</b>." if bold else "Your estimated cost is $1,234.56."
+    )
+    doc.build([Paragraph(text, styles.styles().body)])
     return buf.getvalue()
 
 
@@ -111,15 +117,18 @@ def render(data: CostLetterData) -> bytes:
     return buf.getvalue()
 
 
-def median_ms(fn: Callable[[], object], runs: int) -> float:
+def median_ms(*fns: Callable[[], object], runs: int) -> list[float]:
+    """The median of each of ``fns``, run in turn (interleaved: a busy spell slows all alike)."""
     for _ in range(min(runs, 5)):  # warm up
-        fn()
-    times = []
+        for fn in fns:
+            fn()
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
+        for fn, out in zip(fns, times, strict=True):
+            t = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t)
+    return [statistics.median(x) * 1000 for x in times]
 
 
 def cold_ms() -> float:
@@ -144,12 +153,17 @@ def main() -> None:
     base = letter()
     pdf = render(base)
     assert pdf.startswith(b"%PDF")
-    floor = median_ms(floor_pdf, args.runs)
-    print(f"floor (one-paragraph PDF, embedded DejaVu Sans): median {floor:.1f} ms")
-    one = median_ms(lambda: render(base), args.runs)
+    one, floor, regular = median_ms(
+        lambda: render(base), floor_pdf, lambda: floor_pdf(bold=False), runs=args.runs
+    )
+    print(
+        f"floor (one-paragraph PDF, DejaVu Sans and Sans Bold embedded): median {floor:.1f} ms "
+        f"(regular face alone: {regular:.1f} ms)"
+    )
     print(
         f"cost letter (1 page, 7 visits, Spanish): median {one:.1f} ms "
-        f"(target < 150 ms; {one / floor:.1f}x floor), {len(pdf) / 1024:.0f} KiB"
+        f"(target < 150 ms; {one / floor:.1f}x floor; {one / regular:.1f}x the regular-only one), "
+        f"{len(pdf) / 1024:.0f} KiB"
     )
     print(f"first letter in a fresh process (fonts loaded then): {cold_ms():.0f} ms")
 

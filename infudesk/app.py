@@ -1,17 +1,22 @@
-"""GUI wiring: the QApplication, the store (or a clear message why not), the main window.
+"""GUI wiring: the QApplication, the main window, the store (or a clear message why not).
 
-What the first screen does not need loads later: each screen is made when first shown
-(ui/main_window.SCREENS), the demo generator only for a demo database not filled yet, and
-the page check of the database file runs on a worker thread once the window shows.
+The main window shows first, saying the database is opening: nothing of the database layer
+(SQLAlchemy, the models, the services) is imported before it shows. The store is opened on a
+worker thread meanwhile (key from the keychain, SQLCipher, schema check, the demo filled on
+first use, who acts), with the first screen's modules; then the window gets its backend and
+the first page. Each other screen is made when first shown (ui/main_window.SCREENS), and the
+page check of the database file runs on a worker thread once the store is open.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -23,11 +28,12 @@ from infudesk import APP_NAME
 from infudesk.errors import UserError
 from infudesk.paths import DataPaths
 from infudesk.resources import resource
-from infudesk.services import staff
-from infudesk.services.audit import Actor
-from infudesk.store.database import Store, damaged_message, integrity_problem, open_target
+from infudesk.services.actor import Actor
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from infudesk.store.database import Store
     from infudesk.store.server import ServerTarget
     from infudesk.ui.main_window import MainWindow
 
@@ -65,6 +71,8 @@ def open_for_gui(
     """Open the store (local, or the shared server); the demo database is filled on first use.
 
     ``check_pages=False``: the caller runs the page check later (``PageCheck``)."""
+    from infudesk.store.database import open_target
+
     store = open_target(paths, target, demo=demo, check_pages=check_pages)
     try:
         if demo and not _demo_filled(store):
@@ -102,6 +110,8 @@ def _starter_tables(store: Store) -> None:
 def first_page(store: Store) -> tuple[Actor, str]:
     """Who acts at start and the page shown: the demo signs in by itself as its manager;
     a real database asks for a sign-in, or for its first manager."""
+    from infudesk.services import staff
+
     with store.session() as s:
         if store.demo:
             actor = staff.ensure_demo_staff(s)
@@ -158,6 +168,13 @@ def show_open_error(title: str, message: str, *, smoke: bool = False) -> None:
     print(f"infudesk: {message}", file=sys.stderr)
 
 
+def integrity_problem(engine: Engine) -> str | None:
+    """store.database.integrity_problem (imported when a check runs, not at start)."""
+    from infudesk.store.database import integrity_problem as problem
+
+    return problem(engine)
+
+
 class PageCheck(QObject):
     """The database file's page check (store.database.integrity_problem: every page's HMAC,
     about 0.15-0.25 s at 100,000 patients) on a worker thread, after the window shows.
@@ -188,6 +205,8 @@ class PageCheck(QObject):
         self._thread.start()
 
     def _run(self) -> None:
+        from infudesk.store.database import damaged_message
+
         started = time.perf_counter()
         try:
             problem = integrity_problem(self.store.engine) or ""
@@ -211,6 +230,18 @@ class PageCheck(QObject):
             self._thread.join(timeout)
 
 
+def settle_heap() -> None:
+    """``gc.collect()`` then ``gc.freeze()``: what is alive now (the modules, SQLAlchemy's
+    mappers, the window's widgets) leaves the collector's sight, so each later full collection
+    scans only what was made since. Called once the first page is made and again once the
+    other screens' modules are imported: a full collection during a list refresh then pauses
+    the GUI thread for far less (bench/bench_prior_auths.py: longest block 87 → 22 ms)."""
+    started = time.perf_counter()
+    gc.collect()
+    gc.freeze()
+    log.debug("heap settled in %.0f ms", (time.perf_counter() - started) * 1000)
+
+
 def _warm_up(names: tuple[str, ...]) -> threading.Thread:
     """Import the other screens' modules on a worker thread (the window is already up)."""
     import importlib
@@ -227,15 +258,81 @@ def _warm_up(names: tuple[str, ...]) -> threading.Thread:
     return thread
 
 
+class StoreOpener(QObject):
+    """Opens the store on a worker thread while the main window shows: the key from the
+    keychain, SQLCipher, the schema check, the demo filled on first use, who acts
+    (``first_page``), and then the modules of the first screen (imported, not made: widgets
+    are made on the GUI thread). ``on_done`` is called on the GUI thread when it ended;
+    ``store``/``actor``/``start`` or ``error`` say how.
+    """
+
+    _ended = Signal()
+
+    def __init__(
+        self,
+        paths: DataPaths,
+        demo: bool,
+        resolve: Callable[[], ServerTarget | None],
+        modules: tuple[str, ...],
+        on_done: Callable[[], None],
+    ) -> None:
+        super().__init__()
+        self.paths, self.demo, self.resolve, self.modules = paths, demo, resolve, modules
+        self.store: Store | None = None
+        self.actor: Actor | None = None
+        self.start_page = "work"
+        self.error: BaseException | None = None
+        self._on_done = on_done
+        self._thread = threading.Thread(target=self._run, name="open-store", daemon=True)
+        # this object's own method: Qt queues the call to the GUI thread this object lives in
+        self._ended.connect(self._done)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        import importlib
+
+        try:
+            store = open_for_gui(self.paths, self.demo, self.resolve(), check_pages=False)
+            try:
+                self.actor, self.start_page = first_page(store)
+            except BaseException:
+                store.close()
+                raise
+            self.store = store
+        except BaseException as exc:  # shown by the GUI thread (a dialog and the exit status)
+            self.error = exc
+        else:
+            for name in self.modules:
+                try:
+                    importlib.import_module(name)
+                except Exception as exc:  # shows again, with its message, when the screen is made
+                    log.warning("early import of %s failed: %s", name, type(exc).__name__)
+        finally:
+            self._ended.emit()  # whatever happened: the window never waits for ever
+
+    def _done(self) -> None:
+        self._on_done()
+
+    def join(self, timeout: float) -> None:
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+
 def run_gui(
     paths: DataPaths,
     *,
     demo: bool,
     target: ServerTarget | None = None,
+    resolve: Callable[[], ServerTarget | None] | None = None,
     smoke: bool = False,
 ) -> int:
-    """The app. ``smoke``: open, show the main window, wait for the page check, close and
-    exit 0 (1 if the database cannot be opened or fails its check): never a modal box."""
+    """The app. ``resolve``: reads the shared server's address (``target``) on the worker
+    that opens the store (a bad address is shown as the reason the database did not open). ``smoke``: open, show the main window, wait for the store and its page check,
+    close and exit 0 (1 if the database cannot be opened or fails its check): never a modal
+    box. A smoke run prints "shown <epoch>" when the window has shown and the event loop ran
+    once, and "ready <epoch>" when the store is open and the first page made."""
     started = time.perf_counter()
     if os.name == "posix":  # PDFs, exports and backups the app writes are user-only
         os.umask(0o077)
@@ -247,82 +344,114 @@ def run_gui(
     app.setStyleSheet(APP_STYLE)
     app.setWindowIcon(QIcon(str(resource("icons", "infudesk.svg"))))
     register_fonts()
-    try:
-        store = open_for_gui(paths, demo, target, check_pages=False)
-    except UserError as exc:
-        show_open_error(exc.title, exc.message, smoke=smoke)
-        return 1
-    except Exception as exc:  # never exit silently: a calm dialog, details in the log
-        log.error("opening the database failed", exc_info=exc)
-        show_open_error(
-            "Cannot open the database",
-            f"infudesk could not open its database in {paths.root} ({type(exc).__name__}). "
-            "Nothing has been changed. Details are in the log file in the data folder's "
-            "'logs' directory; please report this to your administrator.",
-            smoke=smoke,
-        )
-        return 3
     install_excepthook(smoke)
+    from infudesk.ui.main_window import SCREENS, MainWindow
+
+    window = MainWindow(None, demo=demo, where=str(paths.db))
+    window.show()
+    shown_ms = (time.perf_counter() - started) * 1000
+    log.info("main window shown after %.0f ms", shown_ms)
     warm: threading.Thread | None = None
     check: PageCheck | None = None
-    try:
-        from infudesk.ui.common.ops import Backend
-        from infudesk.ui.main_window import MainWindow
+    status: list[int] = []  # a smoke run's exit status, once known
 
-        actor, start = first_page(store)
-        window = MainWindow(Backend(store, actor), start=start)
-        window.show()
-        shown_ms = (time.perf_counter() - started) * 1000
-        log.info("main window shown after %.0f ms", shown_ms)
-        check = PageCheck(store)
-        # the window's own method: Qt queues it to the GUI thread (a plain function would run
-        # on the checking thread)
-        check.finished.connect(window.show_damaged)
-        QTimer.singleShot(0, check.start)
-        if smoke:
-            return _smoke(app, window, check, shown_ms)
-        if store.created and not demo:
-            offer_recovery_sheet(window)
-
-        def later() -> None:
-            nonlocal warm
-            warm = _warm_up(WARM_UP)
-
-        QTimer.singleShot(300, later)
-        return app.exec()
-    finally:
-        from infudesk.ui.common.ops import wait_for_background
-
-        if warm is not None:
-            warm.join(timeout=10)
-        if check is not None:
-            check.join(timeout=30)  # the page check reads the file: done before it closes
-        wait_for_background()  # a worker still reading finishes before the database closes
-        store.close()
-
-
-def _smoke(app: QApplication, window: MainWindow, check: PageCheck, shown_ms: float) -> int:
-    """Once the event loop runs: say when the window showed, wait for the page check, close."""
-    status: list[int] = []
-
-    def close() -> None:
-        if not check.wait(timeout=0):
-            QTimer.singleShot(20, close)
+    def smoke_close() -> None:
+        """(smoke) Once the store is open and its pages checked: close the window, quit."""
+        if check is None or not check.wait(timeout=0):
+            QTimer.singleShot(20, smoke_close)
             return
         window.auto_backup = False
         status.append(1 if check.problem else 0)
         window.close()
         app.quit()
 
-    def shown() -> None:
-        print(f"shown {time.time():.6f} ({shown_ms:.0f} ms after the app started)", flush=True)
-        close()
+    def opened() -> None:
+        nonlocal check
+        if opener.error is not None or opener.store is None or opener.actor is None:
+            window.auto_backup = False
+            code = _open_failed(opener.error, paths, smoke)
+            window.show_opening_failed("The database could not be opened.")
+            window.hide()
+            status.append(code)
+            app.exit(code)
+            return
+        from infudesk.ui.common.ops import Backend
 
-    QTimer.singleShot(0, shown)
-    code = app.exec()
-    if check.problem:
-        print(
-            f"infudesk: {damaged_message(window.backend.store.paths.db, check.problem)}",
-            file=sys.stderr,
-        )
-    return code or (status[0] if status else 3)
+        store = opener.store
+        window.attach(Backend(store, opener.actor), start=opener.start_page)
+        ready_ms = (time.perf_counter() - started) * 1000
+        log.info("database open and first page made after %.0f ms", ready_ms)
+        if smoke:
+            print(f"ready {time.time():.6f} ({ready_ms:.0f} ms after the app started)", flush=True)
+        check = PageCheck(store)
+        # the window's own method: Qt queues it to the GUI thread (a plain function would run
+        # on the checking thread)
+        check.finished.connect(window.show_damaged)
+        QTimer.singleShot(0, check.start)
+        QTimer.singleShot(0, settle_heap)  # (after the first page has painted)
+        if smoke:
+            smoke_close()
+            return
+        if store.created and not demo:
+            offer_recovery_sheet(window)
+
+        def settle_when_warm() -> None:
+            if warm is not None and warm.is_alive():
+                QTimer.singleShot(200, settle_when_warm)
+            else:
+                settle_heap()
+
+        def later() -> None:
+            nonlocal warm
+            warm = _warm_up(WARM_UP)
+            QTimer.singleShot(200, settle_when_warm)
+
+        QTimer.singleShot(300, later)
+
+    modules = tuple(m for m in (SCREENS[0].module,) if m)
+    opener = StoreOpener(paths, demo, resolve or (lambda: target), modules, opened)
+    opener.start()
+    if smoke:
+
+        def shown() -> None:
+            print(f"shown {time.time():.6f} ({shown_ms:.0f} ms after the app started)", flush=True)
+
+        QTimer.singleShot(0, shown)
+    try:
+        code = app.exec()
+    finally:
+        from infudesk.ui.common.ops import wait_for_background
+
+        opener.join(timeout=300)  # a demo being filled, or a slow server: let it end
+        if warm is not None:
+            warm.join(timeout=10)
+        if check is not None:
+            check.join(timeout=30)  # the page check reads the file: done before it closes
+        wait_for_background()  # a worker still reading finishes before the database closes
+        if opener.store is not None:
+            opener.store.close()
+    if smoke:
+        if check is not None and check.problem:
+            from infudesk.store.database import damaged_message
+
+            print(f"infudesk: {damaged_message(paths.db, check.problem)}", file=sys.stderr)
+        return code or (status[0] if status else 3)
+    return status[0] if status and status[0] else code
+
+
+def _open_failed(exc: BaseException | None, paths: DataPaths, smoke: bool) -> int:
+    """Why the database did not open, in a dialog (not in a smoke run) and on stderr; the
+    exit status (1: a reason the user can act on, 3: anything else, details in the log)."""
+    if isinstance(exc, UserError):
+        show_open_error(exc.title, exc.message, smoke=smoke)
+        return 1
+    log.error("opening the database failed", exc_info=exc)
+    show_open_error(
+        "Cannot open the database",
+        f"infudesk could not open its database in {paths.root} "
+        f"({type(exc).__name__ if exc is not None else 'no store'}). "
+        "Nothing has been changed. Details are in the log file in the data folder's "
+        "'logs' directory; please report this to your administrator.",
+        smoke=smoke,
+    )
+    return 3

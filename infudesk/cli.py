@@ -680,8 +680,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "quote":  # before anything creates folders, logs or imports Qt
         return cmd_quote(args)
-    from sqlalchemy.exc import OperationalError
-
     from infudesk.logsetup import configure, log_failure
 
     if os.name == "posix":  # everything infudesk writes (logs, exports, PDFs) is user-only
@@ -709,27 +707,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_staff_add(args)
         from infudesk.app import run_gui
 
-        target = _target(args)
-        return run_gui(_paths(args), demo=args.demo, target=target, smoke=args.smoke)
+        # the shared server's address is read on the worker that opens the store (reading it
+        # imports the database layer, which the window does not wait for)
+        return run_gui(
+            _paths(args), demo=args.demo, resolve=lambda: _target(args), smoke=args.smoke
+        )
     except UserError as exc:
         print(f"infudesk: {exc.message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
-    except OperationalError as exc:
-        text = str(exc.orig if exc.orig is not None else exc).lower()
-        if "locked" in text or "busy" in text:
-            log.warning("the database was busy (%s)", type(exc.orig).__name__)
-            print(f"infudesk: {BUSY}", file=sys.stderr)
-            return 1
-        log_failure(log, "database error", exc)
-        print(f"infudesk: {UNEXPECTED}", file=sys.stderr)
-        return 3
     except OSError as exc:
         log_failure(log, "file error", exc)
         print(f"infudesk: {_os_error_line(exc)}", file=sys.stderr)
         return 1
     except Exception as exc:
+        # (SQLAlchemy is imported here, not before: the GUI's start does without it)
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):
+            text = str(exc.orig if exc.orig is not None else exc).lower()
+            if "locked" in text or "busy" in text:
+                log.warning("the database was busy (%s)", type(exc.orig).__name__)
+                print(f"infudesk: {BUSY}", file=sys.stderr)
+                return 1
+            log_failure(log, "database error", exc)
+            print(f"infudesk: {UNEXPECTED}", file=sys.stderr)
+            return 3
         log_failure(log, "unexpected error", exc)
         print(f"infudesk: {UNEXPECTED}", file=sys.stderr)
         return 3

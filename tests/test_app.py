@@ -13,6 +13,7 @@ import keyring
 import keyring.backends.fail
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
 
 from infudesk.app import open_for_gui, run_gui
 from infudesk.paths import DataPaths
@@ -98,11 +99,27 @@ class FileKeyring(KeyringBackend):
 
 keys.ALLOWED_BACKENDS = keys.ALLOWED_BACKENDS | {"__main__.FileKeyring"}
 keyring.set_keyring(FileKeyring())
+# what is imported when the main window shows (it shows before the database layer loads)
+from infudesk.ui import main_window
+DATABASE_LAYER = ("sqlalchemy", "sqlcipher3", "argon2", "holidays", "infudesk.store.models",
+                  "infudesk.store.database", "infudesk.services.staff", "infudesk.services.audit")
+at_show = []
+plain_show = main_window.MainWindow.show
+def show(self):
+    at_show.extend(sorted(m for m in sys.modules if m.startswith(DATABASE_LAYER)))
+    plain_show(self)
+main_window.MainWindow.show = show
 from infudesk.cli import main
 code = main(sys.argv[2:])
+# screens not shown are not imported (each is made, and its module imported, when first shown)
+OTHER_SCREENS = tuple(f"infudesk.ui.{f}." for f in (
+    "patients", "quote", "verification", "prior_auth", "payers", "fees", "settings", "letters"))
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("reportlab", "alembic")
-                or m.startswith("infudesk.demo"))
+                or m.startswith(("infudesk.demo", *OTHER_SCREENS)))
 print("loaded", json.dumps(loaded))
+print("at_show", json.dumps(at_show))
+import gc
+print("frozen", gc.get_freeze_count())  # app.settle_heap ran once the first page was made
 sys.exit(code)
 """
 
@@ -121,9 +138,11 @@ def run_child(tmp_path: Path, *args: str, timeout: float = 120) -> subprocess.Co
     )
 
 
-def loaded_modules(res: subprocess.CompletedProcess[str]) -> list[str]:
-    line = next(x for x in res.stdout.splitlines() if x.startswith("loaded "))
-    return list(json.loads(line.removeprefix("loaded ")))
+def loaded_modules(res: subprocess.CompletedProcess[str], what: str = "loaded") -> list[str]:
+    """``loaded``: reportlab, Alembic, the demo generator and the screens not shown, imported
+    by the end of the run; ``at_show``: the database layer imported when the window showed."""
+    line = next(x for x in res.stdout.splitlines() if x.startswith(f"{what} "))
+    return list(json.loads(line.removeprefix(f"{what} ")))
 
 
 def test_real_start_imports_no_demo_reportlab_or_alembic(tmp_path: Path) -> None:
@@ -134,8 +153,12 @@ def test_real_start_imports_no_demo_reportlab_or_alembic(tmp_path: Path) -> None
     assert made.returncode == 0, made.stderr
     res = run_child(tmp_path, "--smoke", "--data-dir", data)
     assert res.returncode == 0, res.stderr
-    assert any(line.startswith("shown ") for line in res.stdout.splitlines())
+    lines = res.stdout.splitlines()
+    shown = next(i for i, line in enumerate(lines) if line.startswith("shown "))
+    ready = next(i for i, line in enumerate(lines) if line.startswith("ready "))
+    assert shown < ready  # the window shows first, then the store opens (on a worker)
     assert loaded_modules(res) == []
+    assert loaded_modules(res, "at_show") == []
 
 
 def test_smoke_exits_non_zero_without_a_box_when_the_database_cannot_open(
@@ -170,6 +193,9 @@ def test_smoke_on_a_demo_and_a_demo_folder_without_demo(tmp_path: Path) -> None:
     again = run_child(tmp_path, "--smoke", "--demo", "--data-dir", str(demo))
     assert again.returncode == 0, again.stderr
     assert loaded_modules(again) == []  # a filled demo starts without the generator
+    assert loaded_modules(again, "at_show") == []  # nor the database layer before it shows
+    frozen = next(x for x in again.stdout.splitlines() if x.startswith("frozen "))
+    assert int(frozen.split()[1]) > 10_000  # the heap was settled (gc.freeze) after the start
     wrong = run_child(tmp_path, "--smoke", "--data-dir", str(demo), timeout=60)
     assert wrong.returncode == 1
     assert "is a demo folder (fictional patients): add --demo" in wrong.stderr
@@ -208,4 +234,41 @@ def test_a_page_check_that_fails_after_the_window_shows_stops_writes(  # type: i
         for box in window.findChildren(QMessageBox):
             box.close()
     finally:
+        store.close()
+
+
+def test_the_window_shows_opening_then_the_first_page_once_the_store_is_attached(
+    qtbot: QtBot, paths: DataPaths
+) -> None:
+    from infudesk.app import first_page
+    from infudesk.ui.common.ops import Backend
+    from infudesk.ui.main_window import MainWindow
+
+    window = MainWindow(None, demo=True, where=str(paths.db))
+    qtbot.addWidget(window)
+    window.show()
+    assert window.pages.currentWidget() is window.opening_page
+    assert "Opening the database" in window.opening_page.text()
+    assert not window.menuBar().isEnabled()
+    assert window.findChild(QWidget, "demoBanner") is not None
+    window.find_patient()  # Ctrl+F while opening: nothing to search yet, nothing breaks
+    window.lock()
+    assert not window.locked
+    window.grab().save("/tmp/opening.png")
+    store = open_for_gui(paths, demo=True, check_pages=False)
+    try:
+        actor, start = first_page(store)
+        window.attach(Backend(store, actor), start=start)
+        assert window.pages.currentWidget() is window.content
+        assert window.menuBar().isEnabled()
+        assert window.stack.currentWidget() is window.worklist
+        assert "signed in as" in window.user_label.text().lower()
+        with qtbot.wait_signal(window.worklist.loaded, timeout=60_000):
+            pass
+        window.auto_backup = False
+        window.close()
+    finally:
+        from infudesk.ui.common.ops import wait_for_background
+
+        wait_for_background()
         store.close()

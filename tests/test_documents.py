@@ -1034,3 +1034,42 @@ def test_fonts_and_licences_are_bundled() -> None:
         r"Apache License\s+Version 2\.0", (folder / "LICENSE-DroidSansFallback.txt").read_text()
     )
     assert "Bitstream Vera" in (folder / "LICENSE-DejaVu.txt").read_text()
+
+
+def _normalized(pdf: bytes) -> bytes:
+    """The PDF without what changes from run to run (its dates and file id)."""
+    pdf = re.sub(rb"/(CreationDate|ModDate) \(D:[^)]*\)", b"", pdf)
+    return re.sub(rb"/ID\s*\[<[0-9a-f]+><[0-9a-f]+>\]", b"", pdf)
+
+
+@pytest.mark.parametrize(
+    ("builder", "make"),
+    [
+        (cost_letter.build, maria_letter),
+        (cost_letter.build, nguyen_letter),
+        (cost_letter.build, olena_letter),
+        (gfe.build, james_gfe),
+        (pa_packet.build, maria_pa_packet),
+        (appeal.build, wang_appeal),
+        (verification_summary.build, nguyen_verification),
+    ],
+)
+def test_the_quick_paragraphs_make_the_same_pdf_byte_for_byte(
+    builder: Callable[[Any, Any], None], make: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """page.Para (plain text without the markup parser; lines broken once per width) and
+    styles.font_runs' ASCII shortcut change how fast a document is made, never its bytes."""
+    from reportlab.platypus import Paragraph
+
+    from infudesk.documents import page
+    from infudesk.documents import styles as st
+
+    data = make()
+    quick = io.BytesIO()
+    builder(data, quick)
+    monkeypatch.setattr(page, "Para", Paragraph)  # reportlab's own, parsing and wrapping anew
+    monkeypatch.setattr(st, "_has_ascii", lambda _font: False)  # the per-character check only
+    plain = io.BytesIO()
+    builder(data, plain)
+    assert _normalized(quick.getvalue()) == _normalized(plain.getvalue())
+    assert b"/CreationDate" in plain.getvalue()  # (the normalization found what it removes)

@@ -9,6 +9,8 @@ letterhead, and a canvas that writes the page count once it is known (one pass, 
 from __future__ import annotations
 
 import logging
+import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +34,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus.paragraph import ParagraphStyle
+from reportlab.platypus.paraparser import ParaParser
 
 from infudesk.documents import styles as st
 from infudesk.documents.data import Language, Letterhead, PatientInfo
@@ -258,15 +261,88 @@ def render(story: Sequence[Flowable], setup: PageSetup, out: BinaryIO | Path) ->
 # --- building blocks the builders share ------------------------------------------------------
 
 
+_MARKUP = re.compile(r"[<&]")
+_plain_frags: dict[int, tuple[ParagraphStyle, Any]] = {}
+_plain_lock = threading.Lock()
+
+
+def _plain_frag(style: ParagraphStyle) -> Any:
+    """The fragment reportlab's parser makes of plain text in ``style`` (None when it makes
+    anything but one fragment, e.g. a style that transforms case)."""
+    known = _plain_frags.get(id(style))
+    if known is not None and known[0] is style:
+        return known[1]
+    parsed_style, frags, bullet_frags = ParaParser().parse("x", style)
+    frag = None
+    if (
+        parsed_style is style
+        and frags is not None
+        and len(frags) == 1
+        and not bullet_frags
+        and frags[0].text == "x"
+        and not getattr(style, "textTransform", None)
+    ):
+        frag = frags[0]
+    with _plain_lock:
+        _plain_frags[id(style)] = (style, frag)
+    return frag
+
+
+class Para(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
+    """A Paragraph that breaks its lines once per width.
+
+    reportlab asks a paragraph for its size several times at the same width: a table wraps
+    each cell to size its rows and again to draw it, a frame wraps a flowable to see whether it
+    fits and KeepTogether wraps its contents first. ``Paragraph.wrap`` breaks the lines anew
+    each time (the costliest step of laying out a letter); the result depends only on the text,
+    the style and the width, so the last one is kept and given back for the same width. The
+    PDF is the same, byte for byte.
+    """
+
+    _laid: tuple[float, Any, float, list[float]] | None = None
+
+    def _setup(
+        self,
+        text: Any,
+        style: Any,
+        bulletText: Any,
+        frags: Any,
+        cleaner: Any,  # noqa: N803
+    ) -> None:
+        """Plain text (no tags, no entities: most table cells) skips reportlab's markup parser:
+        it would give one fragment in the style's font holding the cleaned text, which is
+        what the style's fragment, made once, gives here."""
+        if frags is None and isinstance(text, str) and not _MARKUP.search(text):
+            clean_text = cleaner(text)
+            frag = _plain_frag(style) if clean_text else None
+            if frag is not None:
+                super()._setup(
+                    clean_text, style, bulletText, [frag.clone(text=clean_text, link=[])], cleaner
+                )
+                return
+        super()._setup(text, style, bulletText, frags, cleaner)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        laid = self._laid
+        if laid is not None and laid[0] == availWidth:
+            _, self.blPara, self.height, self._wrapWidths = laid
+            self.width = availWidth
+            return availWidth, self.height
+        width, height = super().wrap(availWidth, availHeight)
+        if height != 0x7FFFFFFF:  # (too narrow: reportlab's "cannot fit", not kept)
+            self._laid = (availWidth, self.blPara, height, self._wrapWidths)
+        return width, height
+
+
 def para(text: str, style: ParagraphStyle | None = None) -> Paragraph:
     """A paragraph of markup (values already escaped with ``styles.markup``)."""
-    return Paragraph(text, style or st.styles().body)
+    return Para(text, style or st.styles().body)
 
 
 def bullets(items: Sequence[str], style: ParagraphStyle | None = None) -> list[Flowable]:
     """One bulleted paragraph per item of markup."""
     s = style or st.styles().bullet
-    return [Paragraph(item, s, bulletText="•") for item in items]
+    return [Para(item, s, bulletText="•") for item in items]
 
 
 def blank(hint: str) -> str:
@@ -289,8 +365,7 @@ def fields(
     spans: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
     for i, r in enumerate(rows):
         cells: list[Any] = [
-            [Paragraph(st.markup(label), s.label), Paragraph(value or "—", s.cell)]
-            for label, value in r
+            [Para(st.markup(label), s.label), Para(value or "—", s.cell)] for label, value in r
         ]
         if len(cells) < ncols:
             spans.append(("SPAN", (len(cells) - 1, i), (ncols - 1, i)))
@@ -328,7 +403,7 @@ def grid(
     Header texts are plain; cells are markup. Row numbers count data rows from 0."""
     s = st.styles()
     head = [
-        Paragraph(st.markup(h), s.cell_head_right if i in right else s.cell_head)
+        Para(st.markup(h), s.cell_head_right if i in right else s.cell_head)
         for i, h in enumerate(header)
     ]
     body: list[list[Any]] = [head]
@@ -340,7 +415,7 @@ def grid(
                 style = s.cell_right_bold if bold else s.cell_right
             else:
                 style = s.cell_bold if bold else s.cell
-            cells.append(Paragraph(value, style))
+            cells.append(Para(value, style))
         body.append(cells)
     t = Table(body, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     cmds: list[Any] = [
@@ -401,7 +476,7 @@ def signature_line(items: Sequence[tuple[str, float]], *, gap: float = 24) -> Ta
             labels.append("")
             widths.append(18)
         line.append(Spacer(width, gap))
-        labels.append(Paragraph(st.markup(text), s.label))
+        labels.append(Para(st.markup(text), s.label))
         widths.append(width)
         c = len(line) - 1
         cmds.append(("LINEBELOW", (c, 0), (c, 0), 0.8, st.INK))

@@ -14,7 +14,7 @@ import threading
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Literal
 from xml.sax.saxutils import escape
 
@@ -98,6 +98,13 @@ def register_fonts() -> None:
     _load(BOLD)
 
 
+@cache
+def _has_ascii(font: str) -> bool:
+    """Whether ``font`` has every printable ASCII character (space to tilde)."""
+    glyphs = _load(font)
+    return all(code in glyphs for code in range(0x20, 0x7F))
+
+
 def has_glyph(font: str, ch: str) -> bool:
     """Whether ``font`` (a name from FONT_FILES) has a glyph for the character ``ch``."""
     return ord(ch) in _load(font)
@@ -138,7 +145,11 @@ def font_runs(text: str, *, bold: bool = False) -> list[tuple[str, str]]:
     """
     base = BOLD if bold else REGULAR
     text = clean(text)
-    if not {ord(ch) for ch in text} - _load(base).keys():  # the usual case: one run
+    glyphs = _load(base)
+    # the usual case: one run. Printable ASCII (what ``clean`` leaves of ASCII) is in both
+    # base fonts; else a membership test per character (a set difference with the map's keys
+    # would walk all of the font's thousands of characters on every call)
+    if (text.isascii() and _has_ascii(base)) or all(ord(ch) in glyphs for ch in text):
         return [(base, text)] if text else []
     runs: list[tuple[str, str]] = []
     current: str | None = None

@@ -15,8 +15,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 MAX_BUSINESS_DAYS = 3660  # about 14 years: far beyond any deadline the app computes
 _DAY = timedelta(days=1)
 
@@ -28,6 +26,8 @@ def federal_holidays(year: int) -> dict[date, str]:
     A New Year's Day on a Saturday is observed on the 31st of December of the year before;
     that date belongs to the earlier year's list.
     """
+    import holidays  # (when first asked: it loads every country's calendar, ~0.1-0.2 s)
+
     return dict(holidays.country_holidays("US", years=year, observed=True).items())
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 from infudesk.errors import UserError
-from infudesk.services.audit import Actor
+from infudesk.services.actor import Actor
 
 
 class Role(enum.StrEnum):

@@ -8,38 +8,14 @@ Details hold ids, kinds and file names chosen by infudesk, never patient data.
 from __future__ import annotations
 
 import json
-import socket
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from infudesk.services.actor import Actor as Actor
+from infudesk.services.actor import workstation_name as workstation_name
 from infudesk.store import auditchain
 from infudesk.store.models import AuditEvent
-
-
-def workstation_name() -> str:
-    """This computer's host name (recorded with every audit entry)."""
-    try:
-        return socket.gethostname()[:100] or "unknown"
-    except OSError:
-        return "unknown"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The person (or named system process) on whose behalf a service acts, and where."""
-
-    name: str
-    kind: str = "staff"
-    workstation: str = field(default_factory=workstation_name)
-    role: str = "manager"  # an access.Role value; system actors act as managers
-    user_id: int | None = None  # the signed-in staff account (None: system or tests)
-    display_name: str = ""
-
-    @classmethod
-    def system(cls, what: str) -> Actor:
-        return cls(name=f"system:{what}", kind="system")
 
 
 def record(

@@ -27,10 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from infudesk import __version__
-from infudesk.services import settings as st
-from infudesk.services import staff
 from infudesk.services.access import ROLE_LABELS, Permission, can, role_of
-from infudesk.services.audit import Actor
+from infudesk.services.actor import Actor
 from infudesk.ui.common.ops import Backend, report
 from infudesk.ui.staff.sign_in import FirstRunForm, IdleWatcher, LockDialog, SignInForm
 
@@ -144,10 +142,13 @@ class ScreenSpec:
     title: str
     permission: Permission | None  # None: every signed-in role
     factory: Callable[[MainWindow], QWidget]
+    module: str = ""  # the module the factory imports (app.py imports the first one early)
 
 
 SCREENS: tuple[ScreenSpec, ...] = (
-    ScreenSpec("worklist", "Worklist", None, _worklist),  # first: the desk's home, at start
+    ScreenSpec(  # first: the desk's home, at start
+        "worklist", "Worklist", None, _worklist, "infudesk.ui.worklist.navigate"
+    ),
     ScreenSpec("patients", "Patients", None, _patients),
     ScreenSpec("verifications", "Verifications", None, _verifications),
     ScreenSpec("prior_auths", "Prior auths", None, _prior_auths),
@@ -191,14 +192,26 @@ class MainWindow(QMainWindow):
 
     locked_changed = Signal(bool)
 
+    backend: Backend  # set by ``attach`` (a window made with no backend is opening)
+
     def __init__(
-        self, backend: Backend, today: Callable[[], date] = date.today, *, start: str = "work"
+        self,
+        backend: Backend | None,
+        today: Callable[[], date] = date.today,
+        *,
+        start: str = "work",
+        demo: bool = False,
+        where: str = "",
     ) -> None:
+        """``backend`` None: the window shows at once, saying the database is opening, with
+        nothing the database layer is needed for (app.run_gui opens the store on a worker
+        thread meanwhile and then calls ``attach``); ``demo`` and ``where`` (the database's
+        place, for the status bar) stand in for what the backend would say."""
         super().__init__()
         if start not in START_PAGES:
             raise ValueError(start)
-        self.backend = backend
         self.today = today
+        self.attached = False
         self.batch_letters: BatchLetters | None = None
         self.auto_backup = True  # the backup made on close (off in a smoke run)
         self.damaged_banner: QLabel | None = None
@@ -208,7 +221,8 @@ class MainWindow(QMainWindow):
         self._veiled: list[Veiled] = []
         self._focus_before: QWidget | None = None
         self.setObjectName("mainWindow")
-        demo = backend.demo
+        if backend is not None:
+            demo, where = backend.demo, str(backend.store.paths.db)
         self.setWindowTitle("infudesk — DEMO (fictional patients)" if demo else "infudesk")
         self.resize(1280, 800)
 
@@ -238,6 +252,10 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         body.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.opening_page = QLabel("Opening the database…")
+        self.opening_page.setObjectName("openingPage")
+        self.opening_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pages.addWidget(self.opening_page)
 
         self._specs: list[ScreenSpec | None] = []  # per navigation row (None: add_screen)
         self._permissions: list[Permission | None] = []
@@ -250,14 +268,12 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.nav.blockSignals(False)
 
-        self._build_lock_pages(demo)
-
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
         self.statusBar().addPermanentWidget(self.user_label)
-        where = QLabel(f"{'DEMO · ' if demo else ''}{backend.store.paths.db}  ·  v{__version__}")
-        where.setObjectName("dbLabel")
-        self.statusBar().addPermanentWidget(where)
+        where_label = QLabel(f"{'DEMO · ' if demo else ''}{where}  ·  v{__version__}")
+        where_label.setObjectName("dbLabel")
+        self.statusBar().addPermanentWidget(where_label)
 
         session_menu = self.menuBar().addMenu("&Session")
         self.lock_action = session_menu.addAction("Lock now")
@@ -275,12 +291,33 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence.StandardKey.Find, self, self.find_patient)
         QShortcut(QKeySequence.StandardKey.New, self, self.new_patient)
 
+        if backend is None:  # opening: nothing to use until ``attach``
+            self.pages.setCurrentWidget(self.opening_page)
+            self.menuBar().setEnabled(False)
+            self.user_label.setText("Opening…")
+        else:
+            self.attach(backend, start=start)
+
+    def attach(self, backend: Backend, *, start: str = "work") -> None:
+        """The database is open: the sign-in pages, the idle lock, and the first page
+        (``start``: "work", "sign_in" or "first_run")."""
+        if start not in START_PAGES:
+            raise ValueError(start)
+        from infudesk.services import settings as st
+
+        self.backend = backend
+        self.attached = True
+        self._build_lock_pages(backend.demo)
         self.idle = IdleWatcher(st.DEFAULTS[IDLE_MINUTES], self)
         self.idle.idle.connect(lambda: self.lock("idle_lock"))
         self._read_idle_minutes()
         if start == "work":
             self._enter(backend.actor, restore_focus=False)
-            self.patients.search_box.setFocus()
+            # the first screen's search, if it has one; never the Patients screen made only to
+            # focus it (that would search and count every patient before the window shows)
+            focus = getattr(self.stack.currentWidget(), "focus_search", None)
+            if focus is not None:
+                focus()
         elif start == "first_run":
             self._show_gate(self.first_run_page)
             self.first_run.start()
@@ -288,8 +325,15 @@ class MainWindow(QMainWindow):
             self._show_gate(self.lock_page)
             self.sign_in.reset()
 
+    def show_opening_failed(self, message: str) -> None:
+        """The database did not open: the window says so (the app shows why, and ends)."""
+        self.opening_page.setText(message)
+        self.user_label.setText("Not opened")
+
     # -- sign-in, first run and the lock -------------------------------------------------
     def _build_lock_pages(self, demo: bool) -> None:
+        from infudesk.services import staff
+
         hint = (
             "Demo: sign in as demo (manager), frontdesk or counselor; the password is "
             f"{staff.DEMO_PASSWORD}."
@@ -326,6 +370,8 @@ class MainWindow(QMainWindow):
         self.user_label.setText("Not signed in")
 
     def _read_idle_minutes(self) -> None:
+        from infudesk.services import settings as st
+
         try:
             minutes = int(self.backend.query(st.get, IDLE_MINUTES))
         except Exception:
@@ -336,8 +382,10 @@ class MainWindow(QMainWindow):
     def lock(self, reason: str = "lock") -> None:
         """Hide every patient detail (this window's content and every other window) until
         someone signs in; unsaved edits stay where they are."""
-        if self.locked:
+        if self.locked or not self.attached:
             return
+        from infudesk.services import staff
+
         actor = self.backend.actor
         try:
             self.backend.mutate(staff.record_session_event, reason)
@@ -670,6 +718,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def find_patient(self) -> None:
+        if not self.attached:  # still opening
+            return
         current = self.stack.currentWidget()
         focus = getattr(current, "focus_search", None)
         if current is not self.patients and focus is not None:
@@ -679,6 +729,8 @@ class MainWindow(QMainWindow):
         self.patients.focus_search()
 
     def new_patient(self) -> None:
+        if not self.attached:
+            return
         self.nav.setCurrentRow(self.row_of("patients"))
         self.patients.new_patient()
 
@@ -714,7 +766,7 @@ class MainWindow(QMainWindow):
     def backup_on_close(self) -> None:
         """The automatic backup (at most once a day, services/backup.auto_backup). A failure
         is logged and shown briefly; it never keeps the window open."""
-        if not self.auto_backup or self.backend.store.writes_refused:
+        if not self.attached or not self.auto_backup or self.backend.store.writes_refused:
             return
         from infudesk.services.backup import auto_backup
 

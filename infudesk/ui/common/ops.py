@@ -8,17 +8,19 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Concatenate, Generic, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Concatenate, Generic, ParamSpec, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 from shiboken6 import isValid
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
 from infudesk.errors import UserError
-from infudesk.services.audit import Actor
-from infudesk.store.database import Store
+from infudesk.services.actor import Actor
+
+if TYPE_CHECKING:  # the database layer loads with the store, not with this module (start-up)
+    from sqlalchemy.orm import Session
+
+    from infudesk.store.database import Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -193,6 +195,8 @@ def friendly_message(exc: BaseException) -> tuple[str, str]:
     """(title, text) for an error shown to the user."""
     if isinstance(exc, UserError):
         return exc.title, exc.message
+    from sqlalchemy.exc import OperationalError  # loaded already: an error came from it
+
     if isinstance(exc, OperationalError) and "locked" in str(exc).lower():
         return (
             "Database busy",
@@ -249,7 +253,6 @@ __all__ = [
     "Backend",
     "Latest",
     "Op",
-    "Session",
     "ask_unsaved",
     "attempt",
     "friendly_message",

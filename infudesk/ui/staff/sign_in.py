@@ -8,6 +8,8 @@ Signals:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -24,8 +26,19 @@ from PySide6.QtWidgets import (
 )
 
 from infudesk.errors import ValidationFailed
-from infudesk.services import staff
 from infudesk.ui.common.ops import Backend, report
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+
+def _staff() -> ModuleType:
+    """services.staff, imported when a form is made (it needs the database layer, which the
+    main window does not need before it shows)."""
+    from infudesk.services import staff
+
+    return staff
+
 
 FORM_WIDTH = 380
 ERROR_STYLE = "color: #b00020;"
@@ -152,7 +165,7 @@ class SignInForm(QWidget):
         self.password.setObjectName("signInPassword")
         self.password.setAccessibleName("Password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setMaxLength(staff.MAX_PASSWORD)
+        self.password.setMaxLength(_staff().MAX_PASSWORD)
         form.addRow("&Username", self.username)
         form.addRow("&Password", self.password)
         col.addLayout(form)
@@ -216,6 +229,8 @@ class SignInForm(QWidget):
             self.show_error("Enter your password.")
             self.password.setFocus()
             return
+        from infudesk.services import staff
+
         try:
             result = self.backend.query(staff.attempt_sign_in, user, password)
         except Exception as exc:
@@ -306,7 +321,7 @@ class FirstRunForm(QWidget):
         col.addLayout(form)
         rule = _note("firstRunRule")
         rule.setText(
-            f"At least {staff.MIN_PASSWORD} characters. Write it nowhere near this computer."
+            f"At least {_staff().MIN_PASSWORD} characters. Write it nowhere near this computer."
         )
         col.addWidget(rule)
         self.error = _error()
@@ -338,6 +353,8 @@ class FirstRunForm(QWidget):
             self.repeat.clear()
             self.repeat.setFocus()
             return
+        from infudesk.services import staff
+
         try:
             self.backend.query(
                 staff.create_first_manager,
