@@ -32,6 +32,7 @@ from infudesk.services import staff
 from infudesk.services.access import ROLE_LABELS, Permission, can, role_of
 from infudesk.services.audit import Actor
 from infudesk.ui.common.ops import Backend, report
+from infudesk.ui.common.screen import fit_to_screen
 from infudesk.ui.staff.sign_in import FirstRunForm, IdleWatcher, LockDialog, SignInForm
 
 if TYPE_CHECKING:
@@ -210,7 +211,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         demo = backend.demo
         self.setWindowTitle("infudesk — DEMO (fictional patients)" if demo else "infudesk")
-        self.resize(1280, 800)
+        fit_to_screen(self, 1280, 800)
 
         central = QWidget()
         outer = QVBoxLayout(central)

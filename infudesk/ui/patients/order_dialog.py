@@ -32,6 +32,7 @@ from infudesk.errors import UserError, ValidationFailed
 from infudesk.services import orders as os_
 from infudesk.services.drugs import drug_list
 from infudesk.ui.common.ops import Backend, report
+from infudesk.ui.common.screen import fit_to_screen
 from infudesk.ui.common.widgets import Form
 from infudesk.ui.patients.controller import drug_key
 
@@ -64,7 +65,7 @@ class OrderDialog(QDialog):
         self._build()
         if record is not None:
             self._load(record)
-        self.resize(1100, 720)
+        fit_to_screen(self, 1100, 720)
 
     def _build(self) -> None:
         f = self.form

@@ -166,6 +166,7 @@ class PatientPage(QWidget):
         self.coverage_line = QLabel("")
         self.coverage_line.setObjectName("coverageGlance")
         self.coverage_line.setTextFormat(Qt.TextFormat.RichText)
+        self.coverage_line.setWordWrap(True)  # a long plan line wraps, never widens the window
         titles.addWidget(self.coverage_line)
         head.addLayout(titles, 1)
         self.quote_button = QPushButton("Quote…")

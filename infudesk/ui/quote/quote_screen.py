@@ -625,7 +625,15 @@ class QuoteScreen(QWidget):
         ]
         for table in (self.visits_table, self.years_table):
             table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        return host
+        # the figures scroll when warnings and notes are many: the screen never grows past
+        # the window (a 1366x728 desk), the notes never overlap the tables
+        scroll = QScrollArea()
+        scroll.setObjectName("resultsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(host)
+        self.results_scroll = scroll
+        return scroll
 
     @staticmethod
     def _section_label(text: str) -> QLabel:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from infudesk.errors import ValidationFailed
 from infudesk.services import staff
 from infudesk.ui.common.ops import Backend, report
+from infudesk.ui.common.screen import fit_to_screen
 
 FORM_WIDTH = 380
 ERROR_STYLE = "color: #b00020;"
@@ -380,7 +381,7 @@ class LockDialog(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
         layout = QVBoxLayout(self)
         layout.addWidget(form)
-        self.resize(520, 420)
+        fit_to_screen(self, 520, 420)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
