@@ -42,16 +42,16 @@ class ColumnSqueezer(QObject):
     """Keeps a table's columns inside the view: when the columns sized to their contents add
     up to more than the view is wide, the widest give up width first (down to their header's
     width), so every column stays on screen and long texts elide instead of scrolling off.
-    Made by ``squeeze_columns``; re-applied when the view is resized."""
+    Made by ``squeeze_columns``; re-applied when the view's viewport is resized."""
 
     def __init__(self, view: QAbstractItemView) -> None:
         super().__init__(view)
         self.view = view
         self.natural: list[int] = []
-        view.installEventFilter(self)
+        view.viewport().installEventFilter(self)  # its width changes with the scroll bar too
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.view and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
             self.apply()
         return False
 
@@ -84,9 +84,8 @@ class ColumnSqueezer(QObject):
         shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
         floors = {c: min(self.natural[c], self._header_width(header, c)) for c in shown}
         widths = squeezed({c: self.natural[c] for c in shown}, floors, width - 2)
-        for c, w in widths.items():
-            if c != shown[-1] or not header.stretchLastSection():
-                header.resizeSection(c, w)
+        for c, w in widths.items():  # (a stretched last section still fills what is left)
+            header.resizeSection(c, w)
 
 
 def squeezed(natural: dict[int, int], floors: dict[int, int], budget: int) -> dict[int, int]:
