@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt
+from PySide6.QtGui import QAccessible, QFont, QWheelEvent
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,7 @@ from infudesk.services import verifications as vs
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store
 from infudesk.ui.common.ops import Backend, wait_for_background
+from infudesk.ui.common.polish import NAMED_TYPES
 from infudesk.ui.common.screen import DESK, DESK_HEIGHT, DESK_WIDTH
 from infudesk.ui.main_window import SCREENS, MainWindow
 from tests.conftest import TODAY, MemoryKeyring
@@ -105,6 +106,7 @@ def fits(widget: QWidget, name: str, prefix: str = "") -> None:
     hint, least = widget.sizeHint(), widget.minimumSizeHint()
     SIZES[prefix + name] = (frame.width(), frame.height())
     widget.grab().save(str(SHOTS / f"{prefix}{name}.png"))
+    PROBLEMS.extend(f"{prefix}{name}: no accessible name: {w}" for w in unnamed(widget))
     if not (frame.width() <= DESK_WIDTH and frame.height() <= DESK_HEIGHT):
         PROBLEMS.append(f"{prefix}{name}: frame {frame.width()}×{frame.height()}")
     if not (least.width() <= DESK_WIDTH and least.height() <= DESK_HEIGHT):
@@ -115,6 +117,23 @@ def fits(widget: QWidget, name: str, prefix: str = "") -> None:
         hint.width() <= DESK_WIDTH and hint.height() <= DESK_HEIGHT
     ):
         PROBLEMS.append(f"{prefix}{name}: size hint {hint.width()}×{hint.height()}")
+
+
+def unnamed(window: QWidget) -> list[str]:
+    """The visible controls in the window that a screen reader would announce without a name:
+    no accessible name of their own, no buddy label, no text (what Qt's accessibility layer
+    gives as the name, QAccessible's Name)."""
+    missing = []
+    for w in window.findChildren(QWidget):
+        if not isinstance(w, NAMED_TYPES) or not w.isVisible():
+            continue
+        iface = QAccessible.queryAccessibleInterface(w)
+        name = iface.text(QAccessible.Text.Name) if iface is not None else ""
+        if not (w.accessibleName().strip() or name.strip()):
+            missing.append(
+                f"{type(w).__name__}#{w.objectName()} in {type(w.parentWidget()).__name__}"
+            )
+    return missing
 
 
 def on_the_desk(qtbot: QtBot, w: MainWindow) -> None:
@@ -336,14 +355,14 @@ def check_dialogs(qtbot: QtBot, window: MainWindow, prefix: str = "") -> None:
         same_size(window, name)
 
 
-def test_every_screen_and_patient_page_fits_and_the_window_never_grows(
+def test_every_screen_and_patient_page_fits_the_window_never_grows_and_controls_are_named(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     visit_everything(qtbot, window)
     same_size(window, "after everything")
 
 
-def test_every_dialog_fits(qtbot: QtBot, window: MainWindow) -> None:
+def test_every_dialog_fits_and_its_controls_are_named(qtbot: QtBot, window: MainWindow) -> None:
     check_dialogs(qtbot, window)
 
 
@@ -368,3 +387,50 @@ def test_a_larger_system_font_still_fits(qtbot: QtBot, big_font: QFont, store: S
     visit_everything(qtbot, w, prefix="font13-")
     check_dialogs(qtbot, w, prefix="font13-")
     wait_for_background()
+
+
+def wheel(widget: QWidget, notches: int) -> None:
+    """A mouse wheel turn (``notches`` down when negative) over the middle of ``widget``."""
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(widget.rect().center())),
+        QPoint(0, 0),
+        QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_scrolls_past_a_combo_box_without_changing_it(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.show_patient(pid_of(window.backend, "D0001"))
+    settle(qtbot)
+    page = window.patients.page
+    combo = page.findChild(QComboBox, "preferred_language")
+    assert isinstance(combo, QComboBox) and combo.isVisible()
+    scroll = combo.parentWidget()
+    while scroll is not None and not isinstance(scroll, QScrollArea):
+        scroll = scroll.parentWidget()
+    assert isinstance(scroll, QScrollArea)
+    scroll.resize(scroll.width(), 200)  # short enough to scroll
+    settle(qtbot)
+    bar = scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum() // 2)
+    page.findChild(QWidget, "first_name").setFocus()  # type: ignore[union-attr]
+    assert not combo.hasFocus()
+    before, position = combo.currentIndex(), bar.value()
+    wheel(combo, -1)
+    wheel(combo, 1)
+    wheel(combo, -2)
+    assert combo.currentIndex() == before  # the value stays
+    assert bar.value() != position  # the page scrolled instead
+    combo.setFocus()
+    assert combo.hasFocus()
+    wheel(combo, -1)  # with the focus, the wheel turns it as usual
+    assert combo.currentIndex() != before

@@ -32,6 +32,7 @@ from infudesk.services import staff
 from infudesk.services.access import ROLE_LABELS, Permission, can, role_of
 from infudesk.services.audit import Actor
 from infudesk.ui.common.ops import Backend, report
+from infudesk.ui.common.polish import polish_on_show
 from infudesk.ui.common.screen import fit_to_screen
 from infudesk.ui.staff.sign_in import FirstRunForm, IdleWatcher, LockDialog, SignInForm
 
@@ -234,7 +235,11 @@ class MainWindow(QMainWindow):
         body.setContentsMargins(0, 0, 0, 0)
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(180)
+        self.nav.setAccessibleName("Screens")
+        # wide enough for its longest entry in the system's font (180 px at 9 pt)
+        self.nav.setFixedWidth(
+            max(180, self.nav.fontMetrics().horizontalAdvance("Verifications 999") + 48)
+        )
         body.addWidget(self.nav)
         self.stack = QStackedWidget()
         body.addWidget(self.stack, 1)
@@ -560,6 +565,7 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(placeholder)
         placeholder.deleteLater()
         self._built[row] = screen
+        polish_on_show(screen)  # the wheel guard and accessible names, each time it shows
         if current == row:
             self.stack.setCurrentIndex(row)
         log.debug("screen %s made", spec.key)

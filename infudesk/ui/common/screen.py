@@ -3,9 +3,12 @@ window is made for, and a window or dialog is never opened larger than the scree
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from infudesk.ui.common.polish import polish_on_show
 
 DESK_WIDTH, DESK_HEIGHT = 1366, 728  # a 1366×768 screen less a 40 px task bar
 DESK = QSize(DESK_WIDTH, DESK_HEIGHT)
@@ -29,12 +32,14 @@ def frame_extra(widget: QWidget) -> QSize:
 
 def fit_to_screen(widget: QWidget, width: int = 0, height: int = 0) -> QSize:
     """Size a top-level window to ``width``×``height`` (0: its size hint), no larger than the
-    available part of its screen, frame included; returns the size given."""
+    available part of its screen, frame included; returns the size given. Its controls get
+    the wheel guard and accessible names each time it is shown (common/polish.py)."""
     area = available_area(widget).size() - frame_extra(widget)
     hint = widget.sizeHint()
     want = QSize(width or hint.width(), height or hint.height())
     size = want.boundedTo(area).expandedTo(QSize(1, 1))
     widget.resize(size)
+    polish_on_show(widget)  # the wheel guard and accessible names, when shown
     return size
 
 
@@ -42,50 +47,53 @@ class ColumnSqueezer(QObject):
     """Keeps a table's columns inside the view: when the columns sized to their contents add
     up to more than the view is wide, the widest give up width first (down to their header's
     width), so every column stays on screen and long texts elide instead of scrolling off.
-    Made by ``squeeze_columns``; re-applied when the view's viewport is resized."""
+    Made by ``squeeze_columns``; lives on the view's viewport and re-applies itself when the
+    viewport is resized (its width changes with the vertical scroll bar too)."""
 
-    def __init__(self, view: QAbstractItemView) -> None:
-        super().__init__(view)
-        self.view = view
+    def __init__(self, viewport: QWidget) -> None:
+        super().__init__(viewport)
         self.natural: list[int] = []
-        view.viewport().installEventFilter(self)  # its width changes with the scroll bar too
+        viewport.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
-            self.apply()
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
+            view = watched.parentWidget()
+            if isinstance(view, QAbstractItemView) and shiboken6.isValid(view):
+                self.apply(view)
         return False
 
-    def measure(self) -> None:
-        header = self._header()
+    def measure(self, view: QAbstractItemView) -> None:
+        header = _header(view)
         if header is not None:
             self.natural = [header.sectionSize(c) for c in range(header.count())]
 
-    def _header(self) -> QHeaderView | None:
-        header = getattr(self.view, "horizontalHeader", None)
-        return header() if callable(header) else None
-
-    @staticmethod
-    def _header_width(header: QHeaderView, column: int) -> int:
-        """The width the column's title needs (its longest line), at least 48 px."""
-        title = (
-            header.model().headerData(column, Qt.Orientation.Horizontal) if header.model() else ""
-        )
-        metrics = header.fontMetrics()
-        lines = str(title or "").splitlines() or [""]
-        return max(48, max(metrics.horizontalAdvance(line) for line in lines) + 16)
-
-    def apply(self) -> None:
-        header = self._header()
+    def apply(self, view: QAbstractItemView) -> None:
+        header = _header(view)
         if header is None or len(self.natural) != header.count():
             return
-        width = self.view.viewport().width()
+        width = view.viewport().width()
         if width < 100:  # not laid out yet
             return
         shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
-        floors = {c: min(self.natural[c], self._header_width(header, c)) for c in shown}
+        if not shown:
+            return
+        floors = {c: min(self.natural[c], _title_width(header, c)) for c in shown}
         widths = squeezed({c: self.natural[c] for c in shown}, floors, width - 2)
         for c, w in widths.items():  # (a stretched last section still fills what is left)
             header.resizeSection(c, w)
+
+
+def _header(view: QAbstractItemView) -> QHeaderView | None:
+    return view.horizontalHeader() if isinstance(view, QTableView) else None
+
+
+def _title_width(header: QHeaderView, column: int) -> int:
+    """The width the column's title needs (its longest line), at least 48 px."""
+    model = header.model()
+    title = model.headerData(column, Qt.Orientation.Horizontal) if model is not None else ""
+    metrics = header.fontMetrics()
+    lines = str(title or "").splitlines() or [""]
+    return max(48, max(metrics.horizontalAdvance(line) for line in lines) + 16)
 
 
 def squeezed(natural: dict[int, int], floors: dict[int, int], budget: int) -> dict[int, int]:
@@ -104,11 +112,19 @@ def squeezed(natural: dict[int, int], floors: dict[int, int], budget: int) -> di
     return {c: max(floors[c], min(w, low)) for c, w in natural.items()}
 
 
-def squeeze_columns(view: QAbstractItemView) -> None:
+def squeeze_columns(view: QTableView) -> None:
     """Call after sizing a table's columns to their contents: they are kept inside the view
     (now and on every resize), the widest giving way first."""
-    squeezer = view.findChild(ColumnSqueezer, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    viewport = view.viewport()
+    squeezer = viewport.findChild(ColumnSqueezer, options=Qt.FindChildOption.FindDirectChildrenOnly)
     if squeezer is None:
-        squeezer = ColumnSqueezer(view)
-    squeezer.measure()
-    squeezer.apply()
+        squeezer = ColumnSqueezer(viewport)
+    squeezer.measure(view)
+    squeezer.apply(view)
+
+
+def relative_pt(factor: float) -> float:
+    """A font size in points, ``factor`` times the application's font (the system's size,
+    which the person may have made larger); never a pixel size."""
+    base = QGuiApplication.font().pointSizeF()
+    return round((base if base > 0 else 9.0) * factor, 1)

@@ -30,6 +30,7 @@ from infudesk.services import assistance as asv
 from infudesk.services import coverages as cvs
 from infudesk.services import patients as pts
 from infudesk.ui.common.ops import Backend, attempt, report
+from infudesk.ui.common.screen import fit_to_screen
 from infudesk.ui.common.widgets import Form
 from infudesk.ui.fees.controller import (
     GOVERNMENT_RULE,
@@ -104,6 +105,7 @@ class AssistanceDialog(QDialog):
         self.pages: dict[str, QWidget] = {}
         self._build(government, state.upper())
         self._kind_changed()
+        fit_to_screen(self)
 
     # -- construction ------------------------------------------------------------------
     def _build(self, government: str, state: str) -> None:

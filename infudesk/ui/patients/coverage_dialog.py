@@ -24,6 +24,7 @@ from infudesk.reference import yearly_figures
 from infudesk.services import coverages as cs
 from infudesk.services import payers as pys
 from infudesk.ui.common.ops import Backend, report
+from infudesk.ui.common.screen import fit_to_screen
 from infudesk.ui.common.widgets import Form
 
 MONEY_TERMS = (
@@ -66,6 +67,7 @@ class CoverageDialog(QDialog):
             self._load(record)
         else:
             self.form.set("effective_on", today())
+        fit_to_screen(self)
 
     def _build(self, payers: list[pys.PayerRecord]) -> None:
         f = self.form

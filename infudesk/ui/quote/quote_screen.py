@@ -50,6 +50,7 @@ from infudesk.services import quotes as qs
 from infudesk.services import readiness as rsv
 from infudesk.ui.common.forms import ERROR_STYLE
 from infudesk.ui.common.ops import Backend, attempt, report
+from infudesk.ui.common.screen import relative_pt
 from infudesk.ui.common.widgets import Form
 from infudesk.ui.letters.letter_preview import LetterPreview, show_letter
 from infudesk.ui.patients.patient_tabs import _table
@@ -281,7 +282,7 @@ class QuoteScreen(QWidget):
         top.addSpacing(12)
         self.patient_label = QLabel("No patient chosen")
         self.patient_label.setObjectName("quotePatient")
-        self.patient_label.setStyleSheet("font-size: 12pt; font-weight: 600;")
+        self.patient_label.setStyleSheet(f"font-size: {relative_pt(4 / 3)}pt; font-weight: 600;")
         self.patient_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.patient_label.setWordWrap(True)
         top.addWidget(self.patient_label, 1)
@@ -528,7 +529,7 @@ class QuoteScreen(QWidget):
         value = QLabel("—")
         value.setObjectName(name)
         font = value.font()
-        font.setPointSizeF(22 if big else 12)
+        font.setPointSizeF(relative_pt(22 / 9 if big else 4 / 3))
         font.setWeight(QFont.Weight.Bold if big else QFont.Weight.DemiBold)
         value.setFont(font)
         value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

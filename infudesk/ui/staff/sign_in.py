@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from infudesk.errors import ValidationFailed
 from infudesk.services import staff
 from infudesk.ui.common.ops import Backend, report
-from infudesk.ui.common.screen import fit_to_screen
+from infudesk.ui.common.screen import fit_to_screen, relative_pt
 
 FORM_WIDTH = 380
 ERROR_STYLE = "color: #b00020;"
@@ -92,7 +92,7 @@ class IdleWatcher(QObject):
 def _title(text: str, name: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName(name)
-    label.setStyleSheet("font-size: 18pt; font-weight: 600;")
+    label.setStyleSheet(f"font-size: {relative_pt(2)}pt; font-weight: 600;")
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return label
 
