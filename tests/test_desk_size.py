@@ -113,8 +113,13 @@ def fits(widget: QWidget, name: str, prefix: str = "") -> None:
         PROBLEMS.append(
             f"{prefix}{name}: minimum {least.width()}×{least.height()} ({widest(widget, 900)})"
         )
-    if not isinstance(widget, MainWindow) and not (  # a dialog opens at its size hint
-        hint.width() <= DESK_WIDTH and hint.height() <= DESK_HEIGHT
+    big_font = bool(prefix)  # with a larger font the body may scroll (its hint is larger)
+    if (
+        not isinstance(widget, MainWindow)
+        and not big_font
+        and not (  # opens at its hint
+            hint.width() <= DESK_WIDTH and hint.height() <= DESK_HEIGHT
+        )
     ):
         PROBLEMS.append(f"{prefix}{name}: size hint {hint.width()}×{hint.height()}")
 

@@ -33,7 +33,7 @@ from infudesk.services.access import ROLE_LABELS, Permission, can, role_of
 from infudesk.services.audit import Actor
 from infudesk.ui.common.ops import Backend, report
 from infudesk.ui.common.polish import polish_on_show
-from infudesk.ui.common.screen import fit_to_screen
+from infudesk.ui.common.screen import fit_pages, fit_to_screen, scrolling, size_to_current
 from infudesk.ui.staff.sign_in import FirstRunForm, IdleWatcher, LockDialog, SignInForm
 
 if TYPE_CHECKING:
@@ -242,7 +242,10 @@ class MainWindow(QMainWindow):
         )
         body.addWidget(self.nav)
         self.stack = QStackedWidget()
-        body.addWidget(self.stack, 1)
+        # a screen wider or taller than the window (a large system font) scrolls; the window
+        # never grows past the screen
+        body.addWidget(scrolling(self.stack, "screenScroll"), 1)
+        size_to_current(self.stack)
         self.setCentralWidget(central)
 
         self._specs: list[ScreenSpec | None] = []  # per navigation row (None: add_screen)
@@ -261,8 +264,17 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
         self.statusBar().addPermanentWidget(self.user_label)
-        where = QLabel(f"{'DEMO · ' if demo else ''}{backend.store.paths.db}  ·  v{__version__}")
+        place = f"{'DEMO · ' if demo else ''}{backend.store.paths.db}  ·  v{__version__}"
+        where = QLabel(place)
         where.setObjectName("dbLabel")
+        where.setToolTip(place)
+        where.setMaximumWidth(where.fontMetrics().horizontalAdvance("M" * 30))
+        # a long path keeps its beginning and end; it never widens the window
+        where.setText(
+            where.fontMetrics().elidedText(
+                place, Qt.TextElideMode.ElideMiddle, where.maximumWidth()
+            )
+        )
         self.statusBar().addPermanentWidget(where)
 
         session_menu = self.menuBar().addMenu("&Session")
@@ -566,6 +578,7 @@ class MainWindow(QMainWindow):
         placeholder.deleteLater()
         self._built[row] = screen
         polish_on_show(screen)  # the wheel guard and accessible names, each time it shows
+        fit_pages(self.stack)
         if current == row:
             self.stack.setCurrentIndex(row)
         log.debug("screen %s made", spec.key)

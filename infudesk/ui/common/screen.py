@@ -6,7 +6,16 @@ from __future__ import annotations
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QTableView,
+    QWidget,
+)
 
 from infudesk.ui.common.polish import polish_on_show
 
@@ -128,3 +137,43 @@ def relative_pt(factor: float) -> float:
     which the person may have made larger); never a pixel size."""
     base = QGuiApplication.font().pointSizeF()
     return round((base if base > 0 else 9.0) * factor, 1)
+
+
+def scrolling(body: QWidget, name: str = "") -> QScrollArea:
+    """``body`` in a frameless scroll area that resizes it to the room there is: on a small
+    screen or with a large system font it scrolls instead of making its window larger."""
+    area = QScrollArea()
+    area.setObjectName(name)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(body)
+    return area
+
+
+def size_to_current(stack: QStackedWidget) -> None:
+    """A stacked widget as large as its current page needs, not as its largest page: the
+    pages not shown are given an Ignored size policy (one wide screen no longer makes every
+    screen scroll, nor the window grow and never shrink). Call ``fit_pages`` again after
+    adding a page."""
+    stack.currentChanged.connect(lambda _index: fit_pages(stack))
+    fit_pages(stack)
+
+
+def fit_pages(stack: QStackedWidget) -> None:
+    current = stack.currentWidget()
+    for i in range(stack.count()):
+        page = stack.widget(i)
+        if page is None:
+            continue
+        own = page.property(OWN_POLICY)
+        if not isinstance(own, QSizePolicy):
+            own = page.sizePolicy()
+            page.setProperty(OWN_POLICY, own)
+        if page is current:
+            page.setSizePolicy(own)
+        else:
+            page.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+    stack.updateGeometry()
+
+
+OWN_POLICY = "deskOwnSizePolicy"  # a page's size policy while it is the current one
