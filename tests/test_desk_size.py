@@ -5,6 +5,7 @@ main window does not grow; the same with a larger system font. Screenshots go to
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -33,7 +34,7 @@ from infudesk.ui.main_window import SCREENS, MainWindow
 from tests.conftest import TODAY, MemoryKeyring
 from tests.seeded import Template, copy_template, seed_template
 
-SHOTS = Path("/tmp/desk")
+SHOTS = Path(os.environ.get("INFUDESK_DESK_SHOTS", "/tmp/desk"))  # screenshots to look at
 SIZES: dict[str, tuple[int, int]] = {}  # what each window measured (printed at the end)
 PROBLEMS: list[str] = []  # what did not fit, all of it (asserted empty at the end of a test)
 

@@ -1394,7 +1394,9 @@ class QuoteScreen(QWidget):
             ready = rsv.Readiness(())
         self.readiness = ready
         for f in ready.findings:
-            self.readiness_rows.addWidget(self._finding_row(f, ready))
+            row = self._finding_row(f, ready)
+            self.readiness_rows.addWidget(row)
+            row.show()  # now, not on the next turn: the height measured below counts it
         self.readiness_scroll.setVisible(bool(ready.findings))
         self.readiness_box.adjustSize()
         self.readiness_scroll.setFixedHeight(
