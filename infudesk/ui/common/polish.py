@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import shiboken6
-from PySide6.QtCore import QChildEvent, QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLayout,
@@ -117,10 +118,27 @@ def _form_label(widget: QWidget) -> str:
 
 
 def _label_in(layout: QLayout, widget: QWidget) -> str:
+    """The label of ``widget`` in ``layout`` (or a layout inside it): its form row's label
+    ("met so far" under "Deductible" reads "Deductible met so far"), or the label just
+    before it in a row of widgets."""
     if isinstance(layout, QFormLayout):
-        label = layout.labelForField(widget)
-        if isinstance(label, QLabel) and label.text().strip():
-            return _clean(label.text())
+        position = layout.getWidgetPosition(widget)
+        row = position[0] if isinstance(position, tuple) else -1
+        field_label = layout.labelForField(widget)
+        if isinstance(field_label, QLabel) and field_label.text().strip():
+            text = _clean(field_label.text())
+            if text[:1].islower() and row > 0:  # a row that goes on from the one above
+                above = layout.itemAt(row - 1, QFormLayout.ItemRole.LabelRole)
+                head = above.widget() if above is not None else None
+                if isinstance(head, QLabel) and head.text().strip():
+                    return f"{_clean(head.text())} {text}"
+            return text
+    if isinstance(layout, QHBoxLayout):
+        index = layout.indexOf(widget)
+        before = layout.itemAt(index - 1) if index > 0 else None
+        previous = before.widget() if before is not None else None
+        if isinstance(previous, QLabel) and previous.text().strip() and not previous.buddy():
+            return _clean(previous.text())
     for i in range(layout.count()):
         item = layout.itemAt(i)
         inner = item.layout() if item is not None else None
@@ -188,8 +206,8 @@ def name_controls(root: QWidget) -> int:
             continue
         name = (
             _inner_name(widget)
-            or buddies.get(id(widget), "")
             or _form_label(widget)
+            or buddies.get(id(widget), "")
             or _own_name(widget)
             or _group_title(widget)
             or humanize(widget.objectName())
@@ -209,10 +227,19 @@ class Polisher(QObject):
         if kind == QEvent.Type.Show and isinstance(watched, QWidget):
             polish(watched)
         elif kind == QEvent.Type.ChildAdded and isinstance(watched, QStackedWidget):
-            child = event.child() if isinstance(event, QChildEvent) else None
-            if isinstance(child, QWidget):  # a page made later (the patient page, a tab)
-                _watch(child)
+            # a page made later (the patient page): watched once it is made. Never touch the
+            # event's child here: it is still being constructed, and wrapping it for Python
+            # then crashes later (a stale wrapper at a reused address).
+            QTimer.singleShot(0, self, self._watch_pages)
         return False
+
+    def _watch_pages(self) -> None:
+        stack = self.parent()
+        if isinstance(stack, QStackedWidget):
+            for i in range(stack.count()):
+                page = stack.widget(i)
+                if page is not None:
+                    _watch(page)
 
 
 def _watch(widget: QWidget) -> None:

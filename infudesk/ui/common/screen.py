@@ -26,7 +26,11 @@ FRAME = QSize(16, 40)  # room for a window's border and title bar before it has 
 
 def available_area(widget: QWidget) -> QRect:
     """Where windows may go on the widget's screen (without the task bar or the dock)."""
-    screen = widget.screen() or QGuiApplication.primaryScreen()
+    # (not QWidget.screen(): the screen it returns can be freed under the app, and the next
+    # widget made then crashes; the screen under the window's middle, else the primary one)
+    parent = widget.parentWidget()
+    middle = (parent or widget).mapToGlobal((parent or widget).rect().center())
+    screen = QGuiApplication.screenAt(middle) or QGuiApplication.primaryScreen()
     if screen is None:  # no screen at all (a platform without one): the desk's size
         return QRect(0, 0, DESK_WIDTH, DESK_HEIGHT)
     return screen.availableGeometry()

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -862,12 +861,7 @@ class PriorAuthDialog(QDialog):
         self.checklist = QListWidget()
         self.checklist.setObjectName("documentChecklist")
         self.checklist.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        # in columns, about five lines tall: the documents table keeps its room at 728 px
-        self.checklist.setFlow(QListView.Flow.TopToBottom)
-        self.checklist.setWrapping(True)
-        self.checklist.setResizeMode(QListView.ResizeMode.Adjust)
-        self.checklist.setSpacing(1)
-        self.checklist.setMaximumHeight(self.checklist.fontMetrics().lineSpacing() * 5 + 12)
+        self.checklist.setMaximumHeight(150)
         lay.addWidget(self.checklist)
         self.add_doc_button.clicked.connect(self.add_document)
         self.open_doc_button.clicked.connect(lambda: self._with_selected(self.open_document))
