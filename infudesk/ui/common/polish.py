@@ -238,13 +238,19 @@ class Polisher(QObject):
         if isinstance(stack, QStackedWidget):
             for i in range(stack.count()):
                 page = stack.widget(i)
-                if page is not None:
+                if page is not None and not _watched(page):
                     _watch(page)
+                    if page.isVisible():  # shown before this turn: polished now
+                        polish(page)
+
+
+def _watched(widget: QWidget) -> bool:
+    return widget.findChild(Polisher, options=Qt.FindChildOption.FindDirectChildrenOnly) is not None
 
 
 def _watch(widget: QWidget) -> None:
     """A Polisher on ``widget`` (once)."""
-    if widget.findChild(Polisher, options=Qt.FindChildOption.FindDirectChildrenOnly) is None:
+    if not _watched(widget):
         widget.installEventFilter(Polisher(widget))
 
 
