@@ -181,3 +181,14 @@ def fit_pages(stack: QStackedWidget) -> None:
 
 
 OWN_POLICY = "deskOwnSizePolicy"  # a page's size policy while it is the current one
+
+
+def unscrolled_size(window: QWidget, area: QScrollArea) -> QSize:
+    """The window's size hint as if ``area`` showed all of its body (a scroll area's own
+    hint is capped at a few dozen lines): the size to ask ``fit_to_screen`` for."""
+    body = area.widget()
+    hint = window.sizeHint()
+    if body is None:
+        return hint
+    extra = body.sizeHint() - area.sizeHint()
+    return hint + QSize(max(extra.width(), 0), max(extra.height(), 0))
