@@ -758,6 +758,9 @@ class PriorAuthDialog(QDialog):
         grid.addWidget(history, 1, 1)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
+        # a few rows of each list stay readable; with a large font the panels scroll instead
+        for view in (self.doc_table, self.reminder_list, self.history_table):
+            view.setMinimumHeight(view.fontMetrics().lineSpacing() * 5)
         grid.setColumnStretch(0, 4)
         grid.setColumnStretch(1, 5)
 
