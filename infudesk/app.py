@@ -339,9 +339,10 @@ def run_gui(
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
-    from infudesk.ui.common.forms import APP_STYLE
+    from infudesk.ui.common.forms import app_style
 
-    app.setStyleSheet(APP_STYLE)
+    base_pt = app.font().pointSizeF()  # the system's font size (larger if the person chose so)
+    app.setStyleSheet(app_style(base_pt if base_pt > 0 else 9.0))
     app.setWindowIcon(QIcon(str(resource("icons", "infudesk.svg"))))
     register_fonts()
     install_excepthook(smoke)

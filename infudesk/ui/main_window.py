@@ -30,6 +30,8 @@ from infudesk import __version__
 from infudesk.services.access import ROLE_LABELS, Permission, can, role_of
 from infudesk.services.actor import Actor
 from infudesk.ui.common.ops import Backend, report
+from infudesk.ui.common.polish import polish_on_show
+from infudesk.ui.common.screen import fit_pages, fit_to_screen, scrolling, size_to_current
 from infudesk.ui.staff.sign_in import FirstRunForm, IdleWatcher, LockDialog, SignInForm
 
 if TYPE_CHECKING:
@@ -224,7 +226,7 @@ class MainWindow(QMainWindow):
         if backend is not None:
             demo, where = backend.demo, str(backend.store.paths.db)
         self.setWindowTitle("infudesk — DEMO (fictional patients)" if demo else "infudesk")
-        self.resize(1280, 800)
+        fit_to_screen(self, 1280, 800)
 
         central = QWidget()
         outer = QVBoxLayout(central)
@@ -247,10 +249,17 @@ class MainWindow(QMainWindow):
         body.setContentsMargins(0, 0, 0, 0)
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(180)
+        self.nav.setAccessibleName("Screens")
+        # wide enough for its longest entry in the system's font (180 px at 9 pt)
+        self.nav.setFixedWidth(
+            max(180, self.nav.fontMetrics().horizontalAdvance("Verifications 999") + 48)
+        )
         body.addWidget(self.nav)
         self.stack = QStackedWidget()
-        body.addWidget(self.stack, 1)
+        # a screen wider or taller than the window (a large system font) scrolls; the window
+        # never grows past the screen
+        body.addWidget(scrolling(self.stack, "screenScroll"), 1)
+        size_to_current(self.stack)
         self.setCentralWidget(central)
         self.opening_page = QLabel("Opening the database…")
         self.opening_page.setObjectName("openingPage")
@@ -271,8 +280,17 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
         self.statusBar().addPermanentWidget(self.user_label)
-        where_label = QLabel(f"{'DEMO · ' if demo else ''}{where}  ·  v{__version__}")
+        place = f"{'DEMO · ' if demo else ''}{where}  ·  v{__version__}"
+        where_label = QLabel(place)
         where_label.setObjectName("dbLabel")
+        where_label.setToolTip(place)
+        where_label.setMaximumWidth(where_label.fontMetrics().horizontalAdvance("M" * 30))
+        # a long path keeps its beginning and end; it never widens the window
+        where_label.setText(
+            where_label.fontMetrics().elidedText(
+                place, Qt.TextElideMode.ElideMiddle, where_label.maximumWidth()
+            )
+        )
         self.statusBar().addPermanentWidget(where_label)
 
         session_menu = self.menuBar().addMenu("&Session")
@@ -607,6 +625,8 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(placeholder)
         placeholder.deleteLater()
         self._built[row] = screen
+        polish_on_show(screen)  # the wheel guard and accessible names, each time it shows
+        fit_pages(self.stack)
         if current == row:
             self.stack.setCurrentIndex(row)
         log.debug("screen %s made", spec.key)

@@ -64,11 +64,18 @@ class FieldBox(QWidget):
         self.field.style().polish(self.field)
 
 
-APP_STYLE = """
-*[invalid="true"] { border: 1px solid #b00020; background: #fff4f4; }
-QLabel#demoBanner { background: #ffcc00; color: #000; font-weight: bold; padding: 4px 8px; }
-QLabel#pageTitle { font-size: 16pt; font-weight: 600; }
-QLabel#pageSubtitle { color: #555; }
-QListWidget#navigation { font-size: 11pt; }
-QListWidget#navigation::item { padding: 8px 12px; }
+def app_style(base_pt: float) -> str:
+    """The application's style sheet, its font sizes relative to the system's (``base_pt``,
+    the application font's point size): a larger system font makes titles larger too."""
+
+    def pt(factor: float) -> str:
+        return f"{round(base_pt * factor, 1)}pt"
+
+    return f"""
+*[invalid="true"] {{ border: 1px solid #b00020; background: #fff4f4; }}
+QLabel#demoBanner {{ background: #ffcc00; color: #000; font-weight: bold; padding: 4px 8px; }}
+QLabel#pageTitle {{ font-size: {pt(16 / 9)}; font-weight: 600; }}
+QLabel#pageSubtitle {{ color: #555; }}
+QListWidget#navigation {{ font-size: {pt(11 / 9)}; }}
+QListWidget#navigation::item {{ padding: 8px 12px; }}
 """

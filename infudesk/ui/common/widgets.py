@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +29,12 @@ def choice_combo(name: str, choices: Iterable[tuple[object, str]]) -> QComboBox:
     combo.setObjectName(name)
     for value, label in choices:
         combo.addItem(label, value)
+    # about 16 characters wide whatever its longest choice (a filter bar stays on screen with
+    # a large font); the list that opens shows every choice in full
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(16)
+    combo.view().setTextElideMode(Qt.TextElideMode.ElideNone)
+    combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
     return combo
 
 

@@ -29,7 +29,9 @@ from infudesk.errors import ValidationFailed
 from infudesk.services import assistance as asv
 from infudesk.services import coverages as cvs
 from infudesk.services import patients as pts
+from infudesk.ui.common.flow import flow_row
 from infudesk.ui.common.ops import Backend, attempt, report
+from infudesk.ui.common.screen import fit_to_screen
 from infudesk.ui.common.widgets import Form
 from infudesk.ui.fees.controller import (
     GOVERNMENT_RULE,
@@ -104,6 +106,7 @@ class AssistanceDialog(QDialog):
         self.pages: dict[str, QWidget] = {}
         self._build(government, state.upper())
         self._kind_changed()
+        fit_to_screen(self)
 
     # -- construction ------------------------------------------------------------------
     def _build(self, government: str, state: str) -> None:
@@ -384,7 +387,6 @@ class AssistanceTab(_Tab):
         self.warning.hide()
         lay.addWidget(self.warning)
 
-        bar = QHBoxLayout()
         self.add_button = QPushButton("Add program…")
         self.add_button.setObjectName("addProgramButton")
         self.deactivate_button = QPushButton("Make inactive")
@@ -408,18 +410,17 @@ class AssistanceTab(_Tab):
         self.directory_button = QPushButton("Directory…")
         self.directory_button.setObjectName("directoryButton")
         self.directory_button.setToolTip("The programs offered to every patient")
-        for w in (
+        # one row that wraps (a narrow window, a large system font) instead of widening it
+        bar = flow_row(
             self.enroll_button,
             self.edit_button,
             self.screen_button,
             self.add_button,
             self.deactivate_button,
             self.activate_button,
-        ):
-            bar.addWidget(w)
-        bar.addStretch(1)
-        bar.addWidget(self.directory_button)
-        bar.addWidget(self.inactive_box)
+            self.directory_button,
+            self.inactive_box,
+        )
         lay.addLayout(bar)
 
         self.table = _table(self.COLUMNS, "assistanceTable")

@@ -31,6 +31,7 @@ from infudesk.domain.money import format_money
 from infudesk.errors import ValidationFailed
 from infudesk.services import assistance as asv
 from infudesk.ui.common.ops import Backend, attempt, report
+from infudesk.ui.common.screen import fit_to_screen
 from infudesk.ui.common.widgets import Form
 from infudesk.ui.patients.patient_tabs import _fill, _table
 
@@ -154,7 +155,7 @@ class EnrollmentDialog(QDialog):
             f.set_money("balance", d.balance)
         elif program_id is not None:
             f.set("program_id", program_id)
-        self.resize(520, self.sizeHint().height())
+        fit_to_screen(self, 520)
 
     def data(self) -> asv.EnrollmentData | None:
         f = self.form
@@ -273,7 +274,7 @@ class ScreeningDialog(QDialog):
         self.results.currentItemChanged.connect(lambda *_: self._selected())
         self.enroll_button.clicked.connect(self._enroll)
         close.clicked.connect(self.reject)
-        self.resize(640, 480)
+        fit_to_screen(self, 640, 480)
 
     def run(self) -> bool:
         text = self.income.text().strip().replace(",", "").lstrip("$")
@@ -384,7 +385,7 @@ class DirectoryDialog(QDialog):
         self.add_button.clicked.connect(self.add)
         close.clicked.connect(self.accept)
         self.refresh()
-        self.resize(820, 640)
+        fit_to_screen(self, 820, 640)
 
     def refresh(self) -> None:
         rows = attempt(self, lambda: self.backend.query(asv.list_directory, active_only=False))

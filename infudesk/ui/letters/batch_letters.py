@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from infudesk.errors import UserError
 from infudesk.services import letters
 from infudesk.ui.common.ops import Backend, attempt, friendly_message, report, run_change
+from infudesk.ui.common.screen import fit_to_screen
 from infudesk.ui.letters import controller as ctl
 from infudesk.ui.letters.letter_preview import (
     LastFolder,
@@ -103,7 +104,7 @@ class BatchLetters(QDialog):
         self.running = False  # a batch is being saved or printed
         self._build()
         self.load()
-        self.resize(760, 560)
+        fit_to_screen(self, 760, 560)
 
     # -- building ------------------------------------------------------------------------------
     def _build(self) -> None:

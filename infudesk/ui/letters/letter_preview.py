@@ -30,6 +30,7 @@ from infudesk.errors import UserError
 from infudesk.services import letters
 from infudesk.services import patients as ps
 from infudesk.ui.common.ops import Backend, report
+from infudesk.ui.common.screen import fit_to_screen
 
 letter_language = letters.letter_language  # the service's rule: Spanish, else English
 
@@ -222,7 +223,7 @@ class LetterPreview(QDialog):
         self.lang_combo.blockSignals(True)
         self.lang_combo.setCurrentIndex(max(select, 0))
         self.lang_combo.blockSignals(False)
-        self.resize(860, 980)
+        fit_to_screen(self, 860, 980)
 
     # -- building --------------------------------------------------------------------------
     def _build(self, name: str, mrn: str) -> None:

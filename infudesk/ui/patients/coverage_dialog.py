@@ -24,6 +24,7 @@ from infudesk.reference import yearly_figures
 from infudesk.services import coverages as cs
 from infudesk.services import payers as pys
 from infudesk.ui.common.ops import Backend, report
+from infudesk.ui.common.screen import fit_to_screen, scrolling, unscrolled_size
 from infudesk.ui.common.widgets import Form
 
 MONEY_TERMS = (
@@ -66,12 +67,17 @@ class CoverageDialog(QDialog):
             self._load(record)
         else:
             self.form.set("effective_on", today())
+        size = unscrolled_size(self, self.body_scroll)
+        fit_to_screen(self, size.width(), size.height())
 
     def _build(self, payers: list[pys.PayerRecord]) -> None:
         f = self.form
         outer = QVBoxLayout(self)
-        cols = QHBoxLayout()
-        outer.addLayout(cols)
+        body = QWidget()  # scrolls with a large system font instead of leaving the screen
+        cols = QHBoxLayout(body)
+        cols.setContentsMargins(0, 0, 0, 0)
+        self.body_scroll = scrolling(body, "coverageBody")
+        outer.addWidget(self.body_scroll, 1)
 
         plan = QGroupBox("Plan")
         pl = QFormLayout(plan)

@@ -32,6 +32,7 @@ from infudesk.errors import UserError, ValidationFailed
 from infudesk.services import orders as os_
 from infudesk.services.drugs import drug_list
 from infudesk.ui.common.ops import Backend, report
+from infudesk.ui.common.screen import fit_to_screen, scrolling
 from infudesk.ui.common.widgets import Form
 from infudesk.ui.patients.controller import drug_key
 
@@ -64,13 +65,15 @@ class OrderDialog(QDialog):
         self._build()
         if record is not None:
             self._load(record)
-        self.resize(1100, 720)
+        fit_to_screen(self, 1100, 720)
 
     def _build(self) -> None:
         f = self.form
         outer = QVBoxLayout(self)
-        cols = QHBoxLayout()
-        outer.addLayout(cols, 1)
+        body = QWidget()  # scrolls with a large system font instead of leaving the screen
+        cols = QHBoxLayout(body)
+        cols.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling(body, "orderBody"), 1)
 
         order = QGroupBox("Order")
         ol = QFormLayout(order)

@@ -36,6 +36,7 @@ from infudesk.services import letters
 from infudesk.services import patients as ps
 from infudesk.ui.common.forms import FieldBox
 from infudesk.ui.common.ops import Backend, ask_unsaved, attempt, report
+from infudesk.ui.common.screen import fit_to_screen
 from infudesk.ui.fees.assistance_tab import AssistanceTab
 from infudesk.ui.letters.letter_preview import LetterPreview, show_letter
 from infudesk.ui.patients.patient_tabs import CoveragesTab, OrdersTab, VerificationsTab, _Tab
@@ -108,6 +109,7 @@ class LookAlikeDialog(QDialog):
         self.list.itemDoubleClicked.connect(lambda _i: self.done(self.OPEN))
         lay.addWidget(buttons)
         self.open_button.setDefault(True)
+        fit_to_screen(self)
 
     def chosen_id(self) -> int | None:
         item = self.list.currentItem()
@@ -166,6 +168,7 @@ class PatientPage(QWidget):
         self.coverage_line = QLabel("")
         self.coverage_line.setObjectName("coverageGlance")
         self.coverage_line.setTextFormat(Qt.TextFormat.RichText)
+        self.coverage_line.setWordWrap(True)  # a long plan line wraps, never widens the window
         titles.addWidget(self.coverage_line)
         head.addLayout(titles, 1)
         self.quote_button = QPushButton("Quote…")

@@ -33,6 +33,7 @@ from infudesk.services import coverages as cs
 from infudesk.services import orders as ors
 from infudesk.services import verifications as vs
 from infudesk.ui.common.ops import Backend, attempt
+from infudesk.ui.common.screen import squeeze_columns
 from infudesk.ui.patients.controller import STATE_COLORS, glance
 from infudesk.ui.patients.coverage_dialog import CoverageDialog
 from infudesk.ui.patients.order_dialog import OrderDialog
@@ -65,12 +66,14 @@ def _fill(
         for c, text in enumerate(cells):
             item = QTableWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, ident)
+            item.setToolTip(text)
             if colors and c == color_col and colors[r]:
                 item.setForeground(QColor(colors[r]))
             table.setItem(r, c, item)
     table.resizeColumnsToContents()
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.horizontalHeader().setStretchLastSection(True)
+    squeeze_columns(table)  # every column on screen; long texts elide (tool tip: all of it)
 
 
 def _selected(table: QTableWidget) -> object | None:

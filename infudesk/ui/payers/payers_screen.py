@@ -48,6 +48,7 @@ from infudesk.errors import ValidationFailed
 from infudesk.services import payers as pay
 from infudesk.ui.common.forms import FieldBox
 from infudesk.ui.common.ops import Backend, ask_unsaved, attempt, report
+from infudesk.ui.common.screen import relative_pt
 from infudesk.ui.payers.controller import (
     APPEAL_DAYS_HINT,
     matches,
@@ -241,7 +242,7 @@ class PayersScreen(QWidget):
         self.empty_label.setObjectName("payerEmptyState")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("font-size: 12pt; color: #555;")
+        self.empty_label.setStyleSheet(f"font-size: {relative_pt(4 / 3)}pt; color: #555;")
         lay.addWidget(self.empty_label)
         self.empty_new_button = QPushButton("New payer")
         self.empty_new_button.setObjectName("emptyNewPayerButton")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -54,6 +55,7 @@ from infudesk.services import orders as ors
 from infudesk.services import prior_auths as pas
 from infudesk.ui.common.forms import FieldBox
 from infudesk.ui.common.ops import Backend, report
+from infudesk.ui.common.screen import fit_to_screen
 from infudesk.ui.common.widgets import Form
 from infudesk.ui.letters.letter_preview import LetterPreview, show_letter
 from infudesk.ui.patients.patient_tabs import _fill, _selected, _table
@@ -161,7 +163,7 @@ class StepDialog(QDialog):
         target = pa.TRANSITIONS[record.case.state][action]
         self.setWindowTitle(ACTION_LABELS[action])
         self._build(target, order)
-        self.resize(560, self.sizeHint().height())
+        fit_to_screen(self, 560)
 
     def _build(self, target: State, order: ors.OrderRecord | None) -> None:
         f, action, case = self.form, self.action, self.record.case
@@ -472,7 +474,7 @@ class RecordVisitDialog(QDialog):
         default = past[-1] if past else (visits[0] if visits else None)
         f.set("visit", default.id if default else self.OTHER)
         self._chosen()
-        self.resize(520, self.sizeHint().height())
+        fit_to_screen(self, 520)
 
     def _chosen(self) -> None:
         vid = self.form.choice("visit")
@@ -577,7 +579,7 @@ class AttachDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(600, self.sizeHint().height())
+        fit_to_screen(self, 600)
 
     def browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Choose a document", "", FILE_FILTER)
@@ -636,7 +638,7 @@ class DocumentViewer(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(820, 900)
+        fit_to_screen(self, 820, 900)
 
     def _cannot(self, why: str) -> QLabel:
         label = QLabel(f"{why} Use Export… to save a copy and open it in another program.")
@@ -704,7 +706,7 @@ class PriorAuthDialog(QDialog):
         self.letter_preview: LetterPreview | None = None
         self._build()
         self.reload(self.record)
-        self.resize(1180, 700)  # fits a 1366x768 screen with its task bar (728 px)
+        fit_to_screen(self, 1180, 700)  # fits a 1366x768 screen with its task bar (728 px)
 
     # -- construction --------------------------------------------------------------------
     def _build(self) -> None:
@@ -728,8 +730,16 @@ class PriorAuthDialog(QDialog):
         steps.addStretch(1)
         outer.addLayout(steps)
 
-        grid = QGridLayout()
-        outer.addLayout(grid, 1)
+        # the panels scroll together when the screen is smaller than they need (a big font)
+        body = QWidget()
+        grid = QGridLayout(body)
+        grid.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setObjectName("caseBody")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
         grid.addWidget(self._approval_panel(), 0, 0)
         grid.addWidget(self._documents_panel(), 0, 1)
         reminders = QGroupBox("Reminders")
@@ -748,6 +758,9 @@ class PriorAuthDialog(QDialog):
         grid.addWidget(history, 1, 1)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
+        # a few rows of each list stay readable; with a large font the panels scroll instead
+        for view in (self.doc_table, self.reminder_list, self.history_table):
+            view.setMinimumHeight(view.fontMetrics().lineSpacing() * 5)
         grid.setColumnStretch(0, 4)
         grid.setColumnStretch(1, 5)
 

@@ -43,6 +43,7 @@ from infudesk.services import payers as pys
 from infudesk.services import prior_auths as pas
 from infudesk.ui.common.change_watch import ChangeWatcher
 from infudesk.ui.common.ops import Backend, Latest, attempt, run_query
+from infudesk.ui.common.screen import squeeze_columns
 from infudesk.ui.common.widgets import choice_combo, title_bar
 from infudesk.ui.prior_auth.controller import (
     EXPIRING_DAYS,
@@ -336,6 +337,7 @@ def fit_columns(view: QTableView) -> None:
     header = view.horizontalHeader()
     for col in range(header.count() - 1):
         header.resizeSection(col, min(header.sectionSize(col), MAX_WIDTHS.get(Columns(col), 200)))
+    squeeze_columns(view)  # Next reminder stays on screen at 1366 px
 
 
 def selected_row(view: QTableView, model: CaseTableModel) -> pas.CaseRow | None:

@@ -22,6 +22,7 @@ from infudesk.services import coverages as cs
 from infudesk.services import orders as ors
 from infudesk.services import prior_auths as pas
 from infudesk.ui.common.ops import Backend, attempt, report
+from infudesk.ui.common.screen import fit_to_screen
 from infudesk.ui.common.widgets import Form
 from infudesk.ui.patients.patient_tabs import _Tab
 from infudesk.ui.prior_auth.prior_auth_dialog import open_case, tell
@@ -80,7 +81,7 @@ class NewCaseDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(560, self.sizeHint().height())
+        fit_to_screen(self, 560)
 
     def save(self) -> None:
         f = self.form

@@ -32,6 +32,7 @@ from infudesk.errors import UserError
 from infudesk.services import coverages as cvs
 from infudesk.services import quotes as qs
 from infudesk.ui.common.ops import Backend, Latest, friendly_message, run_query
+from infudesk.ui.common.screen import fit_to_screen
 
 SELF_PAY = "None (self-pay)"
 NO_SECONDARY = "None"
@@ -234,7 +235,7 @@ class CompareDialog(QDialog):
         for sc in self.scenarios:
             self._compute(sc)
         self._render()
-        self.resize(max(760, 200 + 250 * len(self.scenarios)), 720)
+        fit_to_screen(self, max(760, 200 + 250 * len(self.scenarios)), 720)
 
     # -- scenarios ---------------------------------------------------------------------
     def _next_choice(self) -> Choice:

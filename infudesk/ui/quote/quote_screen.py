@@ -50,6 +50,7 @@ from infudesk.services import quotes as qs
 from infudesk.services import readiness as rsv
 from infudesk.ui.common.forms import ERROR_STYLE
 from infudesk.ui.common.ops import Backend, attempt, report
+from infudesk.ui.common.screen import relative_pt
 from infudesk.ui.common.widgets import Form
 from infudesk.ui.letters.letter_preview import LetterPreview, show_letter
 from infudesk.ui.patients.patient_tabs import _table
@@ -281,7 +282,7 @@ class QuoteScreen(QWidget):
         top.addSpacing(12)
         self.patient_label = QLabel("No patient chosen")
         self.patient_label.setObjectName("quotePatient")
-        self.patient_label.setStyleSheet("font-size: 12pt; font-weight: 600;")
+        self.patient_label.setStyleSheet(f"font-size: {relative_pt(4 / 3)}pt; font-weight: 600;")
         self.patient_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.patient_label.setWordWrap(True)
         top.addWidget(self.patient_label, 1)
@@ -528,7 +529,7 @@ class QuoteScreen(QWidget):
         value = QLabel("—")
         value.setObjectName(name)
         font = value.font()
-        font.setPointSizeF(22 if big else 12)
+        font.setPointSizeF(relative_pt(22 / 9 if big else 4 / 3))
         font.setWeight(QFont.Weight.Bold if big else QFont.Weight.DemiBold)
         value.setFont(font)
         value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -625,7 +626,15 @@ class QuoteScreen(QWidget):
         ]
         for table in (self.visits_table, self.years_table):
             table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        return host
+        # the figures scroll when warnings and notes are many: the screen never grows past
+        # the window (a 1366x728 desk), the notes never overlap the tables
+        scroll = QScrollArea()
+        scroll.setObjectName("resultsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(host)
+        self.results_scroll = scroll
+        return scroll
 
     @staticmethod
     def _section_label(text: str) -> QLabel:
@@ -1385,7 +1394,9 @@ class QuoteScreen(QWidget):
             ready = rsv.Readiness(())
         self.readiness = ready
         for f in ready.findings:
-            self.readiness_rows.addWidget(self._finding_row(f, ready))
+            row = self._finding_row(f, ready)
+            self.readiness_rows.addWidget(row)
+            row.show()  # now, not on the next turn: the height measured below counts it
         self.readiness_scroll.setVisible(bool(ready.findings))
         self.readiness_box.adjustSize()
         self.readiness_scroll.setFixedHeight(

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from infudesk.errors import ValidationFailed
 from infudesk.ui.common.ops import Backend, report
+from infudesk.ui.common.screen import fit_to_screen, relative_pt
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -104,7 +105,7 @@ class IdleWatcher(QObject):
 def _title(text: str, name: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName(name)
-    label.setStyleSheet("font-size: 18pt; font-weight: 600;")
+    label.setStyleSheet(f"font-size: {relative_pt(2)}pt; font-weight: 600;")
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return label
 
@@ -397,7 +398,7 @@ class LockDialog(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
         layout = QVBoxLayout(self)
         layout.addWidget(form)
-        self.resize(520, 420)
+        fit_to_screen(self, 520, 420)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:

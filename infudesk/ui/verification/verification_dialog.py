@@ -25,6 +25,7 @@ from infudesk.domain.verification import Status
 from infudesk.errors import ValidationFailed
 from infudesk.services import verifications as vs
 from infudesk.ui.common.ops import Backend, report
+from infudesk.ui.common.screen import fit_to_screen
 from infudesk.ui.common.widgets import Form
 from infudesk.ui.verification import controller as ctl
 
@@ -66,7 +67,7 @@ class VerificationDialog(QDialog):
         self._build(title)
         self._load()
         self._show_asked()
-        self.resize(900, 700)
+        fit_to_screen(self, 900, 700)
 
     def _build(self, title: str) -> None:
         outer = QVBoxLayout(self)
