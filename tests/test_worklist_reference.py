@@ -283,16 +283,16 @@ def reference(s: Session, today: date, days: int) -> dw.Worklist:
     for c in s.scalars(select(PriorAuthCase).order_by(PriorAuthCase.id)):
         if pa.State(c.state) not in pa.OPEN_STATES:
             continue
-        st, used, cov = _case_of(s, c)
-        payer = s.get(Payer, cov.payer_id)
+        st, used, case_cov = _case_of(s, c)
+        case_payer = s.get(Payer, case_cov.payer_id)
         patient = s.get(Patient, c.patient_id)
-        assert payer is not None and patient is not None
+        assert case_payer is not None and patient is not None
         for rem in pa.reminders(
             st,
             today=today,
             usages=used,
-            plan_type=cov.plan_type,
-            payer_appeal_days=payer.appeal_days,
+            plan_type=case_cov.plan_type,
+            payer_appeal_days=case_payer.appeal_days,
         ):
             if rem.due_on <= horizon:
                 key = f"pa-{rem.kind.value}:{c.id}:{rem.due_on.isoformat()}"
@@ -303,7 +303,7 @@ def reference(s: Session, today: date, days: int) -> dw.Worklist:
                     rem.due_on,
                     c.patient_id,
                     filed_name(patient.last_name, patient.first_name),
-                    payer.name,
+                    case_payer.name,
                     None,
                     dw.TaskStatus.OPEN,
                     dw.Target("prior_auth", c.patient_id, c.id, c.coverage_id, c.order_id),
@@ -338,19 +338,19 @@ def reference(s: Session, today: date, days: int) -> dw.Worklist:
             dw.Target("assistance", en.patient_id, en.id),
         )
     for wt in s.scalars(select(WorkTask)):
-        t = tasks.get(wt.key)
-        if t is not None:
+        found = tasks.get(wt.key)
+        if found is not None:
             tasks[wt.key] = dw.Task(
-                t.key,
-                t.kind,
-                t.text,
-                t.due,
-                t.patient_id,
-                t.patient_name,
-                t.payer,
+                found.key,
+                found.kind,
+                found.text,
+                found.due,
+                found.patient_id,
+                found.patient_name,
+                found.payer,
                 wt.assignee,
                 wt.status,
-                t.target,
+                found.target,
             )
     visits.sort(key=lambda x: (x.on, x.patient_name, x.visit_id))
     ordered = sorted(tasks.values(), key=lambda t: (t.due, t.key))
