@@ -233,7 +233,9 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
         .order_by(PriorAuthLine.id)
     ):
         case_lines[cid].append((code, units))
-    usages: dict[int, list[pa.Usage]] = defaultdict(list)
+    # as plain tuples (on, code, units, visit): the memo's keys hold them (atomic values, that
+    # the garbage collector stops tracking); the rules' Usage objects are made only when needed
+    used_rows: dict[int, list[tuple[date, str, int, bool]]] = defaultdict(list)
     for cid, on, code, units, visit in g.rows(
         select(
             PriorAuthUsage.case_id,
@@ -246,7 +248,15 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
         .where(g.cases, PriorAuthCase.state.in_(sorted(_APPROVED)))
         .order_by(PriorAuthUsage.id)
     ):
-        usages[cid].append(pa.Usage(on, code, units, visit))
+        used_rows[cid].append((on, code, units, visit))
+    usages: dict[int, list[pa.Usage]] = {}
+
+    def usages_of(cid: int) -> list[pa.Usage]:
+        made = usages.get(cid)
+        if made is None:
+            made = usages[cid] = [pa.Usage(*u) for u in used_rows.get(cid, ())]
+        return made
+
     # events only matter to a case denied on appeal (was external review asked already?)
     events: dict[int, list[Any]] = defaultdict(list)
     for r in g.rows(
@@ -384,7 +394,7 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
                 (
                     tuple(case_rows[cid]),
                     tuple(case_lines.get(cid, ())),
-                    tuple(usages.get(cid, ())),
+                    tuple(used_rows.get(cid, ())),
                     tuple(events.get(cid, ())),
                     tuple(sorted(documents.get(cid, ()))),
                 )
@@ -402,7 +412,7 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
                 cov,
                 lines.get(oid, []),
                 [
-                    (cid, state_of(cid), case_rows[cid], usages.get(cid, []))
+                    (cid, state_of(cid), case_rows[cid], usages_of(cid))
                     for cid in order_cases
                     if cov is not None and case_rows[cid].coverage_id == cov.id
                 ],
@@ -449,7 +459,7 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
         if r.state not in _REMINDING:
             continue
         lines_of = case_lines.get(cid, ())
-        used = usages.get(cid, ())
+        used = used_rows.get(cid, ())
         if cid not in window_cases and not _may_remind(r, reauth_by, lines_of, used):
             continue
         case_key = (
@@ -462,7 +472,7 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
         )
         found = memo.get(case_key)
         if found is None:
-            found = tuple(_case_tasks(cid, r, state_of(cid), used, today, horizon, names))
+            found = tuple(_case_tasks(cid, r, state_of(cid), usages_of(cid), today, horizon, names))
             memo.put(case_key, found)
         tasks += found
     for eid, e in renewing.items():
@@ -581,7 +591,10 @@ _NEVER_REMINDS = frozenset(s.value for s in (pa.State.DRAFT, pa.State.EXPIRED, p
 
 
 def _may_remind(
-    r: Any, reauth_by: date, lines: Sequence[tuple[str, int]], used: Sequence[pa.Usage]
+    r: Any,
+    reauth_by: date,
+    lines: Sequence[tuple[str, int]],
+    used: Sequence[tuple[date, str, int, bool]],
 ) -> bool:
     """Whether a case can have a reminder due in the window (a cheap necessary condition, so
     the rules run only on those): any open case but an approval, and an approval ending
@@ -594,16 +607,16 @@ def _may_remind(
     visits = r.approved_visits
     if visits is None or visits < 1:
         return False  # low units are checked only with a visit limit
-    if visits - sum(1 for u in used if u.visit) <= 1:
+    if visits - sum(1 for u in used if u[3]) <= 1:
         return True
     approved: dict[str, int] = {}
     for code, units in lines:
         key = code.strip().upper()
         approved[key] = approved.get(key, 0) + units
     spent: dict[str, int] = {}
-    for u in used:
-        key = u.code.strip().upper()
-        spent[key] = spent.get(key, 0) + u.units
+    for _on, code, units, _visit in used:
+        key = code.strip().upper()
+        spent[key] = spent.get(key, 0) + units
     return any(units - spent.get(code, 0) < units // visits for code, units in approved.items())
 
 

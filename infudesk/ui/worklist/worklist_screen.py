@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
@@ -43,10 +43,12 @@ from infudesk.ui.worklist import controller as c
 from infudesk.ui.worklist import visit_actions
 from infudesk.ui.worklist.controller import VisitAction
 from infudesk.ui.worklist.models import (
+    SortSpec,
     TaskColumns,
     TaskTableModel,
     VisitColumns,
     VisitTableModel,
+    sort_rows,
 )
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,10 @@ class Loaded:
     days: int
     staff: tuple[tuple[str, str], ...]  # (username, display name) of the active staff
     took_ms: float
+    # the visits and the tasks in the tables' sort orders at the time of the refresh (sorted
+    # here, off the GUI thread)
+    visits_ordered: Mapping[SortSpec, list[VisitRow]] = field(default_factory=dict)
+    tasks_ordered: Mapping[SortSpec, list[Task]] = field(default_factory=dict)
 
 
 def days_setting(session: Session) -> int:
@@ -95,12 +101,23 @@ def active_staff(session: Session, actor: Actor) -> tuple[tuple[str, str], ...]:
     return wls.assignable_staff(session, actor)
 
 
-def load(session: Session, actor: Actor, today: date, days: int | None) -> Loaded:
+def load(
+    session: Session,
+    actor: Actor,
+    today: date,
+    days: int | None,
+    visit_sort: SortSpec | None = None,
+    task_sort: SortSpec | None = None,
+) -> Loaded:
     started = time.perf_counter()
     n = days if days is not None else days_setting(session)
     wl = wls.build(session, actor, today, days=n)
     staff = active_staff(session, actor)
-    return Loaded(wl, n, staff, (time.perf_counter() - started) * 1000)
+    visits = (
+        {} if visit_sort is None else {visit_sort: sort_rows(wl.visits, c.VISIT_SORT, visit_sort)}
+    )
+    tasks = {} if task_sort is None else {task_sort: sort_rows(wl.tasks, c.TASK_SORT, task_sort)}
+    return Loaded(wl, n, staff, (time.perf_counter() - started) * 1000, visits, tasks)
 
 
 def _table(model: VisitTableModel | TaskTableModel, name: str) -> QTableView:
@@ -350,11 +367,16 @@ class WorklistScreen(QWidget):
         """Build the list again on a worker thread; only the newest answer is shown."""
         self.watcher.mark()
         actor, today, days = self.backend.actor, self.today(), self.days
+        vsort, tsort = self.visit_model.sort_spec(), self.task_model.sort_spec()
         if self.data is None:
             self.visit_summary.setText("Loading the visits…")
         self.latest.replace(
             run_query(
-                self, self.backend, lambda s: load(s, actor, today, days), self._show, self._failed
+                self,
+                self.backend,
+                lambda s: load(s, actor, today, days, vsort, tsort),
+                self._show,
+                self._failed,
             )
         )
 
@@ -385,9 +407,10 @@ class WorklistScreen(QWidget):
         self._fill_combos(wl)
         held_visit = self.selected_visit()
         held_task = self.selected_task()
-        self.visit_model.set_rows(wl.visits)
-        self.task_model.set_rows(wl.tasks)
-        self._apply_filters()
+        vf, tf = self._filters()
+        self.visit_model.set_rows(wl.visits, vf.keeps, data.visits_ordered)
+        self.task_model.set_rows(wl.tasks, tf.keeps, data.tasks_ordered)
+        self._filtered(vf)
         if held_visit is not None:
             self.select_visit(held_visit.visit_id)
         elif first and self.visit_model.rowCount():
@@ -437,7 +460,7 @@ class WorklistScreen(QWidget):
         self.days = value
         self.refresh()
 
-    def _apply_filters(self) -> None:
+    def _filters(self) -> tuple[c.VisitFilter, c.TaskFilter]:
         payer = self.payer_combo.currentData()
         vf = c.VisitFilter(payer=payer, readiness=c.Readiness(self.show_combo.currentData()))
         tf = c.TaskFilter(
@@ -445,8 +468,16 @@ class WorklistScreen(QWidget):
             assignee=self.assignee_combo.currentData(),
             status=self.task_status_combo.currentData(),
         )
+        return vf, tf
+
+    def _apply_filters(self) -> None:
+        vf, tf = self._filters()
         self.visit_model.set_filter(vf.keeps)
         self.task_model.set_filter(tf.keeps)
+        self._filtered(vf)
+
+    def _filtered(self, vf: c.VisitFilter) -> None:
+        """The summaries, the empty-list sentences and the selection after a filter."""
         visits = self.visit_model.loaded()
         shown = self.visit_model.rowCount()
         days = self.data.days if self.data else c.DEFAULT_DAYS
