@@ -6,17 +6,19 @@ the patient screen, tasks assigned and filtered, the day summary, and the sizes 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QSpinBox, QWidget
 
 from infudesk.domain.worklist import BlockerKind, VisitRow
+from infudesk.errors import ValidationFailed
 from infudesk.paths import DataPaths
 from infudesk.services import assistance as asv
 from infudesk.services import prior_auths as pas
+from infudesk.services import settings as st
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store
 from infudesk.ui.common.ops import Backend, wait_for_background
@@ -459,3 +461,37 @@ def test_screening_says_which_programs_fit(qtbot, window: MainWindow) -> None:  
     assert texts and all(t.startswith(("✓", "✗")) for t in texts)
     assert any(t.startswith("✗") and ": " in t for t in texts)  # why not, for the others
     shot(dlg, "wl-screening.png")
+
+
+def test_days_setting_saved_and_used_on_the_next_refresh(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, store: Store
+) -> None:
+    screen = window.worklist
+    loaded(qtbot, screen)
+    assert screen.days_spin.value() == c.DEFAULT_DAYS
+    screen.days_spin.setValue(30)  # this desk looks further ahead for a while
+    loaded(qtbot, screen)
+    assert screen.data is not None and screen.data.days == 30
+    window.nav.setCurrentRow(window.row_of("settings"))
+    settings = window.settings
+    spin = settings.findChild(QSpinBox, "worklistDays")
+    assert spin is not None and spin.value() == c.DEFAULT_DAYS
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "3")
+    spin.interpretText()
+    click(qtbot, settings.save_button)
+    assert "Saved" in settings.status.text()
+    with store.session() as s:
+        assert st.get(s, c.DAYS_SETTING) == 3
+        with pytest.raises(ValidationFailed) as refused:  # the service checks the range itself
+            st.put(s, Actor("desk.clerk"), c.DAYS_SETTING, 0)
+    assert set(refused.value.errors) == {c.DAYS_SETTING}
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        window.nav.setCurrentRow(window.row_of("worklist"))  # shown again: refreshed
+    loaded(qtbot, screen)
+    data = screen.data
+    assert data is not None and data.days == 3 and screen.days_spin.value() == 3
+    assert data.worklist.visits
+    assert all(TODAY <= v.on < TODAY + timedelta(days=3) for v in data.worklist.visits)
+    assert "next 3 days" in screen.visit_summary.text()

@@ -87,6 +87,8 @@ class Loaded:
     # here, off the GUI thread)
     visits_ordered: Mapping[SortSpec, list[VisitRow]] = field(default_factory=dict)
     tasks_ordered: Mapping[SortSpec, list[Task]] = field(default_factory=dict)
+    setting: int = c.DEFAULT_DAYS  # the days setting as read by this load
+    by_setting: bool = True  # ``days`` is the setting's (not the desk's own Days box)
 
 
 def days_setting(session: Session) -> int:
@@ -108,16 +110,23 @@ def load(
     days: int | None,
     visit_sort: SortSpec | None = None,
     task_sort: SortSpec | None = None,
+    setting_seen: int | None = None,
 ) -> Loaded:
+    """The worklist of ``days`` days (None: the setting's), sorted as the tables are. A days
+    setting changed since ``setting_seen`` (the one of the last load) wins over ``days``."""
     started = time.perf_counter()
-    n = days if days is not None else days_setting(session)
+    setting = days_setting(session)
+    if days is not None and setting_seen is not None and setting != setting_seen:
+        days = None
+    n = days if days is not None else setting
     wl = wls.build(session, actor, today, days=n)
     staff = active_staff(session, actor)
     visits = (
         {} if visit_sort is None else {visit_sort: sort_rows(wl.visits, c.VISIT_SORT, visit_sort)}
     )
     tasks = {} if task_sort is None else {task_sort: sort_rows(wl.tasks, c.TASK_SORT, task_sort)}
-    return Loaded(wl, n, staff, (time.perf_counter() - started) * 1000, visits, tasks)
+    took = (time.perf_counter() - started) * 1000
+    return Loaded(wl, n, staff, took, visits, tasks, setting, days is None)
 
 
 def _table(model: VisitTableModel | TaskTableModel, name: str) -> QTableView:
@@ -368,13 +377,14 @@ class WorklistScreen(QWidget):
         self.watcher.mark()
         actor, today, days = self.backend.actor, self.today(), self.days
         vsort, tsort = self.visit_model.sort_spec(), self.task_model.sort_spec()
+        seen = self.data.setting if self.data is not None else None
         if self.data is None:
             self.visit_summary.setText("Loading the visits…")
         self.latest.replace(
             run_query(
                 self,
                 self.backend,
-                lambda s: load(s, actor, today, days, vsort, tsort),
+                lambda s: load(s, actor, today, days, vsort, tsort, seen),
                 self._show,
                 self._failed,
             )
@@ -397,6 +407,8 @@ class WorklistScreen(QWidget):
         started = time.perf_counter()
         first = self.data is None
         self.data = data
+        if data.by_setting:
+            self.days = None  # a new setting in Settings replaces the Days chosen here
         if self.days is None:
             self.days_spin.blockSignals(True)
             self.days_spin.setValue(data.days)
