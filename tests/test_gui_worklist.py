@@ -495,3 +495,39 @@ def test_days_setting_saved_and_used_on_the_next_refresh(  # type: ignore[no-unt
     assert data.worklist.visits
     assert all(TODAY <= v.on < TODAY + timedelta(days=3) for v in data.worklist.visits)
     assert "next 3 days" in screen.visit_summary.text()
+
+
+def test_key_columns_visible_at_1366_by_728(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from infudesk.ui.worklist.models import TaskColumns, VisitColumns
+
+    screen = window.worklist
+    loaded(qtbot, screen)
+    qtbot.wait(50)  # the layout settles
+    assert window.width() <= SCREEN_W
+    for table, columns in (
+        (screen.task_table, list(TaskColumns)),
+        (screen.visit_table, list(VisitColumns)),
+    ):
+        assert not table.horizontalScrollBar().isVisible(), table.objectName()
+        width = table.viewport().width()
+        for col in columns:
+            if table.isColumnHidden(col):
+                continue
+            x = table.columnViewportPosition(col)
+            assert x >= 0 and x + table.columnWidth(col) <= width + 1, (table.objectName(), col)
+            assert table.columnWidth(col) >= 48, (table.objectName(), col)
+    # an elided readiness or task says everything in its tooltip, and the selected visit's
+    # blockers show in full beside the table
+    blocked = next(i for i, v in enumerate(screen.visit_model.shown()) if len(v.blockers) > 1)
+    v = screen.visit_model.shown()[blocked]
+    tip = screen.visit_model.index(blocked, VisitColumns.READINESS).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
+    assert all(b.text in tip for b in v.blockers)
+    screen.visit_table.selectRow(blocked)
+    texts = " ".join(w.text() for w in screen.blocker_list.findChildren(QLabel) if not w.isHidden())
+    assert all(b.text in texts for b in v.blockers)
+    t = screen.task_model.shown()[0]
+    tip = screen.task_model.index(0, TaskColumns.PATIENT).data(Qt.ItemDataRole.ToolTipRole)
+    assert t.text in tip and t.patient_name in tip
+    shot(window, "wl-1366.png")

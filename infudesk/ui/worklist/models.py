@@ -199,7 +199,10 @@ class VisitTableModel(_RowsModel[VisitRow]):
                 return c.visit_tooltip(v)
             if col is VisitColumns.DAY:
                 return f"{v.on:%A %m/%d/%Y}"
-            return None
+            if col is VisitColumns.DRUG:
+                return v.drug
+            # a narrow column elides: its whole text
+            return c.visit_text(v, VISIT_FIELD[col], self._day)
         if role == ROW_ROLE:
             return v
         return None
@@ -230,8 +233,8 @@ class TaskTableModel(_RowsModel[Task]):
             if col is TaskColumns.DUE or (color == c.DONE_COLOR):
                 return QColor(color) if color else None
             return None
-        if role == Qt.ItemDataRole.ToolTipRole and col is TaskColumns.TEXT:
-            return t.text
+        if role == Qt.ItemDataRole.ToolTipRole:  # what to do, whichever cell is pointed at
+            return f"{t.patient_name} · {t.payer}\n{t.text}"
         if role == ROW_ROLE:
             return t
         return None

@@ -55,21 +55,21 @@ log = logging.getLogger(__name__)
 HINT_STYLE = "color: #555;"
 EMPTY_STYLE = "color: #555; padding: 24px;"
 VISIT_WIDTHS = {
-    VisitColumns.DAY: 80,
-    VisitColumns.PATIENT: 150,
+    VisitColumns.DAY: 78,
+    VisitColumns.PATIENT: 140,
     VisitColumns.MRN: 80,
-    VisitColumns.DRUG: 100,
+    VisitColumns.DRUG: 92,
     VisitColumns.SITE: 90,
-    VisitColumns.PAYER: 120,
-    VisitColumns.STATUS: 64,
+    VisitColumns.PAYER: 112,
+    VisitColumns.STATUS: 62,
 }
 HIDDEN_VISIT_COLUMNS = (VisitColumns.MRN, VisitColumns.SITE)  # in the tooltip and the details
 TASK_WIDTHS = {
-    TaskColumns.DUE: 80,
-    TaskColumns.KIND: 130,
+    TaskColumns.DUE: 78,
+    TaskColumns.KIND: 128,
     TaskColumns.PATIENT: 120,
     TaskColumns.PAYER: 120,
-    TaskColumns.ASSIGNEE: 100,
+    TaskColumns.ASSIGNEE: 92,
 }
 # the payer is a filter, and what to do shows under the list for the selected task
 HIDDEN_TASK_COLUMNS = (TaskColumns.PAYER, TaskColumns.TEXT)
@@ -220,7 +220,7 @@ class WorklistScreen(QWidget):
         split.addWidget(self._tasks_pane())
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([760, 420])
+        split.setSizes([700, 480])
         self.splitter = split
         lay.addWidget(split, 1)
         self.status = QLabel("")
@@ -272,7 +272,7 @@ class WorklistScreen(QWidget):
         self.visit_stack = QStackedWidget()
         self.visit_stack.addWidget(self.visit_table)
         self.visit_stack.addWidget(self.visit_empty)
-        lay.addWidget(self.visit_stack, 3)
+        lay.addWidget(self.visit_stack, 5)
 
         actions = QHBoxLayout()
         self.action_buttons: dict[VisitAction, QPushButton] = {}
@@ -302,7 +302,7 @@ class WorklistScreen(QWidget):
         self.blocker_rows.setContentsMargins(0, 0, 0, 0)
         self.blocker_area.setWidget(self.blocker_list)
         box_lay.addWidget(self.blocker_area)
-        lay.addWidget(self.blocker_box, 2)
+        lay.addWidget(self.blocker_box, 2)  # the selected visit's details, in full
         self.blocker_buttons: list[QPushButton] = []
         return pane
 
@@ -334,6 +334,13 @@ class WorklistScreen(QWidget):
             self.task_table.setColumnWidth(tcol, width)
         for tcol in HIDDEN_TASK_COLUMNS:
             self.task_table.setColumnHidden(tcol, True)
+        # every shown column fits the pane (no sideways scroll hiding the assignee): the
+        # patient's name takes what is left; the full name and the task's words are tooltips
+        theader = self.task_table.horizontalHeader()
+        theader.setStretchLastSection(False)
+        theader.setSectionResizeMode(TaskColumns.PATIENT, QHeaderView.ResizeMode.Stretch)
+        theader.setMinimumSectionSize(48)
+        self.task_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.task_empty = QLabel("")
         self.task_empty.setObjectName("taskEmpty")
         self.task_empty.setWordWrap(True)
@@ -537,6 +544,7 @@ class WorklistScreen(QWidget):
             item = self.blocker_rows.takeAt(0)
             w = item.widget() if item is not None else None
             if w is not None:
+                w.hide()  # gone at once (deleteLater waits for the event loop)
                 w.deleteLater()
         self.blocker_buttons = []
         if v is None:
