@@ -8,7 +8,7 @@ same run: loading the same visit and case rows in one query each. Two figures: a
 refresh (the same data built again: what a screen refresh after a small change costs).
 
     uv run python bench/bench_day.py [--patients 100000] [--visits 3000] [--cases 14000]
-        [--enrollments 5000] [--repeat 5] [--profile] [--postgres]
+        [--enrollments 5000] [--repeat 5] [--profile]
 
 Rows are written in bulk (Core inserts), not through the services: the build is measured,
 not the set-up. Medians, not timed assertions.

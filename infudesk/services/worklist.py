@@ -460,11 +460,11 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
             continue
         lines_of = case_lines.get(cid, ())
         used = used_rows.get(cid, ())
-        if cid not in window_cases and not _may_remind(r, reauth_by, lines_of, used):
-            continue
+        in_window = cid in window_cases
         case_key = (
             today,
             horizon,
+            in_window,
             tuple(r),
             tuple(lines_of),
             tuple(used),
@@ -472,7 +472,12 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
         )
         found = memo.get(case_key)
         if found is None:
-            found = tuple(_case_tasks(cid, r, state_of(cid), usages_of(cid), today, horizon, names))
+            if in_window or _may_remind(r, reauth_by, lines_of, used):
+                found = tuple(
+                    _case_tasks(cid, r, state_of(cid), usages_of(cid), today, horizon, names)
+                )
+            else:
+                found = ()
             memo.put(case_key, found)
         tasks += found
     for eid, e in renewing.items():
