@@ -421,3 +421,31 @@ def test_remembered_results_follow_changes(store: Store) -> None:
     kinds = [b.kind for b in changed[target.visit_id].blockers]
     assert dw.BlockerKind.ESTIMATE_MISSING not in kinds
     assert after.tasks != before.tasks
+
+
+def test_memo_holds_only_what_the_last_builds_used(store: Store) -> None:
+    """The memo never outgrows one build per window, for the last two windows built."""
+
+    def entries() -> dict[tuple[date, date], int]:
+        return {w: len(d) for w, d in wsv._MEMO.windows.items()}
+
+    def build(today: date, days: int) -> dw.Worklist:
+        with store.session() as s:
+            return wsv.build(s, DESK, today, days)
+
+    wsv.forget_worked_out()
+    wl = build(TODAY, 14)
+    first = entries()
+    assert list(first) == [(TODAY, TODAY + timedelta(days=13))]
+    with store.session() as s:
+        n_cases = s.scalar(select(func.count()).select_from(PriorAuthCase)) or 0
+    n_orders = len({v.order_id for v in wl.visits})
+    assert n_orders < first[(TODAY, TODAY + timedelta(days=13))] <= n_orders + n_cases
+    build(TODAY, 14)
+    assert entries() == first  # the same entries, nothing added
+    build(TODAY, 1)
+    build(TODAY + timedelta(days=1), 14)
+    assert list(entries()) == [
+        (TODAY, TODAY),
+        (TODAY + timedelta(days=1), TODAY + timedelta(days=14)),
+    ]

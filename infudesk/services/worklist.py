@@ -11,7 +11,8 @@ from __future__ import annotations
 import gc
 import io
 import json
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
@@ -373,7 +374,7 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
         cases_by_order[case_rows[cid].order_id].append(cid)
     visits_out: list[dw.VisitRow] = []
     tasks: list[dw.Task] = []
-    memo = _MEMO
+    memo = _MEMO.begin(today, horizon)
     for oid, rows in by_order.items():
         first = rows[0]
         pid = first.patient_id
@@ -382,6 +383,7 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
         enrolled = by_patient_enroll.get(pid, [])
         # everything the rules below read, so that an unchanged order is not worked out again
         key = (
+            "order",
             today,
             horizon,
             days_before,
@@ -403,7 +405,7 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
             tuple((k, tuple(v)) for k, v in sorted(printed.get(pid, {}).items())),
             tuple((tuple(r), drawn.get(r.id)) for r in enrolled),
         )
-        done = memo.get(key)
+        h, done = memo.get(key)
         if done is None:
             name = names(first.last_name, first.first_name)
             payer = cov.payer if cov is not None else SELF_PAY
@@ -449,7 +451,7 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
                 ),
                 tuple(_visit_tasks(facts, rows, blockers, name, payer, horizon)),
             )
-            memo.put(key, done)
+            memo.put(h, key, done)
         visits_out += done[0]
         tasks += done[1]
     visits_out.sort(key=_visit_key)
@@ -462,6 +464,7 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
         used = used_rows.get(cid, ())
         in_window = cid in window_cases
         case_key = (
+            "case",
             today,
             horizon,
             in_window,
@@ -470,7 +473,7 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
             tuple(used),
             tuple(events.get(cid, ())),
         )
-        found = memo.get(case_key)
+        h, found = memo.get(case_key)
         if found is None:
             if in_window or _may_remind(r, reauth_by, lines_of, used):
                 found = tuple(
@@ -478,7 +481,7 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
                 )
             else:
                 found = ()
-            memo.put(case_key, found)
+            memo.put(h, case_key, found)
         tasks += found
     for eid, e in renewing.items():
         due = min(x for x in (e.reenroll_on, e.expires) if x is not None)
@@ -498,6 +501,7 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
             )
         )
 
+    memo.done()
     tasks = _with_assignments(session, tasks)
     tasks.sort(key=_due_key)
     return dw.Worklist(tuple(visits_out), tuple(tasks), dw.counts(visits_out, tasks))
@@ -541,24 +545,58 @@ def _visit_key(v: dw.VisitRow) -> tuple[date, str, int]:
 
 class _Memo:
     """What the rules made of one order's visits or one case's reminders, kept from one build
-    to the next under a key holding every value they read (the rows themselves, the day and
-    the window): a refresh works out again only what changed. Pure results, immutable; it
-    forgets everything when it grows past ``limit`` entries."""
+    to the next under a key holding every value they read (the rows themselves): a refresh
+    works out again only what changed. Pure, immutable results, kept per window (the day and
+    the last day shown) for the :data:`WINDOWS` windows built last; each build keeps only the
+    entries it used, so the memo never outgrows one build per window."""
 
-    def __init__(self, limit: int = 200_000) -> None:
-        self.limit = limit
-        self.items: dict[Any, Any] = {}
+    WINDOWS = 2  # e.g. the Worklist's days and the one-day summary
 
-    def get(self, key: Any) -> Any:
-        return self.items.get(key)
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.windows: OrderedDict[tuple[date, date], dict[Any, Any]] = OrderedDict()
 
-    def put(self, key: Any, value: Any) -> None:
-        if len(self.items) >= self.limit:
-            self.items = {}
-        self.items[key] = value
+    def begin(self, today: date, horizon: date) -> _MemoRun:
+        with self.lock:
+            return _MemoRun(self, (today, horizon), self.windows.get((today, horizon), {}))
+
+    def keep(self, window: tuple[date, date], used: dict[Any, Any]) -> None:
+        with self.lock:
+            self.windows[window] = used
+            self.windows.move_to_end(window)
+            while len(self.windows) > self.WINDOWS:
+                self.windows.popitem(last=False)
 
     def clear(self) -> None:
-        self.items = {}
+        with self.lock:
+            self.windows.clear()
+
+
+class _MemoRun:
+    """One build's use of the memo: what it finds from the last build of its window, and
+    what it used (found or made), kept for the next one by :meth:`done`. Entries are filed
+    under the key's hash (a key is hashed once per build: tuples do not keep their hash)."""
+
+    def __init__(self, memo: _Memo, window: tuple[date, date], old: dict[Any, Any]) -> None:
+        self.memo = memo
+        self.window = window
+        self.old = old
+        self.used: dict[int, tuple[Any, Any]] = {}
+
+    def get(self, key: Any) -> tuple[int, Any]:
+        """(the key's hash, what was remembered under the key or None)."""
+        h = hash(key)
+        entry = self.old.get(h)
+        if entry is not None and entry[0] == key:
+            self.used[h] = entry
+            return h, entry[1]
+        return h, None
+
+    def put(self, h: int, key: Any, value: Any) -> None:
+        self.used[h] = (key, value)
+
+    def done(self) -> None:
+        self.memo.keep(self.window, self.used)
 
 
 _MEMO = _Memo()
