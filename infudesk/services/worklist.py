@@ -382,29 +382,37 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
         order_cases = cases_by_order.get(oid, [])
         enrolled = by_patient_enroll.get(pid, [])
         # everything the rules below read, so that an unchanged order is not worked out again
-        key = (
-            "order",
-            today,
-            horizon,
-            days_before,
-            tuple(map(tuple, rows)),
-            tuple(cov) if cov is not None else None,
-            latest_ver.get(cov.id) if cov is not None else None,
-            verified.get(cov.id) if cov is not None else None,
-            tuple(lines.get(oid, ())),
-            tuple(
-                (
-                    tuple(case_rows[cid]),
-                    tuple(case_lines.get(cid, ())),
-                    tuple(used_rows.get(cid, ())),
-                    tuple(events.get(cid, ())),
-                    tuple(sorted(documents.get(cid, ()))),
-                )
-                for cid in order_cases
-            ),
-            tuple((k, tuple(v)) for k, v in sorted(printed.get(pid, {}).items())),
-            tuple((tuple(r), drawn.get(r.id)) for r in enrolled),
-        )
+        # one flat tuple of atomic values (counts before each list): hashed fast, and not
+        # tracked by the garbage collector once it has seen it
+        k: list[Any] = ["order", today, horizon, days_before]
+        _rows_into(k, rows)
+        if cov is None:
+            k.append(None)
+        else:
+            k += cov
+            k.append(latest_ver.get(cov.id))
+            _rows_into(k, [verified[cov.id]] if cov.id in verified else [])
+        _rows_into(k, lines.get(oid, ()))
+        k.append(len(order_cases))
+        for cid in order_cases:
+            k += case_rows[cid]
+            _rows_into(k, case_lines.get(cid, ()))
+            _rows_into(k, used_rows.get(cid, ()))
+            _rows_into(k, events.get(cid, ()))
+            kinds = sorted(documents.get(cid, ()))
+            k.append(len(kinds))
+            k += kinds
+        given = sorted(printed.get(pid, {}).items())
+        k.append(len(given))
+        for kind, days_given in given:
+            k.append(kind)
+            k.append(len(days_given))
+            k += days_given
+        k.append(len(enrolled))
+        for r in enrolled:
+            k += r
+            k.append(drawn.get(r.id))
+        key = tuple(k)
         h, done = memo.get(key)
         if done is None:
             name = names(first.last_name, first.first_name)
@@ -463,16 +471,11 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
         lines_of = case_lines.get(cid, ())
         used = used_rows.get(cid, ())
         in_window = cid in window_cases
-        case_key = (
-            "case",
-            today,
-            horizon,
-            in_window,
-            tuple(r),
-            tuple(lines_of),
-            tuple(used),
-            tuple(events.get(cid, ())),
-        )
+        ck: list[Any] = ["case", today, horizon, in_window, *r]
+        _rows_into(ck, lines_of)
+        _rows_into(ck, used)
+        _rows_into(ck, events.get(cid, ()))
+        case_key = tuple(ck)
         h, found = memo.get(case_key)
         if found is None:
             if in_window or _may_remind(r, reauth_by, lines_of, used):
@@ -537,6 +540,13 @@ def _case_tasks(
                 dw.TaskStatus.OPEN,
                 target,
             )
+
+
+def _rows_into(key: list[Any], rows: Sequence[Sequence[Any]]) -> None:
+    """Rows of one width added to a flat key: their number, then their values."""
+    key.append(len(rows))
+    for row in rows:
+        key += row
 
 
 def _visit_key(v: dw.VisitRow) -> tuple[date, str, int]:
