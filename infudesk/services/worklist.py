@@ -1,6 +1,9 @@
 """The worklist: the planned visits of the next days with what blocks each, and the tasks
 beside them, gathered in a fixed number of bulk queries (never one per visit or per case) for
-the pure rules of :mod:`infudesk.domain.worklist`.
+the pure rules of :mod:`infudesk.domain.worklist`. What the rules made of an order or a case
+is remembered for the next build under a key of every value they read (:class:`_Memo`), so a
+refresh works out again only what changed; tests/test_worklist_reference.py checks the result
+against the rules applied one visit at a time.
 
 Filtering by payer, assignee and status is the caller's, on the returned tuples
 (:func:`infudesk.domain.worklist.filter_tasks`): the build is the same whatever is shown, and
