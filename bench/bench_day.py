@@ -3,18 +3,24 @@
 printed estimates), and about 20,000 open items (prior-auth cases with follow-ups,
 reauthorizations and appeal deadlines, enrollments up for renewal, saved task assignments);
 prints the median time of one ``services.worklist.build`` beside a floor measured in the
-same run: loading the same visit and case rows in one query each.
+same run: loading the same visit and case rows in one query each. Two figures: a first build
+(the memo of worked-out orders and cases emptied before each run, as after a start) and a
+refresh (the same data built again: what a screen refresh after a small change costs).
 
     uv run python bench/bench_day.py [--patients 100000] [--visits 3000] [--cases 14000]
-        [--enrollments 5000] [--repeat 5] [--profile] [--postgres]
+        [--enrollments 5000] [--repeat 5] [--profile] [--keep DIR] [--baseline OLD.py]
 
 Rows are written in bulk (Core inserts), not through the services: the build is measured,
-not the set-up. Medians, not timed assertions.
+not the set-up. Each figure includes collecting the garbage the run leaves in the young
+generations (the build pauses the collector; the debt is paid right after). Medians, not
+timed assertions.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import importlib.util
 import json
 import random
 import statistics
@@ -251,6 +257,17 @@ def fill(s: Session, args: argparse.Namespace, rng: random.Random) -> None:
     )
 
 
+def load_baseline(path: Path) -> Any:
+    """Another version of services/worklist.py (e.g. ``git show REV:infudesk/services/
+    worklist.py > old.py``), loaded as a module to build the same worklist beside this one."""
+    spec = importlib.util.spec_from_file_location("baseline_worklist", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--patients", type=int, default=100_000)
@@ -259,16 +276,31 @@ def main() -> None:
     ap.add_argument("--enrollments", type=int, default=5_000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument(
+        "--baseline",
+        type=Path,
+        help="an older services/worklist.py to time in the same runs (same data, same result)",
+    )
+    ap.add_argument(
+        "--keep",
+        type=Path,
+        help="a data folder to fill once and reuse on the next runs (default: a temporary one)",
+    )
     args = ap.parse_args()
     rng = random.Random(14)
     actor = Actor("bench.desk", role="front_desk")
+    baseline = load_baseline(args.baseline) if args.baseline else None
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(DataPaths(Path(tmp) / "d"), demo=True)
+        root = args.keep or Path(tmp) / "d"
+        filled = root.exists()
+        store = open_store(DataPaths(root), demo=True)
         t0 = time.perf_counter()
-        with store.session() as s:
-            fill(s, args, rng)
+        if not filled:
+            with store.session() as s:
+                fill(s, args, rng)
         print(
             f"set-up: {args.patients:,} patients and their care in {time.perf_counter() - t0:.1f} s"
+            + (f" (reused {root})" if filled else "")
         )
 
         def floor() -> None:
@@ -290,36 +322,65 @@ def main() -> None:
             with store.session() as s:
                 return wsv.build(s, actor, TODAY)
 
-        def timed(fn: Callable[[], object]) -> list[float]:
-            out = []
-            for _ in range(args.repeat):
-                t = time.perf_counter()
-                fn()
-                out.append((time.perf_counter() - t) * 1000)
-            return out
+        def build_baseline() -> Any:
+            with store.session() as s:
+                return baseline.build(s, actor, TODAY)
 
-        floor_ms = statistics.median(timed(floor))
-        wl = build()
+        def first_build() -> Any:
+            wsv.forget_worked_out()  # as after a start: nothing worked out yet
+            return build()
+
+        def timed(fn: Callable[[], object]) -> float:
+            """``fn`` and the collection of what it left to the garbage collector's young
+            generations (its debt, paid by whoever runs next), starting with no debt of
+            another run's."""
+            gc.collect()
+            t = time.perf_counter()
+            fn()
+            gc.collect(1)
+            return (time.perf_counter() - t) * 1000
+
+        wl = first_build()
+        if baseline is not None and build_baseline() != wl:
+            raise SystemExit("the baseline builds another worklist: not comparable")
         if args.profile:
             import cProfile
             import pstats
 
             prof = cProfile.Profile()
-            prof.runcall(build)
+            prof.runcall(first_build)
             pstats.Stats(prof).sort_stats("tottime").print_stats(22)
-        runs = timed(build)
-        work_ms = statistics.median(runs)
+        # interleaved, so that a machine busy for a while weighs on every figure alike
+        runs: dict[str, list[float]] = {"floor": [], "baseline": [], "cold": [], "warm": []}
+        for _ in range(args.repeat):
+            runs["floor"].append(timed(floor))
+            if baseline is not None:
+                runs["baseline"].append(timed(build_baseline))
+            wsv.forget_worked_out()  # not timed
+            runs["cold"].append(timed(build))
+            runs["warm"].append(timed(build))
+        floor_ms = statistics.median(runs["floor"])
         open_tasks = sum(1 for t in wl.tasks if t.status == "open")
         print(
             f"floor (the window's visits and the open cases, one query each): median {floor_ms:.0f} ms"
         )
         print(
-            f"worklist build ({len(wl.visits):,} visits, {len(wl.tasks):,} tasks of which "
-            f"{open_tasks:,} open, {sum(1 for v in wl.visits if v.ready):,} ready): "
-            f"median {work_ms:.0f} ms ({work_ms / floor_ms:.1f}x floor; runs "
-            + ", ".join(f"{r:.0f}" for r in runs)
-            + ")"
+            f"worklist ({len(wl.visits):,} visits, {len(wl.tasks):,} tasks of which "
+            f"{open_tasks:,} open, {sum(1 for v in wl.visits if v.ready):,} ready):"
         )
+        for key, label in (
+            ("baseline", f"baseline {args.baseline}"),
+            ("cold", "first build (nothing worked out yet)"),
+            ("warm", "refresh (unchanged orders and cases remembered)"),
+        ):
+            if not runs[key]:
+                continue
+            ms = statistics.median(runs[key])
+            print(
+                f"  {label}: median {ms:.0f} ms ({ms / floor_ms:.1f}x floor; runs "
+                + ", ".join(f"{r:.0f}" for r in runs[key])
+                + ")"
+            )
         store.close()
 
 

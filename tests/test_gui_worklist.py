@@ -6,17 +6,19 @@ the patient screen, tasks assigned and filtered, the day summary, and the sizes 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QSpinBox, QWidget
 
 from infudesk.domain.worklist import BlockerKind, VisitRow
+from infudesk.errors import ValidationFailed
 from infudesk.paths import DataPaths
 from infudesk.services import assistance as asv
 from infudesk.services import prior_auths as pas
+from infudesk.services import settings as st
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store
 from infudesk.ui.common.ops import Backend, wait_for_background
@@ -459,3 +461,73 @@ def test_screening_says_which_programs_fit(qtbot, window: MainWindow) -> None:  
     assert texts and all(t.startswith(("✓", "✗")) for t in texts)
     assert any(t.startswith("✗") and ": " in t for t in texts)  # why not, for the others
     shot(dlg, "wl-screening.png")
+
+
+def test_days_setting_saved_and_used_on_the_next_refresh(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, store: Store
+) -> None:
+    screen = window.worklist
+    loaded(qtbot, screen)
+    assert screen.days_spin.value() == c.DEFAULT_DAYS
+    screen.days_spin.setValue(30)  # this desk looks further ahead for a while
+    loaded(qtbot, screen)
+    assert screen.data is not None and screen.data.days == 30
+    window.nav.setCurrentRow(window.row_of("settings"))
+    settings = window.settings
+    spin = settings.findChild(QSpinBox, "worklistDays")
+    assert spin is not None and spin.value() == c.DEFAULT_DAYS
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "3")
+    spin.interpretText()
+    click(qtbot, settings.save_button)
+    assert "Saved" in settings.status.text()
+    with store.session() as s:
+        assert st.get(s, c.DAYS_SETTING) == 3
+        with pytest.raises(ValidationFailed) as refused:  # the service checks the range itself
+            st.put(s, Actor("desk.clerk"), c.DAYS_SETTING, 0)
+    assert set(refused.value.errors) == {c.DAYS_SETTING}
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        window.nav.setCurrentRow(window.row_of("worklist"))  # shown again: refreshed
+    loaded(qtbot, screen)
+    data = screen.data
+    assert data is not None and data.days == 3 and screen.days_spin.value() == 3
+    assert data.worklist.visits
+    assert all(TODAY <= v.on < TODAY + timedelta(days=3) for v in data.worklist.visits)
+    assert "next 3 days" in screen.visit_summary.text()
+
+
+def test_key_columns_visible_at_1366_by_728(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from infudesk.ui.worklist.models import TaskColumns, VisitColumns
+
+    screen = window.worklist
+    loaded(qtbot, screen)
+    qtbot.wait(50)  # the layout settles
+    assert window.width() <= SCREEN_W
+    for table, columns in (
+        (screen.task_table, list(TaskColumns)),
+        (screen.visit_table, list(VisitColumns)),
+    ):
+        assert not table.horizontalScrollBar().isVisible(), table.objectName()
+        width = table.viewport().width()
+        for col in columns:
+            if table.isColumnHidden(col):
+                continue
+            x = table.columnViewportPosition(col)
+            assert x >= 0 and x + table.columnWidth(col) <= width + 1, (table.objectName(), col)
+            assert table.columnWidth(col) >= 48, (table.objectName(), col)
+    # an elided readiness or task says everything in its tooltip, and the selected visit's
+    # blockers show in full beside the table
+    blocked = next(i for i, v in enumerate(screen.visit_model.shown()) if len(v.blockers) > 1)
+    v = screen.visit_model.shown()[blocked]
+    tip = screen.visit_model.index(blocked, VisitColumns.READINESS).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
+    assert all(b.text in tip for b in v.blockers)
+    screen.visit_table.selectRow(blocked)
+    texts = " ".join(w.text() for w in screen.blocker_list.findChildren(QLabel) if not w.isHidden())
+    assert all(b.text in texts for b in v.blockers)
+    t = screen.task_model.shown()[0]
+    tip = screen.task_model.index(0, TaskColumns.PATIENT).data(Qt.ItemDataRole.ToolTipRole)
+    assert t.text in tip and t.patient_name in tip
+    shot(window, "wl-1366.png")

@@ -394,4 +394,5 @@ def test_prefilter_keeps_every_case_with_a_reminder_due(
     row = SimpleNamespace(state=state.value, end_on=end, approved_visits=visits)
     due = [r for r in pa.reminders(case_, today=TODAY, usages=used) if r.due_on <= horizon]
     if due:
-        assert _may_remind(row, horizon + timedelta(days=60), lines, used)
+        rows = [(u.on, u.code, u.units, u.visit) for u in used]  # as the build loads them
+        assert _may_remind(row, horizon + timedelta(days=60), lines, rows)

@@ -943,6 +943,8 @@ class ReminderKind(enum.StrEnum):
     FAIR_HEARING_DUE = "fair_hearing_due"
 
 
+_REMINDER_ORDER = {kind: i for i, kind in enumerate(ReminderKind)}
+
 REMINDER_LABELS: dict[ReminderKind, str] = {
     ReminderKind.FOLLOW_UP: "Follow up with the payer",
     ReminderKind.DECISION_DUE: "Payer decision due",
@@ -1153,8 +1155,7 @@ def reminders(
                 today,
             )
         )
-    order = list(ReminderKind)
-    return sorted(out, key=lambda r: (r.due_on, order.index(r.kind)))
+    return sorted(out, key=lambda r: (r.due_on, _REMINDER_ORDER[r.kind]))
 
 
 # --- Documents ------------------------------------------------------------------------------

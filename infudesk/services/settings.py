@@ -43,11 +43,14 @@ DEFAULTS: dict[str, Any] = {
     "backup.last": "",
     # lock the screen after this many minutes without keyboard or mouse input
     "security.idle_minutes": 10,
+    # the Worklist shows the planned visits of this many days from today
+    "worklist.days": 14,
 }
 LIMITS: dict[str, tuple[int, int]] = {
     "verification.days_before_visit": (0, 60),
     "backup.keep": (1, 365),
     "security.idle_minutes": (1, 120),
+    "worklist.days": (1, 60),
 }
 
 

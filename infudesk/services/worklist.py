@@ -1,6 +1,9 @@
 """The worklist: the planned visits of the next days with what blocks each, and the tasks
 beside them, gathered in a fixed number of bulk queries (never one per visit or per case) for
-the pure rules of :mod:`infudesk.domain.worklist`.
+the pure rules of :mod:`infudesk.domain.worklist`. What the rules made of an order or a case
+is remembered for the next build under a key of every value they read (:class:`_Memo`), so a
+refresh works out again only what changed; tests/test_worklist_reference.py checks the result
+against the rules applied one visit at a time.
 
 Filtering by payer, assignee and status is the caller's, on the returned tuples
 (:func:`infudesk.domain.worklist.filter_tasks`): the build is the same whatever is shown, and
@@ -8,10 +11,12 @@ a filter changed on screen needs no new query."""
 
 from __future__ import annotations
 
+import gc
 import io
 import json
-from collections import defaultdict
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -29,7 +34,7 @@ from infudesk.errors import ValidationFailed
 from infudesk.services import audit, settings
 from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
-from infudesk.services.prior_auths import _case_state
+from infudesk.services.prior_auths import CASE_COLUMNS, _case_state
 from infudesk.store.models import (
     AssistanceDirectoryEntry,
     AssistanceEnrollment,
@@ -61,49 +66,64 @@ ESTIMATE_KINDS = {"cost-letter": "estimates", "gfe": "gfes"}
 _OPEN_CASE_STATES = [s.value for s in pa.OPEN_STATES]
 
 
-def _chunks(ids: Iterable[int], size: int = 5000) -> Iterable[list[int]]:
-    items = sorted(set(ids))
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+class _Window:
+    """The statements of one build: each kind of row loaded in one query, filtered in SQL by
+    the window (subqueries, never a long list of ids sent back), only the columns used, and
+    run on the session's connection (plain rows, no ORM entities)."""
 
-
-class _Gather:
-    """The rows of one build, each kind loaded in one query (or a few chunks of ids)."""
-
-    def __init__(self, session: Session, today: date, end: date) -> None:
-        self.s = session
+    def __init__(self, session: Session, today: date, end: date, horizon: date) -> None:
+        self.conn = session.connection()
         self.today = today
-        self.end = end  # exclusive
-
-    def visits(self) -> list[Any]:
-        return list(
-            self.s.execute(
-                select(
-                    PlannedVisit.id,
-                    PlannedVisit.on,
-                    PlannedVisit.status,
-                    PlannedVisit.scheduled_on,
-                    PlannedVisit.order_id,
-                    TherapyOrder.patient_id,
-                    TherapyOrder.drug_name,
-                    TherapyOrder.drug_hcpcs,
-                    TherapyOrder.site_of_care,
-                    TherapyOrder.changed_on,
-                    Patient.mrn,
-                    Patient.last_name,
-                    Patient.first_name,
-                )
-                .join(TherapyOrder, TherapyOrder.id == PlannedVisit.order_id)
-                .join(Patient, Patient.id == TherapyOrder.patient_id)
-                .where(PlannedVisit.on >= self.today, PlannedVisit.on < self.end)
-            )
+        self.horizon = horizon
+        in_window = (PlannedVisit.on >= today) & (PlannedVisit.on < end)
+        self.in_window = in_window
+        self.orders = select(PlannedVisit.order_id).where(in_window)
+        self.patients = (
+            select(TherapyOrder.patient_id)
+            .join(PlannedVisit, PlannedVisit.order_id == TherapyOrder.id)
+            .where(in_window)
+        )
+        # every open case (for the tasks) and every case of a window's order (readiness)
+        self.cases = PriorAuthCase.state.in_(_OPEN_CASE_STATES) | PriorAuthCase.order_id.in_(
+            self.orders
+        )
+        self.enrollments = AssistanceEnrollment.active.is_(True) & (
+            AssistanceEnrollment.patient_id.in_(self.patients)
         )
 
-    def in_ids(self, stmt: Any, column: Any, ids: Iterable[int]) -> list[Any]:
-        out: list[Any] = []
-        for chunk in _chunks(ids):
-            out.extend(self.s.execute(stmt.where(column.in_(chunk))))
-        return out
+    def rows(self, stmt: Any) -> Sequence[Any]:
+        return self.conn.execute(stmt).all()
+
+    def visits(self) -> Sequence[Any]:
+        return self.rows(
+            select(
+                PlannedVisit.id,
+                PlannedVisit.on,
+                PlannedVisit.status,
+                PlannedVisit.scheduled_on,
+                PlannedVisit.order_id,
+                TherapyOrder.patient_id,
+                TherapyOrder.drug_name,
+                TherapyOrder.drug_hcpcs,
+                TherapyOrder.site_of_care,
+                TherapyOrder.changed_on,
+                Patient.mrn,
+                Patient.last_name,
+                Patient.first_name,
+            )
+            .join(TherapyOrder, TherapyOrder.id == PlannedVisit.order_id)
+            .join(Patient, Patient.id == TherapyOrder.patient_id)
+            .where(self.in_window)
+        )
+
+
+_CASE_COLUMNS = (
+    PriorAuthCase.id,
+    PriorAuthCase.patient_id,
+    PriorAuthCase.order_id,
+    PriorAuthCase.coverage_id,
+    *(getattr(PriorAuthCase, c) for c in CASE_COLUMNS),
+)
 
 
 def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Worklist:
@@ -113,25 +133,45 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
     require(actor, Permission.WORKLIST)
     if days < 1:
         raise ValidationFailed({"days": "Show at least one day."})
+    # tens of thousands of small immutable objects and no cycles among them: the cyclic
+    # garbage collector would walk the growing heap again and again for nothing
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return _build(session, today, days)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _build(session: Session, today: date, days: int) -> dw.Worklist:
     end = today + timedelta(days=days)
     horizon = end - timedelta(days=1)
-    g = _Gather(session, today, end)
+    g = _Window(session, today, end, horizon)
     visit_rows = g.visits()
     order_ids = {r.order_id for r in visit_rows}
-    patient_ids = {r.patient_id for r in visit_rows}
+    names = _Names()
 
     # the orders' billing lines
     lines: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
-    for oid, code, units, kind in g.in_ids(
-        select(OrderLine.order_id, OrderLine.code, OrderLine.units, OrderLine.kind),
-        OrderLine.order_id,
-        order_ids,
+    for oid, code, units, kind in g.rows(
+        select(OrderLine.order_id, OrderLine.code, OrderLine.units, OrderLine.kind).where(
+            OrderLine.order_id.in_(g.orders)
+        )
     ):
         lines[oid].append((code, units, kind))
 
     # the patients' primary coverages (current in the window) and payers
+    current = (
+        (Coverage.status == "active")
+        & (Coverage.rank == 1)
+        & (Coverage.effective_on <= horizon)
+        & ((Coverage.terminates_on.is_(None)) | (Coverage.terminates_on >= today))
+        & Coverage.patient_id.in_(g.patients)
+    )
     primary: dict[int, Any] = {}
-    for r in g.in_ids(
+    for r in g.rows(
         select(
             Coverage.id,
             Coverage.patient_id,
@@ -143,14 +183,7 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
             Payer.name.label("payer"),
         )
         .join(Payer, Payer.id == Coverage.payer_id)
-        .where(
-            Coverage.status == "active",
-            Coverage.rank == 1,
-            Coverage.effective_on <= horizon,
-            (Coverage.terminates_on.is_(None)) | (Coverage.terminates_on >= today),
-        ),
-        Coverage.patient_id,
-        patient_ids,
+        .where(current)
     ):
         old = primary.get(r.patient_id)
         if old is None or (r.effective_on, r.id) > (old.effective_on, old.id):
@@ -160,17 +193,17 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
     # verifications of those coverages
     latest_ver: dict[int, int] = {}
     verified: dict[int, tuple[date, int, str]] = {}
-    for vid, cov_id, status, completed, answers in g.in_ids(
+    for vid, cov_id, status, completed, answers in g.rows(
         select(
             Verification.id,
             Verification.coverage_id,
             Verification.status,
             Verification.completed_on,
             Verification.answers,
-        ),
-        Verification.coverage_id,
-        coverage_ids,
+        ).where(Verification.coverage_id.in_(select(Coverage.id).where(current)))
     ):
+        if cov_id not in coverage_ids:
+            continue
         latest_ver[cov_id] = max(vid, latest_ver.get(cov_id, 0))
         if status == dv.Status.VERIFIED and completed is not None:
             old = verified.get(cov_id)
@@ -179,53 +212,58 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
     days_before = int(settings.get(session, "verification.days_before_visit"))
 
     # prior-auth cases of the window's orders, and every open case (for the tasks)
-    case_cols = (
-        *PriorAuthCase.__table__.columns,
-        Coverage.plan_type,
-        Payer.name.label("payer"),
-        Payer.appeal_days.label("payer_days"),
-        Patient.last_name,
-        Patient.first_name,
-    )
-    case_stmt = (
-        select(*case_cols)
-        .join(Coverage, Coverage.id == PriorAuthCase.coverage_id)
-        .join(Payer, Payer.id == Coverage.payer_id)
-        .join(Patient, Patient.id == PriorAuthCase.patient_id)
-    )
-    case_rows: dict[int, Any] = {}
-    for r in session.execute(case_stmt.where(PriorAuthCase.state.in_(_OPEN_CASE_STATES))):
-        case_rows[r.id] = r
-    for r in g.in_ids(case_stmt, PriorAuthCase.order_id, order_ids):
-        case_rows.setdefault(r.id, r)
-    case_ids = set(case_rows)
+    case_rows: dict[int, Any] = {
+        r.id: r
+        for r in g.rows(
+            select(
+                *_CASE_COLUMNS,
+                Coverage.plan_type,
+                Payer.name.label("payer"),
+                Payer.appeal_days.label("payer_days"),
+                Patient.last_name,
+                Patient.first_name,
+            )
+            .join(Coverage, Coverage.id == PriorAuthCase.coverage_id)
+            .join(Payer, Payer.id == Coverage.payer_id)
+            .join(Patient, Patient.id == PriorAuthCase.patient_id)
+            .where(g.cases)
+        )
+    }
     case_lines: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for cid, code, units in g.in_ids(
-        select(PriorAuthLine.case_id, PriorAuthLine.code, PriorAuthLine.units).order_by(
-            PriorAuthLine.id
-        ),
-        PriorAuthLine.case_id,
-        case_ids,
+    for cid, code, units in g.rows(
+        select(PriorAuthLine.case_id, PriorAuthLine.code, PriorAuthLine.units)
+        .join(PriorAuthCase, PriorAuthCase.id == PriorAuthLine.case_id)
+        .where(g.cases)
+        .order_by(PriorAuthLine.id)
     ):
         case_lines[cid].append((code, units))
-    approved_ids = {cid for cid, r in case_rows.items() if pa.State(r.state) in pa.APPROVAL_STATES}
-    usages: dict[int, list[pa.Usage]] = defaultdict(list)
-    for cid, on, code, units, visit in g.in_ids(
+    # as plain tuples (on, code, units, visit): the memo's keys hold them (atomic values, that
+    # the garbage collector stops tracking); the rules' Usage objects are made only when needed
+    used_rows: dict[int, list[tuple[date, str, int, bool]]] = defaultdict(list)
+    for cid, on, code, units, visit in g.rows(
         select(
             PriorAuthUsage.case_id,
             PriorAuthUsage.on,
             PriorAuthUsage.code,
             PriorAuthUsage.units,
             PriorAuthUsage.visit,
-        ).order_by(PriorAuthUsage.id),
-        PriorAuthUsage.case_id,
-        approved_ids,
+        )
+        .join(PriorAuthCase, PriorAuthCase.id == PriorAuthUsage.case_id)
+        .where(g.cases, PriorAuthCase.state.in_(sorted(_APPROVED)))
+        .order_by(PriorAuthUsage.id)
     ):
-        usages[cid].append(pa.Usage(on, code, units, visit))
+        used_rows[cid].append((on, code, units, visit))
+    usages: dict[int, list[pa.Usage]] = {}
+
+    def usages_of(cid: int) -> list[pa.Usage]:
+        made = usages.get(cid)
+        if made is None:
+            made = usages[cid] = [pa.Usage(*u) for u in used_rows.get(cid, ())]
+        return made
+
     # events only matter to a case denied on appeal (was external review asked already?)
     events: dict[int, list[Any]] = defaultdict(list)
-    appeal_denied = {cid for cid, r in case_rows.items() if r.state == pa.State.APPEAL_DENIED.value}
-    for r in g.in_ids(
+    for r in g.rows(
         select(
             PriorAuthEvent.case_id,
             PriorAuthEvent.on,
@@ -234,37 +272,39 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
             PriorAuthEvent.from_state,
             PriorAuthEvent.to_state,
             PriorAuthEvent.note,
-        ).order_by(PriorAuthEvent.id),
-        PriorAuthEvent.case_id,
-        appeal_denied,
+        )
+        .join(PriorAuthCase, PriorAuthCase.id == PriorAuthEvent.case_id)
+        .where(g.cases, PriorAuthCase.state == pa.State.APPEAL_DENIED.value)
+        .order_by(PriorAuthEvent.id)
     ):
         events[r[0]].append(tuple(r[1:]))
     window_cases = {cid for cid, r in case_rows.items() if r.order_id in order_ids}
     documents: dict[int, set[str]] = defaultdict(set)
-    for cid, kind in g.in_ids(
-        select(PriorAuthDocument.case_id, PriorAuthDocument.kind).where(
-            PriorAuthDocument.removed.is_(False)
-        ),
-        PriorAuthDocument.case_id,
-        window_cases,
+    for cid, kind in g.rows(
+        select(PriorAuthDocument.case_id, PriorAuthDocument.kind)
+        .join(PriorAuthCase, PriorAuthCase.id == PriorAuthDocument.case_id)
+        .where(PriorAuthDocument.removed.is_(False), PriorAuthCase.order_id.in_(g.orders))
     ):
         documents[cid].add(kind)
     reauth_by = horizon + timedelta(days=max(pa.REAUTH_DAYS))
-    states: dict[int, pa.CaseState] = {
-        cid: _case_state(r, events.get(cid, []), case_lines.get(cid, []), r.plan_type)
-        for cid, r in case_rows.items()
-        if cid in window_cases
-        or _may_remind(r, reauth_by, case_lines.get(cid, []), usages.get(cid, []))
-    }
+    states: dict[int, pa.CaseState] = {}
+
+    def state_of(cid: int) -> pa.CaseState:
+        st = states.get(cid)
+        if st is None:
+            r = case_rows[cid]
+            st = states[cid] = _case_state(
+                r, events.get(cid, []), case_lines.get(cid, []), r.plan_type
+            )
+        return st
 
     # estimates given (cost letters and Good Faith Estimates printed or saved)
     printed: dict[int, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
-    for pid, at, detail in g.in_ids(
+    for pid, at, detail in g.rows(
         select(AuditEvent.patient_id, AuditEvent.at, AuditEvent.detail).where(
-            AuditEvent.action.in_(("document:print", "document:save"))
-        ),
-        AuditEvent.patient_id,
-        patient_ids,
+            AuditEvent.action.in_(("document:print", "document:save")),
+            AuditEvent.patient_id.in_(g.patients),
+        )
     ):
         try:
             kind = json.loads(detail).get("kind", "")
@@ -274,46 +314,53 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
             printed[pid][ESTIMATE_KINDS[kind]].append(at.astimezone().date())
 
     # assistance: the window patients' enrollments, and every one up for renewal
-    enroll_cols = (
-        *AssistanceEnrollment.__table__.columns,
-        AssistanceDirectoryEntry.kind.label("d_kind"),
-        AssistanceDirectoryEntry.name.label("d_name"),
-        AssistanceDirectoryEntry.drugs.label("d_drugs"),
-        AssistanceDirectoryEntry.per_visit_max.label("d_per_visit_max"),
-        AssistanceDirectoryEntry.annual_max.label("d_annual_max"),
-        Patient.last_name,
-        Patient.first_name,
-    )
     enroll_stmt = (
-        select(*enroll_cols)
+        select(
+            AssistanceEnrollment.id,
+            AssistanceEnrollment.patient_id,
+            AssistanceEnrollment.status,
+            AssistanceEnrollment.used,
+            AssistanceEnrollment.balance,
+            AssistanceEnrollment.expires,
+            AssistanceEnrollment.reenroll_on,
+            AssistanceDirectoryEntry.kind.label("d_kind"),
+            AssistanceDirectoryEntry.name.label("d_name"),
+            AssistanceDirectoryEntry.drugs.label("d_drugs"),
+            AssistanceDirectoryEntry.per_visit_max.label("d_per_visit_max"),
+            AssistanceDirectoryEntry.annual_max.label("d_annual_max"),
+            Patient.last_name,
+            Patient.first_name,
+        )
         .join(
             AssistanceDirectoryEntry,
             AssistanceDirectoryEntry.id == AssistanceEnrollment.program_id,
         )
         .join(Patient, Patient.id == AssistanceEnrollment.patient_id)
-        .where(AssistanceEnrollment.active.is_(True))
     )
-    enrollments: dict[int, Any] = {}
-    for r in g.in_ids(enroll_stmt, AssistanceEnrollment.patient_id, patient_ids):
-        enrollments[r.id] = r
+    enrollments: dict[int, Any] = {r.id: r for r in g.rows(enroll_stmt.where(g.enrollments))}
     notice = today + timedelta(days=dw.REENROLL_NOTICE_DAYS)
-    renewing: dict[int, Any] = {}
-    for r in session.execute(
-        enroll_stmt.where(
-            AssistanceEnrollment.status == "approved",
-            (AssistanceEnrollment.reenroll_on <= notice) | (AssistanceEnrollment.expires <= notice),
+    renewing: dict[int, Any] = {
+        r.id: r
+        for r in g.rows(
+            enroll_stmt.where(
+                AssistanceEnrollment.active.is_(True),
+                AssistanceEnrollment.status == "approved",
+                (AssistanceEnrollment.reenroll_on <= notice)
+                | (AssistanceEnrollment.expires <= notice),
+            )
         )
-    ):
-        renewing[r.id] = r
+    }
     drawn: dict[int, Decimal] = {}
-    for eid, total, n in g.in_ids(
+    for eid, total, n in g.rows(
         select(
             AssistanceUsage.enrollment_id,
             func.sum(AssistanceUsage.amount),
             func.count(func.distinct(AssistanceUsage.planned_visit_id)),
-        ).group_by(AssistanceUsage.enrollment_id),
-        AssistanceUsage.enrollment_id,
-        enrollments,
+        )
+        .where(
+            AssistanceUsage.enrollment_id.in_(select(AssistanceEnrollment.id).where(g.enrollments))
+        )
+        .group_by(AssistanceUsage.enrollment_id)
     ):
         if n:
             drawn[eid] = Decimal(total) / n
@@ -330,84 +377,119 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
         cases_by_order[case_rows[cid].order_id].append(cid)
     visits_out: list[dw.VisitRow] = []
     tasks: list[dw.Task] = []
+    memo = _MEMO.begin(today, horizon)
     for oid, rows in by_order.items():
         first = rows[0]
         pid = first.patient_id
         cov = primary.get(pid)
-        name = filed_name(first.last_name, first.first_name)
-        payer = cov.payer if cov is not None else SELF_PAY
-        facts = _order_facts(
-            first,
-            cov,
-            lines.get(oid, []),
-            [
-                (cid, states[cid], case_rows[cid], usages.get(cid, []))
-                for cid in cases_by_order.get(oid, [])
-                if cov is not None and case_rows[cid].coverage_id == cov.id
-            ],
-            {cid: frozenset(documents.get(cid, ())) for cid in cases_by_order.get(oid, [])},
-            latest_ver,
-            verified,
-            rows,
-            days_before,
-            today,
-            printed.get(pid, {}),
-            [_grant(r, drawn) for r in by_patient_enroll.get(pid, []) if _applies(r, first)],
-        )
-        blockers = dw.order_blockers(
-            [dw.VisitFacts(r.id, r.on, r.status, r.scheduled_on) for r in rows], facts, today=today
-        )
-        for r in rows:
-            visits_out.append(
-                dw.VisitRow(
-                    visit_id=r.id,
-                    patient_id=pid,
-                    patient_name=name,
-                    mrn=r.mrn,
-                    on=r.on,
-                    order_id=oid,
-                    drug=r.drug_name,
-                    site=r.site_of_care,
-                    payer=payer,
-                    status=r.status,
-                    blockers=blockers[r.id],
-                )
+        order_cases = cases_by_order.get(oid, [])
+        enrolled = by_patient_enroll.get(pid, [])
+        # everything the rules below read, so that an unchanged order is not worked out again
+        # one flat tuple of atomic values (counts before each list): hashed fast, and not
+        # tracked by the garbage collector once it has seen it
+        k: list[Any] = ["order", today, horizon, days_before]
+        _rows_into(k, rows)
+        if cov is None:
+            k.append(None)
+        else:
+            k += cov
+            k.append(latest_ver.get(cov.id))
+            _rows_into(k, [verified[cov.id]] if cov.id in verified else [])
+        _rows_into(k, lines.get(oid, ()))
+        k.append(len(order_cases))
+        for cid in order_cases:
+            k += case_rows[cid]
+            _rows_into(k, case_lines.get(cid, ()))
+            _rows_into(k, used_rows.get(cid, ()))
+            _rows_into(k, events.get(cid, ()))
+            kinds = sorted(documents.get(cid, ()))
+            k.append(len(kinds))
+            k += kinds
+        given = sorted(printed.get(pid, {}).items())
+        k.append(len(given))
+        for kind, days_given in given:
+            k.append(kind)
+            k.append(len(days_given))
+            k += days_given
+        k.append(len(enrolled))
+        for r in enrolled:
+            k += r
+            k.append(drawn.get(r.id))
+        key = tuple(k)
+        h, done = memo.get(key)
+        if done is None:
+            name = names(first.last_name, first.first_name)
+            payer = cov.payer if cov is not None else SELF_PAY
+            facts = _order_facts(
+                first,
+                cov,
+                lines.get(oid, []),
+                [
+                    (cid, state_of(cid), case_rows[cid], usages_of(cid))
+                    for cid in order_cases
+                    if cov is not None and case_rows[cid].coverage_id == cov.id
+                ],
+                {cid: frozenset(documents.get(cid, ())) for cid in order_cases},
+                latest_ver,
+                verified,
+                rows,
+                days_before,
+                today,
+                printed.get(pid, {}),
+                [_grant(r, drawn) for r in enrolled if _applies(r, first)],
             )
-        tasks += _visit_tasks(facts, rows, blockers, name, payer, horizon)
-    visits_out.sort(key=lambda v: (v.on, v.patient_name, v.visit_id))
+            blockers = dw.order_blockers(
+                [dw.VisitFacts(r.id, r.on, r.status, r.scheduled_on) for r in rows],
+                facts,
+                today=today,
+            )
+            done = (
+                tuple(
+                    dw.VisitRow(
+                        visit_id=r.id,
+                        patient_id=pid,
+                        patient_name=name,
+                        mrn=r.mrn,
+                        on=r.on,
+                        order_id=oid,
+                        drug=r.drug_name,
+                        site=r.site_of_care,
+                        payer=payer,
+                        status=r.status,
+                        blockers=blockers[r.id],
+                    )
+                    for r in rows
+                ),
+                tuple(_visit_tasks(facts, rows, blockers, name, payer, horizon)),
+            )
+            memo.put(h, key, done)
+        visits_out += done[0]
+        tasks += done[1]
+    visits_out.sort(key=_visit_key)
 
     # --- tasks from the cases and the enrollments ---------------------------------------------
     for cid, r in case_rows.items():
-        row = r
-        st = states.get(cid)
-        if st is None or st.state not in pa.OPEN_STATES:
+        if r.state not in _REMINDING:
             continue
-        target = dw.Target("prior_auth", row.patient_id, cid, row.coverage_id, row.order_id)
-        for rem in pa.reminders(
-            st,
-            today=today,
-            usages=usages.get(cid, []),
-            plan_type=r.plan_type,
-            payer_appeal_days=r.payer_days,
-        ):
-            if rem.due_on > horizon:
-                continue
-            tasks.append(
-                dw.Task(
-                    key=f"pa-{rem.kind.value}:{cid}:{rem.due_on.isoformat()}",
-                    kind=dw.TASK_OF_REMINDER[rem.kind],
-                    text=rem.text,
-                    due=rem.due_on,
-                    patient_id=row.patient_id,
-                    patient_name=filed_name(r.last_name, r.first_name),
-                    payer=r.payer,
-                    assignee=None,
-                    status=dw.TaskStatus.OPEN,
-                    target=target,
+        lines_of = case_lines.get(cid, ())
+        used = used_rows.get(cid, ())
+        in_window = cid in window_cases
+        ck: list[Any] = ["case", today, horizon, in_window, *r]
+        _rows_into(ck, lines_of)
+        _rows_into(ck, used)
+        _rows_into(ck, events.get(cid, ()))
+        case_key = tuple(ck)
+        h, found = memo.get(case_key)
+        if found is None:
+            if in_window or _may_remind(r, reauth_by, lines_of, used):
+                found = tuple(
+                    _case_tasks(cid, r, state_of(cid), usages_of(cid), today, horizon, names)
                 )
-            )
-    for eid, r in renewing.items():
-        e = r
+            else:
+                found = ()
+            memo.put(h, case_key, found)
+        tasks += found
+    for eid, e in renewing.items():
         due = min(x for x in (e.reenroll_on, e.expires) if x is not None)
         word = "Re-enroll by" if e.reenroll_on is not None and due == e.reenroll_on else "Expires"
         tasks.append(
@@ -417,7 +499,7 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
                 text=f"{e.d_name}: {word.lower()} {us_date(due)} — renew the enrollment.",
                 due=due,
                 patient_id=e.patient_id,
-                patient_name=filed_name(r.last_name, r.first_name),
+                patient_name=names(e.last_name, e.first_name),
                 payer=(primary[e.patient_id].payer if e.patient_id in primary else ""),
                 assignee=None,
                 status=dw.TaskStatus.OPEN,
@@ -425,38 +507,172 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
             )
         )
 
+    memo.done()
     tasks = _with_assignments(session, tasks)
-    tasks.sort(key=lambda t: (t.due, t.key))
+    tasks.sort(key=_due_key)
     return dw.Worklist(tuple(visits_out), tuple(tasks), dw.counts(visits_out, tasks))
 
 
+_TASK_OF_REMINDER = dw.TASK_OF_REMINDER
+_REMINDING = frozenset(x.value for x in pa.OPEN_STATES)
+
+
+def _case_tasks(
+    cid: int,
+    r: Any,
+    st: pa.CaseState,
+    used: Sequence[pa.Usage],
+    today: date,
+    horizon: date,
+    names: _Names,
+) -> Iterator[dw.Task]:
+    """The tasks of a case: its reminders due by the window's last day."""
+    target = dw.Target("prior_auth", r.patient_id, cid, r.coverage_id, r.order_id)
+    name = names(r.last_name, r.first_name)
+    for rem in pa.reminders(st, today=today, usages=used, payer_appeal_days=r.payer_days):
+        if rem.due_on <= horizon:
+            yield dw.Task(
+                f"pa-{rem.kind.value}:{cid}:{rem.due_on.isoformat()}",
+                _TASK_OF_REMINDER[rem.kind],
+                rem.text,
+                rem.due_on,
+                r.patient_id,
+                name,
+                r.payer,
+                None,
+                dw.TaskStatus.OPEN,
+                target,
+            )
+
+
+def _rows_into(key: list[Any], rows: Sequence[Sequence[Any]]) -> None:
+    """Rows of one width added to a flat key: their number, then their values."""
+    key.append(len(rows))
+    for row in rows:
+        key += row
+
+
+def _visit_key(v: dw.VisitRow) -> tuple[date, str, int]:
+    return (v.on, v.patient_name, v.visit_id)
+
+
+class _Memo:
+    """What the rules made of one order's visits or one case's reminders, kept from one build
+    to the next under a key holding every value they read (the rows themselves): a refresh
+    works out again only what changed. Pure, immutable results, kept per window (the day and
+    the last day shown) for the :data:`WINDOWS` windows built last; each build keeps only the
+    entries it used, so the memo never outgrows one build per window."""
+
+    WINDOWS = 2  # e.g. the Worklist's days and the one-day summary
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.windows: OrderedDict[tuple[date, date], dict[Any, Any]] = OrderedDict()
+
+    def begin(self, today: date, horizon: date) -> _MemoRun:
+        with self.lock:
+            return _MemoRun(self, (today, horizon), self.windows.get((today, horizon), {}))
+
+    def keep(self, window: tuple[date, date], used: dict[Any, Any]) -> None:
+        with self.lock:
+            self.windows[window] = used
+            self.windows.move_to_end(window)
+            while len(self.windows) > self.WINDOWS:
+                self.windows.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.windows.clear()
+
+
+class _MemoRun:
+    """One build's use of the memo: what it finds from the last build of its window, and
+    what it used (found or made), kept for the next one by :meth:`done`. Entries are filed
+    under the key's hash (a key is hashed once per build: tuples do not keep their hash)."""
+
+    def __init__(self, memo: _Memo, window: tuple[date, date], old: dict[Any, Any]) -> None:
+        self.memo = memo
+        self.window = window
+        self.old = old
+        self.used: dict[int, tuple[Any, Any]] = {}
+
+    def get(self, key: Any) -> tuple[int, Any]:
+        """(the key's hash, what was remembered under the key or None)."""
+        h = hash(key)
+        entry = self.old.get(h)
+        if entry is not None and entry[0] == key:
+            self.used[h] = entry
+            return h, entry[1]
+        return h, None
+
+    def put(self, h: int, key: Any, value: Any) -> None:
+        self.used[h] = (key, value)
+
+    def done(self) -> None:
+        self.memo.keep(self.window, self.used)
+
+
+_MEMO = _Memo()
+
+
+def forget_worked_out() -> None:
+    """Empty the memo of worked-out orders and cases (a first build after start; tests)."""
+    _MEMO.clear()
+
+
+def _due_key(t: dw.Task) -> tuple[date, str]:
+    return (t.due, t.key)
+
+
+class _Names:
+    """Filed names, each worked out once per build (a patient has a visit and cases)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, str], str] = {}
+
+    def __call__(self, last: str, first: str) -> str:
+        key = (last, first)
+        name = self.seen.get(key)
+        if name is None:
+            if last.isascii() and first.isascii():  # no CJK: filed_name's "Last, First"
+                name = (f"{last}, {first}" if last and first else last or first).strip()
+            else:
+                name = filed_name(last, first)
+            self.seen[key] = name
+        return name
+
+
 _APPROVED = frozenset(s.value for s in pa.APPROVAL_STATES)
+_NEVER_REMINDS = frozenset(s.value for s in (pa.State.DRAFT, pa.State.EXPIRED, pa.State.CANCELLED))
 
 
 def _may_remind(
-    r: Any, reauth_by: date, lines: list[tuple[str, int]], used: list[pa.Usage]
+    r: Any,
+    reauth_by: date,
+    lines: Sequence[tuple[str, int]],
+    used: Sequence[tuple[date, str, int, bool]],
 ) -> bool:
     """Whether a case can have a reminder due in the window (a cheap necessary condition, so
     the rules run only on those): any open case but an approval, and an approval ending
     within the reauthorization notice of the window's end or with few visits or units left
     (:func:`infudesk.domain.prior_auth.reminders` decides)."""
-    if r.state in (pa.State.DRAFT.value, pa.State.EXPIRED.value, pa.State.CANCELLED.value):
+    if r.state in _NEVER_REMINDS:
         return False
     if r.state not in _APPROVED or r.end_on is None or r.end_on <= reauth_by:
         return True
     visits = r.approved_visits
     if visits is None or visits < 1:
         return False  # low units are checked only with a visit limit
-    if visits - sum(1 for u in used if u.visit) <= 1:
+    if visits - sum(1 for u in used if u[3]) <= 1:
         return True
     approved: dict[str, int] = {}
     for code, units in lines:
         key = code.strip().upper()
         approved[key] = approved.get(key, 0) + units
     spent: dict[str, int] = {}
-    for u in used:
-        key = u.code.strip().upper()
-        spent[key] = spent.get(key, 0) + u.units
+    for _on, code, units, _visit in used:
+        key = code.strip().upper()
+        spent[key] = spent.get(key, 0) + units
     return any(units - spent.get(code, 0) < units // visits for code, units in approved.items())
 
 

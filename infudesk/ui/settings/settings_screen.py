@@ -44,6 +44,7 @@ from infudesk.ui.settings.controller import ADDRESS_LINES
 
 DAYS_BEFORE_VISIT = "verification.days_before_visit"
 IDLE_MINUTES = "security.idle_minutes"
+WORKLIST_DAYS = "worklist.days"
 HINT_STYLE = "color: #555;"
 SHORT_FIELD_WIDTH = 220
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -145,6 +146,7 @@ class SettingsScreen(QWidget):
 
         self._build_center()
         self._build_verification()
+        self._build_worklist()
         self._build_backups()
         self._build_security()
         self._build_database()
@@ -385,6 +387,32 @@ class SettingsScreen(QWidget):
             ),
         )
         self.days_spin.valueChanged.connect(self._changed)
+
+    def _build_worklist(self) -> None:
+        form = self.add_group("Worklist")
+        self.worklist_days_spin = QSpinBox()
+        self.worklist_days_spin.setObjectName("worklistDays")
+        self.worklist_days_spin.setRange(*st.LIMITS[WORKLIST_DAYS])
+        self.worklist_days_spin.setFixedWidth(80)
+        self.worklist_days_spin.setAccessibleName("The Worklist shows the visits of this many days")
+        row = QWidget()
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.worklist_days_spin)
+        lay.addWidget(QLabel("days ahead, today included"))
+        lay.addStretch(1)
+        self.add_field(
+            form,
+            "Show visits for",
+            WORKLIST_DAYS,
+            row,
+            self.worklist_days_spin.value,
+            lambda v: self.worklist_days_spin.setValue(int(v)),
+            hint="The planned visits of these days and the tasks due by the last one. Each "
+            "desk can look further ahead for a while with the Worklist's own Days box. The "
+            f"default is {st.DEFAULTS[WORKLIST_DAYS]}.",
+        )
+        self.worklist_days_spin.valueChanged.connect(self._changed)
 
     def _build_backups(self) -> None:
         """Settings > Backups: where automatic backups go, how many to keep, and the actions

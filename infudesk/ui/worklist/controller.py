@@ -142,8 +142,8 @@ def visit_text(v: VisitRow, field: str, today: date) -> str:
         return v.patient_name
     if field == "mrn":
         return v.mrn
-    if field == "drug":
-        return v.drug
+    if field == "drug":  # the generic name; the brand in parentheses is in the tooltip
+        return v.drug.split(" (")[0].strip() or v.drug
     if field == "site":
         return v.site
     if field == "payer":

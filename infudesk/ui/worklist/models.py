@@ -59,6 +59,13 @@ TASK_FIELD: dict[TaskColumns, str] = {
     TaskColumns.TEXT: "text",
 }
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's object (VisitRow or Task)
+SortSpec = tuple[str, bool]  # (field, descending)
+
+
+def sort_rows(rows: Sequence[R], keys: Mapping[str, Callable[[R], Any]], spec: SortSpec) -> list[R]:
+    """``rows`` in the order of one field (stable; no Qt: runs on a worker thread too)."""
+    field, descending = spec
+    return sorted(rows, key=keys[field], reverse=descending)
 
 
 class _RowsModel(QAbstractTableModel, Generic[R]):
@@ -77,13 +84,33 @@ class _RowsModel(QAbstractTableModel, Generic[R]):
         self._rows: list[R] = []
         self._keep: Callable[[R], bool] = lambda _r: True
         self._sort: tuple[int, Qt.SortOrder] = (self.DEFAULT_SORT, Qt.SortOrder.AscendingOrder)
+        # every loaded row in a sort order, by (field, descending): a filter change or a sort
+        # already made only picks the kept rows out of one of these (no sort again)
+        self._ordered: dict[SortSpec, list[R]] = {}
         self._day = today()
 
     # -- rows ----------------------------------------------------------------------------
-    def set_rows(self, rows: Sequence[R]) -> None:
+    def sort_spec(self) -> SortSpec | None:
+        """The current sort as (field, descending), None when unsorted."""
+        column, order = self._sort
+        if not 0 <= column < len(self.COLUMNS):
+            return None
+        return self.FIELDS[self.COLUMNS(column)], order == Qt.SortOrder.DescendingOrder
+
+    def set_rows(
+        self,
+        rows: Sequence[R],
+        keep: Callable[[R], bool] | None = None,
+        ordered: Mapping[SortSpec, list[R]] | None = None,
+    ) -> None:
+        """Show ``rows`` (kept by ``keep`` when given); ``ordered``: the same rows already
+        sorted (:func:`sort_rows`, e.g. on the worker thread that loaded them)."""
         self.beginResetModel()
         self._day = self.today()
         self._loaded = list(rows)
+        self._ordered = dict(ordered or {})
+        if keep is not None:
+            self._keep = keep
         self._rows = self._shown()
         self.endResetModel()
 
@@ -94,12 +121,15 @@ class _RowsModel(QAbstractTableModel, Generic[R]):
         self.endResetModel()
 
     def _shown(self) -> list[R]:
-        rows = [r for r in self._loaded if self._keep(r)]
-        column, order = self._sort
-        if 0 <= column < len(self.COLUMNS):
-            key = self.SORT[self.FIELDS[self.COLUMNS(column)]]
-            rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        return rows
+        spec = self.sort_spec()
+        rows = self._loaded
+        if spec is not None:
+            ordered = self._ordered.get(spec)
+            if ordered is None:
+                ordered = self._ordered[spec] = sort_rows(self._loaded, self.SORT, spec)
+            rows = ordered
+        keep = self._keep
+        return [r for r in rows if keep(r)]
 
     def loaded(self) -> list[R]:
         return list(self._loaded)
@@ -169,7 +199,10 @@ class VisitTableModel(_RowsModel[VisitRow]):
                 return c.visit_tooltip(v)
             if col is VisitColumns.DAY:
                 return f"{v.on:%A %m/%d/%Y}"
-            return None
+            if col is VisitColumns.DRUG:
+                return v.drug
+            # a narrow column elides: its whole text
+            return c.visit_text(v, VISIT_FIELD[col], self._day)
         if role == ROW_ROLE:
             return v
         return None
@@ -200,8 +233,8 @@ class TaskTableModel(_RowsModel[Task]):
             if col is TaskColumns.DUE or (color == c.DONE_COLOR):
                 return QColor(color) if color else None
             return None
-        if role == Qt.ItemDataRole.ToolTipRole and col is TaskColumns.TEXT:
-            return t.text
+        if role == Qt.ItemDataRole.ToolTipRole:  # what to do, whichever cell is pointed at
+            return f"{t.patient_name} · {t.payer}\n{t.text}"
         if role == ROW_ROLE:
             return t
         return None

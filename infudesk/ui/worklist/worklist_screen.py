@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
@@ -43,31 +43,33 @@ from infudesk.ui.worklist import controller as c
 from infudesk.ui.worklist import visit_actions
 from infudesk.ui.worklist.controller import VisitAction
 from infudesk.ui.worklist.models import (
+    SortSpec,
     TaskColumns,
     TaskTableModel,
     VisitColumns,
     VisitTableModel,
+    sort_rows,
 )
 
 log = logging.getLogger(__name__)
 HINT_STYLE = "color: #555;"
 EMPTY_STYLE = "color: #555; padding: 24px;"
 VISIT_WIDTHS = {
-    VisitColumns.DAY: 80,
-    VisitColumns.PATIENT: 150,
+    VisitColumns.DAY: 78,
+    VisitColumns.PATIENT: 140,
     VisitColumns.MRN: 80,
-    VisitColumns.DRUG: 100,
+    VisitColumns.DRUG: 92,
     VisitColumns.SITE: 90,
-    VisitColumns.PAYER: 120,
-    VisitColumns.STATUS: 64,
+    VisitColumns.PAYER: 112,
+    VisitColumns.STATUS: 62,
 }
 HIDDEN_VISIT_COLUMNS = (VisitColumns.MRN, VisitColumns.SITE)  # in the tooltip and the details
 TASK_WIDTHS = {
-    TaskColumns.DUE: 80,
-    TaskColumns.KIND: 130,
+    TaskColumns.DUE: 78,
+    TaskColumns.KIND: 128,
     TaskColumns.PATIENT: 120,
     TaskColumns.PAYER: 120,
-    TaskColumns.ASSIGNEE: 100,
+    TaskColumns.ASSIGNEE: 92,
 }
 # the payer is a filter, and what to do shows under the list for the selected task
 HIDDEN_TASK_COLUMNS = (TaskColumns.PAYER, TaskColumns.TEXT)
@@ -81,6 +83,12 @@ class Loaded:
     days: int
     staff: tuple[tuple[str, str], ...]  # (username, display name) of the active staff
     took_ms: float
+    # the visits and the tasks in the tables' sort orders at the time of the refresh (sorted
+    # here, off the GUI thread)
+    visits_ordered: Mapping[SortSpec, list[VisitRow]] = field(default_factory=dict)
+    tasks_ordered: Mapping[SortSpec, list[Task]] = field(default_factory=dict)
+    setting: int = c.DEFAULT_DAYS  # the days setting as read by this load
+    by_setting: bool = True  # ``days`` is the setting's (not the desk's own Days box)
 
 
 def days_setting(session: Session) -> int:
@@ -95,12 +103,30 @@ def active_staff(session: Session, actor: Actor) -> tuple[tuple[str, str], ...]:
     return wls.assignable_staff(session, actor)
 
 
-def load(session: Session, actor: Actor, today: date, days: int | None) -> Loaded:
+def load(
+    session: Session,
+    actor: Actor,
+    today: date,
+    days: int | None,
+    visit_sort: SortSpec | None = None,
+    task_sort: SortSpec | None = None,
+    setting_seen: int | None = None,
+) -> Loaded:
+    """The worklist of ``days`` days (None: the setting's), sorted as the tables are. A days
+    setting changed since ``setting_seen`` (the one of the last load) wins over ``days``."""
     started = time.perf_counter()
-    n = days if days is not None else days_setting(session)
+    setting = days_setting(session)
+    if days is not None and setting_seen is not None and setting != setting_seen:
+        days = None
+    n = days if days is not None else setting
     wl = wls.build(session, actor, today, days=n)
     staff = active_staff(session, actor)
-    return Loaded(wl, n, staff, (time.perf_counter() - started) * 1000)
+    visits = (
+        {} if visit_sort is None else {visit_sort: sort_rows(wl.visits, c.VISIT_SORT, visit_sort)}
+    )
+    tasks = {} if task_sort is None else {task_sort: sort_rows(wl.tasks, c.TASK_SORT, task_sort)}
+    took = (time.perf_counter() - started) * 1000
+    return Loaded(wl, n, staff, took, visits, tasks, setting, days is None)
 
 
 def _table(model: VisitTableModel | TaskTableModel, name: str) -> QTableView:
@@ -194,7 +220,7 @@ class WorklistScreen(QWidget):
         split.addWidget(self._tasks_pane())
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([760, 420])
+        split.setSizes([700, 480])
         self.splitter = split
         lay.addWidget(split, 1)
         self.status = QLabel("")
@@ -246,7 +272,7 @@ class WorklistScreen(QWidget):
         self.visit_stack = QStackedWidget()
         self.visit_stack.addWidget(self.visit_table)
         self.visit_stack.addWidget(self.visit_empty)
-        lay.addWidget(self.visit_stack, 3)
+        lay.addWidget(self.visit_stack, 5)
 
         actions = QHBoxLayout()
         self.action_buttons: dict[VisitAction, QPushButton] = {}
@@ -276,7 +302,7 @@ class WorklistScreen(QWidget):
         self.blocker_rows.setContentsMargins(0, 0, 0, 0)
         self.blocker_area.setWidget(self.blocker_list)
         box_lay.addWidget(self.blocker_area)
-        lay.addWidget(self.blocker_box, 2)
+        lay.addWidget(self.blocker_box, 2)  # the selected visit's details, in full
         self.blocker_buttons: list[QPushButton] = []
         return pane
 
@@ -308,6 +334,13 @@ class WorklistScreen(QWidget):
             self.task_table.setColumnWidth(tcol, width)
         for tcol in HIDDEN_TASK_COLUMNS:
             self.task_table.setColumnHidden(tcol, True)
+        # every shown column fits the pane (no sideways scroll hiding the assignee): the
+        # patient's name takes what is left; the full name and the task's words are tooltips
+        theader = self.task_table.horizontalHeader()
+        theader.setStretchLastSection(False)
+        theader.setSectionResizeMode(TaskColumns.PATIENT, QHeaderView.ResizeMode.Stretch)
+        theader.setMinimumSectionSize(48)
+        self.task_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.task_empty = QLabel("")
         self.task_empty.setObjectName("taskEmpty")
         self.task_empty.setWordWrap(True)
@@ -350,11 +383,17 @@ class WorklistScreen(QWidget):
         """Build the list again on a worker thread; only the newest answer is shown."""
         self.watcher.mark()
         actor, today, days = self.backend.actor, self.today(), self.days
+        vsort, tsort = self.visit_model.sort_spec(), self.task_model.sort_spec()
+        seen = self.data.setting if self.data is not None else None
         if self.data is None:
             self.visit_summary.setText("Loading the visits…")
         self.latest.replace(
             run_query(
-                self, self.backend, lambda s: load(s, actor, today, days), self._show, self._failed
+                self,
+                self.backend,
+                lambda s: load(s, actor, today, days, vsort, tsort, seen),
+                self._show,
+                self._failed,
             )
         )
 
@@ -375,6 +414,8 @@ class WorklistScreen(QWidget):
         started = time.perf_counter()
         first = self.data is None
         self.data = data
+        if data.by_setting:
+            self.days = None  # a new setting in Settings replaces the Days chosen here
         if self.days is None:
             self.days_spin.blockSignals(True)
             self.days_spin.setValue(data.days)
@@ -385,9 +426,10 @@ class WorklistScreen(QWidget):
         self._fill_combos(wl)
         held_visit = self.selected_visit()
         held_task = self.selected_task()
-        self.visit_model.set_rows(wl.visits)
-        self.task_model.set_rows(wl.tasks)
-        self._apply_filters()
+        vf, tf = self._filters()
+        self.visit_model.set_rows(wl.visits, vf.keeps, data.visits_ordered)
+        self.task_model.set_rows(wl.tasks, tf.keeps, data.tasks_ordered)
+        self._filtered(vf)
         if held_visit is not None:
             self.select_visit(held_visit.visit_id)
         elif first and self.visit_model.rowCount():
@@ -437,7 +479,7 @@ class WorklistScreen(QWidget):
         self.days = value
         self.refresh()
 
-    def _apply_filters(self) -> None:
+    def _filters(self) -> tuple[c.VisitFilter, c.TaskFilter]:
         payer = self.payer_combo.currentData()
         vf = c.VisitFilter(payer=payer, readiness=c.Readiness(self.show_combo.currentData()))
         tf = c.TaskFilter(
@@ -445,8 +487,16 @@ class WorklistScreen(QWidget):
             assignee=self.assignee_combo.currentData(),
             status=self.task_status_combo.currentData(),
         )
+        return vf, tf
+
+    def _apply_filters(self) -> None:
+        vf, tf = self._filters()
         self.visit_model.set_filter(vf.keeps)
         self.task_model.set_filter(tf.keeps)
+        self._filtered(vf)
+
+    def _filtered(self, vf: c.VisitFilter) -> None:
+        """The summaries, the empty-list sentences and the selection after a filter."""
         visits = self.visit_model.loaded()
         shown = self.visit_model.rowCount()
         days = self.data.days if self.data else c.DEFAULT_DAYS
@@ -494,6 +544,7 @@ class WorklistScreen(QWidget):
             item = self.blocker_rows.takeAt(0)
             w = item.widget() if item is not None else None
             if w is not None:
+                w.hide()  # gone at once (deleteLater waits for the event loop)
                 w.deleteLater()
         self.blocker_buttons = []
         if v is None:

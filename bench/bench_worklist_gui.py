@@ -1,0 +1,178 @@
+"""The Worklist screen at a big center (bench_day's data: 100,000 patients, 3,000 visits in the
+window, about 15,000 open tasks): the GUI thread's longest block while the screen refreshes
+(the build runs on a worker thread), while its filters change (payer, readiness, assignee,
+task status) and while its tables are sorted by each column. A QTimer beats every 5 ms on the
+GUI thread; the longest gap between beats is the longest time the screen could not answer.
+
+    uv run python bench/bench_worklist_gui.py [--patients 100000] [--visits 3000]
+        [--cases 14000] [--enrollments 5000] [--repeat 5] [--freeze]
+
+Goal: no block over 100 ms. Medians (and the worst), not timed assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_day import TODAY, fill  # noqa: E402
+
+from infudesk.paths import DataPaths  # noqa: E402
+from infudesk.services.audit import Actor  # noqa: E402
+from infudesk.store.database import open_store  # noqa: E402
+
+HEARTBEAT_MS = 5
+
+
+def wait_loaded(app: Any, screen: Any) -> None:
+    """Process events until the screen's build has been answered and shown."""
+    while screen.busy:
+        app.processEvents()
+        time.sleep(0.001)
+    app.processEvents()
+
+
+def longest_block(app: Any, screen: Any, action: Callable[[], object]) -> float:
+    """The longest gap (ms) between heartbeats while ``action`` runs, the screen finishes any
+    build it started and the rows are painted."""
+    from PySide6.QtCore import QTimer
+
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def beat() -> None:
+        now = time.perf_counter()
+        gaps.append((now - last[0]) * 1000)
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(HEARTBEAT_MS)
+    timer.timeout.connect(beat)
+    timer.start()
+    app.processEvents()
+    last[0] = time.perf_counter()
+    action()
+    wait_loaded(app, screen)
+    screen.repaint()
+    app.processEvents()
+    beat()
+    timer.stop()
+    return max(gaps) if gaps else 0.0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--patients", type=int, default=100_000)
+    ap.add_argument("--visits", type=int, default=3_000)
+    ap.add_argument("--cases", type=int, default=14_000)
+    ap.add_argument("--enrollments", type=int, default=5_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument(
+        "--freeze",
+        action="store_true",
+        help="gc.freeze() after the first load (what the app's start could do)",
+    )
+    ap.add_argument(
+        "--keep",
+        type=Path,
+        help="a data folder to fill once and reuse on the next runs (default: a temporary one)",
+    )
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = args.keep or Path(tmp) / "d"
+        filled = root.exists()
+        store = open_store(DataPaths(root), demo=True)
+        t0 = time.perf_counter()
+        if not filled:
+            with store.session() as s:
+                fill(s, args, random.Random(14))
+        print(
+            f"set-up: {args.patients:,} patients and their care in {time.perf_counter() - t0:.1f} s"
+            + (f" (reused {root})" if filled else "")
+        )
+
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication
+
+        from infudesk.ui.common.ops import Backend
+        from infudesk.ui.worklist.models import TaskColumns, VisitColumns
+        from infudesk.ui.worklist.worklist_screen import WorklistScreen
+
+        app = QApplication.instance() or QApplication([])
+        screen = WorklistScreen(
+            Backend(store, Actor("bench.desk", role="front_desk")), lambda: TODAY
+        )
+        screen.resize(1366, 728)
+        screen.show()
+        wait_loaded(app, screen)
+        if args.freeze:
+            gc.collect()
+            gc.freeze()
+        payers = [screen.payer_combo.itemData(i) for i in range(screen.payer_combo.count())]
+        shows = [screen.show_combo.itemData(i) for i in range(screen.show_combo.count())]
+        statuses = [
+            screen.task_status_combo.itemData(i) for i in range(screen.task_status_combo.count())
+        ]
+
+        def pick(combo: Any, value: object) -> Callable[[], None]:
+            return lambda: combo.setCurrentIndex(combo.findData(value))
+
+        def sort(table: Any, column: int, order: Qt.SortOrder) -> Callable[[], None]:
+            return lambda: table.sortByColumn(column, order)
+
+        ops: dict[str, list[Callable[[], object]]] = {
+            "refresh": [screen.refresh],
+            "payer filter": [pick(screen.payer_combo, p) for p in payers[1:3] + payers[:1]],
+            "readiness filter": [pick(screen.show_combo, v) for v in shows[1:] + shows[:1]],
+            "task status filter": [
+                pick(screen.task_status_combo, v) for v in statuses[1:] + statuses[:1]
+            ],
+            "task sort": [
+                sort(screen.task_table, col, order)
+                for col in (TaskColumns.PATIENT, TaskColumns.KIND, TaskColumns.DUE)
+                for order in (Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder)
+            ],
+            "visit sort": [
+                sort(screen.visit_table, col, order)
+                for col in (VisitColumns.PATIENT, VisitColumns.READINESS, VisitColumns.DAY)
+                for order in (Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder)
+            ],
+        }
+        every: list[float] = []
+        print(
+            f"Worklist screen: {len(screen.visit_model.loaded()):,} visits, "
+            f"{len(screen.task_model.loaded()):,} tasks" + (" [gc.freeze()]" if args.freeze else "")
+        )
+        for name, actions in ops.items():
+            blocks = []
+            for _ in range(args.repeat):
+                blocks.append(max(longest_block(app, screen, a) for a in actions))
+            every += blocks
+            print(
+                f"  {name}: longest GUI-thread block median {statistics.median(blocks):.0f} ms, "
+                f"worst {max(blocks):.0f} ms"
+            )
+        print(
+            f"all operations: longest block median {statistics.median(every):.0f} ms, worst "
+            f"{max(every):.0f} ms (goal: under 100 ms); GUI time of each load shown: median "
+            f"{statistics.median(screen.gui_ms):.0f} ms"
+        )
+        screen.close()
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
