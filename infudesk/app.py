@@ -10,7 +10,6 @@ page check of the database file runs on a worker thread once the store is open.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import sys
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from infudesk import APP_NAME
 from infudesk.errors import UserError
+from infudesk.heap import settle_heap
 from infudesk.paths import DataPaths
 from infudesk.resources import resource
 from infudesk.services.actor import Actor
@@ -228,18 +228,6 @@ class PageCheck(QObject):
         """Wait for a check that is running (one not started yet never will)."""
         if self._thread.is_alive():
             self._thread.join(timeout)
-
-
-def settle_heap() -> None:
-    """``gc.collect()`` then ``gc.freeze()``: what is alive now (the modules, SQLAlchemy's
-    mappers, the window's widgets) leaves the collector's sight, so each later full collection
-    scans only what was made since. Called once the first page is made and again once the
-    other screens' modules are imported: a full collection during a list refresh then pauses
-    the GUI thread for far less (bench/bench_prior_auths.py: longest block 87 → 22 ms)."""
-    started = time.perf_counter()
-    gc.collect()
-    gc.freeze()
-    log.debug("heap settled in %.0f ms", (time.perf_counter() - started) * 1000)
 
 
 def _warm_up(names: tuple[str, ...]) -> threading.Thread:

@@ -81,6 +81,15 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_heap_freeze(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No gc.freeze() inside the test process (infudesk.heap): a test that checks the app
+    settles its heap turns it back on for itself."""
+    from infudesk import heap
+
+    monkeypatch.setattr(heap, "ENABLED", False)
+
+
+@pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data dir; INFUDESK_DATA_DIR points there too."""
     d = tmp_path / "data"

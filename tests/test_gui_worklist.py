@@ -531,3 +531,28 @@ def test_key_columns_visible_at_1366_by_728(qtbot, window: MainWindow) -> None: 
     tip = screen.task_model.index(0, TaskColumns.PATIENT).data(Qt.ItemDataRole.ToolTipRole)
     assert t.text in tip and t.patient_name in tip
     shot(window, "wl-1366.png")
+
+
+def test_first_load_settles_the_heap_once(  # type: ignore[no-untyped-def]
+    qtbot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Worklist's first load is kept: the screen hands it to infudesk.heap once (the
+    collector stops scanning it); a refresh does not settle again."""
+    import infudesk.ui.worklist.worklist_screen as wss
+
+    settled: list[int] = []
+
+    def settle() -> None:
+        settled.append(1)
+
+    monkeypatch.setattr(wss, "settle_heap", settle)
+    w = MainWindow(Backend(store, Actor("desk.clerk")), today=lambda: TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    screen = w.worklist
+    loaded(qtbot, screen)
+    qtbot.waitUntil(lambda: settled == [1], timeout=5_000)
+    reload(qtbot, screen)
+    qtbot.wait(50)
+    assert settled == [1]
+    wait_for_background()

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from infudesk.domain.worklist import Target, Task, TaskStatus, VisitRow, Worklist
+from infudesk.heap import settle_heap
 from infudesk.services import settings as st
 from infudesk.services import worklist as wls
 from infudesk.services.access import PermissionDenied
@@ -437,6 +438,10 @@ class WorklistScreen(QWidget):
         if held_task is not None:
             self.select_task(held_task.key)
         self.counts_changed.emit(dict(wl.counts))
+        if first:
+            # the first load's rows (and the build's memo) are what the desk keeps: out of the
+            # collector's sight, a later full collection no longer freezes the screen
+            QTimer.singleShot(0, settle_heap)
         ms = (time.perf_counter() - started) * 1000
         self.gui_ms.append(ms)
         log.debug("worklist built in %.0f ms, shown in %.0f ms", data.took_ms, ms)
