@@ -638,6 +638,8 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         self._build(row)
+        if row != self.stack.currentIndex():
+            self.statusBar().clearMessage()  # a screen's message does not follow to another
         self._last_row = row
         self.stack.setCurrentIndex(row)
 

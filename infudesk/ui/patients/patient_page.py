@@ -536,11 +536,13 @@ class PatientPage(QWidget):
         if errors:
             self.show_errors(errors)
             return False
+        created = ""
         try:
             if self.record is None:
-                rec = self._create(data)
-                if rec is None:
+                made = self._create(data)
+                if made is None:
                     return False
+                rec, created = made
             else:
                 rec = self.backend.mutate(
                     ps.update_patient,
@@ -556,13 +558,15 @@ class PatientPage(QWidget):
             report(self, exc)
             return False
         self._show_record(rec)
-        self.status.setText(f"Saved at {rec.updated_at.astimezone():%H:%M}.")
+        self.status.setText(created or f"Saved at {rec.updated_at.astimezone():%H:%M}.")
         self.saved.emit(rec.id)
         return True
 
-    def _create(self, data: dp.PatientData) -> ps.PatientRecord | None:
+    def _create(self, data: dp.PatientData) -> tuple[ps.PatientRecord, str] | None:
+        """The new record and the line that says it was made (None: not made)."""
         try:
-            return self.backend.mutate(ps.create_patient, data, today=self.today())
+            rec = self.backend.mutate(ps.create_patient, data, today=self.today())
+            return rec, f"Saved. New patient created: MRN {rec.data.mrn}."
         except ps.LookAlikeFound as found:
             dlg = LookAlikeDialog(found.matches, self.today(), self)
             choice = dlg.exec()
@@ -573,8 +577,13 @@ class PatientPage(QWidget):
                 self.status.setText("Opened the existing record; the new one was not created.")
                 return None
             if choice == LookAlikeDialog.CREATE:
-                return self.backend.mutate(
+                rec = self.backend.mutate(
                     ps.create_patient, data, today=self.today(), allow_look_alike=True
+                )
+                others = ", ".join(m.mrn for m in found.matches)
+                return rec, (
+                    f"Saved. New patient created: MRN {rec.data.mrn}, a separate record from "
+                    f"MRN {others}."
                 )
             self.status.setText("Not saved yet: check the details, then Save again.")
             return None
