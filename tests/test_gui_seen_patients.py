@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 
 from infudesk.domain.patients import PatientData
 from infudesk.services import patients as ps
@@ -163,3 +163,42 @@ def test_create_new_anyway_says_the_record_was_made(
     with store.session() as s:
         assert ps.count(s, "kovalenko olena") == 2
         assert ps.get_by_mrn(s, mrn).data.city == "Skokie"
+
+
+# grey hints that could be read as a patient's or the center's data
+LOOKS_LIKE_DATA = (
+    re.compile(r"\(?\d{3}\)?[ .-]?\d{3}-\d{4}"),  # a phone number
+    re.compile(r"^[A-Z]{2}$"),  # a state
+    re.compile(r"\b\d{5}\b"),  # a ZIP code
+    re.compile(r"\b\d+ [NSEW] \w+"),  # a street address
+    re.compile(r"^[A-Z][a-z]+ [A-Z][a-z]+, "),  # "Firstname Lastname, role"
+    re.compile(r"\d{1,3},\d{3}"),  # an amount
+)
+
+
+def placeholders(widget: QWidget) -> dict[str, str]:
+    found = {}
+    for edit in widget.findChildren(QLineEdit) + widget.findChildren(QPlainTextEdit):
+        text = edit.placeholderText()
+        if text:
+            found[edit.objectName() or text] = text
+    return found
+
+
+def test_grey_hints_read_as_hints_not_as_data(qtbot: QtBot, window: MainWindow) -> None:
+    window.new_patient()
+    shown = placeholders(window.patients)
+    assert shown["phone_mobile"] == "phone, 10 digits"
+    assert shown["state"] == "state, 2 letters"
+    window.backend.actor = Actor("desk.manager", role="manager")  # Settings is a manager's
+    for key in ("payers", "settings"):
+        shown |= placeholders(window.get_screen(key))
+    from infudesk.ui.fees.enrollment_dialogs import ScreeningDialog
+
+    dialog = ScreeningDialog(window.backend, 1, today=lambda: TODAY, parent=window)
+    shown |= placeholders(dialog)
+    assert len(shown) > 15
+    bad = {
+        name: text for name, text in shown.items() if any(p.search(text) for p in LOOKS_LIKE_DATA)
+    }
+    assert not bad

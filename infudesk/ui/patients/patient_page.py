@@ -250,7 +250,7 @@ class PatientPage(QWidget):
         f.addRow("First name *", self._line("first_name"))
         f.addRow("Middle name", self._line("middle_name"))
         f.addRow("Last name *", self._line("last_name"))
-        f.addRow("Suffix", self._line("suffix", "Jr., III…"))
+        f.addRow("Suffix", self._line("suffix", "if any, e.g. Jr. or III"))
         f.addRow(
             "Preferred name", self._line("preferred_name", "what the patient likes to be called")
         )
@@ -281,8 +281,8 @@ class PatientPage(QWidget):
 
         contact = QGroupBox("Contact")
         f = QFormLayout(contact)
-        f.addRow("Mobile phone", self._line("phone_mobile", "(312) 555-0142"))
-        f.addRow("Home phone", self._line("phone_home"))
+        f.addRow("Mobile phone", self._line("phone_mobile", "phone, 10 digits"))
+        f.addRow("Home phone", self._line("phone_home", "phone, 10 digits"))
         f.addRow("E-mail", self._line("email"))
         left.addWidget(contact)
         left.addStretch(1)
@@ -292,15 +292,16 @@ class PatientPage(QWidget):
         f.addRow("Street", self._line("address_line1"))
         f.addRow("Line 2", self._line("address_line2", "apartment, suite…"))
         f.addRow("City", self._line("city"))
-        f.addRow("State", self._line("state", "IL"))
-        f.addRow("ZIP code", self._line("zip_code"))
+        f.addRow("State", self._line("state", "state, 2 letters"))
+        f.addRow("ZIP code", self._line("zip_code", "5 digits"))
         right.addWidget(addr)
 
         self.guardian_group = QGroupBox("Guardian or responsible party")
         f = QFormLayout(self.guardian_group)
         f.addRow("Name", self._line("guardian_name"))
         f.addRow(
-            "Relationship", self._line("guardian_relationship", "Mother, Father, Legal guardian…")
+            "Relationship",
+            self._line("guardian_relationship", "e.g. mother, father or legal guardian"),
         )
         f.addRow("Phone", self._line("guardian_phone"))
         right.addWidget(self.guardian_group)

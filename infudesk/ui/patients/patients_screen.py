@@ -97,7 +97,7 @@ class PatientsScreen(QWidget):
         self.search_box = QLineEdit()
         self.search_box.setObjectName("searchBox")
         self.search_box.setPlaceholderText(
-            "Search: name or part of it, birth date (04/12/1968), MRN or phone   (Ctrl+F)"
+            "Search: name or part of it, birth date (MM/DD/YYYY), MRN or phone   (Ctrl+F)"
         )
         self.search_box.setClearButtonEnabled(True)
         top.addWidget(self.search_box, 1)
