@@ -469,7 +469,9 @@ class PatientPage(QWidget):
             self.active_button.hide()
         else:
             age = age_on(data.birth_date, self.today()) if data.birth_date else 0
-            self.title.setText(data.display_name() + ("" if data.active else "  (inactive)"))
+            self.title.setText(
+                dp.patient_shown_name(data) + ("" if data.active else "  (inactive)")
+            )
             born = f"{data.birth_date:%m/%d/%Y}" if data.birth_date else ""
             sub = f"MRN {data.mrn} · born {born} ({age}) · {dp.LANGUAGES.get(data.preferred_language, '')}"
             if not data.active and record.inactive_reason:
