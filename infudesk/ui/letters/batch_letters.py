@@ -1,11 +1,11 @@
-"""Cost letters for one day's visits in one go (tomorrow's, by default): saved as PDFs to a
+"""Cost letters for one day's visits in one go (the next day with visits, by default): saved as PDFs to a
 folder or printed as one job, with progress; one patient's problem does not stop the others."""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -72,6 +72,11 @@ def day_patients(session: Session, day: date) -> list[tuple[int, str, str, str]]
     return sorted(rows, key=lambda r: (r[1].casefold(), r[2]))
 
 
+def days_with_visits(session: Session, days: list[date]) -> set[date]:
+    """Which of ``days`` have a planned visit (the batch opens on the first of them)."""
+    return {day for day in days if letters.patients_with_visits_on(session, day)}
+
+
 def _item(text: str) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
@@ -101,6 +106,9 @@ class BatchLetters(QDialog):
         self.results: list[tuple[int, str | None]] = []
         self.progress: QProgressDialog | None = None
         self.running = False  # a batch is being saved or printed
+        days = ctl.candidate_days(today)
+        busy = attempt(self, lambda: self.backend.query(days_with_visits, days))
+        self.opening = ctl.opening_day(today, busy or set())
         self._build()
         self.load()
         self.resize(760, 560)
@@ -115,8 +123,8 @@ class BatchLetters(QDialog):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("MM/dd/yyyy")
         self.date_edit.setAccessibleName("Day of the visits")
-        tomorrow = self.today + timedelta(days=1)
-        self.date_edit.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+        first = self.opening
+        self.date_edit.setDate(QDate(first.year, first.month, first.day))
         self.date_edit.dateChanged.connect(lambda _d: self.load())
         top.addWidget(self.date_edit)
         top.addStretch(1)
