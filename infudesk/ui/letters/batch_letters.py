@@ -327,21 +327,38 @@ class BatchLetters(QDialog):
             self._busy(False)
             self.batch_finished.emit(list(self.results))
 
+        def save_one(pid: int, go_on: Callable[[], None]) -> None:
+            def result(error: str | None) -> None:
+                self.results.append((pid, error))
+                self._show_result(pid, error, "Saved")
+                go_on()
+
+            self._save_one(pid, folder, result)
+
+        self._each_letter(ids, progress, "Saving", save_one, finish)
+
+    def _each_letter(
+        self,
+        ids: list[int],
+        progress: QProgressDialog,
+        verb: str,
+        one: Callable[[int, Callable[[], None]], None],
+        finish: Callable[[bool], None],
+    ) -> None:
+        """Take the letters of ``ids`` one after another: the progress says which (``verb``),
+        ``one(patient id, go_on)`` does one letter and calls ``go_on()`` when the next may start
+        (or ends the run itself); ``finish(cancelled)`` ends the run after the last letter or
+        when the user cancelled."""
+
         def next_letter(done: int) -> None:
             if done == len(ids):
                 finish(False)
                 return
             pid = ids[done]
-            if not self._step(progress, done, pid, "Saving"):
+            if not self._step(progress, done, pid, verb):
                 finish(True)
                 return
-
-            def result(error: str | None) -> None:
-                self.results.append((pid, error))
-                self._show_result(pid, error, "Saved")
-                next_letter(done + 1)
-
-            self._save_one(pid, folder, result)
+            one(pid, lambda: next_letter(done + 1))
 
         next_letter(0)
 
@@ -444,19 +461,11 @@ class BatchLetters(QDialog):
             self._busy(False)
             self.batch_finished.emit(list(self.results))
 
-        def next_letter(done: int) -> None:
-            if done == len(ids):
-                finish(False)
-                return
-            pid = ids[done]
-            if not self._step(progress, done, pid, "Printing"):
-                finish(True)
-                return
-
+        def print_one(pid: int, go_on: Callable[[], None]) -> None:
             def failed(exc: BaseException) -> None:
                 errors[pid] = friendly_message(exc)[1]
                 self._show_result(pid, errors[pid], "")
-                next_letter(done + 1)
+                go_on()
 
             def add(letter: letters.Letter) -> None:
                 try:
@@ -477,7 +486,7 @@ class BatchLetters(QDialog):
                     doc.deleteLater()
                 printed.append(letter)
                 self._show_result(pid, None, "Ready to print")
-                next_letter(done + 1)
+                go_on()
 
             run_change(
                 self,
@@ -487,7 +496,7 @@ class BatchLetters(QDialog):
                 failed,
             )
 
-        next_letter(0)
+        self._each_letter(ids, progress, "Printing", print_one, finish)
 
 
 __all__ = ["BatchLetters", "Columns", "day_patients"]
