@@ -87,7 +87,7 @@ class LookAlikeDialog(QDialog):
         self.list = QListWidget()
         for m in matches:
             item = QListWidgetItem(
-                f"{m.display_name} — MRN {m.mrn} — born {m.birth_date:%m/%d/%Y} "
+                f"{m.shown_name} — MRN {m.mrn} — born {m.birth_date:%m/%d/%Y} "
                 f"({age_on(m.birth_date, today)})" + ("" if m.active else " — inactive")
             )
             item.setData(Qt.ItemDataRole.UserRole, m.id)
