@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from infudesk.ui.letters import controller as ctl
 
@@ -32,3 +32,17 @@ def test_summary_names_each_failure_and_what_a_cancel_left() -> None:
     text, failed = ctl.summary([(1, None)], PATIENTS, "saved", cancelled_left=1)
     assert not failed and text == "1 saved.\nCancelled: 1 not done."
     assert ctl.step_line("Saving", 0, 2, "A", "D1") == "Saving letter 1 of 2: A (D1)"
+
+
+def test_the_batch_opens_on_the_next_day_with_visits_never_an_empty_weekend() -> None:
+    saturday, sunday, monday, tuesday = (DAY + timedelta(days=n) for n in range(1, 5))
+    assert ctl.opening_day(DAY, {tuesday}) == date(2026, 12, 1)  # Monday has nobody
+    assert ctl.opening_day(DAY, {monday, tuesday}) == monday
+    assert ctl.opening_day(DAY, set()) == monday  # nobody all week: the next business day
+    assert ctl.opening_day(DAY, {saturday}) == saturday  # a Saturday clinic is a real day
+    assert ctl.opening_day(DAY, {sunday, tuesday}) == sunday
+    # Thursday 12/23/2027: Friday is Christmas observed, then the weekend → Monday 12/27
+    assert ctl.opening_day(date(2027, 12, 23), set()) == date(2027, 12, 27)
+    far = ctl.candidate_days(DAY)[-1]
+    assert far == date(2026, 12, 4)  # a week of business days ahead, no further
+    assert ctl.opening_day(DAY, {far + timedelta(days=3)}) == monday

@@ -691,3 +691,19 @@ def test_looks_like_itself(first: str, born: date) -> None:
     record = person(first, "García-López", born=born)
     assert p.looks_like(record, record)
     assert not p.looks_like(record, replace(record, birth_date=born + timedelta(days=1)))
+
+
+@pytest.mark.parametrize(
+    ("last", "first", "middle", "preferred", "shown"),
+    [
+        ("王", "秀英", "", "Wang Xiuying", "王秀英 (Wang Xiuying)"),
+        ("García-López", "María Elena", "", "", "García-López, María Elena"),
+        ("Коваленко", "Олена", "", "Olena Kovalenko", "Коваленко, Олена (Olena Kovalenko)"),
+        ("Carter", "James", "", "James", "Carter, James"),  # says nothing else: left out
+        ("Nguyễn", "An", "Văn", " ", "Nguyễn, An Văn"),
+    ],
+)
+def test_shown_name_is_the_filed_name_and_the_preferred_one(
+    last: str, first: str, middle: str, preferred: str, shown: str
+) -> None:
+    assert p.shown_name(last, first, middle, preferred=preferred) == shown

@@ -690,10 +690,40 @@ def _seed_quotes(session: Session, actor: Actor, pid: dict[str, int], today: dat
     session.flush()
 
 
-_FAKE_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>"
-    b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def demo_pdf(*lines: str) -> bytes:
+    """A small one-page PDF (US Letter) that says it is a fictional demo document: the
+    document viewer shows it like a real scan. Written by hand (Helvetica, no fonts to embed)
+    so that seeding the demo does not need the letters' PDF machinery."""
+
+    def esc(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    body = ["DEMO - fictional document, no real patient", *lines]
+    ops = ["BT", "/F1 14 Tf", "72 720 Td", "18 TL"]
+    ops += [f"({esc(line)}) Tj T*" for line in body]
+    ops.append("ET")
+    stream = "\n".join(ops).encode("latin-1", errors="replace")
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</Font<</F1 4 0 R>>>>"
+        b"/Contents 5 0 R>>",
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>",
+        b"<</Length %d>>stream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
 
 
 def _seed_prior_auths(session: Session, actor: Actor, pid: dict[str, int], t: DemoDates) -> None:
@@ -721,7 +751,8 @@ def _seed_prior_auths(session: Session, actor: Actor, pid: dict[str, int], t: De
         )
 
     def attach(case: pas.CaseRecord, kind: str, on: date, name: str, text: str = "") -> None:
-        content = text.encode() if text else _FAKE_PDF
+        what = pa.DOCUMENT_LABELS[pa.DocumentKind(kind)]
+        content = text.encode() if text else demo_pdf(f"{what}: {name}", f"Dated {on:%m/%d/%Y}")
         pas.add_document(
             session, actor, case.id, kind=kind, doc_date=on, filename=name, content=content
         )

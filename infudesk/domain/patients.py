@@ -152,6 +152,24 @@ def filed_name(last: str, first: str, middle: str = "", suffix: str = "") -> str
     return f"{name} {suffix}".strip()
 
 
+def shown_name(
+    last: str, first: str, middle: str = "", suffix: str = "", preferred: str = ""
+) -> str:
+    """The patient's name as every screen and letter heading shows it: the filed name, then
+    the preferred name in parentheses when there is one that says something else —
+    '王秀英 (Wang Xiuying)', 'García-López, María Elena'."""
+    name = filed_name(last, first, middle, suffix)
+    preferred = preferred.strip()
+    if preferred and preferred.casefold() not in (name.casefold(), first.casefold()):
+        return f"{name} ({preferred})"
+    return name
+
+
+def patient_shown_name(p: PatientData) -> str:
+    """``shown_name`` of a patient's record."""
+    return shown_name(p.last_name, p.first_name, p.middle_name, p.suffix, p.preferred_name)
+
+
 PHONE_FIELDS = ("phone_mobile", "phone_home", "guardian_phone", "emergency_phone")
 FIELD_LABELS: dict[str, str] = {
     f.name: f.name.replace("_", " ").capitalize() for f in fields(PatientData)

@@ -42,6 +42,13 @@ class PatientRow:
     def display_name(self) -> str:
         return dp.filed_name(self.last_name, self.first_name, self.middle_name)
 
+    @property
+    def shown_name(self) -> str:
+        """The name as screens show it (``domain.patients.shown_name``)."""
+        return dp.shown_name(
+            self.last_name, self.first_name, self.middle_name, preferred=self.preferred_name
+        )
+
 
 @dataclass(frozen=True)
 class PatientRecord:

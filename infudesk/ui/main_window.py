@@ -301,9 +301,9 @@ class MainWindow(QMainWindow):
         self.lock_action.setToolTip("Hide everything on screen until someone signs in (Ctrl+L)")
         self.lock_action.triggered.connect(lambda: self.lock("lock"))
         letters_menu = self.menuBar().addMenu("&Letters")
-        batch = letters_menu.addAction("Tomorrow's cost letters…")
+        batch = letters_menu.addAction("Cost letters for the next visits…")
         batch.setObjectName("batchLettersAction")
-        batch.setToolTip("Save or print the cost letters of everyone with a visit tomorrow")
+        batch.setToolTip("Save or print the cost letters of everyone on the next day with visits")
         batch.triggered.connect(self.open_batch_letters)
 
         QShortcut(QKeySequence.StandardKey.Find, self, self.find_patient)
@@ -706,6 +706,8 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         self._build(row)
+        if row != self.stack.currentIndex():
+            self.statusBar().clearMessage()  # a screen's message does not follow to another
         self._last_row = row
         self.stack.setCurrentIndex(row)
 
@@ -728,7 +730,7 @@ class MainWindow(QMainWindow):
             self.quotes.show_patient(patient_id)
 
     def open_batch_letters(self) -> BatchLetters:
-        """The cost letters of one day's patients (tomorrow's to begin with), in one go."""
+        """The cost letters of one day's patients (the next day with visits first), in one go."""
         from infudesk.ui.letters.batch_letters import BatchLetters
 
         dialog = BatchLetters(self.backend, today=self.today(), parent=self)

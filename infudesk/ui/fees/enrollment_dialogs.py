@@ -235,7 +235,7 @@ class ScreeningDialog(QDialog):
         row.addWidget(QLabel("Yearly income $"))
         self.income = QLineEdit()
         self.income.setObjectName("income")
-        self.income.setPlaceholderText("e.g. 41,000")
+        self.income.setPlaceholderText("the household's, in dollars")
         row.addWidget(self.income, 1)
         row.addWidget(QLabel("State"))
         self.state = QLineEdit(state)

@@ -1,11 +1,11 @@
-"""Cost letters for one day's visits in one go (tomorrow's, by default): saved as PDFs to a
+"""Cost letters for one day's visits in one go (the next day with visits, by default): saved as PDFs to a
 folder or printed as one job, with progress; one patient's problem does not stop the others."""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -73,6 +73,11 @@ def day_patients(session: Session, day: date) -> list[tuple[int, str, str, str]]
     return sorted(rows, key=lambda r: (r[1].casefold(), r[2]))
 
 
+def days_with_visits(session: Session, days: list[date]) -> set[date]:
+    """Which of ``days`` have a planned visit (the batch opens on the first of them)."""
+    return {day for day in days if letters.patients_with_visits_on(session, day)}
+
+
 def _item(text: str) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
@@ -102,6 +107,9 @@ class BatchLetters(QDialog):
         self.results: list[tuple[int, str | None]] = []
         self.progress: QProgressDialog | None = None
         self.running = False  # a batch is being saved or printed
+        days = ctl.candidate_days(today)
+        busy = attempt(self, lambda: self.backend.query(days_with_visits, days))
+        self.opening = ctl.opening_day(today, busy or set())
         self._build()
         self.load()
         fit_to_screen(self, 760, 560)
@@ -116,8 +124,8 @@ class BatchLetters(QDialog):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("MM/dd/yyyy")
         self.date_edit.setAccessibleName("Day of the visits")
-        tomorrow = self.today + timedelta(days=1)
-        self.date_edit.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+        first = self.opening
+        self.date_edit.setDate(QDate(first.year, first.month, first.day))
         self.date_edit.dateChanged.connect(lambda _d: self.load())
         top.addWidget(self.date_edit)
         top.addStretch(1)
@@ -320,21 +328,38 @@ class BatchLetters(QDialog):
             self._busy(False)
             self.batch_finished.emit(list(self.results))
 
+        def save_one(pid: int, go_on: Callable[[], None]) -> None:
+            def result(error: str | None) -> None:
+                self.results.append((pid, error))
+                self._show_result(pid, error, "Saved")
+                go_on()
+
+            self._save_one(pid, folder, result)
+
+        self._each_letter(ids, progress, "Saving", save_one, finish)
+
+    def _each_letter(
+        self,
+        ids: list[int],
+        progress: QProgressDialog,
+        verb: str,
+        one: Callable[[int, Callable[[], None]], None],
+        finish: Callable[[bool], None],
+    ) -> None:
+        """Take the letters of ``ids`` one after another: the progress says which (``verb``),
+        ``one(patient id, go_on)`` does one letter and calls ``go_on()`` when the next may start
+        (or ends the run itself); ``finish(cancelled)`` ends the run after the last letter or
+        when the user cancelled."""
+
         def next_letter(done: int) -> None:
             if done == len(ids):
                 finish(False)
                 return
             pid = ids[done]
-            if not self._step(progress, done, pid, "Saving"):
+            if not self._step(progress, done, pid, verb):
                 finish(True)
                 return
-
-            def result(error: str | None) -> None:
-                self.results.append((pid, error))
-                self._show_result(pid, error, "Saved")
-                next_letter(done + 1)
-
-            self._save_one(pid, folder, result)
+            one(pid, lambda: next_letter(done + 1))
 
         next_letter(0)
 
@@ -437,19 +462,11 @@ class BatchLetters(QDialog):
             self._busy(False)
             self.batch_finished.emit(list(self.results))
 
-        def next_letter(done: int) -> None:
-            if done == len(ids):
-                finish(False)
-                return
-            pid = ids[done]
-            if not self._step(progress, done, pid, "Printing"):
-                finish(True)
-                return
-
+        def print_one(pid: int, go_on: Callable[[], None]) -> None:
             def failed(exc: BaseException) -> None:
                 errors[pid] = friendly_message(exc)[1]
                 self._show_result(pid, errors[pid], "")
-                next_letter(done + 1)
+                go_on()
 
             def add(letter: letters.Letter) -> None:
                 try:
@@ -470,7 +487,7 @@ class BatchLetters(QDialog):
                     doc.deleteLater()
                 printed.append(letter)
                 self._show_result(pid, None, "Ready to print")
-                next_letter(done + 1)
+                go_on()
 
             run_change(
                 self,
@@ -480,7 +497,7 @@ class BatchLetters(QDialog):
                 failed,
             )
 
-        next_letter(0)
+        self._each_letter(ids, progress, "Printing", print_one, finish)
 
 
 __all__ = ["BatchLetters", "Columns", "day_patients"]

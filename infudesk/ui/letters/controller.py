@@ -3,13 +3,34 @@ what is enabled, the line shown while a letter is made, and the summary of a run
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+
+from infudesk.domain import business_days as bd
 
 # (patient id, filed name, MRN, preferred language) of a patient on the batch's list
 Patient = tuple[int, str, str, str]
 Result = tuple[int, str | None]  # (patient id, the error, or None when done)
+
+
+LOOK_AHEAD_BUSINESS_DAYS = 5  # how far the batch looks for a day with visits when it opens
+
+
+def candidate_days(today: date) -> list[date]:
+    """The days the batch may open on: tomorrow up to a week of business days ahead."""
+    last = bd.add_business_days(today, LOOK_AHEAD_BUSINESS_DAYS)
+    return [today + timedelta(days=n) for n in range(1, (last - today).days + 1)]
+
+
+def opening_day(today: date, with_visits: Collection[date]) -> date:
+    """The day the batch opens on: the first day after ``today`` with planned visits (a
+    weekend or holiday only when someone is booked on it), else the next business day —
+    never a Saturday with nobody on it."""
+    for day in candidate_days(today):
+        if day in with_visits:
+            return day
+    return bd.next_business_day(today + timedelta(days=1))
 
 
 def day_line(day: date, n: int) -> str:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from infudesk.domain.patients import LANGUAGES, filed_name
+from infudesk.domain.patients import LANGUAGES, patient_shown_name
 from infudesk.errors import UserError
 from infudesk.services import letters
 from infudesk.services import patients as ps
@@ -56,10 +56,10 @@ class LastFolder:
 
 
 def patient_line(session: Session, patient_id: int) -> tuple[str, str, str]:
-    """(filed name, MRN, preferred language code) of a patient, for headings and lists."""
+    """(name as shown, MRN, preferred language code) of a patient, for headings and lists."""
     d = ps.get_patient(session, patient_id).data
     return (
-        filed_name(d.last_name, d.first_name, d.middle_name, d.suffix),
+        patient_shown_name(d),
         d.mrn,
         d.preferred_language,
     )

@@ -88,7 +88,7 @@ class LookAlikeDialog(QDialog):
         self.list = QListWidget()
         for m in matches:
             item = QListWidgetItem(
-                f"{m.display_name} — MRN {m.mrn} — born {m.birth_date:%m/%d/%Y} "
+                f"{m.shown_name} — MRN {m.mrn} — born {m.birth_date:%m/%d/%Y} "
                 f"({age_on(m.birth_date, today)})" + ("" if m.active else " — inactive")
             )
             item.setData(Qt.ItemDataRole.UserRole, m.id)
@@ -253,7 +253,7 @@ class PatientPage(QWidget):
         f.addRow("First name *", self._line("first_name"))
         f.addRow("Middle name", self._line("middle_name"))
         f.addRow("Last name *", self._line("last_name"))
-        f.addRow("Suffix", self._line("suffix", "Jr., III…"))
+        f.addRow("Suffix", self._line("suffix", "if any, e.g. Jr. or III"))
         f.addRow(
             "Preferred name", self._line("preferred_name", "what the patient likes to be called")
         )
@@ -284,8 +284,8 @@ class PatientPage(QWidget):
 
         contact = QGroupBox("Contact")
         f = QFormLayout(contact)
-        f.addRow("Mobile phone", self._line("phone_mobile", "(312) 555-0142"))
-        f.addRow("Home phone", self._line("phone_home"))
+        f.addRow("Mobile phone", self._line("phone_mobile", "phone, 10 digits"))
+        f.addRow("Home phone", self._line("phone_home", "phone, 10 digits"))
         f.addRow("E-mail", self._line("email"))
         left.addWidget(contact)
         left.addStretch(1)
@@ -295,15 +295,16 @@ class PatientPage(QWidget):
         f.addRow("Street", self._line("address_line1"))
         f.addRow("Line 2", self._line("address_line2", "apartment, suite…"))
         f.addRow("City", self._line("city"))
-        f.addRow("State", self._line("state", "IL"))
-        f.addRow("ZIP code", self._line("zip_code"))
+        f.addRow("State", self._line("state", "state, 2 letters"))
+        f.addRow("ZIP code", self._line("zip_code", "5 digits"))
         right.addWidget(addr)
 
         self.guardian_group = QGroupBox("Guardian or responsible party")
         f = QFormLayout(self.guardian_group)
         f.addRow("Name", self._line("guardian_name"))
         f.addRow(
-            "Relationship", self._line("guardian_relationship", "Mother, Father, Legal guardian…")
+            "Relationship",
+            self._line("guardian_relationship", "e.g. mother, father or legal guardian"),
         )
         f.addRow("Phone", self._line("guardian_phone"))
         right.addWidget(self.guardian_group)
@@ -471,7 +472,9 @@ class PatientPage(QWidget):
             self.active_button.hide()
         else:
             age = age_on(data.birth_date, self.today()) if data.birth_date else 0
-            self.title.setText(data.display_name() + ("" if data.active else "  (inactive)"))
+            self.title.setText(
+                dp.patient_shown_name(data) + ("" if data.active else "  (inactive)")
+            )
             born = f"{data.birth_date:%m/%d/%Y}" if data.birth_date else ""
             sub = f"MRN {data.mrn} · born {born} ({age}) · {dp.LANGUAGES.get(data.preferred_language, '')}"
             if not data.active and record.inactive_reason:
@@ -539,11 +542,13 @@ class PatientPage(QWidget):
         if errors:
             self.show_errors(errors)
             return False
+        created = ""
         try:
             if self.record is None:
-                rec = self._create(data)
-                if rec is None:
+                made = self._create(data)
+                if made is None:
                     return False
+                rec, created = made
             else:
                 rec = self.backend.mutate(
                     ps.update_patient,
@@ -559,13 +564,15 @@ class PatientPage(QWidget):
             report(self, exc)
             return False
         self._show_record(rec)
-        self.status.setText(f"Saved at {rec.updated_at.astimezone():%H:%M}.")
+        self.status.setText(created or f"Saved at {rec.updated_at.astimezone():%H:%M}.")
         self.saved.emit(rec.id)
         return True
 
-    def _create(self, data: dp.PatientData) -> ps.PatientRecord | None:
+    def _create(self, data: dp.PatientData) -> tuple[ps.PatientRecord, str] | None:
+        """The new record and the line that says it was made (None: not made)."""
         try:
-            return self.backend.mutate(ps.create_patient, data, today=self.today())
+            rec = self.backend.mutate(ps.create_patient, data, today=self.today())
+            return rec, f"Saved. New patient created: MRN {rec.data.mrn}."
         except ps.LookAlikeFound as found:
             dlg = LookAlikeDialog(found.matches, self.today(), self)
             choice = dlg.exec()
@@ -576,8 +583,13 @@ class PatientPage(QWidget):
                 self.status.setText("Opened the existing record; the new one was not created.")
                 return None
             if choice == LookAlikeDialog.CREATE:
-                return self.backend.mutate(
+                rec = self.backend.mutate(
                     ps.create_patient, data, today=self.today(), allow_look_alike=True
+                )
+                others = ", ".join(m.mrn for m in found.matches)
+                return rec, (
+                    f"Saved. New patient created: MRN {rec.data.mrn}, a separate record from "
+                    f"MRN {others}."
                 )
             self.status.setText("Not saved yet: check the details, then Save again.")
             return None

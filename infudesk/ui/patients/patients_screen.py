@@ -41,8 +41,11 @@ class PatientsScreen(QWidget):
     The patient page (and with it letters, prior auths, the quote's tabs) is made the first
     time a patient is opened: the list alone is what the app's start needs.
 
+    The search's count line is the screen's own (``count_label``), never the window's status
+    bar, so it does not follow the user to other screens.
+
     Signals:
-        status_changed(str): a line for the window's status bar.
+        status_changed(str): a line for the window's status bar (what was just done).
         quote_requested(int): the patient page asked for this patient's quote.
     """
 
@@ -94,7 +97,7 @@ class PatientsScreen(QWidget):
         self.search_box = QLineEdit()
         self.search_box.setObjectName("searchBox")
         self.search_box.setPlaceholderText(
-            "Search: name or part of it, birth date (04/12/1968), MRN or phone   (Ctrl+F)"
+            "Search: name or part of it, birth date (MM/DD/YYYY), MRN or phone   (Ctrl+F)"
         )
         self.search_box.setClearButtonEnabled(True)
         top.addWidget(self.search_box, 1)
@@ -188,7 +191,6 @@ class PatientsScreen(QWidget):
             self.search_box.text(), n, cap=COUNT_CAP, inactive=self.inactive_box.isChecked()
         )
         self.count_label.setText(msg)
-        self.status_changed.emit(msg)
 
     def focus_search(self) -> None:
         if self.stack.currentWidget() is not self.list_page and not self.page.confirm_leave():
@@ -227,6 +229,7 @@ class PatientsScreen(QWidget):
         self.search_box.setFocus()
 
     def _after_save(self, patient_id: int) -> None:
+        self.status_changed.emit(self.page.status.text())  # "New patient created: MRN …"
         self.model.refresh()
         row = self.model.row_of(patient_id)
         if row >= 0:

@@ -641,7 +641,10 @@ class DocumentViewer(QDialog):
         fit_to_screen(self, 820, 900)
 
     def _cannot(self, why: str) -> QLabel:
-        label = QLabel(f"{why} Use Export… to save a copy and open it in another program.")
+        label = QLabel(
+            f"{why} Close this window, then use Export… under the case's documents to save "
+            "a copy and open it in another program."
+        )
         label.setObjectName("cannotShow")
         label.setWordWrap(True)
         return label

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from infudesk.domain import costshare as cs
 from infudesk.domain import coverage as dc
+from infudesk.domain import patients as dp
 from infudesk.domain import readiness as rd
 from infudesk.domain.patients import parse_date
 from infudesk.errors import UserError, ValidationFailed
@@ -234,6 +235,7 @@ class QuoteScreen(QWidget):
         self.readiness: rsv.Readiness | None = None  # what could change the figures shown
         self._visits: tuple[qs.VisitFigures, ...] = ()
         self._from_quote: int | None = None  # the saved quote a new version started from
+        self._from_quote_id: int | None = None  # (its id)
         self._status_error = False
 
         lay = QVBoxLayout(self)
@@ -745,8 +747,7 @@ class QuoteScreen(QWidget):
 
     @staticmethod
     def _row_text(r: ps.PatientRow) -> str:
-        preferred = f" ({r.preferred_name})" if r.preferred_name else ""
-        return f"{r.display_name}{preferred} · {r.mrn} · born {r.birth_date:%m/%d/%Y}"
+        return f"{r.shown_name} · {r.mrn} · born {r.birth_date:%m/%d/%Y}"
 
     def _place_matches(self) -> None:
         at = self.search_box.mapTo(self, QPoint(0, self.search_box.height()))
@@ -835,18 +836,16 @@ class QuoteScreen(QWidget):
         if rec is None:
             return
         d = rec.data
-        given = " ".join(x for x in (d.first_name, d.middle_name) if x)
-        name = f"{d.last_name}, {given}" if given else d.last_name
-        preferred = f" ({d.preferred_name})" if d.preferred_name else ""
+        name = dp.patient_shown_name(d)
         born = f" · born {d.birth_date:%m/%d/%Y}" if d.birth_date else ""
         self.patient_id = patient_id
-        self.patient_name = d.preferred_name or name
+        self.patient_name = name
         self.timer.stop()
         self.matches.hide()
         self.search_box.blockSignals(True)
         self.search_box.clear()
         self.search_box.blockSignals(False)
-        self.patient_label.setText(f"{name}{preferred} · MRN {d.mrn}{born}")
+        self.patient_label.setText(f"{name} · MRN {d.mrn}{born}")
         self.letter_button.setEnabled(True)
         self.viewing = None
         self._live = None
@@ -994,6 +993,7 @@ class QuoteScreen(QWidget):
         self._sync_pickers(setup)
         self.body.setCurrentWidget(self.main)
         self._from_quote = None
+        self._from_quote_id = None
         self._load_setup(setup)
 
     def _sync_pickers(self, setup: qs.QuoteSetup, *, saved: bool = False) -> None:
@@ -1610,6 +1610,7 @@ class QuoteScreen(QWidget):
         self._set_enabled_inputs(True)
         self.secondary_combo.setEnabled(self.primary_combo.currentData() is not None)
         self._from_quote = rec.summary.number
+        self._from_quote_id = rec.summary.id
         self._load_setup(qs.setup_from_saved(rec))
         self.title_edit.setText(rec.summary.title)
         nxt = (
@@ -1688,12 +1689,16 @@ class QuoteScreen(QWidget):
         from_date, _error = self._from_date()
         if self.setup == self.base and from_date == self.today():
             return letters.Source(setup=self.setup)  # computed now, with the choices shown
-        latest = self.saved[0] if self.saved else None
-        if latest is None:
-            return None
-        rec = attempt(self, lambda: self.backend.query(qs.get_quote, latest.id))
-        if rec is not None and qs.setup_from_saved(rec) == self.setup:
-            return letters.Source(latest.id)
+        # nothing changed since a saved quote: the latest one, or the one this new version
+        # started from (its figures are the ones on screen, so there is nothing to save)
+        saved_ids = {q.id for q in self.saved}
+        candidates = [self.saved[0].id] if self.saved else []
+        if self._from_quote_id in saved_ids and self._from_quote_id not in candidates:
+            candidates.append(self._from_quote_id)
+        for quote_id in candidates:
+            rec = attempt(self, lambda q=quote_id: self.backend.query(qs.get_quote, q))  # type: ignore[misc]
+            if rec is not None and qs.setup_from_saved(rec) == self.setup:
+                return letters.Source(quote_id)
         return None
 
     def _shown_is_latest_saved(self) -> bool:

@@ -221,7 +221,7 @@ class SettingsScreen(QWidget):
         self.address_edit = QPlainTextEdit()
         self.address_edit.setObjectName("center_address")
         self.address_edit.setTabChangesFocus(True)
-        self.address_edit.setPlaceholderText("1200 N Lakeshore Dr, Suite 300\nChicago, IL 60611")
+        self.address_edit.setPlaceholderText("street and suite\ncity, state and ZIP code")
         self.address_edit.setAccessibleName("Address (one line per printed line)")
         lines = self.address_edit.fontMetrics().lineSpacing() * ADDRESS_LINES
         self.address_edit.setFixedHeight(lines + 14)
@@ -239,10 +239,10 @@ class SettingsScreen(QWidget):
             "center.phone",
             "Phone",
             ctl.check("center.phone"),
-            placeholder="(312) 555-0100",
+            placeholder="phone, 10 digits",
             phone=True,
         )
-        line("center.fax", "Fax", ctl.check("center.fax"), placeholder="(312) 555-0199", phone=True)
+        line("center.fax", "Fax", ctl.check("center.fax"), placeholder="fax, 10 digits", phone=True)
         line("center.npi", "NPI", ctl.check("center.npi"), placeholder="10 digits")
         self.center_edits["center.npi"].setMaxLength(10)
         line("center.tin", "TIN (EIN)", ctl.check("center.tin"), placeholder="NN-NNNNNNN")
@@ -289,7 +289,7 @@ class SettingsScreen(QWidget):
         line(
             "center.contact_name",
             "Contact for questions",
-            placeholder="Ana Ruiz, financial counselor",
+            placeholder="a name and role, printed on letters",
         )
         line(
             "center.contact_phone",
@@ -299,16 +299,20 @@ class SettingsScreen(QWidget):
             phone=True,
         )
         self.center_edits["center.contact_phone"].setMaximumWidth(SHORT_FIELD_WIDTH)
-        line("center.contact_hours", "Contact hours", placeholder="Monday to Friday, 8 am to 5 pm")
+        line(
+            "center.contact_hours",
+            "Contact hours",
+            placeholder="the days and hours someone answers",
+        )
         line(
             "center.contact_name_es",
             "Contact for questions (Spanish)",
-            placeholder="Ana Ruiz, asesora financiera",
+            placeholder="name and role, in Spanish",
         )
         line(
             "center.contact_hours_es",
             "Contact hours (Spanish)",
-            placeholder="de lunes a viernes, de 8 a 17 h",
+            placeholder="days and hours, in Spanish",
         )
         self.disclaimer_edits: dict[str, QPlainTextEdit] = {}
         for lang, label in (("en", "Disclaimer (English)"), ("es", "Disclaimer (Spanish)")):
