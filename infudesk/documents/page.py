@@ -334,8 +334,91 @@ class Para(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
         return width, height
 
 
-def para(text: str, style: ParagraphStyle | None = None) -> Paragraph:
-    """A paragraph of markup (values already escaped with ``styles.markup``)."""
+class SharedPara(Para):
+    """A Para whose text is the same in every document (a heading, a column's name, a table
+    note, the disclaimer): its lines are broken once per process for each style and width and
+    shared by every later paragraph with that text, style and width, as reportlab would break
+    them anew. Data (names, amounts, dates) never goes here: only texts from ``text.py``.
+
+    Splitting across pages changes a broken line's words in place (reportlab adds the space
+    that ends a line), so a shared paragraph that is split breaks its own lines first."""
+
+    _shared: dict[tuple[str, int, str | None, float], tuple[Any, float, list[float]]] = {}
+    _shared_lock = threading.Lock()
+    _SHARED_MAX = 2048  # a few hundred texts x styles x widths; never more than this
+    _text_key: str | None = None  # None: the pieces of a split paragraph (not shared)
+    _from_shared = False
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        laid = self._laid
+        if self._text_key is None or (laid is not None and laid[0] == availWidth):
+            return super().wrap(availWidth, availHeight)
+        style = self.style
+        key = (self._text_key, id(style), self.bulletText, availWidth)
+        known = self._shared.get(key)
+        if known is not None and known[2] is not None and _STYLES_BY_ID.get(id(style)) is style:
+            self.blPara, self.height, self._wrapWidths = known
+            self.width = availWidth
+            self._laid = (availWidth, self.blPara, self.height, self._wrapWidths)
+            self._from_shared = True
+            return availWidth, self.height
+        width, height = super().wrap(availWidth, availHeight)
+        laid = self._laid
+        if laid is not None and laid[0] == availWidth:
+            with self._shared_lock:
+                if len(self._shared) >= self._SHARED_MAX:
+                    self._shared.clear()
+                _STYLES_BY_ID[id(style)] = style
+                self._shared[key] = (laid[1], laid[2], laid[3])
+        return width, height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        if self._from_shared:
+            self._from_shared = False
+            self._laid = None
+            Paragraph.wrap(self, availWidth, availHeight)  # lines of its own, to be split
+        return super().split(availWidth, availHeight)  # type: ignore[no-any-return]
+
+
+# the styles whose ids key SharedPara's layouts (kept alive, so an id is never reused)
+_STYLES_BY_ID: dict[int, ParagraphStyle] = {}
+
+
+class Grid(Table):  # type: ignore[misc]  # reportlab has no type hints
+    """A Table that sizes itself once per width.
+
+    A frame, and KeepTogether before it, ask a table for its size at the same width; each
+    ``Table.wrap`` measures every cell and row again. When the last measure was complete (all
+    rows measured: reportlab stops early only when a long table overflows the height it was
+    given) the same width gives the same size, so it is given back as it is."""
+
+    _sized: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if self._sized == availWidth and self._hmax == self._nrows:
+            self.availWidth = availWidth
+            return self._width, self._height
+        size = super().wrap(availWidth, availHeight)
+        self._sized = availWidth
+        return size  # type: ignore[no-any-return]
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        self._sized = None  # reportlab measures again and may change the rows
+        return super().split(availWidth, availHeight)  # type: ignore[no-any-return]
+
+    def setStyle(self, tblstyle: Any) -> None:  # noqa: N802 — reportlab's name
+        self._sized = None
+        super().setStyle(tblstyle)
+
+
+def para(text: str, style: ParagraphStyle | None = None, *, static: bool = False) -> Paragraph:
+    """A paragraph of markup (values already escaped with ``styles.markup``). ``static``: the
+    text is the same in every document (from ``text.py``, no data in it), so its lines are
+    broken once per process (see ``SharedPara``)."""
+    if static:
+        p = SharedPara(text, style or st.styles().body)
+        p._text_key = text
+        return p
     return Para(text, style or st.styles().body)
 
 
@@ -371,7 +454,7 @@ def fields(
             spans.append(("SPAN", (len(cells) - 1, i), (ncols - 1, i)))
             cells += [""] * (ncols - len(cells))
         data.append(cells)
-    t = Table(data, colWidths=list(col), hAlign="LEFT")
+    t = Grid(data, colWidths=list(col), hAlign="LEFT")
     cmds: list[Any] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 5),
@@ -403,7 +486,7 @@ def grid(
     Header texts are plain; cells are markup. Row numbers count data rows from 0."""
     s = st.styles()
     head = [
-        Para(st.markup(h), s.cell_head_right if i in right else s.cell_head)
+        para(st.markup(h), s.cell_head_right if i in right else s.cell_head, static=True)
         for i, h in enumerate(header)
     ]
     body: list[list[Any]] = [head]
@@ -417,7 +500,7 @@ def grid(
                 style = s.cell_bold if bold else s.cell
             cells.append(Para(value, style))
         body.append(cells)
-    t = Table(body, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    t = Grid(body, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     cmds: list[Any] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), st.SHADE),
@@ -440,7 +523,7 @@ def grid(
 
 def boxed(flowables: Sequence[Flowable], *, background: Any = None, padding: float = 8) -> Table:
     """Flowables in a shaded box the width of the page's text."""
-    t = Table([[list(flowables)]], colWidths=[CONTENT_WIDTH], hAlign="LEFT")
+    t = Grid([[list(flowables)]], colWidths=[CONTENT_WIDTH], hAlign="LEFT")
     t.setStyle(
         TableStyle(
             [
@@ -476,11 +559,11 @@ def signature_line(items: Sequence[tuple[str, float]], *, gap: float = 24) -> Ta
             labels.append("")
             widths.append(18)
         line.append(Spacer(width, gap))
-        labels.append(Para(st.markup(text), s.label))
+        labels.append(para(st.markup(text), s.label, static=True))
         widths.append(width)
         c = len(line) - 1
         cmds.append(("LINEBELOW", (c, 0), (c, 0), 0.8, st.INK))
-    t = Table([line, labels], colWidths=widths, hAlign="LEFT")
+    t = Grid([line, labels], colWidths=widths, hAlign="LEFT")
     t.setStyle(TableStyle(cmds))
     return t
 
