@@ -1057,21 +1057,32 @@ def _normalized(pdf: bytes) -> bytes:
 def test_the_quick_paragraphs_make_the_same_pdf_byte_for_byte(
     builder: Callable[[Any, Any], None], make: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """page.Para (plain text without the markup parser; lines broken once per width),
-    page.SharedPara (a fixed text's lines broken once per process), page.Grid (a table sized
-    once per width) and styles.font_runs' ASCII shortcut change how fast a document is made,
-    never its bytes: the first document of a process, and a later one (the shared layouts
-    made), are those reportlab's own Paragraph and Table make."""
+    """page.Para (plain text without the markup parser; lines broken once per width; lines
+    in one font drawn with the operators written directly), page.SharedPara (a fixed text's
+    lines broken once per process), page.Grid (a table sized once per width) and
+    styles.font_runs' ASCII shortcut change how fast a document is made, never its bytes:
+    the first document of a process, and a later one (the shared layouts made), are those
+    reportlab's own Paragraph and Table make."""
     from reportlab.platypus import Paragraph, Table
 
     from infudesk.documents import page
     from infudesk.documents import styles as st
 
+    drawn = {"direct": 0, "reportlab": 0}
+    plain_ops = page.Para._plain_ops
+
+    def counted(self: Any, canvas: Any) -> list[str] | None:
+        ops = plain_ops(self, canvas)
+        drawn["reportlab" if ops is None else "direct"] += 1
+        return ops
+
+    monkeypatch.setattr(page.Para, "_plain_ops", counted)
     data = make()
     page.SharedPara._shared.clear()  # as in a fresh process
     first = io.BytesIO()
     builder(data, first)
     assert page.SharedPara._shared  # (the fixed texts were laid out and kept)
+    assert drawn["direct"] >= 10  # (the direct drawing was used, and compared below)
     again = io.BytesIO()
     builder(data, again)
     monkeypatch.setattr(page, "Para", Paragraph)  # reportlab's own, parsing and wrapping anew

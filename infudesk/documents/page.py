@@ -18,9 +18,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from reportlab.lib.colors import CMYKColor, Color
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -32,6 +36,7 @@ from reportlab.platypus import (
     Spacer,
     Table,
     TableStyle,
+    paragraph,
 )
 from reportlab.platypus.paragraph import ParagraphStyle
 from reportlab.platypus.paraparser import ParaParser
@@ -262,6 +267,25 @@ def render(story: Sequence[Flowable], setup: PageSetup, out: BinaryIO | Path) ->
 
 
 _MARKUP = re.compile(r"[<&]")
+# where a line's spare width goes, by alignment (justified lines: reportlab's)
+_ALIGN_SHIFT: dict[int, float] = {TA_LEFT: 0.0, TA_CENTER: 0.5, TA_RIGHT: 1.0}
+
+
+def _move_cursor(parts: list[str], dx: float) -> None:
+    """``PDFTextObject.moveCursor(dx, 0)`` on a text object's operators, as reportlab writes
+    it: a move right after another is folded into it (through the text of the last one)."""
+    dy: float = 0
+    if parts and parts[-1].endswith(" Td"):
+        last = parts[-1].split()
+        if len(last) == 3:
+            del parts[-1]
+        else:
+            parts[-1] = "".join(last[:-4])
+        dx += float(last[-3])
+        dy -= float(last[-2])
+    parts.append(f"{fp_str(dx, -dy)} Td")
+
+
 _plain_frags: dict[int, tuple[ParagraphStyle, Any]] = {}
 _plain_lock = threading.Lock()
 
@@ -332,6 +356,89 @@ class Para(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
         if height != 0x7FFFFFFF:  # (too narrow: reportlab's "cannot fit", not kept)
             self._laid = (availWidth, self.blPara, height, self._wrapWidths)
         return width, height
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N803
+        """Lines of text in one font, without a bullet (table cells, headings, plain
+        paragraphs): the PDF operators reportlab's ``Flowable.drawOn`` and
+        ``Paragraph.drawPara`` write for them, written directly: the same bytes, without the
+        canvas state saved and restored in Python twice and a text object built for them.
+        Anything else (several fonts, bullets, justified lines): reportlab draws it."""
+        ops = self._plain_ops(canvas)
+        if ops is None:
+            super().drawOn(canvas, x, y, _sW)
+            return
+        x = self._hAlignAdjust(x, _sW)
+        code = canvas._code
+        code.append("q")
+        code.append(f"1 0 0 1 {fp_str(x, y)} cm")
+        code.append("q")
+        code.extend(ops)
+        code.append("Q")
+        code.append("Q")
+
+    def _plain_ops(self, canvas: Canvas) -> list[str] | None:
+        """The operators that draw this paragraph inside its two saved states (``q … Q``), or
+        None when it is not lines of text in one font (reportlab then draws it)."""
+        bl = getattr(self, "blPara", None)
+        style = self.style
+        shift = _ALIGN_SHIFT.get(style.alignment)
+        if (
+            bl is None
+            or shift is None
+            or bl.kind != 0
+            or not bl.lines
+            or self.bulletText
+            or self.debug
+            or style.backColor
+            or (style.borderColor and style.borderWidth)
+            or style.wordWrap
+            or getattr(self, "autoLeading", getattr(style, "autoLeading", "")) not in ("", "off")
+            or getattr(self, "_offsets", None)
+            or getattr(self, "_showBoundary", False)
+            or getattr(bl, "us_lines", None)
+            or getattr(bl, "link", None)
+            or not canvas.bottomup
+            or getattr(canvas, "_enforceColorSpace", None)
+        ):
+            return None
+        color = bl.textColor
+        font = pdfmetrics.getFont(bl.fontName)
+        if (
+            not isinstance(color, Color)
+            or isinstance(color, CMYKColor)
+            or not font._dynamicFont
+            or any(line[0] <= -1e-8 for line in bl.lines)  # (reportlab spaces these words)
+        ):
+            return None
+        alpha = getattr(color, "alpha", None)
+        if alpha is not None and alpha != canvas._extgstate.getValue("ca"):
+            return None
+        size = bl.fontSize
+        if paragraph.paraFontSizeHeightOffset:
+            cur_y = self.height - size
+        else:
+            cur_y = self.height - getattr(bl, "ascent", size)
+        doc = canvas._doc
+        tf = f"{fp_str(size)} Tf {fp_str(style.leading)} TL"
+        parts = ["BT", f"1 0 0 1 {fp_str(style.leftIndent, cur_y)} Tm"]
+        current = -1  # the font subset in use (a text object starts with none)
+        for i, (extraspace, words) in enumerate(bl.lines):
+            offset = style.firstLineIndent if i == 0 else 0
+            m = offset + shift * extraspace if shift else offset
+            moved = m > 1e-6 or m < -1e-6
+            if moved:
+                _move_cursor(parts, m)
+            text: list[str] = []
+            for subset, run in font.splitString(" ".join(words), doc):
+                if subset != current:
+                    text.append(f"{font.getSubsetInternalName(subset, doc)} {tf}")
+                    current = subset
+                text.append(f"({canvas._escape(run)}) Tj")
+            parts.append(" ".join(text) + " T*")
+            if moved:
+                _move_cursor(parts, -m)
+        parts.append("ET")
+        return [f"{fp_str(color.red, color.green, color.blue)} rg", " ".join(parts)]
 
 
 class SharedPara(Para):
