@@ -445,10 +445,13 @@ class SharedPara(Para):
     """A Para whose text is the same in every document (a heading, a column's name, a table
     note, the disclaimer): its lines are broken once per process for each style and width and
     shared by every later paragraph with that text, style and width, as reportlab would break
-    them anew. Data (names, amounts, dates) never goes here: only texts from ``text.py``.
+    them anew. Only fixed texts go here (``text.py``'s, the center's disclaimer), never data
+    (names, amounts, dates): the layouts are keyed by the text, so data would only fill the
+    store (bounded: it is emptied when full).
 
-    Splitting across pages changes a broken line's words in place (reportlab adds the space
-    that ends a line), so a shared paragraph that is split breaks its own lines first."""
+    Splitting across pages can change a broken line's words in place (reportlab's
+    ``_split_blParaHard`` adds the space that ends a line), so a shared paragraph that is split
+    breaks its own lines first."""
 
     _shared: dict[tuple[str, int, str | None, float], tuple[Any, float, list[float]]] = {}
     _shared_lock = threading.Lock()
@@ -463,7 +466,7 @@ class SharedPara(Para):
         style = self.style
         key = (self._text_key, id(style), self.bulletText, availWidth)
         known = self._shared.get(key)
-        if known is not None and known[2] is not None and _STYLES_BY_ID.get(id(style)) is style:
+        if known is not None and _STYLES_BY_ID.get(id(style)) is style:
             self.blPara, self.height, self._wrapWidths = known
             self.width = availWidth
             self._laid = (availWidth, self.blPara, self.height, self._wrapWidths)
