@@ -1057,19 +1057,74 @@ def _normalized(pdf: bytes) -> bytes:
 def test_the_quick_paragraphs_make_the_same_pdf_byte_for_byte(
     builder: Callable[[Any, Any], None], make: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """page.Para (plain text without the markup parser; lines broken once per width) and
-    styles.font_runs' ASCII shortcut change how fast a document is made, never its bytes."""
-    from reportlab.platypus import Paragraph
+    """page.Para (plain text without the markup parser; lines broken once per width; lines
+    in one font drawn with the operators written directly), page.SharedPara (a fixed text's
+    lines broken once per process), page.Grid (a table sized once per width) and
+    styles.font_runs' ASCII shortcut change how fast a document is made, never its bytes:
+    the first document of a process, and a later one (the shared layouts made), are those
+    reportlab's own Paragraph and Table make."""
+    from reportlab.platypus import Paragraph, Table
 
     from infudesk.documents import page
     from infudesk.documents import styles as st
 
+    drawn = {"direct": 0, "reportlab": 0}
+    plain_ops = page.Para._plain_ops
+
+    def counted(self: Any, canvas: Any) -> list[str] | None:
+        ops = plain_ops(self, canvas)
+        drawn["reportlab" if ops is None else "direct"] += 1
+        return ops
+
+    monkeypatch.setattr(page.Para, "_plain_ops", counted)
     data = make()
-    quick = io.BytesIO()
-    builder(data, quick)
+    page.SharedPara._shared.clear()  # as in a fresh process
+    first = io.BytesIO()
+    builder(data, first)
+    assert page.SharedPara._shared  # (the fixed texts were laid out and kept)
+    assert drawn["direct"] >= 10  # (the direct drawing was used, and compared below)
+    again = io.BytesIO()
+    builder(data, again)
     monkeypatch.setattr(page, "Para", Paragraph)  # reportlab's own, parsing and wrapping anew
+    monkeypatch.setattr(page, "SharedPara", Paragraph)
+    monkeypatch.setattr(page, "Grid", Table)
     monkeypatch.setattr(st, "_has_ascii", lambda _font: False)  # the per-character check only
     plain = io.BytesIO()
     builder(data, plain)
-    assert _normalized(quick.getvalue()) == _normalized(plain.getvalue())
+    assert _normalized(first.getvalue()) == _normalized(plain.getvalue())
+    assert _normalized(again.getvalue()) == _normalized(plain.getvalue())
     assert b"/CreationDate" in plain.getvalue()  # (the normalization found what it removes)
+
+
+def test_a_shared_paragraph_split_across_pages_keeps_its_lines_for_the_next_document(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Splitting a paragraph changes its broken lines in place: a shared one (the disclaimer,
+    which may fall on a page break) breaks its own lines first, so the next document that
+    lays out the same text gets the lines whole, and every copy is reportlab's."""
+    from reportlab.platypus import Paragraph, Spacer, Table
+
+    from infudesk.documents import page
+    from infudesk.documents import styles as st
+
+    text = "<b>Esto es un cálculo aproximado.</b> " + " ".join(
+        f"Frase {i} de la nota fija, con <b>negrita</b> y texto corriente." for i in range(40)
+    )
+    setup = page.PageSetup(CENTER, MARIA, date(2026, 1, 16), "es", "Nota")
+    gap = page.first_frame_height(setup) - 10 * st.styles().fine.leading
+
+    def build() -> bytes:
+        out = io.BytesIO()
+        page.render([Spacer(1, gap), page.para(text, st.styles().fine, static=True)], setup, out)
+        return _normalized(out.getvalue())
+
+    page.SharedPara._shared.clear()
+    first, second, third = build(), build(), build()
+    monkeypatch.setattr(page, "Para", Paragraph)
+    monkeypatch.setattr(page, "SharedPara", Paragraph)
+    monkeypatch.setattr(page, "Grid", Table)
+    plain = build()
+    assert len(PdfReader(io.BytesIO(plain)).pages) == 2  # (the paragraph was split)
+    assert first == plain
+    assert second == plain
+    assert third == plain

@@ -112,7 +112,7 @@ def _rows(year: PlanYear) -> list[list[tuple[int, VisitCost]]]:
 def _lead(data: CostLetterData, years: Sequence[PlanYear], t: CostLetterText) -> list[Flowable]:
     s = st.styles()
     lang = data.lang
-    out: list[Flowable] = [pg.para(m(t.lead_heading), s.subheading)]
+    out: list[Flowable] = [pg.para(m(t.lead_heading), s.subheading, static=True)]
     for y in years:
         if len(y.visits) == 1:
             text = t.lead_one.format(
@@ -195,10 +195,10 @@ def _table(data: CostLetterData, years: Sequence[PlanYear], t: CostLetterText) -
     table.setStyle([("SPAN", (0, r + 1), (1, r + 1)) for r in total_rows])
     note = (t.table_note if helped else t.table_note_short) if insured else t.table_note_self_pay
     return [
-        pg.para(m(t.table_heading), s.subheading),
+        pg.para(m(t.table_heading), s.subheading, static=True),
         table,
         Spacer(1, 2),
-        pg.para(m(note), s.fine),
+        pg.para(m(note), s.fine, static=True),
     ]
 
 
@@ -381,19 +381,19 @@ def story(data: CostLetterData) -> list[Flowable]:
     if p.mrn:
         who.append(f"{m(words.mrn)}: {m(p.mrn)}")
     out: list[Flowable] = [
-        pg.para(m(t.title), s.title),
+        pg.para(m(t.title), s.title, static=True),
         pg.para(" &nbsp;·&nbsp; ".join(who), s.small),
         Spacer(1, 4),
         pg.para(_intro(data, t)),
         *made_on_note(data),
         *_lead(data, years, t),
         *_table(data, years, t),
-        pg.para(m(t.how_heading), s.subheading),
+        pg.para(m(t.how_heading), s.subheading, static=True),
         *pg.bullets(_how(data, years, t)),
     ]
     heading, unknowns = _unknowns(data, t)
     if unknowns:
-        out += [pg.para(m(heading), s.subheading), *pg.bullets(unknowns)]
+        out += [pg.para(m(heading), s.subheading, static=True), *pg.bullets(unknowns)]
     c = data.contact
     contact = t.contact.format(name=m(apposition(c.name)), phone=f"<b>{m(c.phone)}</b>")
     if c.hours:
@@ -401,16 +401,17 @@ def story(data: CostLetterData) -> list[Flowable]:
     if c.email:
         contact += t.contact_email.format(email=m(c.email))
     out += [
-        pg.para(m(t.contact_heading), s.subheading),
+        pg.para(m(t.contact_heading), s.subheading, static=True),
         pg.para(contact + "."),
     ]
     disclaimer = data.disclaimer if data.disclaimer is not None else t.disclaimer
-    out.append(pg.para(f"<b>{m(t.disclaimer_heading)}.</b> {m(disclaimer)}", s.fine))
+    # the center's disclaimer (a setting) or ours: the same in every letter of a batch
+    out.append(pg.para(f"<b>{m(t.disclaimer_heading)}.</b> {m(disclaimer)}", s.fine, static=True))
     date_width, name_width = 84.0, 170.0
     out.append(
         pg.keep(
             Spacer(1, 4),
-            pg.para(f"<b>{m(t.sign_heading)}.</b> {m(t.sign_text)}", s.small),
+            pg.para(f"<b>{m(t.sign_heading)}.</b> {m(t.sign_text)}", s.small, static=True),
             pg.signature_line(
                 [
                     (t.sign_signature, pg.CONTENT_WIDTH - 36 - date_width - name_width),

@@ -18,9 +18,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from reportlab.lib.colors import CMYKColor, Color
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -32,6 +36,7 @@ from reportlab.platypus import (
     Spacer,
     Table,
     TableStyle,
+    paragraph,
 )
 from reportlab.platypus.paragraph import ParagraphStyle
 from reportlab.platypus.paraparser import ParaParser
@@ -262,6 +267,25 @@ def render(story: Sequence[Flowable], setup: PageSetup, out: BinaryIO | Path) ->
 
 
 _MARKUP = re.compile(r"[<&]")
+# where a line's spare width goes, by alignment (justified lines: reportlab's)
+_ALIGN_SHIFT: dict[int, float] = {TA_LEFT: 0.0, TA_CENTER: 0.5, TA_RIGHT: 1.0}
+
+
+def _move_cursor(parts: list[str], dx: float) -> None:
+    """``PDFTextObject.moveCursor(dx, 0)`` on a text object's operators, as reportlab writes
+    it: a move right after another is folded into it (through the text of the last one)."""
+    dy: float = 0
+    if parts and parts[-1].endswith(" Td"):
+        last = parts[-1].split()
+        if len(last) == 3:
+            del parts[-1]
+        else:
+            parts[-1] = "".join(last[:-4])
+        dx += float(last[-3])
+        dy -= float(last[-2])
+    parts.append(f"{fp_str(dx, -dy)} Td")
+
+
 _plain_frags: dict[int, tuple[ParagraphStyle, Any]] = {}
 _plain_lock = threading.Lock()
 
@@ -333,9 +357,178 @@ class Para(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
             self._laid = (availWidth, self.blPara, height, self._wrapWidths)
         return width, height
 
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N803
+        """Lines of text in one font, without a bullet (table cells, headings, plain
+        paragraphs): the PDF operators reportlab's ``Flowable.drawOn`` and
+        ``Paragraph.drawPara`` write for them, written directly: the same bytes, without the
+        canvas state saved and restored in Python twice and a text object built for them.
+        Anything else (several fonts, bullets, justified lines): reportlab draws it."""
+        ops = self._plain_ops(canvas)
+        if ops is None:
+            super().drawOn(canvas, x, y, _sW)
+            return
+        x = self._hAlignAdjust(x, _sW)
+        code = canvas._code
+        code.append("q")
+        code.append(f"1 0 0 1 {fp_str(x, y)} cm")
+        code.append("q")
+        code.extend(ops)
+        code.append("Q")
+        code.append("Q")
 
-def para(text: str, style: ParagraphStyle | None = None) -> Paragraph:
-    """A paragraph of markup (values already escaped with ``styles.markup``)."""
+    def _plain_ops(self, canvas: Canvas) -> list[str] | None:
+        """The operators that draw this paragraph inside its two saved states (``q … Q``), or
+        None when it is not lines of text in one font (reportlab then draws it)."""
+        bl = getattr(self, "blPara", None)
+        style = self.style
+        shift = _ALIGN_SHIFT.get(style.alignment)
+        if (
+            bl is None
+            or shift is None
+            or bl.kind != 0
+            or not bl.lines
+            or self.bulletText
+            or self.debug
+            or style.backColor
+            or (style.borderColor and style.borderWidth)
+            or style.wordWrap
+            or getattr(self, "autoLeading", getattr(style, "autoLeading", "")) not in ("", "off")
+            or getattr(self, "_offsets", None)
+            or getattr(self, "_showBoundary", False)
+            or getattr(bl, "us_lines", None)
+            or getattr(bl, "link", None)
+            or not canvas.bottomup
+            or getattr(canvas, "_enforceColorSpace", None)
+        ):
+            return None
+        color = bl.textColor
+        font = pdfmetrics.getFont(bl.fontName)
+        if (
+            not isinstance(color, Color)
+            or isinstance(color, CMYKColor)
+            or not font._dynamicFont
+            or any(line[0] <= -1e-8 for line in bl.lines)  # (reportlab spaces these words)
+        ):
+            return None
+        alpha = getattr(color, "alpha", None)
+        if alpha is not None and alpha != canvas._extgstate.getValue("ca"):
+            return None
+        size = bl.fontSize
+        if paragraph.paraFontSizeHeightOffset:
+            cur_y = self.height - size
+        else:
+            cur_y = self.height - getattr(bl, "ascent", size)
+        doc = canvas._doc
+        tf = f"{fp_str(size)} Tf {fp_str(style.leading)} TL"
+        parts = ["BT", f"1 0 0 1 {fp_str(style.leftIndent, cur_y)} Tm"]
+        current = -1  # the font subset in use (a text object starts with none)
+        for i, (extraspace, words) in enumerate(bl.lines):
+            offset = style.firstLineIndent if i == 0 else 0
+            m = offset + shift * extraspace if shift else offset
+            moved = m > 1e-6 or m < -1e-6
+            if moved:
+                _move_cursor(parts, m)
+            text: list[str] = []
+            for subset, run in font.splitString(" ".join(words), doc):
+                if subset != current:
+                    text.append(f"{font.getSubsetInternalName(subset, doc)} {tf}")
+                    current = subset
+                text.append(f"({canvas._escape(run)}) Tj")
+            parts.append(" ".join(text) + " T*")
+            if moved:
+                _move_cursor(parts, -m)
+        parts.append("ET")
+        return [f"{fp_str(color.red, color.green, color.blue)} rg", " ".join(parts)]
+
+
+class SharedPara(Para):
+    """A Para whose text is the same in every document (a heading, a column's name, a table
+    note, the disclaimer): its lines are broken once per process for each style and width and
+    shared by every later paragraph with that text, style and width, as reportlab would break
+    them anew. Only fixed texts go here (``text.py``'s, the center's disclaimer), never data
+    (names, amounts, dates): the layouts are keyed by the text, so data would only fill the
+    store (bounded: it is emptied when full).
+
+    Splitting across pages can change a broken line's words in place (reportlab's
+    ``_split_blParaHard`` adds the space that ends a line), so a shared paragraph that is split
+    breaks its own lines first."""
+
+    _shared: dict[tuple[str, int, str | None, float], tuple[Any, float, list[float]]] = {}
+    _shared_lock = threading.Lock()
+    _SHARED_MAX = 2048  # a few hundred texts x styles x widths; never more than this
+    _text_key: str | None = None  # None: the pieces of a split paragraph (not shared)
+    _from_shared = False
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        laid = self._laid
+        if self._text_key is None or (laid is not None and laid[0] == availWidth):
+            return super().wrap(availWidth, availHeight)
+        style = self.style
+        key = (self._text_key, id(style), self.bulletText, availWidth)
+        known = self._shared.get(key)
+        if known is not None and _STYLES_BY_ID.get(id(style)) is style:
+            self.blPara, self.height, self._wrapWidths = known
+            self.width = availWidth
+            self._laid = (availWidth, self.blPara, self.height, self._wrapWidths)
+            self._from_shared = True
+            return availWidth, self.height
+        width, height = super().wrap(availWidth, availHeight)
+        laid = self._laid
+        if laid is not None and laid[0] == availWidth:
+            with self._shared_lock:
+                if len(self._shared) >= self._SHARED_MAX:
+                    self._shared.clear()
+                _STYLES_BY_ID[id(style)] = style
+                self._shared[key] = (laid[1], laid[2], laid[3])
+        return width, height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        if self._from_shared:
+            self._from_shared = False
+            self._laid = None
+            Paragraph.wrap(self, availWidth, availHeight)  # lines of its own, to be split
+        return super().split(availWidth, availHeight)  # type: ignore[no-any-return]
+
+
+# the styles whose ids key SharedPara's layouts (kept alive, so an id is never reused)
+_STYLES_BY_ID: dict[int, ParagraphStyle] = {}
+
+
+class Grid(Table):  # type: ignore[misc]  # reportlab has no type hints
+    """A Table that sizes itself once per width.
+
+    A frame, and KeepTogether before it, ask a table for its size at the same width; each
+    ``Table.wrap`` measures every cell and row again. When the last measure was complete (all
+    rows measured: reportlab stops early only when a long table overflows the height it was
+    given) the same width gives the same size, so it is given back as it is."""
+
+    _sized: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if self._sized == availWidth and self._hmax == self._nrows:
+            self.availWidth = availWidth
+            return self._width, self._height
+        size = super().wrap(availWidth, availHeight)
+        self._sized = availWidth
+        return size  # type: ignore[no-any-return]
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        self._sized = None  # reportlab measures again and may change the rows
+        return super().split(availWidth, availHeight)  # type: ignore[no-any-return]
+
+    def setStyle(self, tblstyle: Any) -> None:  # noqa: N802 — reportlab's name
+        self._sized = None
+        super().setStyle(tblstyle)
+
+
+def para(text: str, style: ParagraphStyle | None = None, *, static: bool = False) -> Paragraph:
+    """A paragraph of markup (values already escaped with ``styles.markup``). ``static``: the
+    text is the same in every document (from ``text.py``, no data in it), so its lines are
+    broken once per process (see ``SharedPara``)."""
+    if static:
+        p = SharedPara(text, style or st.styles().body)
+        p._text_key = text
+        return p
     return Para(text, style or st.styles().body)
 
 
@@ -371,7 +564,7 @@ def fields(
             spans.append(("SPAN", (len(cells) - 1, i), (ncols - 1, i)))
             cells += [""] * (ncols - len(cells))
         data.append(cells)
-    t = Table(data, colWidths=list(col), hAlign="LEFT")
+    t = Grid(data, colWidths=list(col), hAlign="LEFT")
     cmds: list[Any] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 5),
@@ -403,7 +596,7 @@ def grid(
     Header texts are plain; cells are markup. Row numbers count data rows from 0."""
     s = st.styles()
     head = [
-        Para(st.markup(h), s.cell_head_right if i in right else s.cell_head)
+        para(st.markup(h), s.cell_head_right if i in right else s.cell_head, static=True)
         for i, h in enumerate(header)
     ]
     body: list[list[Any]] = [head]
@@ -417,7 +610,7 @@ def grid(
                 style = s.cell_bold if bold else s.cell
             cells.append(Para(value, style))
         body.append(cells)
-    t = Table(body, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    t = Grid(body, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     cmds: list[Any] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), st.SHADE),
@@ -440,7 +633,7 @@ def grid(
 
 def boxed(flowables: Sequence[Flowable], *, background: Any = None, padding: float = 8) -> Table:
     """Flowables in a shaded box the width of the page's text."""
-    t = Table([[list(flowables)]], colWidths=[CONTENT_WIDTH], hAlign="LEFT")
+    t = Grid([[list(flowables)]], colWidths=[CONTENT_WIDTH], hAlign="LEFT")
     t.setStyle(
         TableStyle(
             [
@@ -476,11 +669,11 @@ def signature_line(items: Sequence[tuple[str, float]], *, gap: float = 24) -> Ta
             labels.append("")
             widths.append(18)
         line.append(Spacer(width, gap))
-        labels.append(Para(st.markup(text), s.label))
+        labels.append(para(st.markup(text), s.label, static=True))
         widths.append(width)
         c = len(line) - 1
         cmds.append(("LINEBELOW", (c, 0), (c, 0), 0.8, st.INK))
-    t = Table([line, labels], colWidths=widths, hAlign="LEFT")
+    t = Grid([line, labels], colWidths=widths, hAlign="LEFT")
     t.setStyle(TableStyle(cmds))
     return t
 
