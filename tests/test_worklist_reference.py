@@ -449,3 +449,85 @@ def test_memo_holds_only_what_the_last_builds_used(store: Store) -> None:
         (TODAY, TODAY),
         (TODAY + timedelta(days=1), TODAY + timedelta(days=14)),
     ]
+
+
+# --- the last worklist kept under the change counter -------------------------------------------
+
+
+def _status(wl: dw.Worklist, visit_id: int) -> str:
+    return next(v.status for v in wl.visits if v.visit_id == visit_id)
+
+
+def test_an_unchanged_database_returns_the_last_worklist(store: Store) -> None:
+    """Nothing saved since: the same worklist at once (one query, the counter); a save by
+    another session moves the counter and the next build equals the reference again."""
+    wsv.forget_worked_out()
+    first = compare(store, TODAY, 14)
+    n = [0]
+
+    def seen(*_a: object) -> None:
+        n[0] += 1
+
+    from sqlalchemy import event
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        with store.session() as s:
+            again = wsv.build(s, DESK, TODAY, 14)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    assert again is first
+    assert n[0] <= 3  # BEGIN, the counter, COMMIT: no row of the worklist read
+    with store.session() as s:
+        assert wsv.build(s, DESK, TODAY, 7) is not first  # another window: built
+    planned = next(v for v in first.visits if v.status == "planned")
+    with store.session() as s:
+        vsv.cancel(s, DESK, planned.visit_id, "Patient asked to move it")
+    after = compare(store, TODAY, 14)
+    assert _status(after, planned.visit_id) == "cancelled"
+
+
+def test_a_rolled_back_build_is_never_reused(store: Store) -> None:
+    """A build in a transaction that wrote sees its own change, but is not kept: rolled back,
+    then another change saved (the counter at the value the first had inside), the build
+    shows the saved change, not the rolled-back one."""
+    wsv.forget_worked_out()
+    before = compare(store, TODAY, 14)
+    planned = [v for v in before.visits if v.status == "planned"]
+    x, y = planned[0].visit_id, planned[1].visit_id
+    s = store._factory()
+    try:
+        vsv.cancel(s, DESK, x, "Patient asked to move it")
+        inside = wsv.build(s, DESK, TODAY, 14)
+        assert _status(inside, x) == "cancelled"
+        s.rollback()
+    finally:
+        s.close()
+    with store.session() as s2:
+        vsv.cancel(s2, DESK, y, "Patient asked to move it")
+    after = compare(store, TODAY, 14)
+    assert _status(after, x) == "planned"
+    assert _status(after, y) == "cancelled"
+
+
+def test_a_bulk_write_in_the_session_is_seen(store: Store) -> None:
+    """A bulk UPDATE through the session does not move the counter: the build in that
+    session sees it all the same (no worklist kept from before is served)."""
+    from sqlalchemy import update
+
+    wsv.forget_worked_out()
+    before = compare(store, TODAY, 14)
+    planned = next(v for v in before.visits if v.status == "planned")
+    s = store._factory()
+    try:
+        s.execute(
+            update(PlannedVisit)
+            .where(PlannedVisit.id == planned.visit_id)
+            .values(status="cancelled")
+        )
+        assert _status(wsv.build(s, DESK, TODAY, 14), planned.visit_id) == "cancelled"
+        s.rollback()
+    finally:
+        s.close()
+    with store.session() as s:
+        assert wsv.build(s, DESK, TODAY, 14) is before

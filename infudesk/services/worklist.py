@@ -15,14 +15,15 @@ import gc
 import io
 import json
 import threading
+import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from infudesk.domain import prior_auth as pa
 from infudesk.domain import readiness as rd
@@ -35,6 +36,7 @@ from infudesk.services import audit, settings
 from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.services.prior_auths import CASE_COLUMNS, _case_state
+from infudesk.services.sync import change_token
 from infudesk.store.models import (
     AssistanceDirectoryEntry,
     AssistanceEnrollment,
@@ -135,14 +137,93 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
         raise ValidationFailed({"days": "Show at least one day."})
     # tens of thousands of small immutable objects and no cycles among them: the cyclic
     # garbage collector would walk the growing heap again and again for nothing
+    token = _unchanged_token(session)
+    if token is not None:
+        last = _LAST.get(session.get_bind(), today, days, token)
+        if last is not None:
+            return last
     paused = gc.isenabled()
     if paused:
         gc.disable()
     try:
-        return _build(session, today, days)
+        built = _build(session, today, days)
     finally:
         if paused:
             gc.enable()
+    if token is not None:
+        _LAST.put(session.get_bind(), today, days, token, built)
+    return built
+
+
+def _unchanged_token(session: Session) -> int | None:
+    """The change counter as this build reads the database (:func:`infudesk.services.sync.
+    change_token`, read before any row so that the rows are at least as new as it), or None
+    when this session's own transaction writes (its changes, counted or not, may yet be
+    rolled back: a result built on them must not be kept under any counter)."""
+    if (
+        session.new
+        or session.dirty
+        or session.deleted
+        or session.info.get("change_counted")
+        or session.info.get(_WROTE)
+    ):
+        return None
+    return change_token(session)
+
+
+_WROTE = "worklist_session_wrote"
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_write_seen(state: ORMExecuteState) -> None:
+    """A bulk INSERT/UPDATE/DELETE through the session (it does not move the change counter
+    by itself): no result of this transaction is kept or reused."""
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _bulk_write_forgotten(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+
+
+class _LastBuilt:
+    """The last worklist built per database (its engine, held weakly) and window (the day and
+    the number of days), with the change counter it was built at: a build at the same counter
+    (nothing saved since, by this workstation or another) returns it at once. Worklists are
+    immutable (frozen dataclasses and tuples), so one can be handed to several callers."""
+
+    WINDOWS = 2  # as the memo: the Worklist's days and the one-day summary
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.by_engine: weakref.WeakKeyDictionary[Any, OrderedDict[Any, Any]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def get(self, engine: Any, today: date, days: int, token: int) -> dw.Worklist | None:
+        with self.lock:
+            windows = self.by_engine.get(engine)
+            found = windows.get((today, days)) if windows is not None else None
+        if found is None or found[0] != token:
+            return None
+        return found[1]  # type: ignore[no-any-return]
+
+    def put(self, engine: Any, today: date, days: int, token: int, wl: dw.Worklist) -> None:
+        with self.lock:
+            windows = self.by_engine.setdefault(engine, OrderedDict())
+            windows[(today, days)] = (token, wl)
+            windows.move_to_end((today, days))
+            while len(windows) > self.WINDOWS:
+                windows.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.by_engine.clear()
+
+
+_LAST = _LastBuilt()
 
 
 def _build(session: Session, today: date, days: int) -> dw.Worklist:
@@ -616,8 +697,10 @@ _MEMO = _Memo()
 
 
 def forget_worked_out() -> None:
-    """Empty the memo of worked-out orders and cases (a first build after start; tests)."""
+    """Empty the memo of worked-out orders and cases, and forget the last worklists built (a
+    first build after start; tests)."""
     _MEMO.clear()
+    _LAST.clear()
 
 
 def _due_key(t: dw.Task) -> tuple[date, str]:
