@@ -531,3 +531,46 @@ def test_a_bulk_write_in_the_session_is_seen(store: Store) -> None:
         s.close()
     with store.session() as s:
         assert wsv.build(s, DESK, TODAY, 14) is before
+
+
+def test_a_refresh_works_out_again_only_what_changed(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After one visit cancelled, a refresh runs the readiness rules on that visit's order
+    only and no case's reminders again (the rest comes from the memo), and still equals the
+    reference."""
+    wsv.forget_worked_out()
+    before = compare(store, TODAY, 14)
+    calls = {"orders": 0, "cases": 0}
+    order_blockers = dw.order_blockers
+    case_tasks = wsv._case_tasks
+
+    def counted_orders(*a: Any, **k: Any) -> Any:
+        calls["orders"] += 1
+        return order_blockers(*a, **k)
+
+    def counted_cases(*a: Any, **k: Any) -> Any:
+        calls["cases"] += 1
+        return case_tasks(*a, **k)
+
+    planned = next(v for v in before.visits if v.status == "planned")
+    with store.session() as s:
+        vsv.cancel(s, DESK, planned.visit_id, "Patient asked to move it")
+    with monkeypatch.context() as m:  # the build's own calls (not the reference's)
+        m.setattr(dw, "order_blockers", counted_orders)
+        m.setattr(wsv, "_case_tasks", counted_cases)
+        with store.session() as s:
+            refreshed = wsv.build(s, DESK, TODAY, 14)
+    assert calls == {"orders": 1, "cases": 0}
+    assert len({v.order_id for v in refreshed.visits}) > 10  # many orders, one worked out
+    with monkeypatch.context() as m:  # a first build works every one out
+        m.setattr(dw, "order_blockers", counted_orders)
+        m.setattr(wsv, "_case_tasks", counted_cases)
+        wsv.forget_worked_out()
+        with store.session() as s:
+            assert wsv.build(s, DESK, TODAY, 14) == refreshed
+    assert calls["orders"] == 1 + len({v.order_id for v in refreshed.visits})
+    assert calls["cases"] > 10
+    after = compare(store, TODAY, 14)
+    assert after == refreshed
+    assert _status(after, planned.visit_id) == "cancelled"

@@ -497,7 +497,8 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
             k += r
             k.append(drawn.get(r.id))
         key = tuple(k)
-        h, done = memo.get(key)
+        ident = ("order", oid)
+        done = memo.get(ident, key)
         if done is None:
             name = names(first.last_name, first.first_name)
             payer = cov.payer if cov is not None else SELF_PAY
@@ -543,24 +544,23 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
                 ),
                 tuple(_visit_tasks(facts, rows, blockers, name, payer, horizon)),
             )
-            memo.put(h, key, done)
+            memo.put(ident, key, done)
         visits_out += done[0]
         tasks += done[1]
     visits_out.sort(key=_visit_key)
 
     # --- tasks from the cases and the enrollments ---------------------------------------------
+    # a case's reminders are remembered with every value they read (its row, lines, usages
+    # and events: tuples of atomic values, that the garbage collector stops tracking)
     for cid, r in case_rows.items():
         if r.state not in _REMINDING:
             continue
-        lines_of = case_lines.get(cid, ())
-        used = used_rows.get(cid, ())
+        lines_of = tuple(case_lines.get(cid, ()))
+        used = tuple(used_rows.get(cid, ()))
         in_window = cid in window_cases
-        ck: list[Any] = ["case", today, horizon, in_window, *r]
-        _rows_into(ck, lines_of)
-        _rows_into(ck, used)
-        _rows_into(ck, events.get(cid, ()))
-        case_key = tuple(ck)
-        h, found = memo.get(case_key)
+        ident = ("case", cid)
+        case_key = (in_window, tuple(r), lines_of, used, tuple(events.get(cid, ())))
+        found = memo.get(ident, case_key)
         if found is None:
             if in_window or _may_remind(r, reauth_by, lines_of, used):
                 found = tuple(
@@ -568,7 +568,7 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
                 )
             else:
                 found = ()
-            memo.put(h, case_key, found)
+            memo.put(ident, case_key, found)
         tasks += found
     for eid, e in renewing.items():
         due = min(x for x in (e.reenroll_on, e.expires) if x is not None)
@@ -669,25 +669,25 @@ class _Memo:
 class _MemoRun:
     """One build's use of the memo: what it finds from the last build of its window, and
     what it used (found or made), kept for the next one by :meth:`done`. Entries are filed
-    under the key's hash (a key is hashed once per build: tuples do not keep their hash)."""
+    under what they are of, ("order", id) or ("case", id), with the key they were made for:
+    a key is compared as it is (a tuple of atomic values, compared in C), never hashed."""
 
     def __init__(self, memo: _Memo, window: tuple[date, date], old: dict[Any, Any]) -> None:
         self.memo = memo
         self.window = window
         self.old = old
-        self.used: dict[int, tuple[Any, Any]] = {}
+        self.used: dict[Any, Any] = {}
 
-    def get(self, key: Any) -> tuple[int, Any]:
-        """(the key's hash, what was remembered under the key or None)."""
-        h = hash(key)
-        entry = self.old.get(h)
+    def get(self, ident: tuple[str, int], key: tuple[Any, ...]) -> Any:
+        """What was remembered for ``ident`` under the same key, or None."""
+        entry = self.old.get(ident)
         if entry is not None and entry[0] == key:
-            self.used[h] = entry
-            return h, entry[1]
-        return h, None
+            self.used[ident] = entry
+            return entry[1]
+        return None
 
-    def put(self, h: int, key: Any, value: Any) -> None:
-        self.used[h] = (key, value)
+    def put(self, ident: tuple[str, int], key: tuple[Any, ...], value: Any) -> None:
+        self.used[ident] = (key, value)
 
     def done(self) -> None:
         self.memo.keep(self.window, self.used)
