@@ -574,3 +574,137 @@ def test_a_refresh_works_out_again_only_what_changed(
     after = compare(store, TODAY, 14)
     assert after == refreshed
     assert _status(after, planned.visit_id) == "cancelled"
+
+
+# --- the cases' pre-filter at the window's edges ------------------------------------------------
+
+
+def test_cases_at_the_edges_of_the_window(store: Store) -> None:
+    """Cases of no window order, each with its one reminder due exactly on the window's last
+    day (a task) or the day after (none): a decision, a follow-up, an appeal's decision, an
+    appeal deadline (the letter's days, else the payer's or the plan type's), a
+    reauthorization; an approval that ended the day before the window (overdue), and far
+    approvals with few visits or units left (due today). The build (which skips cases that
+    cannot remind by the last day) equals the reference, and has exactly the expected ones."""
+    wsv.forget_worked_out()
+    horizon = TODAY + timedelta(days=13)
+    with store.session() as s:
+        cov = s.scalars(
+            select(Coverage).where(Coverage.status == "active").order_by(Coverage.id)
+        ).first()
+        assert cov is not None
+        payer_days = s.scalar(select(Payer.appeal_days).where(Payer.id == cov.payer_id))
+        decide = pa.decision_days(cov.plan_type, False)
+        appeal = pa.appeal_window(cov.plan_type, payer_days=payer_days).days
+        expected: dict[int, bool] = {}
+
+        def case(due_by_horizon: bool, **values: Any) -> PriorAuthCase:
+            row = PriorAuthCase(patient_id=cov.patient_id, coverage_id=cov.id, **values)
+            s.add(row)
+            s.flush()
+            expected[row.id] = due_by_horizon
+            return row
+
+        for late in (0, 1):  # due on the last day, then the day after
+            on_time = late == 0
+            case(on_time, state="submitted", submitted_on=horizon - timedelta(days=decide - late))
+            case(
+                on_time,
+                state="pending",
+                follow_up=horizon + timedelta(days=late),
+                submitted_on=horizon - timedelta(days=decide - 1),  # decision after the window
+            )
+            case(
+                on_time,
+                state="appeal_submitted",
+                appeal_submitted_on=horizon - timedelta(days=30 - late),
+            )
+            case(
+                on_time,
+                state="appeal_submitted",
+                urgent=True,
+                appeal_submitted_on=horizon - timedelta(days=3 - late),
+            )
+            case(
+                on_time,
+                state="denied",
+                denied_on=horizon - timedelta(days=45 - late),
+                appeal_days=45,
+            )
+            case(on_time, state="denied", denied_on=horizon - timedelta(days=appeal - late))
+            # the reauthorization: 60 days before the end, on the last day (or the day after)
+            end = horizon + timedelta(days=60 + late)
+            approved = case(
+                on_time,
+                state="approved",
+                auth_number=f"EDGE{late}",
+                approved_visits=4,
+                start_on=TODAY - timedelta(days=30),
+                end_on=end,
+            )
+            s.add(PriorAuthLine(case_id=approved.id, code="J1745", units=160))
+        ended = case(
+            True,
+            state="approved",
+            auth_number="ENDED",
+            approved_visits=4,
+            start_on=TODAY - timedelta(days=200),
+            end_on=TODAY - timedelta(days=1),
+        )
+        s.add(PriorAuthLine(case_id=ended.id, code="J1745", units=160))
+        far = horizon + timedelta(days=120)
+        one_visit = case(
+            True,
+            state="approved",
+            auth_number="ONEVISIT",
+            approved_visits=1,
+            start_on=TODAY - timedelta(days=30),
+            end_on=far,
+        )
+        s.add(PriorAuthLine(case_id=one_visit.id, code="J1745", units=40))
+        few_units = case(
+            True,
+            state="approved",
+            auth_number="FEWUNITS",
+            approved_visits=4,
+            start_on=TODAY - timedelta(days=30),
+            end_on=far,
+        )
+        s.add(PriorAuthLine(case_id=few_units.id, code=" j1745", units=160))
+        s.add(
+            PriorAuthUsage(
+                case_id=few_units.id,
+                on=TODAY - timedelta(days=20),
+                code="J1745",
+                units=130,
+                visit=True,
+            )
+        )
+        plenty = case(
+            False,
+            state="approved",
+            auth_number="PLENTY",
+            approved_visits=4,
+            start_on=TODAY - timedelta(days=30),
+            end_on=far,
+        )
+        s.add(PriorAuthLine(case_id=plenty.id, code="J1745", units=160))
+        s.add(
+            PriorAuthUsage(
+                case_id=plenty.id,
+                on=TODAY - timedelta(days=20),
+                code="J1745",
+                units=40,
+                visit=True,
+            )
+        )
+    wl = compare(store, TODAY, 14)
+    with_task = {t.target.record_id for t in wl.tasks if t.kind in _CASE_TASK_KINDS}
+    assert {cid for cid, due in expected.items() if cid in with_task} == {
+        cid for cid, due in expected.items() if due
+    }
+    for offset, days in ((-1, 14), (1, 14), (0, 15), (0, 13)):  # the edges move
+        compare(store, TODAY + timedelta(days=offset), days)
+
+
+_CASE_TASK_KINDS = frozenset(dw.TASK_OF_REMINDER.values())

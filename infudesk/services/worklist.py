@@ -562,7 +562,7 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
         case_key = (in_window, tuple(r), lines_of, used, tuple(events.get(cid, ())))
         found = memo.get(ident, case_key)
         if found is None:
-            if in_window or _may_remind(r, reauth_by, lines_of, used):
+            if in_window or _may_remind(r, horizon, reauth_by, lines_of, used):
                 found = tuple(
                     _case_tasks(cid, r, state_of(cid), usages_of(cid), today, horizon, names)
                 )
@@ -727,21 +727,46 @@ class _Names:
 
 _APPROVED = frozenset(s.value for s in pa.APPROVAL_STATES)
 _NEVER_REMINDS = frozenset(s.value for s in (pa.State.DRAFT, pa.State.EXPIRED, pa.State.CANCELLED))
+_DECIDING = frozenset((pa.State.SUBMITTED.value, pa.State.PENDING.value))
+_PENDING = pa.State.PENDING.value
+_APPEAL_SUBMITTED = pa.State.APPEAL_SUBMITTED.value
+_DENIED = pa.State.DENIED.value
 
 
 def _may_remind(
     r: Any,
+    horizon: date,
     reauth_by: date,
     lines: Sequence[tuple[str, int]],
     used: Sequence[tuple[date, str, int, bool]],
 ) -> bool:
-    """Whether a case can have a reminder due in the window (a cheap necessary condition, so
-    the rules run only on those): any open case but an approval, and an approval ending
-    within the reauthorization notice of the window's end or with few visits or units left
-    (:func:`infudesk.domain.prior_auth.reminders` decides)."""
-    if r.state in _NEVER_REMINDS:
+    """Whether a case can have a reminder due by the window's last day (a cheap necessary
+    condition, so the rules run only on those; :func:`infudesk.domain.prior_auth.reminders`
+    decides): a request or an appeal whose decision is due by then (:func:`~infudesk.domain.
+    prior_auth.decision_due`, :func:`~infudesk.domain.prior_auth.appeal_decision_due`), a
+    pending one whose follow-up is, a denial whose appeal deadline is (the same
+    :func:`~infudesk.domain.prior_auth.appeal_window` from the letter's, the payer's or the
+    plan type's days), any other open case but an approval, and an approval ending within
+    the reauthorization notice of the window's end or with few visits or units left."""
+    state = r.state
+    if state in _NEVER_REMINDS:
         return False
-    if r.state not in _APPROVED or r.end_on is None or r.end_on <= reauth_by:
+    if state in _DECIDING:  # follow-up (pending) and the payer's decision
+        if state == _PENDING and r.follow_up is not None and r.follow_up <= horizon:
+            return True
+        return r.submitted_on is not None and (
+            pa.decision_due(r.submitted_on, r.plan_type, r.urgent) <= horizon
+        )
+    if state == _APPEAL_SUBMITTED:
+        return r.appeal_submitted_on is not None and (
+            pa.appeal_decision_due(r.appeal_submitted_on, r.urgent) <= horizon
+        )
+    if state == _DENIED:
+        if r.denied_on is None:
+            return False
+        window = pa.appeal_window(r.plan_type, payer_days=r.payer_days, letter_days=r.appeal_days)
+        return pa.appeal_deadline(r.denied_on, window.days) <= horizon
+    if state not in _APPROVED or r.end_on is None or r.end_on <= reauth_by:
         return True
     visits = r.approved_visits
     if visits is None or visits < 1:
