@@ -557,12 +557,12 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
             continue
         lines_of = tuple(case_lines.get(cid, ()))
         used = tuple(used_rows.get(cid, ()))
-        in_window = cid in window_cases
         ident = ("case", cid)
-        case_key = (in_window, tuple(r), lines_of, used, tuple(events.get(cid, ())))
+        case_key = (tuple(r), lines_of, used, tuple(events.get(cid, ())))
         found = memo.get(ident, case_key)
         if found is None:
-            if in_window or _may_remind(r, horizon, reauth_by, lines_of, used):
+            # the window's orders' cases too: what they block is the visits' business
+            if _may_remind(r, horizon, reauth_by, lines_of, used):
                 found = tuple(
                     _case_tasks(cid, r, state_of(cid), usages_of(cid), today, horizon, names)
                 )
