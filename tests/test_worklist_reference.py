@@ -698,6 +698,68 @@ def test_cases_at_the_edges_of_the_window(store: Store) -> None:
                 visit=True,
             )
         )
+        split = case(  # one code on two lines: 160 approved, 130 used, 40 a visit
+            True,
+            state="approved",
+            auth_number="SPLIT",
+            approved_visits=4,
+            start_on=TODAY - timedelta(days=30),
+            end_on=far,
+        )
+        s.add_all(
+            [
+                PriorAuthLine(case_id=split.id, code="J1745", units=80),
+                PriorAuthLine(case_id=split.id, code="J1745", units=80),
+                PriorAuthUsage(
+                    case_id=split.id,
+                    on=TODAY - timedelta(days=20),
+                    code="J1745",
+                    units=130,
+                    visit=True,
+                ),
+            ]
+        )
+        two_left = case(  # 4 visits, 2 given: two left, enough units
+            False,
+            state="approved",
+            auth_number="TWOLEFT",
+            approved_visits=4,
+            start_on=TODAY - timedelta(days=30),
+            end_on=far,
+        )
+        s.add(PriorAuthLine(case_id=two_left.id, code="J1745", units=400))
+        one_left = case(  # 4 visits, 3 given: one left
+            True,
+            state="approved",
+            auth_number="ONELEFT",
+            approved_visits=4,
+            start_on=TODAY - timedelta(days=30),
+            end_on=far,
+        )
+        s.add(PriorAuthLine(case_id=one_left.id, code="J1745", units=400))
+        for given, n in ((two_left, 2), (one_left, 3)):
+            for k in range(n):
+                s.add(
+                    PriorAuthUsage(
+                        case_id=given.id,
+                        on=TODAY - timedelta(days=20 + k),
+                        code="J1745",
+                        units=40,
+                        visit=True,
+                    )
+                )
+        case(  # no visit limit: no units check, the end far ahead
+            False,
+            state="approved",
+            auth_number="NOLIMIT",
+            start_on=TODAY - timedelta(days=30),
+            end_on=far,
+        )
+        case(  # approved on appeal, no end: the rules decide
+            False,
+            state="appeal_approved",
+            auth_number="",
+        )
     wl = compare(store, TODAY, 14)
     with_task = {t.target.record_id for t in wl.tasks if t.kind in _CASE_TASK_KINDS}
     assert {cid for cid, due in expected.items() if cid in with_task} == {
