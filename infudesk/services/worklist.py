@@ -2,8 +2,10 @@
 beside them, gathered in a fixed number of bulk queries (never one per visit or per case) for
 the pure rules of :mod:`infudesk.domain.worklist`. What the rules made of an order or a case
 is remembered for the next build under a key of every value they read (:class:`_Memo`), so a
-refresh works out again only what changed; tests/test_worklist_reference.py checks the result
-against the rules applied one visit at a time.
+refresh works out again only what changed; and the last worklist itself is kept under the
+store's change counter (:class:`_LastBuilt`), so a build with nothing saved since returns it at
+once. tests/test_worklist_reference.py checks the result against the rules applied one visit
+at a time.
 
 Filtering by payer, assignee and status is the caller's, on the returned tuples
 (:func:`infudesk.domain.worklist.filter_tasks`): the build is the same whatever is shown, and
@@ -138,8 +140,9 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
     # tens of thousands of small immutable objects and no cycles among them: the cyclic
     # garbage collector would walk the growing heap again and again for nothing
     token = _unchanged_token(session)
+    engine = session.get_bind().engine  # an Engine's .engine is itself (a Connection's: its own)
     if token is not None:
-        last = _LAST.get(session.get_bind(), today, days, token)
+        last = _LAST.get(engine, today, days, token)
         if last is not None:
             return last
     paused = gc.isenabled()
@@ -151,7 +154,7 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
         if paused:
             gc.enable()
     if token is not None:
-        _LAST.put(session.get_bind(), today, days, token, built)
+        _LAST.put(engine, today, days, token, built)
     return built
 
 
