@@ -449,3 +449,324 @@ def test_memo_holds_only_what_the_last_builds_used(store: Store) -> None:
         (TODAY, TODAY),
         (TODAY + timedelta(days=1), TODAY + timedelta(days=14)),
     ]
+
+
+# --- the last worklist kept under the change counter -------------------------------------------
+
+
+def _status(wl: dw.Worklist, visit_id: int) -> str:
+    return next(v.status for v in wl.visits if v.visit_id == visit_id)
+
+
+def test_an_unchanged_database_returns_the_last_worklist(store: Store) -> None:
+    """Nothing saved since: the same worklist at once (one query, the counter); a save by
+    another session moves the counter and the next build equals the reference again."""
+    wsv.forget_worked_out()
+    first = compare(store, TODAY, 14)
+    n = [0]
+
+    def seen(*_a: object) -> None:
+        n[0] += 1
+
+    from sqlalchemy import event
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        with store.session() as s:
+            again = wsv.build(s, DESK, TODAY, 14)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    assert again is first
+    assert n[0] <= 3  # BEGIN, the counter, COMMIT: no row of the worklist read
+    with store.session() as s:
+        assert wsv.build(s, DESK, TODAY, 7) is not first  # another window: built
+    planned = next(v for v in first.visits if v.status == "planned")
+    with store.session() as s:
+        vsv.cancel(s, DESK, planned.visit_id, "Patient asked to move it")
+    after = compare(store, TODAY, 14)
+    assert _status(after, planned.visit_id) == "cancelled"
+
+
+def test_a_rolled_back_build_is_never_reused(store: Store) -> None:
+    """A build in a transaction that wrote sees its own change, but is not kept: rolled back,
+    then another change saved (the counter at the value the first had inside), the build
+    shows the saved change, not the rolled-back one."""
+    wsv.forget_worked_out()
+    before = compare(store, TODAY, 14)
+    planned = [v for v in before.visits if v.status == "planned"]
+    x, y = planned[0].visit_id, planned[1].visit_id
+    s = store._factory()
+    try:
+        vsv.cancel(s, DESK, x, "Patient asked to move it")
+        inside = wsv.build(s, DESK, TODAY, 14)
+        assert _status(inside, x) == "cancelled"
+        s.rollback()
+    finally:
+        s.close()
+    with store.session() as s2:
+        vsv.cancel(s2, DESK, y, "Patient asked to move it")
+    after = compare(store, TODAY, 14)
+    assert _status(after, x) == "planned"
+    assert _status(after, y) == "cancelled"
+
+
+def test_a_bulk_write_in_the_session_is_seen(store: Store) -> None:
+    """A bulk UPDATE through the session does not move the counter: the build in that
+    session sees it all the same (no worklist kept from before is served)."""
+    from sqlalchemy import update
+
+    wsv.forget_worked_out()
+    before = compare(store, TODAY, 14)
+    planned = next(v for v in before.visits if v.status == "planned")
+    s = store._factory()
+    try:
+        s.execute(
+            update(PlannedVisit)
+            .where(PlannedVisit.id == planned.visit_id)
+            .values(status="cancelled")
+        )
+        assert _status(wsv.build(s, DESK, TODAY, 14), planned.visit_id) == "cancelled"
+        s.rollback()
+    finally:
+        s.close()
+    with store.session() as s:
+        assert wsv.build(s, DESK, TODAY, 14) is before
+
+
+def test_a_refresh_works_out_again_only_what_changed(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After one visit cancelled, a refresh runs the readiness rules on that visit's order
+    only and no case's reminders again (the rest comes from the memo), and still equals the
+    reference."""
+    wsv.forget_worked_out()
+    before = compare(store, TODAY, 14)
+    calls = {"orders": 0, "cases": 0}
+    order_blockers = dw.order_blockers
+    case_tasks = wsv._case_tasks
+
+    def counted_orders(*a: Any, **k: Any) -> Any:
+        calls["orders"] += 1
+        return order_blockers(*a, **k)
+
+    def counted_cases(*a: Any, **k: Any) -> Any:
+        calls["cases"] += 1
+        return case_tasks(*a, **k)
+
+    planned = next(v for v in before.visits if v.status == "planned")
+    with store.session() as s:
+        vsv.cancel(s, DESK, planned.visit_id, "Patient asked to move it")
+    with monkeypatch.context() as m:  # the build's own calls (not the reference's)
+        m.setattr(dw, "order_blockers", counted_orders)
+        m.setattr(wsv, "_case_tasks", counted_cases)
+        with store.session() as s:
+            refreshed = wsv.build(s, DESK, TODAY, 14)
+    assert calls == {"orders": 1, "cases": 0}
+    assert len({v.order_id for v in refreshed.visits}) > 10  # many orders, one worked out
+    with monkeypatch.context() as m:  # a first build works every one out
+        m.setattr(dw, "order_blockers", counted_orders)
+        m.setattr(wsv, "_case_tasks", counted_cases)
+        wsv.forget_worked_out()
+        with store.session() as s:
+            assert wsv.build(s, DESK, TODAY, 14) == refreshed
+    assert calls["orders"] == 1 + len({v.order_id for v in refreshed.visits})
+    assert calls["cases"] > 10
+    after = compare(store, TODAY, 14)
+    assert after == refreshed
+    assert _status(after, planned.visit_id) == "cancelled"
+
+
+# --- the cases' pre-filter at the window's edges ------------------------------------------------
+
+
+def test_cases_at_the_edges_of_the_window(store: Store) -> None:
+    """Cases of no window order, each with its one reminder due exactly on the window's last
+    day (a task) or the day after (none): a decision, a follow-up, an appeal's decision, an
+    appeal deadline (the letter's days, else the payer's or the plan type's), a
+    reauthorization; an approval that ended the day before the window (overdue), and far
+    approvals with few visits or units left (due today). The build (which skips cases that
+    cannot remind by the last day) equals the reference, and has exactly the expected ones."""
+    wsv.forget_worked_out()
+    horizon = TODAY + timedelta(days=13)
+    with store.session() as s:
+        cov = s.scalars(
+            select(Coverage).where(Coverage.status == "active").order_by(Coverage.id)
+        ).first()
+        assert cov is not None
+        payer_days = s.scalar(select(Payer.appeal_days).where(Payer.id == cov.payer_id))
+        decide = pa.decision_days(cov.plan_type, False)
+        appeal = pa.appeal_window(cov.plan_type, payer_days=payer_days).days
+        expected: dict[int, bool] = {}
+
+        def case(due_by_horizon: bool, **values: Any) -> PriorAuthCase:
+            row = PriorAuthCase(patient_id=cov.patient_id, coverage_id=cov.id, **values)
+            s.add(row)
+            s.flush()
+            expected[row.id] = due_by_horizon
+            return row
+
+        for late in (0, 1):  # due on the last day, then the day after
+            on_time = late == 0
+            case(on_time, state="submitted", submitted_on=horizon - timedelta(days=decide - late))
+            case(
+                on_time,
+                state="pending",
+                follow_up=horizon + timedelta(days=late),
+                submitted_on=horizon - timedelta(days=decide - 1),  # decision after the window
+            )
+            case(
+                on_time,
+                state="appeal_submitted",
+                appeal_submitted_on=horizon - timedelta(days=30 - late),
+            )
+            case(
+                on_time,
+                state="appeal_submitted",
+                urgent=True,
+                appeal_submitted_on=horizon - timedelta(days=3 - late),
+            )
+            case(
+                on_time,
+                state="denied",
+                denied_on=horizon - timedelta(days=45 - late),
+                appeal_days=45,
+            )
+            case(on_time, state="denied", denied_on=horizon - timedelta(days=appeal - late))
+            # the reauthorization: 60 days before the end, on the last day (or the day after)
+            end = horizon + timedelta(days=60 + late)
+            approved = case(
+                on_time,
+                state="approved",
+                auth_number=f"EDGE{late}",
+                approved_visits=4,
+                start_on=TODAY - timedelta(days=30),
+                end_on=end,
+            )
+            s.add(PriorAuthLine(case_id=approved.id, code="J1745", units=160))
+        ended = case(
+            True,
+            state="approved",
+            auth_number="ENDED",
+            approved_visits=4,
+            start_on=TODAY - timedelta(days=200),
+            end_on=TODAY - timedelta(days=1),
+        )
+        s.add(PriorAuthLine(case_id=ended.id, code="J1745", units=160))
+        far = horizon + timedelta(days=120)
+        one_visit = case(
+            True,
+            state="approved",
+            auth_number="ONEVISIT",
+            approved_visits=1,
+            start_on=TODAY - timedelta(days=30),
+            end_on=far,
+        )
+        s.add(PriorAuthLine(case_id=one_visit.id, code="J1745", units=40))
+        few_units = case(
+            True,
+            state="approved",
+            auth_number="FEWUNITS",
+            approved_visits=4,
+            start_on=TODAY - timedelta(days=30),
+            end_on=far,
+        )
+        s.add(PriorAuthLine(case_id=few_units.id, code=" j1745", units=160))
+        s.add(
+            PriorAuthUsage(
+                case_id=few_units.id,
+                on=TODAY - timedelta(days=20),
+                code="J1745",
+                units=130,
+                visit=True,
+            )
+        )
+        plenty = case(
+            False,
+            state="approved",
+            auth_number="PLENTY",
+            approved_visits=4,
+            start_on=TODAY - timedelta(days=30),
+            end_on=far,
+        )
+        s.add(PriorAuthLine(case_id=plenty.id, code="J1745", units=160))
+        s.add(
+            PriorAuthUsage(
+                case_id=plenty.id,
+                on=TODAY - timedelta(days=20),
+                code="J1745",
+                units=40,
+                visit=True,
+            )
+        )
+        split = case(  # one code on two lines: 160 approved, 130 used, 40 a visit
+            True,
+            state="approved",
+            auth_number="SPLIT",
+            approved_visits=4,
+            start_on=TODAY - timedelta(days=30),
+            end_on=far,
+        )
+        s.add_all(
+            [
+                PriorAuthLine(case_id=split.id, code="J1745", units=80),
+                PriorAuthLine(case_id=split.id, code="J1745", units=80),
+                PriorAuthUsage(
+                    case_id=split.id,
+                    on=TODAY - timedelta(days=20),
+                    code="J1745",
+                    units=130,
+                    visit=True,
+                ),
+            ]
+        )
+        two_left = case(  # 4 visits, 2 given: two left, enough units
+            False,
+            state="approved",
+            auth_number="TWOLEFT",
+            approved_visits=4,
+            start_on=TODAY - timedelta(days=30),
+            end_on=far,
+        )
+        s.add(PriorAuthLine(case_id=two_left.id, code="J1745", units=400))
+        one_left = case(  # 4 visits, 3 given: one left
+            True,
+            state="approved",
+            auth_number="ONELEFT",
+            approved_visits=4,
+            start_on=TODAY - timedelta(days=30),
+            end_on=far,
+        )
+        s.add(PriorAuthLine(case_id=one_left.id, code="J1745", units=400))
+        for given, n in ((two_left, 2), (one_left, 3)):
+            for k in range(n):
+                s.add(
+                    PriorAuthUsage(
+                        case_id=given.id,
+                        on=TODAY - timedelta(days=20 + k),
+                        code="J1745",
+                        units=40,
+                        visit=True,
+                    )
+                )
+        case(  # no visit limit: no units check, the end far ahead
+            False,
+            state="approved",
+            auth_number="NOLIMIT",
+            start_on=TODAY - timedelta(days=30),
+            end_on=far,
+        )
+        case(  # approved on appeal, no end: the rules decide
+            False,
+            state="appeal_approved",
+            auth_number="",
+        )
+    wl = compare(store, TODAY, 14)
+    with_task = {t.target.record_id for t in wl.tasks if t.kind in _CASE_TASK_KINDS}
+    assert {cid for cid, due in expected.items() if cid in with_task} == {
+        cid for cid, due in expected.items() if due
+    }
+    for offset, days in ((-1, 14), (1, 14), (0, 15), (0, 13)):  # the edges move
+        compare(store, TODAY + timedelta(days=offset), days)
+
+
+_CASE_TASK_KINDS = frozenset(dw.TASK_OF_REMINDER.values())

@@ -362,17 +362,34 @@ def test_a_printed_estimate_only_removes_blockers(offsets: list[int]) -> None:
 # --- the service's pre-filter never hides a reminder due in the window --------------------------
 
 
-@settings(deadline=None, max_examples=300)
+@settings(deadline=None, max_examples=400)
 @given(
     st.sampled_from(list(pa.State)),
     st.integers(min_value=-30, max_value=400),  # end, days from today
     st.one_of(st.none(), st.integers(min_value=1, max_value=8)),  # approved visits
     st.integers(min_value=0, max_value=8),  # visits given
     st.integers(min_value=0, max_value=400),  # units approved
+    st.lists(st.integers(min_value=-400, max_value=40), min_size=4, max_size=4),  # dates
+    st.sampled_from(["commercial", "medicare_advantage", "medicaid", "medicare", ""]),
+    st.booleans(),  # urgent
+    st.one_of(st.none(), st.integers(min_value=1, max_value=365)),  # letter's appeal days
+    st.one_of(st.none(), st.integers(min_value=1, max_value=365)),  # payer's appeal days
 )
 def test_prefilter_keeps_every_case_with_a_reminder_due(
-    state: pa.State, end_in: int, visits: int | None, given_n: int, units: int
+    state: pa.State,
+    end_in: int,
+    visits: int | None,
+    given_n: int,
+    units: int,
+    days: list[int],
+    plan_type: str,
+    urgent: bool,
+    letter_days: int | None,
+    payer_days: int | None,
 ) -> None:
+    """Whatever the state, dates (submitted, follow-up, denied, appeal submitted, around the
+    window's last day), plan type, urgency and appeal windows: a case with a reminder due by
+    the window's last day passes the service's pre-filter."""
     horizon = TODAY + timedelta(days=13)
     end = TODAY + timedelta(days=end_in)
     start = min(end, TODAY - timedelta(days=60))
@@ -381,18 +398,37 @@ def test_prefilter_keeps_every_case_with_a_reminder_due(
         pa.Usage(TODAY - timedelta(days=7 * (k + 1)), "j1745 ", 40, True) for k in range(given_n)
     ]
     approval = pa.Approval("A", tuple(pa.ApprovedLine(c, u) for c, u in lines), visits, start, end)
+    submitted, follow_up, denied, appealed = (TODAY + timedelta(days=d) for d in days)
     case_ = pa.CaseState(
         state=state,
         approval=approval if state in pa.APPROVAL_STATES else None,
-        submitted_on=TODAY - timedelta(days=5),
-        follow_up=TODAY + timedelta(days=3),
-        denied_on=TODAY - timedelta(days=10),
-        appeal_submitted_on=TODAY - timedelta(days=2),
+        submitted_on=submitted,
+        follow_up=follow_up,
+        denied_on=denied,
+        appeal_submitted_on=appealed,
         final_internal_denial_on=TODAY - timedelta(days=20),
-        plan_type="commercial",
+        plan_type=plan_type,
+        urgent=urgent,
+        letter_appeal_days=letter_days,
     )
-    row = SimpleNamespace(state=state.value, end_on=end, approved_visits=visits)
-    due = [r for r in pa.reminders(case_, today=TODAY, usages=used) if r.due_on <= horizon]
+    row = SimpleNamespace(
+        state=state.value,
+        end_on=end,
+        approved_visits=visits,
+        submitted_on=submitted,
+        follow_up=follow_up,
+        denied_on=denied,
+        appeal_submitted_on=appealed,
+        plan_type=plan_type,
+        urgent=urgent,
+        appeal_days=letter_days,
+        payer_days=payer_days,
+    )
+    due = [
+        r
+        for r in pa.reminders(case_, today=TODAY, usages=used, payer_appeal_days=payer_days)
+        if r.due_on <= horizon
+    ]
     if due:
         rows = [(u.on, u.code, u.units, u.visit) for u in used]  # as the build loads them
-        assert _may_remind(row, horizon + timedelta(days=60), lines, rows)
+        assert _may_remind(row, horizon, horizon + timedelta(days=60), lines, rows)

@@ -569,7 +569,11 @@ class Remaining:
 
 def remaining(approval: Approval, usages: Iterable[Usage]) -> Remaining:
     """Units and visits left after ``usages`` (all of them count, whatever their date)."""
-    approved = approval.units()
+    return _remaining(approval, approval.units(), usages)
+
+
+def _remaining(approval: Approval, approved: dict[str, int], usages: Iterable[Usage]) -> Remaining:
+    """:func:`remaining` with the approval's units by code already worked out."""
     used: dict[str, int] = {}
     visits_used = 0
     for u in usages:
@@ -997,6 +1001,9 @@ def _auth(approval: Approval) -> str:
     return f"Authorization {approval.auth_number.strip()}"
 
 
+_REAUTH_DELTAS = tuple(timedelta(days=d) for d in REAUTH_DAYS)
+
+
 def _reauth(approval: Approval, today: date) -> Reminder:
     end = approval.end
     if today > end:
@@ -1007,7 +1014,7 @@ def _reauth(approval: Approval, today: date) -> Reminder:
             " before the next visit, then mark this one expired.",
             "overdue",
         )
-    points = [end - timedelta(days=d) for d in REAUTH_DAYS]
+    points = [end - d for d in _REAUTH_DELTAS]
     due_on = next((p for p in points if p >= today), end)
     left = (end - today).days
     ends = "today" if left == 0 else f"in {_n(left, 'day')}"
@@ -1026,11 +1033,13 @@ def _reauth(approval: Approval, today: date) -> Reminder:
 def _low_remaining(
     approval: Approval, usages: Sequence[Usage], today: date, low_units_visits: int
 ) -> Reminder | None:
-    left = remaining(approval, usages)
+    approved = approval.units()  # once for both (as Approval.units_per_visit divides them)
+    left = _remaining(approval, approved, usages)
     lows: list[str] = []
     if left.visits is not None and left.visits <= low_units_visits:
         lows.append(f"{_n(left.visits, 'visit')} left of {approval.visits}")
-    per_visit = approval.units_per_visit()
+    visits = approval.visits
+    per_visit = {c: u // visits for c, u in approved.items()} if visits and visits >= 1 else {}
     for code, units_left in left.units_by_code.items():
         if units_left < per_visit.get(code, 0):
             lows.append(
@@ -1123,7 +1132,7 @@ def reminders(
                 today,
             )
         )
-    step = next_step(plan_type)
+    step = next_step(plan_type) if state is State.APPEAL_DENIED else None
     if (
         state is State.APPEAL_DENIED
         and case.final_internal_denial_on is not None
@@ -1155,7 +1164,13 @@ def reminders(
                 today,
             )
         )
-    return sorted(out, key=lambda r: (r.due_on, _REMINDER_ORDER[r.kind]))
+    if len(out) < 2:
+        return out
+    return sorted(out, key=_reminder_key)
+
+
+def _reminder_key(r: Reminder) -> tuple[date, int]:
+    return (r.due_on, _REMINDER_ORDER[r.kind])
 
 
 # --- Documents ------------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 beside them, gathered in a fixed number of bulk queries (never one per visit or per case) for
 the pure rules of :mod:`infudesk.domain.worklist`. What the rules made of an order or a case
 is remembered for the next build under a key of every value they read (:class:`_Memo`), so a
-refresh works out again only what changed; tests/test_worklist_reference.py checks the result
-against the rules applied one visit at a time.
+refresh works out again only what changed; and the last worklist itself is kept under the
+store's change counter (:class:`_LastBuilt`), so a build with nothing saved since returns it at
+once. tests/test_worklist_reference.py checks the result against the rules applied one visit
+at a time.
 
 Filtering by payer, assignee and status is the caller's, on the returned tuples
 (:func:`infudesk.domain.worklist.filter_tasks`): the build is the same whatever is shown, and
@@ -15,14 +17,15 @@ import gc
 import io
 import json
 import threading
+import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from infudesk.domain import prior_auth as pa
 from infudesk.domain import readiness as rd
@@ -35,6 +38,7 @@ from infudesk.services import audit, settings
 from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.services.prior_auths import CASE_COLUMNS, _case_state
+from infudesk.services.sync import change_token
 from infudesk.store.models import (
     AssistanceDirectoryEntry,
     AssistanceEnrollment,
@@ -135,14 +139,94 @@ def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Wor
         raise ValidationFailed({"days": "Show at least one day."})
     # tens of thousands of small immutable objects and no cycles among them: the cyclic
     # garbage collector would walk the growing heap again and again for nothing
+    token = _unchanged_token(session)
+    engine = session.get_bind().engine  # an Engine's .engine is itself (a Connection's: its own)
+    if token is not None:
+        last = _LAST.get(engine, today, days, token)
+        if last is not None:
+            return last
     paused = gc.isenabled()
     if paused:
         gc.disable()
     try:
-        return _build(session, today, days)
+        built = _build(session, today, days)
     finally:
         if paused:
             gc.enable()
+    if token is not None:
+        _LAST.put(engine, today, days, token, built)
+    return built
+
+
+def _unchanged_token(session: Session) -> int | None:
+    """The change counter as this build reads the database (:func:`infudesk.services.sync.
+    change_token`, read before any row so that the rows are at least as new as it), or None
+    when this session's own transaction writes (its changes, counted or not, may yet be
+    rolled back: a result built on them must not be kept under any counter)."""
+    if (
+        session.new
+        or session.dirty
+        or session.deleted
+        or session.info.get("change_counted")
+        or session.info.get(_WROTE)
+    ):
+        return None
+    return change_token(session)
+
+
+_WROTE = "worklist_session_wrote"
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_write_seen(state: ORMExecuteState) -> None:
+    """A bulk INSERT/UPDATE/DELETE through the session (it does not move the change counter
+    by itself): no result of this transaction is kept or reused."""
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _bulk_write_forgotten(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+
+
+class _LastBuilt:
+    """The last worklist built per database (its engine, held weakly) and window (the day and
+    the number of days), with the change counter it was built at: a build at the same counter
+    (nothing saved since, by this workstation or another) returns it at once. Worklists are
+    immutable (frozen dataclasses and tuples), so one can be handed to several callers."""
+
+    WINDOWS = 2  # as the memo: the Worklist's days and the one-day summary
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.by_engine: weakref.WeakKeyDictionary[Any, OrderedDict[Any, Any]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def get(self, engine: Any, today: date, days: int, token: int) -> dw.Worklist | None:
+        with self.lock:
+            windows = self.by_engine.get(engine)
+            found = windows.get((today, days)) if windows is not None else None
+        if found is None or found[0] != token:
+            return None
+        return found[1]  # type: ignore[no-any-return]
+
+    def put(self, engine: Any, today: date, days: int, token: int, wl: dw.Worklist) -> None:
+        with self.lock:
+            windows = self.by_engine.setdefault(engine, OrderedDict())
+            windows[(today, days)] = (token, wl)
+            windows.move_to_end((today, days))
+            while len(windows) > self.WINDOWS:
+                windows.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.by_engine.clear()
+
+
+_LAST = _LastBuilt()
 
 
 def _build(session: Session, today: date, days: int) -> dw.Worklist:
@@ -416,7 +500,8 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
             k += r
             k.append(drawn.get(r.id))
         key = tuple(k)
-        h, done = memo.get(key)
+        ident = ("order", oid)
+        done = memo.get(ident, key)
         if done is None:
             name = names(first.last_name, first.first_name)
             payer = cov.payer if cov is not None else SELF_PAY
@@ -462,32 +547,31 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
                 ),
                 tuple(_visit_tasks(facts, rows, blockers, name, payer, horizon)),
             )
-            memo.put(h, key, done)
+            memo.put(ident, key, done)
         visits_out += done[0]
         tasks += done[1]
     visits_out.sort(key=_visit_key)
 
     # --- tasks from the cases and the enrollments ---------------------------------------------
+    # a case's reminders are remembered with every value they read (its row, lines, usages
+    # and events: tuples of atomic values, that the garbage collector stops tracking)
     for cid, r in case_rows.items():
         if r.state not in _REMINDING:
             continue
-        lines_of = case_lines.get(cid, ())
-        used = used_rows.get(cid, ())
-        in_window = cid in window_cases
-        ck: list[Any] = ["case", today, horizon, in_window, *r]
-        _rows_into(ck, lines_of)
-        _rows_into(ck, used)
-        _rows_into(ck, events.get(cid, ()))
-        case_key = tuple(ck)
-        h, found = memo.get(case_key)
+        lines_of = tuple(case_lines.get(cid, ()))
+        used = tuple(used_rows.get(cid, ()))
+        ident = ("case", cid)
+        case_key = (tuple(r), lines_of, used, tuple(events.get(cid, ())))
+        found = memo.get(ident, case_key)
         if found is None:
-            if in_window or _may_remind(r, reauth_by, lines_of, used):
+            # the window's orders' cases too: what they block is the visits' business
+            if _may_remind(r, horizon, reauth_by, lines_of, used):
                 found = tuple(
                     _case_tasks(cid, r, state_of(cid), usages_of(cid), today, horizon, names)
                 )
             else:
                 found = ()
-            memo.put(h, case_key, found)
+            memo.put(ident, case_key, found)
         tasks += found
     for eid, e in renewing.items():
         due = min(x for x in (e.reenroll_on, e.expires) if x is not None)
@@ -588,25 +672,25 @@ class _Memo:
 class _MemoRun:
     """One build's use of the memo: what it finds from the last build of its window, and
     what it used (found or made), kept for the next one by :meth:`done`. Entries are filed
-    under the key's hash (a key is hashed once per build: tuples do not keep their hash)."""
+    under what they are of, ("order", id) or ("case", id), with the key they were made for:
+    a key is compared as it is (a tuple of atomic values, compared in C), never hashed."""
 
     def __init__(self, memo: _Memo, window: tuple[date, date], old: dict[Any, Any]) -> None:
         self.memo = memo
         self.window = window
         self.old = old
-        self.used: dict[int, tuple[Any, Any]] = {}
+        self.used: dict[Any, Any] = {}
 
-    def get(self, key: Any) -> tuple[int, Any]:
-        """(the key's hash, what was remembered under the key or None)."""
-        h = hash(key)
-        entry = self.old.get(h)
+    def get(self, ident: tuple[str, int], key: tuple[Any, ...]) -> Any:
+        """What was remembered for ``ident`` under the same key, or None."""
+        entry = self.old.get(ident)
         if entry is not None and entry[0] == key:
-            self.used[h] = entry
-            return h, entry[1]
-        return h, None
+            self.used[ident] = entry
+            return entry[1]
+        return None
 
-    def put(self, h: int, key: Any, value: Any) -> None:
-        self.used[h] = (key, value)
+    def put(self, ident: tuple[str, int], key: tuple[Any, ...], value: Any) -> None:
+        self.used[ident] = (key, value)
 
     def done(self) -> None:
         self.memo.keep(self.window, self.used)
@@ -616,8 +700,10 @@ _MEMO = _Memo()
 
 
 def forget_worked_out() -> None:
-    """Empty the memo of worked-out orders and cases (a first build after start; tests)."""
+    """Empty the memo of worked-out orders and cases, and forget the last worklists built (a
+    first build after start; tests)."""
     _MEMO.clear()
+    _LAST.clear()
 
 
 def _due_key(t: dw.Task) -> tuple[date, str]:
@@ -644,21 +730,46 @@ class _Names:
 
 _APPROVED = frozenset(s.value for s in pa.APPROVAL_STATES)
 _NEVER_REMINDS = frozenset(s.value for s in (pa.State.DRAFT, pa.State.EXPIRED, pa.State.CANCELLED))
+_DECIDING = frozenset((pa.State.SUBMITTED.value, pa.State.PENDING.value))
+_PENDING = pa.State.PENDING.value
+_APPEAL_SUBMITTED = pa.State.APPEAL_SUBMITTED.value
+_DENIED = pa.State.DENIED.value
 
 
 def _may_remind(
     r: Any,
+    horizon: date,
     reauth_by: date,
     lines: Sequence[tuple[str, int]],
     used: Sequence[tuple[date, str, int, bool]],
 ) -> bool:
-    """Whether a case can have a reminder due in the window (a cheap necessary condition, so
-    the rules run only on those): any open case but an approval, and an approval ending
-    within the reauthorization notice of the window's end or with few visits or units left
-    (:func:`infudesk.domain.prior_auth.reminders` decides)."""
-    if r.state in _NEVER_REMINDS:
+    """Whether a case can have a reminder due by the window's last day (a cheap necessary
+    condition, so the rules run only on those; :func:`infudesk.domain.prior_auth.reminders`
+    decides): a request or an appeal whose decision is due by then (:func:`~infudesk.domain.
+    prior_auth.decision_due`, :func:`~infudesk.domain.prior_auth.appeal_decision_due`), a
+    pending one whose follow-up is, a denial whose appeal deadline is (the same
+    :func:`~infudesk.domain.prior_auth.appeal_window` from the letter's, the payer's or the
+    plan type's days), any other open case but an approval, and an approval ending within
+    the reauthorization notice of the window's end or with few visits or units left."""
+    state = r.state
+    if state in _NEVER_REMINDS:
         return False
-    if r.state not in _APPROVED or r.end_on is None or r.end_on <= reauth_by:
+    if state in _DECIDING:  # follow-up (pending) and the payer's decision
+        if state == _PENDING and r.follow_up is not None and r.follow_up <= horizon:
+            return True
+        return r.submitted_on is not None and (
+            pa.decision_due(r.submitted_on, r.plan_type, r.urgent) <= horizon
+        )
+    if state == _APPEAL_SUBMITTED:
+        return r.appeal_submitted_on is not None and (
+            pa.appeal_decision_due(r.appeal_submitted_on, r.urgent) <= horizon
+        )
+    if state == _DENIED:
+        if r.denied_on is None:
+            return False
+        window = pa.appeal_window(r.plan_type, payer_days=r.payer_days, letter_days=r.appeal_days)
+        return pa.appeal_deadline(r.denied_on, window.days) <= horizon
+    if state not in _APPROVED or r.end_on is None or r.end_on <= reauth_by:
         return True
     visits = r.approved_visits
     if visits is None or visits < 1:
