@@ -36,7 +36,7 @@ from infudesk.ui.common.ops import Backend, attempt
 from infudesk.ui.patients.controller import STATE_COLORS, glance
 from infudesk.ui.patients.coverage_dialog import CoverageDialog
 from infudesk.ui.patients.order_dialog import OrderDialog
-from infudesk.ui.verification.verification_dialog import VerificationDialog
+from infudesk.ui.verification.verification_dialog import run_checklist
 
 
 def _table(columns: Sequence[str], name: str) -> QTableWidget:
@@ -442,9 +442,7 @@ class VerificationsTab(_Tab):
     def open_history(self) -> None:
         ident = _selected(self.history)
         if isinstance(ident, int):
-            VerificationDialog(
-                self.backend, ident, title=f"Verification #{ident}", today=self.today, parent=self
-            ).exec()
+            run_checklist(self, self.backend, self.today, ident, title=f"Verification #{ident}")
             self.refresh()
             self.changed.emit()
 
@@ -467,5 +465,4 @@ def open_checklist(
     if ver_id is None:
         return False
     title = f"{row.patient_name} ({row.mrn}) · {row.coverage_label} · {row.order_label}"
-    dlg = VerificationDialog(backend, ver_id, title=title, today=today, parent=parent)
-    return dlg.exec() == QDialog.DialogCode.Accepted
+    return run_checklist(parent, backend, today, ver_id, title=title)
