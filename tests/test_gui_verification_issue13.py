@@ -366,3 +366,26 @@ def test_a_completed_verification_opens_read_only_and_can_start_a_new_one(
     with store.session() as s:  # the completed one is as it was; the new one was cancelled
         (only,) = vs.list_for_patient(s, case.patient)
         assert only[0].id == done and only[0].answers["call_with"] == CALL["call_with"]
+
+
+def test_enter_in_a_field_moves_on_and_never_saves(
+    qtbot: QtBot, store: Store, actor: Actor, case: Case
+) -> None:
+    d = new_dialog(qtbot, store, actor, case)
+    d.activateWindow()
+    handle = d.windowHandle()
+    assert handle is not None
+    handle.requestActivate()
+    qtbot.waitUntil(d.isActiveWindow, timeout=5000)
+    call_with = edit(d, "call_with")
+    call_with.setFocus()
+    qtbot.keyClicks(call_with, "Dana")
+    qtbot.keyClick(call_with, Qt.Key.Key_Return)
+    assert d.isVisible() and d.saved is None
+    assert d.focusWidget() is d.form.widgets["call_reference"]
+    with store.session() as s:  # nothing saved by Enter
+        assert vs.get_verification(s, d.record.id).status == Status.NOT_STARTED
+    # Alt+D saves the draft (a mnemonic, no mouse)
+    qtbot.keyClick(d, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: not d.isVisible(), timeout=5000)
+    assert d.saved is not None and d.saved.status == Status.IN_PROGRESS
