@@ -32,6 +32,13 @@ def grow_to_fit(window: QWidget) -> None:
         window.resize(width, height)
 
 
+def set_flag(widget: QWidget, name: str, on: bool) -> None:
+    """Set a style-sheet property (``invalid``, ``prefilled``) and restyle the widget."""
+    widget.setProperty(name, on)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
 class FieldBox(QWidget):
     """An input widget with an error line under it (hidden until there is an error).
 
@@ -112,16 +119,7 @@ class FieldBox(QWidget):
         set_flag(self.field, INVALID_PROPERTY, bool(message))
 
 
-def set_flag(widget: QWidget, name: str, on: bool) -> None:
-    """Set a style-sheet property (``invalid``, ``prefilled``) and restyle the widget."""
-    widget.setProperty(name, on)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-
-
 APP_STYLE = """
-*[prefilled="true"] { background: #e8f0fe; }
-QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] { background: #f3f3f3; }
 *[invalid="true"] { border: 1px solid #b00020; background: #fff4f4; }
 QLabel#demoBanner { background: #ffcc00; color: #000; font-weight: bold; padding: 4px 8px; }
 QLabel#pageTitle { font-size: 16pt; font-weight: 600; }

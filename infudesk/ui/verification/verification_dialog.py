@@ -30,12 +30,18 @@ from infudesk.domain.verification import Status
 from infudesk.errors import ValidationFailed
 from infudesk.services import verifications as vs
 from infudesk.ui.common.forms import set_flag
-from infudesk.ui.common.ops import Backend, attempt, report
+from infudesk.ui.common.ops import Backend, report
 from infudesk.ui.common.widgets import Form
 from infudesk.ui.verification import controller as ctl
 
 log = logging.getLogger(__name__)
 PREFILL_COLOR = "#1a56b0"
+# answers taken from the coverage (to confirm on the call), and a completed checklist's fields
+DIALOG_STYLE = """
+*[prefilled="true"] { background: #e8f0fe; }
+*[invalid="true"] { background: #fff4f4; }
+QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] { background: #f3f3f3; }
+"""
 
 PLACEHOLDERS = {
     dv.Kind.MONEY: "$ amount",
@@ -87,10 +93,6 @@ class VerificationDialog(QDialog):
         self._build(title)
         self._load()
         self._show_asked()
-        self._mark_prefilled()
-        if self.read_only:
-            self._lock()
-        self.snapshot = self._now()
         self.resize(900, 700)
 
     def _build(self, title: str) -> None:
@@ -210,6 +212,11 @@ class VerificationDialog(QDialog):
             self.form.set(key, value)
         self.form.set("problem", rec.problem)
         self.state.setText(ctl.state_line(rec))
+        self.setStyleSheet(DIALOG_STYLE)
+        self._mark_prefilled()
+        if self.read_only:
+            self._lock()
+        self.snapshot = self._now()  # what "unsaved edits" are measured against
 
     # -- prefilled from the coverage ---------------------------------------------------------
     def _mark_prefilled(self) -> None:
@@ -422,7 +429,8 @@ def run_checklist(
 
 
 def _start_again(parent: QWidget, backend: Backend, done: vs.VerificationRecord) -> int | None:
-    new = attempt(
-        parent, lambda: backend.mutate(vs.start_verification, done.coverage_id, done.order_id)
-    )
-    return new.id if new is not None else None
+    try:
+        return backend.mutate(vs.start_verification, done.coverage_id, done.order_id).id
+    except Exception as exc:
+        report(parent, exc)
+        return None
