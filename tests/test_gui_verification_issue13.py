@@ -154,6 +154,7 @@ def test_refused_mark_verified_keeps_the_size_and_shows_errors_at_the_fields(
     qtbot.wait(50)  # the error lines are laid out, a resize would have happened by now
     assert d.isVisible() and d.saved is None
     assert (d.width(), d.height()) == before  # it collapsed to 484×521 here
+    d.grab().save("/tmp/issue13-refused.png")
     for key in ("plan_active", "in_network", "pa_required", "call_with", "call_at"):
         box = d.form.boxes[key]
         assert box.error.isVisible(), key
