@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from infudesk.demo.showcase import seed_demo
@@ -27,7 +27,7 @@ from infudesk.services import payers as pys
 from infudesk.services import verifications as vs
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store
-from infudesk.store.models import AuditEvent
+from infudesk.store.models import AuditEvent, BenefitTerms
 from tests.conftest import TODAY
 
 VERIFIED_ON = date(2026, 11, 20)
@@ -192,6 +192,14 @@ def test_start_verification_prefills_the_plan_dates(store: Store, actor: Actor, 
             # since checklist v2 the coverage's plan type is pre-filled too, so that the
             # items asked only for some plan types (Medicare's LCD and ABN) show from the start
             "plan_type": "commercial",
+            # since issue 13 the coverage's current benefit terms too (staff confirm them)
+            "deductible": "2,000.00",
+            "deductible_met": "100.00",
+            "deductible_applies": "yes",
+            "oop_max": "6,500.00",
+            "oop_met": "100.00",
+            "coinsurance": "20",
+            "copay_applies": "none",
         }
         # required items asked whatever the answers (conditional ones: see the rules tests)
         assert {i.key for i in rec.checklist.items() if i.required and not i.show_if} == REQUIRED
@@ -212,6 +220,7 @@ def test_start_verification_prefills_the_plan_dates(store: Store, actor: Actor, 
             "termination_date": "12/31/2026",
             "plan_year_start": "07-01",
             "plan_type": "commercial",  # pre-filled since checklist v2
+            **vs.terms_answers(TERMS),
         }
         stranger, _, stranger_order = second_patient(s, actor, care.summit, date(2027, 1, 5))
         with pytest.raises(NotFound):
@@ -288,7 +297,8 @@ def test_verified_with_missing_items_is_refused_and_changes_nothing(
                 expected_version=rec.version,
                 today=TODAY,
             )
-        assert set(exc.value.errors) == REQUIRED
+        # the coinsurance is prefilled from the coverage's terms: the rest must be asked
+        assert set(exc.value.errors) == REQUIRED - {"coinsurance"}
         partly = {k: v for k, v in COMPLETE.items() if k != "call_reference"}
         with pytest.raises(ValidationFailed) as exc:
             vs.save_verification(
@@ -855,3 +865,101 @@ def test_demo_export_of_d0006(demo: Store) -> None:
     assert ver["therapy_order"].startswith("tocilizumab (Actemra) 8 mg/kg")
     actions = [h["action"] for h in record["history"]]
     assert actions.count("create") >= 4 and "verification:verified" in actions
+
+
+# --- issue 13: a cancelled checklist leaves nothing; a new one starts from the terms ------
+
+
+def test_discarding_an_untouched_checklist_shows_the_last_verified_again(
+    store: Store, actor: Actor, care: Care
+) -> None:
+    with store.session() as s:
+        done = verify(s, actor, care.coverage, care.order)
+        fresh = vs.start_verification(s, actor, care.coverage, care.order)
+        (row,) = vs.worklist(s, today=TODAY, patient_id=care.patient)
+        assert row.latest_status == Status.NOT_STARTED  # what hid the verified one
+    with store.session() as s:
+        assert vs.discard_untouched(s, actor, fresh.id, expected_version=fresh.version)
+    with store.session() as s:
+        (row,) = vs.worklist(s, today=TODAY, patient_id=care.patient)
+        assert (row.latest_id, row.latest_status, row.verified_on) == (
+            done.id,
+            Status.VERIFIED,
+            VERIFIED_ON,
+        )
+        with pytest.raises(NotFound):
+            vs.get_verification(s, fresh.id)
+        discarded = s.scalars(
+            select(AuditEvent.entity_id).where(
+                AuditEvent.entity == "verification", AuditEvent.action == "discard"
+            )
+        ).all()
+        assert discarded == [fresh.id]
+        # a saved draft, a completed one, or a stale version is never discarded
+        draft = vs.start_verification(s, actor, care.coverage, care.order)
+        saved = vs.save_verification(
+            s,
+            actor,
+            draft.id,
+            {"call_with": "Dana"},
+            status=Status.IN_PROGRESS,
+            expected_version=draft.version,
+            today=TODAY,
+        )
+        assert not vs.discard_untouched(s, actor, draft.id, expected_version=draft.version)
+        assert not vs.discard_untouched(s, actor, saved.id, expected_version=saved.version)
+        assert not vs.discard_untouched(s, actor, done.id, expected_version=done.version)
+        assert not vs.discard_untouched(s, actor, 9999, expected_version=1)
+        assert vs.get_verification(s, saved.id).answers["call_with"] == "Dana"
+
+
+def test_a_new_checklist_starts_from_the_coverage_terms(
+    store: Store, actor: Actor, care: Care
+) -> None:
+    family = Terms(
+        deductible=D("1500"),
+        deductible_met=D("1500"),
+        coinsurance=D("0.125"),
+        copay=D("40"),
+        copay_applies="per_visit",
+        copay_after_deductible=True,
+        family_deductible=D("3000"),
+        family_deductible_met=D("2200"),
+        family_embedded=False,
+        deductible_applies=False,
+    )
+    with store.session() as s:
+        cs.record_terms(s, actor, care.coverage, family, as_of=date(2026, 11, 2), source="manual")
+        rec = vs.start_verification(s, actor, care.coverage, care.order)
+        prefill = vs.coverage_prefill(s, rec.id)
+    assert prefill is not None and prefill.as_of == date(2026, 11, 2)
+    assert prefill.answers == {
+        "deductible": "1,500.00",
+        "deductible_met": "1,500.00",
+        "deductible_applies": "no",
+        "coinsurance": "12.5",
+        "copay": "40.00",
+        "copay_applies": "after_deductible",
+        "family_deductible": "3,000.00",
+        "family_deductible_met": "2,200.00",
+        "family_embedded": "no",
+    }
+    assert {k: rec.answers[k] for k in prefill.answers} == prefill.answers
+    # the answers read back as the same terms (what a verified save would record)
+    values, errors = vs.parse_answers(rec.checklist, rec.answers)
+    assert errors == {}
+    back = vs.terms_from_answers(values)
+    assert (back.deductible, back.coinsurance, back.copay, back.family_embedded) == (
+        D("1500"),
+        D("0.125"),
+        D("40"),
+        False,
+    )
+    assert back.copay_after_deductible and not back.deductible_applies
+    # a coverage without terms starts with the plan's dates only
+    with store.session() as s:
+        _, bare, _ = second_patient(s, actor, care.summit, date(2027, 1, 5))
+        s.execute(delete(BenefitTerms).where(BenefitTerms.coverage_id == bare))
+        fresh = vs.start_verification(s, actor, bare, None)
+        assert vs.coverage_prefill(s, fresh.id) is None
+        assert "coinsurance" not in fresh.answers and "deductible" not in fresh.answers

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from infudesk.domain import coverage as dc
 from infudesk.domain import verification as dv
 from infudesk.domain import verified_benefits as vb
+from infudesk.domain.money import format_money, format_percent
 from infudesk.domain.patients import filed_name
 from infudesk.domain.verification import Status
 from infudesk.errors import Conflict, NotFound, UserError, ValidationFailed
@@ -116,6 +117,9 @@ def start_verification(
     plan_type = CHECKLIST_PLAN_TYPE.get(cov.plan_type)
     if plan_type:  # so that the Medicare items are asked from the start
         answers["plan_type"] = plan_type
+    known = cs.get_coverage(session, coverage_id).terms
+    if known is not None:  # staff confirm these on the call (the dialog marks them)
+        answers.update(terms_answers(known.terms))
     row = Verification(
         coverage_id=coverage_id,
         order_id=order_id,
@@ -129,6 +133,83 @@ def start_verification(
     session.flush()
     audit.record(session, actor, "create", "verification", row.id, patient_id=cov.patient_id)
     return _record(row)
+
+
+def terms_answers(terms: dc.Terms) -> dict[str, str]:
+    """The checklist's cost-sharing answers as the coverage's benefit terms give them, typed
+    as the form shows them ("1,000.00", "20", "yes", a choice's value); what the terms do
+    not know (no deductible, no family terms) is left out."""
+
+    def money(value: Decimal | None) -> str:
+        return format_money(value).lstrip("$")
+
+    out: dict[str, str] = {}
+    if terms.deductible is not None:
+        out["deductible"] = money(terms.deductible)
+        out["deductible_met"] = money(terms.deductible_met)
+    out["deductible_applies"] = "yes" if terms.deductible_applies else "no"
+    if terms.oop_max is not None:
+        out["oop_max"] = money(terms.oop_max)
+        out["oop_met"] = money(terms.oop_met)
+    out["coinsurance"] = format_percent(terms.coinsurance).rstrip("%")
+    if terms.copay > 0:
+        out["copay"] = money(terms.copay)
+    if terms.copay_after_deductible:
+        out["copay_applies"] = "after_deductible"
+    elif terms.copay_applies in ("per_visit", "per_service", "none"):
+        out["copay_applies"] = terms.copay_applies
+    family = {
+        "family_deductible": terms.family_deductible,
+        "family_deductible_met": terms.family_deductible_met,
+        "family_oop_max": terms.family_oop_max,
+        "family_oop_met": terms.family_oop_met,
+    }
+    out.update({k: money(v) for k, v in family.items() if v is not None})
+    if terms.family_deductible is not None:
+        out["family_embedded"] = "yes" if terms.family_embedded else "no"
+    return out
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """The answers a checklist may start from: the coverage's current benefit terms."""
+
+    answers: dict[str, str]
+    as_of: date
+    source: str
+
+
+def coverage_prefill(session: Session, verification_id: int) -> Prefill | None:
+    """What the coverage's current benefit terms say for this checklist (None: no terms)."""
+    row = _load(session, verification_id)
+    known = cs.get_coverage(session, row.coverage_id).terms
+    if known is None:
+        return None
+    return Prefill(answers=terms_answers(known.terms), as_of=known.as_of, source=known.source)
+
+
+def discard_untouched(
+    session: Session, actor: Actor, verification_id: int, *, expected_version: int
+) -> bool:
+    """Remove a checklist that was started and left without saving anything (so it does not
+    stand in front of the last completed verification). False when it was saved since, by
+    anyone, or is already gone: then it stays as it is."""
+    require(actor, Permission.VERIFICATIONS)
+    row = session.get(Verification, verification_id)
+    if row is None or row.status != Status.NOT_STARTED or row.version != expected_version:
+        return False
+    cov = session.get(Coverage, row.coverage_id)
+    session.delete(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "discard",
+        "verification",
+        verification_id,
+        patient_id=cov.patient_id if cov is not None else None,
+    )
+    return True
 
 
 def parse_answers(

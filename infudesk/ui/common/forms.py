@@ -3,14 +3,49 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 ERROR_STYLE = "color: #b00020;"
 INVALID_PROPERTY = "invalid"
 
 
+def grow_to_fit(window: QWidget) -> None:
+    """Make a window big enough for what it now shows, never smaller than it is (a dialog the
+    user sized, or one whose body scrolls, keeps its size), and never past the screen."""
+    hint = window.sizeHint()
+    width, height = max(window.width(), hint.width()), max(window.height(), hint.height())
+    screen = window.screen()
+    if screen is not None:
+        room = screen.availableGeometry()
+        width = max(window.width(), min(width, room.width()))
+        height = max(window.height(), min(height, room.height()))
+    if (width, height) != (window.width(), window.height()):
+        window.resize(width, height)
+
+
+def set_flag(widget: QWidget, name: str, on: bool) -> None:
+    """Set a style-sheet property (``invalid``, ``prefilled``) and restyle the widget."""
+    widget.setProperty(name, on)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
 class FieldBox(QWidget):
-    """An input widget with an error line under it (hidden until there is an error)."""
+    """An input widget with an error line under it (hidden until there is an error).
+
+    The error goes away as soon as the user changes the field (typing, choosing, ticking):
+    the message was about what was there before. A screen that checks a field as it is left
+    sets the error again then.
+    """
 
     def __init__(self, field: QWidget, name: str) -> None:
         super().__init__()
@@ -29,6 +64,27 @@ class FieldBox(QWidget):
         # keep the input its natural height when an error line appears under it
         if isinstance(field, QLineEdit | QComboBox):
             field.setMinimumHeight(field.sizeHint().height())
+        self._clear_when_edited(field)
+
+    def _clear_when_edited(self, field: QWidget) -> None:
+        """Connected before any screen's own handlers, so a screen's live check (which sets
+        the error again) runs after the clearing."""
+        if isinstance(field, QLineEdit):
+            field.textEdited.connect(self._edited)
+        elif isinstance(field, QComboBox):
+            field.activated.connect(self._edited)
+        elif isinstance(field, QPlainTextEdit):
+            field.textChanged.connect(self._edited_text)
+        elif isinstance(field, QAbstractButton):
+            field.clicked.connect(self._edited)
+
+    def _edited(self, *_args: object) -> None:
+        if self.message:
+            self.set_error(None)
+
+    def _edited_text(self) -> None:
+        if self.field.hasFocus():  # typed, not a screen filling the box
+            self._edited()
 
     def _wrap(self, message: str) -> str:
         metrics = self.error.fontMetrics()
@@ -57,11 +113,10 @@ class FieldBox(QWidget):
             parent = parent.parentWidget()
         window = self.window()
         if bool(message) and not was_visible and isinstance(window, QDialog) and window.isVisible():
-            # make room for the new line instead of squeezing the fields (once laid out)
-            QTimer.singleShot(0, window.adjustSize)
-        self.field.setProperty(INVALID_PROPERTY, bool(message))
-        self.field.style().unpolish(self.field)
-        self.field.style().polish(self.field)
+            # make room for the new line instead of squeezing the fields (once laid out);
+            # never shrink the dialog to its size hint (a scrolling checklist collapsed so)
+            QTimer.singleShot(0, window, lambda: grow_to_fit(window))
+        set_flag(self.field, INVALID_PROPERTY, bool(message))
 
 
 def app_style(base_pt: float) -> str:

@@ -273,7 +273,7 @@ class LetterPreview(QDialog):
         self.print_button.setShortcut("Ctrl+P")
         self.print_button.clicked.connect(self.choose_printer)
         bar.addWidget(self.print_button)
-        self.save_button = QPushButton("Save as PDF…")
+        self.save_button = QPushButton("&Save as PDF…")
         self.save_button.setObjectName("saveLetterButton")
         self.save_button.setToolTip("Save a PDF copy in a folder you choose")
         self.save_button.clicked.connect(self.choose_file)

@@ -37,7 +37,7 @@ from infudesk.ui.common.screen import squeeze_columns
 from infudesk.ui.patients.controller import STATE_COLORS, glance
 from infudesk.ui.patients.coverage_dialog import CoverageDialog
 from infudesk.ui.patients.order_dialog import OrderDialog
-from infudesk.ui.verification.verification_dialog import VerificationDialog
+from infudesk.ui.verification.verification_dialog import run_checklist
 
 
 def _table(columns: Sequence[str], name: str) -> QTableWidget:
@@ -121,7 +121,7 @@ class CoveragesTab(_Tab):
         self.setObjectName("coveragesTab")
         lay = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.add_button = QPushButton("Add coverage…")
+        self.add_button = QPushButton("&Add coverage…")
         self.add_button.setObjectName("addCoverageButton")
         self.edit_button = QPushButton("Edit…")
         self.edit_button.setObjectName("editCoverageButton")
@@ -285,7 +285,7 @@ class OrdersTab(_Tab):
         self.setObjectName("ordersTab")
         lay = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.add_button = QPushButton("New therapy order…")
+        self.add_button = QPushButton("&New therapy order…")
         self.add_button.setObjectName("addOrderButton")
         self.edit_button = QPushButton("Edit…")
         self.edit_button.setObjectName("editOrderButton")
@@ -365,7 +365,7 @@ class VerificationsTab(_Tab):
         self.setObjectName("verificationsTab")
         lay = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.start_button = QPushButton("Verify now…")
+        self.start_button = QPushButton("Verify &now…")
         self.start_button.setObjectName("startVerificationButton")
         self.start_button.setToolTip("Open the checklist for the selected coverage and order")
         bar.addWidget(self.start_button)
@@ -445,9 +445,7 @@ class VerificationsTab(_Tab):
     def open_history(self) -> None:
         ident = _selected(self.history)
         if isinstance(ident, int):
-            VerificationDialog(
-                self.backend, ident, title=f"Verification #{ident}", today=self.today, parent=self
-            ).exec()
+            run_checklist(self, self.backend, self.today, ident, title=f"Verification #{ident}")
             self.refresh()
             self.changed.emit()
 
@@ -470,5 +468,4 @@ def open_checklist(
     if ver_id is None:
         return False
     title = f"{row.patient_name} ({row.mrn}) · {row.coverage_label} · {row.order_label}"
-    dlg = VerificationDialog(backend, ver_id, title=title, today=today, parent=parent)
-    return dlg.exec() == QDialog.DialogCode.Accepted
+    return run_checklist(parent, backend, today, ver_id, title=title)

@@ -294,7 +294,7 @@ class QuoteScreen(QWidget):
             "The same course under other coverages or sites of care, side by side"
         )
         top.addWidget(self.compare_button)
-        self.letter_button = QPushButton("Cost letter…")
+        self.letter_button = QPushButton("&Cost letter…")
         self.letter_button.setObjectName("costLetterButton")
         self.letter_button.setToolTip(
             "Preview, print or save the patient's cost letter (from the latest saved quote)"

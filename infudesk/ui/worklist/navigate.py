@@ -99,7 +99,7 @@ def open_verification(
     parent: QWidget, backend: Backend, today: Callable[[], date], target: Target
 ) -> bool:
     """Continue the open checklist of the target, or start a new one for its coverage."""
-    from infudesk.ui.verification.verification_dialog import VerificationDialog
+    from infudesk.ui.verification.verification_dialog import run_checklist
 
     vid = target.record_id
     if vid is not None:
@@ -117,16 +117,7 @@ def open_verification(
         if new is None:
             return False
         vid = new.id
-    try:
-        dlg = VerificationDialog(
-            backend, vid, title="Benefits verification", today=today, parent=parent
-        )
-    except Exception as exc:
-        from infudesk.ui.common.ops import report
-
-        report(parent, exc)
-        return False
-    return dlg.exec() == QDialog.DialogCode.Accepted
+    return run_checklist(parent, backend, today, vid, title="Benefits verification")
 
 
 def open_prior_auth(
