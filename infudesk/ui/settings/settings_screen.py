@@ -50,6 +50,23 @@ SHORT_FIELD_WIDTH = 220
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
+def spin_row(key: str, name: str, accessible: str, unit: str) -> tuple[QSpinBox, QWidget]:
+    """A whole-number setting: its spin box (range from the settings service's limits) with
+    the unit after it, as one form row."""
+    spin = QSpinBox()
+    spin.setObjectName(name)
+    spin.setRange(*st.LIMITS[key])
+    spin.setFixedWidth(80)
+    spin.setAccessibleName(accessible)
+    row = QWidget()
+    lay = QHBoxLayout(row)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.addWidget(spin)
+    lay.addWidget(QLabel(unit))
+    lay.addStretch(1)
+    return spin, row
+
+
 @dataclass
 class SettingField:
     """One setting on the form: its key, its field box, and how to read and show its value."""
@@ -364,20 +381,12 @@ class SettingsScreen(QWidget):
 
     def _build_verification(self) -> None:
         form = self.add_group("Benefits verification")
-        self.days_spin = QSpinBox()
-        self.days_spin.setObjectName("daysBeforeVisit")
-        low, high = st.LIMITS[DAYS_BEFORE_VISIT]
-        self.days_spin.setRange(low, high)
-        self.days_spin.setFixedWidth(80)
-        self.days_spin.setAccessibleName(
-            "Re-verify benefits this many business days before each planned visit"
+        self.days_spin, row = spin_row(
+            DAYS_BEFORE_VISIT,
+            "daysBeforeVisit",
+            "Re-verify benefits this many business days before each planned visit",
+            "business days before each planned visit",
         )
-        row = QWidget()
-        lay = QHBoxLayout(row)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.days_spin)
-        lay.addWidget(QLabel("business days before each planned visit"))
-        lay.addStretch(1)
         self.add_field(
             form,
             "Re-verify benefits",
@@ -394,17 +403,12 @@ class SettingsScreen(QWidget):
 
     def _build_worklist(self) -> None:
         form = self.add_group("Worklist")
-        self.worklist_days_spin = QSpinBox()
-        self.worklist_days_spin.setObjectName("worklistDays")
-        self.worklist_days_spin.setRange(*st.LIMITS[WORKLIST_DAYS])
-        self.worklist_days_spin.setFixedWidth(80)
-        self.worklist_days_spin.setAccessibleName("The Worklist shows the visits of this many days")
-        row = QWidget()
-        lay = QHBoxLayout(row)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.worklist_days_spin)
-        lay.addWidget(QLabel("days ahead, today included"))
-        lay.addStretch(1)
+        self.worklist_days_spin, row = spin_row(
+            WORKLIST_DAYS,
+            "worklistDays",
+            "The Worklist shows the visits of this many days",
+            "days ahead, today included",
+        )
         self.add_field(
             form,
             "Show visits for",
@@ -656,17 +660,12 @@ class SettingsScreen(QWidget):
 
     def _build_security(self) -> None:
         form = self.add_group("Security")
-        self.idle_spin = QSpinBox()
-        self.idle_spin.setObjectName("idleMinutes")
-        self.idle_spin.setRange(*st.LIMITS[IDLE_MINUTES])
-        self.idle_spin.setFixedWidth(80)
-        self.idle_spin.setAccessibleName("Lock the screen after this many minutes without use")
-        row = QWidget()
-        lay = QHBoxLayout(row)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.idle_spin)
-        lay.addWidget(QLabel("minutes without keyboard or mouse use"))
-        lay.addStretch(1)
+        self.idle_spin, row = spin_row(
+            IDLE_MINUTES,
+            "idleMinutes",
+            "Lock the screen after this many minutes without use",
+            "minutes without keyboard or mouse use",
+        )
         self.add_field(
             form,
             "Lock the screen after",
