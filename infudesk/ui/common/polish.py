@@ -5,6 +5,7 @@ accessible name for screen readers. Per widget: no application-wide event filter
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -120,33 +121,54 @@ def _form_label(widget: QWidget) -> str:
 def _label_in(layout: QLayout, widget: QWidget) -> str:
     """The label of ``widget`` in ``layout`` (or a layout inside it): its form row's label
     ("met so far" under "Deductible" reads "Deductible met so far"), or the label just
-    before it in a row of widgets."""
+    before it in a row of widgets.
+
+    Never through ``QLayout.itemAt``: PySide keeps each layout item it hands out alive under
+    the layout, and when Qt later deletes that item (its widget went away) the wrapper stays
+    registered at a freed address; a list item made there later crashes ``QListWidget.clear``.
+    Labels are found among the widget's QLabel siblings and placed with ``indexOf`` and
+    ``getWidgetPosition``, which hand out no layout items."""
     if isinstance(layout, QFormLayout):
-        position = layout.getWidgetPosition(widget)
-        row = position[0] if isinstance(position, tuple) else -1
+        row, _role = _form_position(layout, widget)
         field_label = layout.labelForField(widget)
         if isinstance(field_label, QLabel) and field_label.text().strip():
             text = _clean(field_label.text())
             if text[:1].islower() and row > 0:  # a row that goes on from the one above
-                above = layout.itemAt(row - 1, QFormLayout.ItemRole.LabelRole)
-                head = above.widget() if above is not None else None
-                if isinstance(head, QLabel) and head.text().strip():
+                head = _label_at(layout, lambda lb: _form_position(layout, lb) == (row - 1, 0))
+                if head is not None:
                     return f"{_clean(head.text())} {text}"
             return text
     if isinstance(layout, QHBoxLayout):
         index = layout.indexOf(widget)
-        before = layout.itemAt(index - 1) if index > 0 else None
-        previous = before.widget() if before is not None else None
-        if isinstance(previous, QLabel) and previous.text().strip() and not previous.buddy():
-            return _clean(previous.text())
-    for i in range(layout.count()):
-        item = layout.itemAt(i)
-        inner = item.layout() if item is not None else None
-        if inner is not None:
-            found = _label_in(inner, widget)
-            if found:
-                return found
+        if index > 0:
+            previous = _label_at(layout, lambda lb: layout.indexOf(lb) == index - 1)
+            if previous is not None and not previous.buddy():
+                return _clean(previous.text())
+    for inner in layout.findChildren(QLayout, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        found = _label_in(inner, widget)
+        if found:
+            return found
     return ""
+
+
+def _form_position(layout: QFormLayout, widget: QWidget) -> tuple[int, int]:
+    """(row, 0 for a label / 1 for a field / 2 spanning), or (-1, -1) when not in the form."""
+    position = layout.getWidgetPosition(widget)
+    if not isinstance(position, tuple) or position[0] < 0:
+        return -1, -1
+    role = position[1]
+    return position[0], role.value if isinstance(role, QFormLayout.ItemRole) else int(role)
+
+
+def _label_at(layout: QLayout, where: Callable[[QLabel], bool]) -> QLabel | None:
+    """The QLabel with some text, placed directly in ``layout``, for which ``where`` holds."""
+    host = layout.parentWidget()
+    if host is None:
+        return None
+    for label in host.findChildren(QLabel, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        if label.text().strip() and where(label):
+            return label
+    return None
 
 
 def _buddies(root: QWidget) -> dict[int, str]:
