@@ -61,7 +61,10 @@ def timed(fn: Callable[[], object], runs: int) -> list[float]:
 
 
 def ratio(a: float, b: float) -> str:
-    return f"{a / b:.1f}x" if b > 0 else "-"
+    if b <= 0:
+        return "-"
+    r = a / b
+    return f"{r:.1f}x" if r >= 0.1 else f"{r:.3f}x"  # a tiny ratio keeps a figure that is not 0
 
 
 def make_database(root: Path, patients: int) -> Path:
