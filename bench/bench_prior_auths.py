@@ -19,13 +19,13 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select  # noqa: E402
 
+from bench.heartbeat import wait_idle, watch  # noqa: E402
 from infudesk.demo.seed import seed_patients  # noqa: E402
 from infudesk.domain.coverage import CoverageData  # noqa: E402
 from infudesk.paths import DataPaths  # noqa: E402
@@ -57,47 +57,6 @@ STATES = [
     "expired",
     "cancelled",
 ]
-
-
-HEARTBEAT_MS = 5
-
-
-def wait_loaded(app: Any, screen: Any) -> None:
-    """Process events until the screen's list query has been answered and shown."""
-    while screen.loading:
-        app.processEvents()
-        time.sleep(0.001)
-    app.processEvents()
-
-
-def refresh_with_heartbeat(app: Any, screen: Any) -> tuple[float, float]:
-    """(ms until the refreshed list is shown, the longest gap between heartbeats in ms): a
-    QTimer ticks every few ms on the GUI thread; a gap is time the GUI thread could not answer
-    (a block), measured while the screen refreshes and paints."""
-    from PySide6.QtCore import QTimer
-
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def beat() -> None:
-        now = time.perf_counter()
-        gaps.append((now - last[0]) * 1000)
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(HEARTBEAT_MS)
-    timer.timeout.connect(beat)
-    timer.start()
-    app.processEvents()
-    last[0] = t0 = time.perf_counter()
-    screen.refresh()  # returns at once: the query runs on a worker thread
-    wait_loaded(app, screen)
-    screen.repaint()  # the rows painted
-    app.processEvents()
-    beat()  # the last stretch (showing and painting the rows) counts too
-    wall = (time.perf_counter() - t0) * 1000
-    timer.stop()
-    return wall, max(gaps) if gaps else 0.0
 
 
 def main() -> None:
@@ -234,10 +193,14 @@ def main() -> None:
             screen = PriorAuthScreen(Backend(store, actor), lambda: TODAY)
             screen.resize(1300, 800)
             screen.show()
-            wait_loaded(app, screen)
+
+            def loading() -> bool:
+                return bool(screen.loading)
+
+            wait_idle(app, loading)
             walls, blocks = [], []
             for _ in range(args.repeat):
-                wall, block = refresh_with_heartbeat(app, screen)
+                wall, block = watch(app, screen, screen.refresh, loading)
                 walls.append(wall)
                 blocks.append(block)
             print(

@@ -29,47 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_day import TODAY, fill  # noqa: E402
 
+from bench.heartbeat import wait_idle, watch  # noqa: E402
 from infudesk.paths import DataPaths  # noqa: E402
 from infudesk.services.audit import Actor  # noqa: E402
 from infudesk.store.database import open_store  # noqa: E402
 
-HEARTBEAT_MS = 5
 
-
-def wait_loaded(app: Any, screen: Any) -> None:
-    """Process events until the screen's build has been answered and shown."""
-    while screen.busy:
-        app.processEvents()
-        time.sleep(0.001)
-    app.processEvents()
-
-
-def longest_block(app: Any, screen: Any, action: Callable[[], object]) -> float:
-    """The longest gap (ms) between heartbeats while ``action`` runs, the screen finishes any
-    build it started and the rows are painted."""
-    from PySide6.QtCore import QTimer
-
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def beat() -> None:
-        now = time.perf_counter()
-        gaps.append((now - last[0]) * 1000)
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(HEARTBEAT_MS)
-    timer.timeout.connect(beat)
-    timer.start()
-    app.processEvents()
-    last[0] = time.perf_counter()
-    action()
-    wait_loaded(app, screen)
-    screen.repaint()
-    app.processEvents()
-    beat()
-    timer.stop()
-    return max(gaps) if gaps else 0.0
+def busy_of(screen: Any) -> Callable[[], bool]:
+    """Whether the Worklist screen still waits for its build."""
+    return lambda: bool(screen.busy)
 
 
 def main() -> None:
@@ -123,7 +91,7 @@ def main() -> None:
         )
         screen.resize(1366, 728)
         screen.show()
-        wait_loaded(app, screen)
+        wait_idle(app, busy_of(screen))
         app.processEvents()  # the screen settles the heap on the turn after its first load
         payers = [screen.payer_combo.itemData(i) for i in range(screen.payer_combo.count())]
         shows = [screen.show_combo.itemData(i) for i in range(screen.show_combo.count())]
@@ -164,7 +132,7 @@ def main() -> None:
         for name, actions in ops.items():
             blocks = []
             for _ in range(args.repeat):
-                blocks.append(max(longest_block(app, screen, a) for a in actions))
+                blocks.append(max(watch(app, screen, a, busy_of(screen))[1] for a in actions))
             every += blocks
             print(
                 f"  {name}: longest GUI-thread block median {statistics.median(blocks):.0f} ms, "

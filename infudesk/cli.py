@@ -165,8 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     staff_sub = staff.add_subparsers(dest="what", metavar="WHAT", required=True)
     add = staff_sub.add_parser(
         "add",
-        help="add a staff account; the first account of a database is a manager and needs "
-        f"no --user. The new password is asked on the terminal (or {ENV_NEW_PASSWORD}).",
+        help="add a staff account; the first account of a database must be a manager "
+        f"(--role manager) and needs no --user. The new password is asked on the terminal (or {ENV_NEW_PASSWORD}).",
     )
     _common(add, suppress=True)
     add.add_argument("username")
@@ -223,11 +223,39 @@ def _demo_on_first_use(args: argparse.Namespace) -> bool:
 
 
 def _open(args: argparse.Namespace, **kw: Any) -> Any:
+    from infudesk.errors import DatabaseOpenError
     from infudesk.store.database import open_target
 
     if _demo_on_first_use(args):
         _ensure_demo(_paths(args))
-    return open_target(_paths(args), _target(args), demo=args.demo, **kw)
+    paths, target = _paths(args), _target(args)
+    try:
+        return open_target(paths, target, demo=args.demo, **kw)
+    except DatabaseOpenError as exc:
+        root = paths.root
+        first = next((p for p in (root, *root.parents) if p.exists()), root)
+        folder_fine = first.is_dir()  # the folder, or where it would be made, is no file
+        missing = target is None and folder_fine and not paths.db.exists()
+        if not missing or (not args.demo and paths.demo_key.exists()):
+            raise
+        raise UserError(_how_to_make(args, paths)) from exc
+
+
+def _how_to_make(args: argparse.Namespace, paths: DataPaths) -> str:
+    """What to run when a command reads a database that was never made."""
+    what = "database in" if paths.root.is_dir() else "data folder at"
+    if args.demo:
+        return (
+            f"There is no demo {what} {paths.root}: make it with `infudesk seed --demo "
+            f"--data-dir {paths.root}`, or leave out --data-dir (the demo's own folder is "
+            "made on first use)."
+        )
+    return (
+        f"There is no infudesk {what} {paths.root} yet. Start infudesk once to create it "
+        '(or, without a screen, `infudesk staff add USERNAME --name "Full Name" --role '
+        "manager`, which creates it with its first manager); if it lives elsewhere, give "
+        "--data-dir."
+    )
 
 
 def _ensure_demo(paths: DataPaths) -> None:

@@ -416,3 +416,31 @@ def test_letter_demo_on_a_fresh_machine_makes_the_demo_first(tmp_path: Path) -> 
     assert res.returncode == 0, res.stderr
     assert "making the demo database" in res.stderr
     assert out.exists() and out.read_bytes().startswith(b"%PDF")
+
+
+def test_a_database_never_made_says_how_to_make_it(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = run_cli("check", "--data-dir", str(empty), env_dir=tmp_path / "env")
+    assert res.returncode == 1
+    assert f"There is no infudesk database in {empty} yet" in res.stderr
+    assert "infudesk staff add USERNAME" in res.stderr and "Traceback" not in res.stderr
+    res = run_cli(
+        "letter",
+        "cost-letter",
+        "--patient",
+        "D0001",
+        "--out",
+        str(tmp_path / "x.pdf"),
+        "--demo",
+        "--data-dir",
+        str(tmp_path / "nowhere"),
+        env_dir=tmp_path / "env",
+    )
+    assert res.returncode == 1
+    nowhere = tmp_path / "nowhere"
+    assert (
+        f"There is no demo data folder at {nowhere}: make it with `infudesk seed --demo"
+        in res.stderr
+    )
+    assert not (tmp_path / "nowhere").exists() and not (tmp_path / "x.pdf").exists()

@@ -415,8 +415,12 @@ def test_chainer_keeps_only_the_os_members(monkeypatch: pytest.MonkeyPatch, tmp_
     assert kept.get_password("infudesk", "probe") == "x"
     assert not (tmp_path / "kr.cfg").exists()  # nothing went to the plaintext file
     monkeypatch.setattr(keyring.backends.chainer.ChainerBackend, "backends", [plain])
-    with pytest.raises(KeychainError, match="PlaintextKeyring"):
+    with pytest.raises(KeychainError, match="PlaintextKeyring") as info:
         keys.os_keychain()
+    # nobody chose the file keyring: what is missing is the OS keychain, and how to start one
+    assert "No keychain of the operating system runs here" in info.value.message
+    assert "'Keychain' in the README" in info.value.message
+    assert "Remove the other keyring" not in info.value.message
 
 
 @pytest.mark.usefixtures("real_allowlist", "allow_warnings")
@@ -427,8 +431,9 @@ def test_environment_variable_cannot_widen_the_allowlist(
     import keyring.core
 
     keyring.core.init_backend()
-    with pytest.raises(KeychainError, match="not the operating system's"):
+    with pytest.raises(KeychainError, match="not the operating system's") as info:
         open_store(paths)
+    assert "Remove the other keyring package or the PYTHON_KEYRING_BACKEND" in info.value.message
 
 
 class InitFailsKeyring(KeyringBackend):

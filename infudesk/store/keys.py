@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import uuid
 from typing import TYPE_CHECKING
@@ -36,6 +37,27 @@ FIX_OTHER = (
     "package or the PYTHON_KEYRING_BACKEND setting (or the keyringrc.cfg that names it), "
     "then start infudesk again. To look around without a keychain, use the demo: infudesk --demo."
 )
+
+FIX_NO_OS = (
+    "No keychain of the operating system runs here (that is why this one was offered). Start "
+    "and unlock one (on Linux a Secret Service such as GNOME Keyring; on a Linux workstation "
+    "without a desktop keychain, see 'Keychain' in the README), then start infudesk again. To "
+    "look around without a keychain, use the demo: infudesk --demo."
+)
+
+
+def _chosen_by_a_setting() -> bool:
+    """Whether keyring was told which backend to use (PYTHON_KEYRING_BACKEND, keyringrc.cfg),
+    rather than taking the best installed one."""
+    import keyring.core
+
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return True
+    try:
+        return keyring.core.load_config() is not None
+    except Exception:  # a config keyring cannot read is still a setting someone made
+        return True
+
 
 # The operating systems' own keychains, by "module.Class". A backend outside this set (e.g.
 # keyrings.alt's plaintext or "encrypted" file keyrings, the null and fail backends, anything
@@ -88,7 +110,7 @@ def os_keychain() -> keyring.backend.KeyringBackend:
         KEYCHAIN_HELP.format(
             what=f"The keychain offered ({other}) is not the operating system's: it could keep "
             "the key in a file readable by anyone with the disk, so infudesk does not use it.",
-            fix=FIX_OTHER,
+            fix=FIX_OTHER if _chosen_by_a_setting() else FIX_NO_OS,
         )
     )
 

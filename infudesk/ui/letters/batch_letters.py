@@ -32,17 +32,16 @@ from sqlalchemy.orm import Session
 from infudesk.errors import UserError
 from infudesk.services import letters
 from infudesk.ui.common.ops import Backend, attempt, friendly_message, report, run_change
-from infudesk.ui.common.screen import fit_to_screen
-from infudesk.ui.letters import controller as ctl
-from infudesk.ui.letters.letter_preview import (
+from infudesk.ui.common.pdf_preview import (
     LastFolder,
     PrintJob,
     fit_printer_to,
-    language_text,
     open_pdf,
-    patient_line,
     printer_target,
 )
+from infudesk.ui.common.screen import fit_to_screen
+from infudesk.ui.letters import controller as ctl
+from infudesk.ui.letters.letter_preview import language_text, patient_line
 
 KIND = "cost-letter"
 OK_COLOR = QColor("#1b6e20")

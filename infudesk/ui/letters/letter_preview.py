@@ -3,53 +3,43 @@ dialog or saved as a PDF where the user chooses; every print and save is recorde
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRectF, QSize, QSizeF, Qt
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
 from infudesk.domain.patients import LANGUAGES, patient_shown_name
-from infudesk.errors import UserError
 from infudesk.services import letters
 from infudesk.services import patients as ps
 from infudesk.ui.common.ops import Backend, report
+from infudesk.ui.common.pdf_preview import (  # the PDF helpers, also imported from here
+    LastFolder,
+    PdfPreview,
+    PreviewLook,
+    PrintJob,
+    open_pdf,
+    print_documents,
+    printer_target,
+)
 from infudesk.ui.common.screen import fit_to_screen
 
 letter_language = letters.letter_language  # the service's rule: Spanish, else English
 
 LANG_KINDS = frozenset({"cost-letter", "gfe"})  # the documents printed in English or Spanish
 LANG_NAMES = {"en": "English", "es": "Spanish"}
-PRINT_DPI = 300  # pages are printed as images of this resolution (sharp, and not huge)
-PDF_FILTER = "PDF files (*.pdf)"
-MUTED_STYLE = "color: #555;"
-DONE_STYLE = "color: #1b6e20;"
-
-
-class LastFolder:
-    """The folder letters were last saved to (this session): the next save starts there."""
-
-    path: Path = Path.home()
-
-    @classmethod
-    def remember(cls, folder: Path) -> None:
-        cls.path = folder
+LOOK = PreviewLook(
+    view="letterView",
+    status="letterStatus",
+    print_button="printLetterButton",
+    save_button="saveLetterButton",
+    close_button="closeLetterButton",
+    save_text="&Save as PDF…",
+    print_shortcut="Ctrl+P",
+    tooltips=True,
+)
 
 
 # -- helpers shared with the batch dialog ---------------------------------------------------
@@ -74,107 +64,10 @@ def language_text(preferred: str) -> str:
     return name
 
 
-def open_pdf(content: bytes, parent: QObject) -> QPdfDocument:
-    """A PDF opened with QtPdf straight from its bytes (never a copy on disk)."""
-    doc = QPdfDocument(parent)
-    buffer = QBuffer(doc)  # lives as long as the document
-    buffer.setData(QByteArray(content))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    doc.load(buffer)
-    if doc.status() != QPdfDocument.Status.Ready or doc.pageCount() < 1:
-        doc.deleteLater()
-        raise UserError(
-            "The document could not be prepared for showing or printing. Try again; if it "
-            "happens again, tell your administrator.",
-            title="Document not shown",
-        )
-    return doc
-
-
-def printer_target(printer: QPrinter) -> str:
-    """Where a print went, for the audit trail: the printer's name or the PDF file's."""
-    return printer.outputFileName() or printer.printerName() or "printer"
-
-
-def fit_printer_to(printer: QPrinter, doc: QPdfDocument) -> None:
-    """Offer the document's own paper size (US Letter) in the print dialog."""
-    points = doc.pagePointSize(0)
-    if points.isValid() and points.width() > 0:
-        # a near-match becomes the standard size of that name (Letter), as printers know it
-        printer.setPageSize(
-            QPageSize(QSizeF(points.width(), points.height()), QPageSize.Unit.Point)
-        )
-        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
-
-
-class PrintJob:
-    """Pages of one or more PDFs sent to a printer as one job, each page drawn as an image."""
-
-    def __init__(self, printer: QPrinter) -> None:
-        self.printer = printer
-        self.painter = QPainter()
-        self.pages = 0
-
-    def begin(self) -> None:
-        self.printer.setFullPage(True)  # the letters carry their own margins
-        if not self.painter.begin(self.printer):
-            raise UserError(
-                "The printer could not be started. Check that it is switched on and connected "
-                "(or, printing to a file, that the folder can be written to), then try again.",
-                title="Not printed",
-            )
-
-    def add(self, doc: QPdfDocument) -> None:
-        dpi = min(self.printer.resolution(), PRINT_DPI)
-        area = QRectF(0, 0, self.printer.width(), self.printer.height())
-        for page in range(doc.pageCount()):
-            if self.pages and not self.printer.newPage():
-                raise UserError("The printer stopped taking pages.", title="Not printed")
-            points = doc.pagePointSize(page)
-            size = QSize(round(points.width() / 72 * dpi), round(points.height() / 72 * dpi))
-            image = QImage(size, QImage.Format.Format_RGB32)
-            image.fill(Qt.GlobalColor.white)  # QtPdf leaves the paper transparent
-            rendered = doc.render(page, size)
-            with_paper = QPainter(image)
-            with_paper.drawImage(0, 0, rendered)
-            with_paper.end()
-            scale = min(area.width() / size.width(), area.height() / size.height())
-            w, h = size.width() * scale, size.height() * scale
-            target = QRectF(area.x() + (area.width() - w) / 2, area.y(), w, h)
-            self.painter.drawImage(target, image)
-            self.pages += 1
-
-    def end(self) -> bool:
-        return self.painter.end()
-
-    def abort(self) -> None:
-        """Stop the job: nothing reaches the printer (a PDF file begun is removed)."""
-        self.printer.abort()
-        if self.painter.isActive():
-            self.painter.end()
-        name = self.printer.outputFileName()
-        if name and self.printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:
-            Path(name).unlink(missing_ok=True)
-
-
-def print_documents(printer: QPrinter, docs: Iterable[QPdfDocument]) -> None:
-    """All pages of ``docs`` as one print job; a problem raises UserError."""
-    job = PrintJob(printer)
-    job.begin()
-    try:
-        for doc in docs:
-            job.add(doc)
-    except BaseException:
-        job.abort()
-        raise
-    if not job.end():
-        raise UserError("The printer did not finish the job.", title="Not printed")
-
-
 # -- the preview -----------------------------------------------------------------------------
 
 
-class LetterPreview(QDialog):
+class LetterPreview(PdfPreview):
     """One document of one patient, shown as it will print, with Print… and Save as PDF….
 
     Rendering happens in the constructor: when the patient has nothing to print (no order, no
@@ -215,7 +108,6 @@ class LetterPreview(QDialog):
         self.today = today
         self.letter = letter
         self.preferred = preferred
-        self.document: QPdfDocument | None = None
         self.setWindowTitle(f"{letters.KINDS[kind]} — {name} ({mrn})")
         self._build(name, mrn)
         self._show(letter)
@@ -227,8 +119,7 @@ class LetterPreview(QDialog):
 
     # -- building --------------------------------------------------------------------------
     def _build(self, name: str, mrn: str) -> None:
-        lay = QVBoxLayout(self)
-        top = QHBoxLayout()
+        top = self.top
         heading = QLabel(f"<b>{letters.KINDS[self.kind]}</b> for {name} · MRN {mrn}")
         heading.setObjectName("letterHeading")
         heading.setTextFormat(Qt.TextFormat.RichText)
@@ -253,53 +144,18 @@ class LetterPreview(QDialog):
             lambda _i: self.set_language(self.lang_combo.currentData())
         )
         top.addWidget(self.lang_combo)
-        lay.addLayout(top)
-
-        self.view = QPdfView(self)
-        self.view.setObjectName("letterView")
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        lay.addWidget(self.view, 1)
-
-        bar = QHBoxLayout()
-        self.status = QLabel("")
-        self.status.setObjectName("letterStatus")
-        self.status.setWordWrap(True)
-        self.status.setStyleSheet(MUTED_STYLE)
-        bar.addWidget(self.status, 1)
-        self.print_button = QPushButton("Print…")
-        self.print_button.setObjectName("printLetterButton")
-        self.print_button.setToolTip("Print through the system's print dialog (Ctrl+P)")
-        self.print_button.setShortcut("Ctrl+P")
-        self.print_button.clicked.connect(self.choose_printer)
-        bar.addWidget(self.print_button)
-        self.save_button = QPushButton("&Save as PDF…")
-        self.save_button.setObjectName("saveLetterButton")
-        self.save_button.setToolTip("Save a PDF copy in a folder you choose")
-        self.save_button.clicked.connect(self.choose_file)
-        bar.addWidget(self.save_button)
-        self.close_button = QPushButton("Close")
-        self.close_button.setObjectName("closeLetterButton")
-        self.close_button.clicked.connect(self.reject)
-        bar.addWidget(self.close_button)
-        lay.addLayout(bar)
-        self.print_button.setDefault(True)
+        self.add_view_and_buttons(LOOK)
 
     def _show(self, letter: letters.Letter) -> None:
-        doc = open_pdf(letter.pdf, self)
-        old, self.document, self.letter = self.document, doc, letter
-        self.view.setDocument(doc)
-        if old is not None:
-            old.close()
-            old.deleteLater()
+        doc = self.set_pdf(letter.pdf)
+        self.letter = letter
         pages = doc.pageCount()
-        self.status.setStyleSheet(MUTED_STYLE)
         figures = (
             "figures computed today"
             if self.source.quote_id is None
             else "figures of a saved quote (its date is printed)"
         )
-        self.status.setText(
+        self.say(
             f"{pages} page{'s' if pages != 1 else ''} · {letter.filename}"
             + (f" · {figures}" if self.kind in LANG_KINDS else "")
         )
@@ -333,58 +189,20 @@ class LetterPreview(QDialog):
         chosen = self.lang_combo.currentData()
         return str(chosen) if chosen else letter_language(self.preferred)
 
-    # -- printing ------------------------------------------------------------------------------
-    def choose_printer(self) -> None:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(Path(self.letter.filename).stem)
-        if self.document is not None:
-            fit_printer_to(printer, self.document)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle(f"Print {letters.KINDS[self.kind].lower()}")
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.print_to(printer)
+    # -- what the preview prints and saves -----------------------------------------------------
+    def file_name(self) -> str:
+        return self.letter.filename
 
-    def print_to(self, printer: QPrinter) -> bool:
-        """Print every page on ``printer`` (set up by the print dialog, or a PDF printer)."""
-        doc = self.document
-        if doc is None:
-            return False
-        try:
-            print_documents(printer, [doc])
-            self.backend.mutate(
-                letters.record_output, self.letter, action="print", target=printer_target(printer)
-            )
-        except Exception as exc:
-            report(self, exc)
-            return False
-        self.status.setStyleSheet(DONE_STYLE)
-        self.status.setText(f"Sent to {printer_target(printer)} at {datetime.now():%H:%M}.")
-        return True
+    def noun(self) -> str:
+        return letters.KINDS[self.kind].lower()
 
-    # -- saving --------------------------------------------------------------------------------
-    def choose_file(self) -> None:
-        suggested = LastFolder.path / self.letter.filename
-        path, _filter = QFileDialog.getSaveFileName(
-            self, f"Save {letters.KINDS[self.kind].lower()} as PDF", str(suggested), PDF_FILTER
+    def record_print(self, printer: QPrinter) -> None:
+        self.backend.mutate(
+            letters.record_output, self.letter, action="print", target=printer_target(printer)
         )
-        if not path:
-            return
-        target = Path(path)
-        if target.suffix.lower() != ".pdf":
-            target = target.with_name(target.name + ".pdf")
-        self.save_to(target)
 
-    def save_to(self, path: Path) -> bool:
-        """Write the PDF to ``path``: staged, the save recorded, then put in place (all or
-        nothing; the file dialog has already asked before replacing a file)."""
-        try:
-            self.backend.mutate(letters.save_pdf, self.letter, path, force=True, make_folders=False)
-        except Exception as exc:
-            report(self, exc)
-            return False
-        LastFolder.remember(path.parent)
-        self.status.setStyleSheet(DONE_STYLE)
-        self.status.setText(f"Saved as {path} at {datetime.now():%H:%M}.")
+    def write_pdf(self, path: Path) -> bool:
+        self.backend.mutate(letters.save_pdf, self.letter, path, force=True, make_folders=False)
         return True
 
 
