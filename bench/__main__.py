@@ -298,16 +298,11 @@ def bench_worklist(root: Path, patients: int, runs: int) -> list[Row]:
     down with fewer patients), filled by bench_day's own generator in a database of its own
     (its rows take their ids from 1, beside no demo). The floor, as in bench_day: the same
     visit and case rows loaded in one query each."""
-    import gc
-
-    from sqlalchemy import select
-
-    from bench.bench_day import TODAY, fill
+    from bench.bench_day import TODAY, fill, load_floor, with_gc
     from infudesk.paths import DataPaths
     from infudesk.services import worklist as wsv
     from infudesk.services.audit import Actor
     from infudesk.store.database import open_store
-    from infudesk.store.models import Patient, PlannedVisit, PriorAuthCase, TherapyOrder
 
     scale = patients / 100_000
     shape = argparse.Namespace(
@@ -323,31 +318,11 @@ def bench_worklist(root: Path, patients: int, runs: int) -> list[Row]:
         actor = Actor("bench.desk", role="front_desk")
 
         def floor() -> None:
-            end = TODAY + timedelta(days=14)
-            with store.session() as s:
-                s.execute(
-                    select(PlannedVisit.id, PlannedVisit.on, TherapyOrder.patient_id, Patient.mrn)
-                    .join(TherapyOrder, TherapyOrder.id == PlannedVisit.order_id)
-                    .join(Patient, Patient.id == TherapyOrder.patient_id)
-                    .where(PlannedVisit.on >= TODAY, PlannedVisit.on < end)
-                ).all()
-                s.execute(
-                    select(*PriorAuthCase.__table__.columns).where(
-                        PriorAuthCase.state.notin_(("expired", "cancelled"))
-                    )
-                ).all()
+            load_floor(store)
 
         def build() -> None:
             with store.session() as s:
                 wsv.build(s, actor, TODAY)
-
-        def with_gc(fn: Callable[[], object]) -> float:
-            """``fn`` and the collection of the garbage it left (as bench_day times it)."""
-            gc.collect()
-            t = time.perf_counter()
-            fn()
-            gc.collect(1)
-            return (time.perf_counter() - t) * 1000
 
         build()  # the first build after the fill: tables and statements warmed
         low, cold, warm = [], [], []

@@ -259,6 +259,35 @@ def fill(s: Session, args: argparse.Namespace, rng: random.Random) -> None:
     )
 
 
+def load_floor(store: Any, today: date = TODAY, days: int = 14) -> None:
+    """The floor of a build: the window's visit rows and the open cases' rows, one query each
+    (what any worklist must at least read)."""
+    end = today + timedelta(days=days)
+    with store.session() as s:
+        s.execute(
+            select(PlannedVisit.id, PlannedVisit.on, TherapyOrder.patient_id, Patient.mrn)
+            .join(TherapyOrder, TherapyOrder.id == PlannedVisit.order_id)
+            .join(Patient, Patient.id == TherapyOrder.patient_id)
+            .where(PlannedVisit.on >= today, PlannedVisit.on < end)
+        ).all()
+        s.execute(
+            select(*PriorAuthCase.__table__.columns).where(
+                PriorAuthCase.state.notin_(("expired", "cancelled"))
+            )
+        ).all()
+
+
+def with_gc(fn: Callable[[], object]) -> float:
+    """``fn`` in ms, with the collection of what it left to the garbage collector's young
+    generations (its debt, paid by whoever runs next), starting with no debt of another
+    run's."""
+    gc.collect()
+    t = time.perf_counter()
+    fn()
+    gc.collect(1)
+    return (time.perf_counter() - t) * 1000
+
+
 def load_baseline(path: Path) -> Any:
     """Another version of services/worklist.py (e.g. ``git show REV:infudesk/services/
     worklist.py > old.py``), loaded as a module to build the same worklist beside this one."""
@@ -306,19 +335,7 @@ def main() -> None:
         )
 
         def floor() -> None:
-            end = TODAY + timedelta(days=14)
-            with store.session() as s:
-                s.execute(
-                    select(PlannedVisit.id, PlannedVisit.on, TherapyOrder.patient_id, Patient.mrn)
-                    .join(TherapyOrder, TherapyOrder.id == PlannedVisit.order_id)
-                    .join(Patient, Patient.id == TherapyOrder.patient_id)
-                    .where(PlannedVisit.on >= TODAY, PlannedVisit.on < end)
-                ).all()
-                s.execute(
-                    select(*PriorAuthCase.__table__.columns).where(
-                        PriorAuthCase.state.notin_(("expired", "cancelled"))
-                    )
-                ).all()
+            load_floor(store)
 
         def build() -> Any:
             with store.session() as s:
@@ -332,15 +349,7 @@ def main() -> None:
             wsv.forget_worked_out()  # as after a start: nothing worked out yet
             return build()
 
-        def timed(fn: Callable[[], object]) -> float:
-            """``fn`` and the collection of what it left to the garbage collector's young
-            generations (its debt, paid by whoever runs next), starting with no debt of
-            another run's."""
-            gc.collect()
-            t = time.perf_counter()
-            fn()
-            gc.collect(1)
-            return (time.perf_counter() - t) * 1000
+        timed = with_gc
 
         wl = first_build()
         if baseline is not None and build_baseline() != wl:
