@@ -395,7 +395,14 @@ def test_a_verification_link_opens_the_checklist(qtbot, window: MainWindow) -> N
     assert opened and opened[0].startswith("Benefits verification #")
 
 
-def test_day_summary_saved(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_day_summary_saved_and_printed(
+    qtbot, window: MainWindow, store: Store, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Saved and printed (to a PDF printer), each kept in the audit trail with its day."""
+    from PySide6.QtPrintSupport import QPrinter
+    from sqlalchemy import select
+
+    from infudesk.store.models import AuditEvent
     from infudesk.ui.worklist.day_summary import DaySummaryDialog
 
     screen = window.worklist
@@ -410,7 +417,25 @@ def test_day_summary_saved(qtbot, window: MainWindow, tmp_path: Path) -> None:  
     assert dlg.save_to(target)
     assert target.read_bytes().startswith(b"%PDF")
     assert "Saved as" in dlg.status.text()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    assert dlg.print_to(printer)
+    assert printed.read_bytes().startswith(b"%PDF")
+    assert "Sent to" in dlg.status.text()
     dlg.close()
+    wait_for_background()
+    with store.session() as s:
+        kept = s.execute(
+            select(AuditEvent.action, AuditEvent.actor, AuditEvent.detail).where(
+                AuditEvent.detail.contains("day-summary")
+            )
+        ).all()
+    actions = sorted(a for a, _who, _detail in kept)
+    assert actions == ["print", "render", "save"], kept  # made, saved, printed
+    assert all(who == "desk.clerk" and TODAY.isoformat() in d for _a, who, d in kept)
+    assert any("printed.pdf" in d for _a, _who, d in kept)
 
 
 def test_every_window_fits_1366_by_728(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate
 from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDateEdit, QLabel, QWidget
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,7 @@ from infudesk.services import audit, outputs
 from infudesk.services import worklist as wls
 from infudesk.services.audit import Actor
 from infudesk.ui.common.ops import Backend, Latest, report, run_change
-from infudesk.ui.common.pdf_preview import PdfPreview, PreviewLook
+from infudesk.ui.common.pdf_preview import PdfPreview, PreviewLook, printer_target
 
 LOOK = PreviewLook(
     view="summaryView",
@@ -49,6 +50,19 @@ def save_summary(session: Session, actor: Actor, pdf: bytes, day: date, target: 
         make_folders=False,
     )
     return target
+
+
+def record_summary_print(session: Session, actor: Actor, day: date, target: str) -> None:
+    """A printed summary (the day's patients by name: protected health information) is kept
+    in the audit trail as a saved one is: what, by whom, when and where to (as a letter's print)."""
+    audit.record(
+        session,
+        actor,
+        "print",
+        "document",
+        None,
+        detail={"kind": "day-summary", "day": day.isoformat(), "file": Path(target).name},
+    )
 
 
 class DaySummaryDialog(PdfPreview):
@@ -115,6 +129,9 @@ class DaySummaryDialog(PdfPreview):
     def noun(self) -> str:
         return "the day summary"
 
+    def record_print(self, printer: QPrinter) -> None:
+        self.backend.mutate(record_summary_print, self.day, printer_target(printer))
+
     def write_pdf(self, path: Path) -> bool:
         pdf, day = self.pdf, self.day
         if pdf is None:
@@ -123,4 +140,4 @@ class DaySummaryDialog(PdfPreview):
         return True
 
 
-__all__ = ["DaySummaryDialog", "save_summary"]
+__all__ = ["DaySummaryDialog", "record_summary_print", "save_summary"]
