@@ -395,9 +395,9 @@ def test_a_verification_link_opens_the_checklist(qtbot, window: MainWindow) -> N
     assert opened and opened[0].startswith("Benefits verification #")
 
 
-def test_day_summary_saved_and_printed(
+def test_day_summary_saved_and_printed(  # type: ignore[no-untyped-def]
     qtbot, window: MainWindow, store: Store, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Saved and printed (to a PDF printer), each kept in the audit trail with its day."""
     from PySide6.QtPrintSupport import QPrinter
     from sqlalchemy import select
