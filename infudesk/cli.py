@@ -188,6 +188,16 @@ def _add_safety_commands(sub: Any) -> None:
         default=None,
         help="the backup file (default: the data folder's backups/)",
     )
+    sheet = sub.add_parser(
+        "recovery-sheet",
+        help="write the recovery sheet (the key that opens every backup) as a PDF to print",
+    )
+    _common(sheet, suppress=True)
+    _who(sheet)
+    sheet.add_argument(
+        "--out", metavar="FILE", required=True, help="the PDF to write (print it, then delete it)"
+    )
+    sheet.add_argument("--force", action="store_true", help="replace FILE if it exists")
     restore = sub.add_parser("restore", help="replace the database with a backup")
     _common(restore, suppress=True)
     _who(restore)
@@ -547,8 +557,58 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if made:
         print(
             "A recovery key was made for this database: print the recovery sheet "
-            "(Settings > Backups > Print recovery sheet) and keep it safe."
+            "(Settings > Backups > Print recovery sheet, or infudesk recovery-sheet --out "
+            "FILE --user NAME) and keep it safe."
         )
+    return 0
+
+
+def cmd_recovery_sheet(args: argparse.Namespace) -> int:
+    """The Settings screen's Print recovery sheet, for a manager at a terminal: the sheet
+    written readable by this user only, the making kept in the audit trail."""
+    from infudesk.services import outputs
+    from infudesk.services.backup import recovery_sheet_pdf
+    from infudesk.store.files import write_atomic
+
+    if args.demo:  # refused before anything is opened or made
+        print(
+            "infudesk recovery-sheet: the demo database has no recovery key (it is not backed up).",
+            file=sys.stderr,
+        )
+        return 2
+    out = Path(args.out)
+    if out.is_dir():
+        print(
+            f"infudesk recovery-sheet: {out} is a folder: give a file name ending in .pdf.",
+            file=sys.stderr,
+        )
+        return 2
+    if out.exists() and not args.force:
+        print(
+            f"infudesk recovery-sheet: {out} already exists: use --force to replace it.",
+            file=sys.stderr,
+        )
+        return 2
+    need_user(args, "recovery-sheet")
+    outputs.check_folder(out.parent, what="folder for the sheet")
+    if not out.parent.is_dir():
+        print(
+            f"infudesk recovery-sheet: the folder {out.parent} does not exist: make it first "
+            "or give another file name.",
+            file=sys.stderr,
+        )
+        return 2
+    store = _open(args, create=False, exclusive=False)
+    try:
+        actor = cli_actor(args, store, "recovery-sheet")
+        pdf = recovery_sheet_pdf(store, date.today(), actor)
+    finally:
+        store.close()
+    write_atomic(out, pdf)
+    print(
+        f"Wrote {out} (readable by you only): print it, lock the sheet away (not beside the "
+        "computer) and delete the file."
+    )
     return 0
 
 
@@ -776,6 +836,7 @@ UNEXPECTED = (
 SAFETY_COMMANDS = {
     "check": cmd_check,
     "backup": cmd_backup,
+    "recovery-sheet": cmd_recovery_sheet,
     "restore": cmd_restore,
     "db-password": cmd_db_password,
     "migrate-to": cmd_migrate_to,

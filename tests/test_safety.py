@@ -500,11 +500,91 @@ def test_recovery_sheet_carries_the_key(store: Store) -> None:
 
     from pypdf import PdfReader
 
-    pdf = bk.recovery_sheet_pdf(store, TODAY)
+    pdf = bk.recovery_sheet_pdf(store, TODAY, Actor("boss"))
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     key = keys.recovery_key(keys.read_store_id(store.paths))
     assert key and key in text
     assert "infudesk restore" in text and "2026-11-27" in text
+
+
+def _sheet_events(store: Store) -> list[tuple[str, str]]:
+    from sqlalchemy import select
+
+    from infudesk.store.models import AuditEvent
+
+    with store.session() as s:
+        rows = s.execute(
+            select(AuditEvent.actor, AuditEvent.detail).where(AuditEvent.action == "recovery-sheet")
+        ).all()
+    return [(who, detail or "") for who, detail in rows]
+
+
+def test_recovery_sheet_is_a_managers_and_each_one_is_in_the_trail(store: Store) -> None:
+    from infudesk.services.access import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        bk.recovery_sheet_pdf(store, TODAY, Actor("front.desk", role="front_desk"))
+    assert _sheet_events(store) == []
+    bk.recovery_sheet_pdf(store, TODAY, Actor("boss"))
+    bk.recovery_sheet_pdf(store, TODAY, Actor("boss"))
+    events = _sheet_events(store)
+    assert [who for who, _d in events] == ["boss", "boss"]
+    key = keys.recovery_key(keys.read_store_id(store.paths))
+    assert key and all(key not in detail for _w, detail in events)  # never the key itself
+    assert all(store.store_id in detail for _w, detail in events)
+
+
+def test_recovery_sheet_is_given_while_the_database_refuses_writes(
+    store: Store, caplog: pytest.LogCaptureFixture, allow_warnings: None
+) -> None:
+    """After a failed page check the sheet is what a restore needs: it is still given."""
+    store.refuse_writes("page 7 failed its check: restore the latest backup")
+    pdf = bk.recovery_sheet_pdf(store, TODAY, Actor("boss"))
+    key = keys.recovery_key(keys.read_store_id(store.paths))
+    assert key and pdf.startswith(b"%PDF")
+    assert _sheet_events(store) == []  # the trail could not take it: the log says so
+    assert any("refuses writes" in r.getMessage() for r in caplog.records)
+
+
+def test_cli_recovery_sheet(
+    paths: DataPaths, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    _filled(paths, 3)
+    out = tmp_path / "sheet.pdf"
+    base = ["recovery-sheet", "--out", str(out), "--data-dir", str(paths.root)]
+    # without a manager's name: refused in one line, nothing written
+    assert cli.main(base) != 0
+    assert "--user" in capsys.readouterr().err and not out.exists()
+    assert cli.main([*base, "--user", "boss"]) == 0
+    said = capsys.readouterr().out
+    assert "Wrote" in said and "delete the file" in said
+    key = keys.recovery_key(keys.read_store_id(paths))
+    assert key and key in PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text()
+    if os.name == "posix":
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    # an existing file is kept unless --force
+    before = out.read_bytes()
+    assert cli.main([*base, "--user", "boss"]) == 2
+    assert "already exists" in capsys.readouterr().err and out.read_bytes() == before
+    assert cli.main([*base, "--user", "boss", "--force"]) == 0
+    capsys.readouterr()
+    # a folder that is not there, and the demo: refused, nothing written
+    missing = tmp_path / "nowhere" / "sheet.pdf"
+    args = ["recovery-sheet", "--out", str(missing), "--user", "boss"]
+    assert cli.main([*args, "--data-dir", str(paths.root)]) == 2
+    assert "does not exist" in capsys.readouterr().err and not missing.parent.exists()
+    assert cli.main(["recovery-sheet", "--out", str(tmp_path / "d.pdf"), "--demo"]) == 2
+    assert "demo database has no recovery key" in capsys.readouterr().err
+    assert not (tmp_path / "d.pdf").exists()
+    st = open_store(paths)
+    try:
+        assert [who for who, _d in _sheet_events(st)] == ["boss", "boss"]
+    finally:
+        st.close()
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")

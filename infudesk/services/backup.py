@@ -427,17 +427,31 @@ def restore_backup(
     return manifest
 
 
-def recovery_sheet_pdf(store: Store, today: date) -> bytes:
-    """The recovery sheet of the open (non-demo) store, as PDF bytes."""
+def recovery_sheet_pdf(store: Store, today: date, actor: Actor) -> bytes:
+    """The recovery sheet of the open (non-demo) store, as PDF bytes: a manager's (it holds
+    the key that opens every backup). Each sheet made is kept in the audit trail (who, when,
+    where; never the key). A database that refuses writes (a page check failed) still gives
+    its sheet, which is what a restore needs; the trail then cannot take the entry, and the
+    log says so."""
     from infudesk.documents.recovery_sheet import RecoverySheet, build
     from infudesk.services import settings
+    from infudesk.services.access import Permission, require
 
+    require(actor, Permission.BACKUP)
     if store.demo:
         raise BackupError("The demo database has no recovery key (it is not backed up).")
     key, _made = ensure_recovery_key(store.paths, store.store_id)
     with store.session() as s:
         center = str(settings.get(s, "center.name"))
-    return build(RecoverySheet(center, store.store_id, key, today))
+    pdf = build(RecoverySheet(center, store.store_id, key, today))
+    if store.writes_refused:
+        log.warning("recovery sheet made while the database refuses writes: not in the trail")
+        return pdf
+    with store.session() as s:
+        audit.record(
+            s, actor, "recovery-sheet", "database", None, detail={"store_id": store.store_id}
+        )
+    return pdf
 
 
 def _known_revisions() -> set[str]:

@@ -610,7 +610,10 @@ class SettingsScreen(QWidget):
             return
 
         def write() -> None:
-            write_atomic(Path(path), bk.recovery_sheet_pdf(self.backend.store, self.today()))
+            write_atomic(
+                Path(path),
+                bk.recovery_sheet_pdf(self.backend.store, self.today(), self.backend.actor),
+            )
 
         attempt(self, write)
         if Path(path).exists():
