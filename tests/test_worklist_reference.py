@@ -352,6 +352,34 @@ def reference(s: Session, today: date, days: int) -> dw.Worklist:
                 wt.status,
                 found.target,
             )
+    # the days before: visits nobody recorded, each blocked as such (its own day's payer)
+    since = today - timedelta(days=dw.UNRECORDED_DAYS)
+    for v in s.scalars(
+        select(PlannedVisit).where(PlannedVisit.on >= since, PlannedVisit.on < today)
+    ):
+        if v.status not in dw.ACTIVE:
+            continue
+        order = s.get(TherapyOrder, v.order_id)
+        assert order is not None
+        patient = s.get(Patient, order.patient_id)
+        assert patient is not None
+        cov = _primary(s, patient.id, v.on, v.on)
+        payer_row = s.get(Payer, cov.payer_id) if cov is not None else None
+        visits.append(
+            dw.VisitRow(
+                v.id,
+                patient.id,
+                filed_name(patient.last_name, patient.first_name),
+                patient.mrn,
+                v.on,
+                v.order_id,
+                order.drug_name,
+                order.site_of_care,
+                payer_row.name if payer_row is not None else wsv.SELF_PAY,
+                v.status,
+                (dw.not_recorded(patient.id, v.on, v.status, today),),
+            )
+        )
     visits.sort(key=lambda x: (x.on, x.patient_name, x.visit_id))
     ordered = sorted(tasks.values(), key=lambda t: (t.due, t.key))
     return dw.Worklist(tuple(visits), tuple(ordered), dw.counts(visits, ordered))
@@ -388,6 +416,7 @@ def test_fast_build_equals_the_rules_one_visit_at_a_time(store: Store) -> None:
     # the generated morning really exercises the rules (not an empty comparison)
     assert n_visits > 100 and n_tasks > 100
     assert len(seen) >= 8, seen
+    assert dw.BlockerKind.NOT_RECORDED in seen  # days gone by with visits nobody recorded
 
 
 def test_remembered_results_follow_changes(store: Store) -> None:
