@@ -608,3 +608,24 @@ def test_first_load_settles_the_heap_once(  # type: ignore[no-untyped-def]
     qtbot.wait(50)
     assert settled == [1]
     wait_for_background()
+
+
+def test_no_visit_selected_widens_the_screen(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Each visit of the demo selected in turn at 1366×728: the screen never scrolls sideways
+    and the task pane's buttons stay inside the window (the visit's line wraps)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    screen = window.worklist
+    loaded(qtbot, screen)
+    scroll = window.findChild(QScrollArea, "screenScroll")
+    assert scroll is not None and screen.data is not None
+    buttons = (screen.assign_button, screen.done_button, screen.open_task_button)
+    for v in screen.data.worklist.visits:
+        if not screen.select_visit(v.visit_id):
+            continue  # filtered out of the shown list
+        qtbot.wait(10)  # the layout settles
+        assert scroll.horizontalScrollBar().maximum() == 0, v.patient_name
+        assert v.patient_name in screen.visit_line.text()
+        for b in buttons:
+            right = b.mapTo(window, b.rect().topRight()).x()
+            assert right <= window.width(), (v.patient_name, b.objectName())
