@@ -425,8 +425,8 @@ def test_remembered_results_follow_changes(store: Store) -> None:
     wsv.forget_worked_out()
     before = compare(store, TODAY, 14)
     compare(store, TODAY, 14)  # all remembered
-    blocked = [v for v in before.visits if v.status == "planned" and v.blockers]
-    ready = [v for v in before.visits if v.status == "planned" and v.ready]
+    blocked = [v for v in before.visits if v.status == "planned" and v.on >= TODAY and v.blockers]
+    ready = [v for v in before.visits if v.status == "planned" and v.on >= TODAY and v.ready]
     assert blocked and ready
     with store.session() as s:
         vsv.cancel(s, DESK, blocked[0].visit_id, "Patient asked to move it")
@@ -509,7 +509,7 @@ def test_an_unchanged_database_returns_the_last_worklist(store: Store) -> None:
     assert n[0] <= 3  # BEGIN, the counter, COMMIT: no row of the worklist read
     with store.session() as s:
         assert wsv.build(s, DESK, TODAY, 7) is not first  # another window: built
-    planned = next(v for v in first.visits if v.status == "planned")
+    planned = next(v for v in first.visits if v.status == "planned" and v.on >= TODAY)
     with store.session() as s:
         vsv.cancel(s, DESK, planned.visit_id, "Patient asked to move it")
     after = compare(store, TODAY, 14)
@@ -522,7 +522,7 @@ def test_a_rolled_back_build_is_never_reused(store: Store) -> None:
     shows the saved change, not the rolled-back one."""
     wsv.forget_worked_out()
     before = compare(store, TODAY, 14)
-    planned = [v for v in before.visits if v.status == "planned"]
+    planned = [v for v in before.visits if v.status == "planned" and v.on >= TODAY]
     x, y = planned[0].visit_id, planned[1].visit_id
     s = store._factory()
     try:
@@ -546,7 +546,7 @@ def test_a_bulk_write_in_the_session_is_seen(store: Store) -> None:
 
     wsv.forget_worked_out()
     before = compare(store, TODAY, 14)
-    planned = next(v for v in before.visits if v.status == "planned")
+    planned = next(v for v in before.visits if v.status == "planned" and v.on >= TODAY)
     s = store._factory()
     try:
         s.execute(
@@ -582,7 +582,7 @@ def test_a_refresh_works_out_again_only_what_changed(
         calls["cases"] += 1
         return case_tasks(*a, **k)
 
-    planned = next(v for v in before.visits if v.status == "planned")
+    planned = next(v for v in before.visits if v.status == "planned" and v.on >= TODAY)
     with store.session() as s:
         vsv.cancel(s, DESK, planned.visit_id, "Patient asked to move it")
     with monkeypatch.context() as m:  # the build's own calls (not the reference's)
@@ -598,7 +598,8 @@ def test_a_refresh_works_out_again_only_what_changed(
         wsv.forget_worked_out()
         with store.session() as s:
             assert wsv.build(s, DESK, TODAY, 14) == refreshed
-    assert calls["orders"] == 1 + len({v.order_id for v in refreshed.visits})
+    upcoming = {v.order_id for v in refreshed.visits if v.on >= TODAY}  # not the unrecorded
+    assert calls["orders"] == 1 + len(upcoming)
     assert calls["cases"] > 10
     after = compare(store, TODAY, 14)
     assert after == refreshed
