@@ -116,6 +116,10 @@ def test_pa_missing_pending_denied() -> None:
     got = wl.order_blockers([day], facts(cases=(pending,), documents={7: DOCS}), today=TODAY)
     assert [b.kind for b in got[1]] == [K.PA_PENDING]
     assert got[1][0].target.record_id == 7
+    # the state's own parenthesis is not nested in another one
+    assert got[1][0].text.startswith(
+        "Prior authorization not decided yet: pending (more information requested). "
+    )
     denied = case(pa.State.DENIED, denied_on=D(2026, 11, 10))
     assert kinds(facts(cases=(denied,), documents={7: DOCS}), day) == [[K.PA_DENIED]]
 

@@ -251,8 +251,8 @@ def _auth_findings(
             Finding(
                 Kind.PA_PENDING,
                 (day,),
-                f"Prior authorization not decided yet ({pa.STATE_LABELS[c.state].lower()}): "
-                "the figure holds only if it is approved.",
+                f"Prior authorization not decided yet: {pa.STATE_LABELS[c.state].lower()}. "
+                "The figure holds only if it is approved.",
                 Fix("prior_auth", c.case_id),
             )
         ]
