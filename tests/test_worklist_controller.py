@@ -98,6 +98,8 @@ def test_visit_filters_and_summary() -> None:
         "3 visits to come in the next 14 days · 2 blocked · 1 ready · 3 shown"
     )
     assert "No visits planned in the next 14 days" in c.empty_visits_text(0, c.VisitFilter(), 14)
+    assert "No visits planned in the next 1 day." in c.empty_visits_text(0, c.VisitFilter(), 1)
+    assert c.visits_summary([], 0, 1).startswith("0 visits to come in the next 1 day ")
     assert "every visit is ready" in c.empty_visits_text(
         4, c.VisitFilter(readiness=c.Readiness.BLOCKED), 14
     )

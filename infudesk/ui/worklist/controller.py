@@ -205,7 +205,7 @@ def visits_summary(visits: Sequence[VisitRow], shown: int, days: int) -> str:
     """'36 visits in the next 14 days · 12 blocked · 24 ready' (and how many are shown)."""
     active = [v for v in visits if not done(v)]
     blocked = sum(1 for v in active if not v.ready)
-    head = f"{len(active)} visit{'s' if len(active) != 1 else ''} to come in the next {days} days"
+    head = f"{len(active)} visit{'s' if len(active) != 1 else ''} to come in the next {days} day{'s' if days != 1 else ''}"
     text = f"{head} · {blocked} blocked · {len(active) - blocked} ready"
     if shown != len(visits):
         text += f" · {shown} shown"
@@ -216,7 +216,7 @@ def empty_visits_text(total: int, f: VisitFilter, days: int) -> str:
     """The sentence shown instead of an empty list: why it is empty and what to do."""
     if total == 0:
         return (
-            f"No visits planned in the next {days} days. Plan visits from a patient's Therapy "
+            f"No visits planned in the next {days} day{'s' if days != 1 else ''}. Plan visits from a patient's Therapy "
             "orders tab (Add order…), or look further ahead with Days."
         )
     if f.readiness is Readiness.BLOCKED:
