@@ -97,9 +97,8 @@ class VisitsTab(_Tab):
                     item = self.table.item(r, col)
                     if item is not None:
                         item.setForeground(QColor(c.DONE_COLOR))
-        if isinstance(held, int):
-            self.select_visit(held)
-        elif self.records:  # the next visit to come
+        kept = isinstance(held, int) and self.select_visit(held)
+        if not kept and self.records:  # another patient's visit was held: the next to come
             upcoming = [
                 i
                 for i, v in enumerate(self.records)
