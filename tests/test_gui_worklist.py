@@ -374,6 +374,30 @@ def test_tasks_assigned_filtered_and_done(qtbot, window: MainWindow, store: Stor
     assert screen.select_task(task.key) and screen.done_button.text() == "Open again"
 
 
+def test_a_visit_nobody_recorded_heads_the_list_and_opens_the_visits_tab(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow
+) -> None:
+    """The demo's visit of about two weeks ago that nobody recorded: first in the list (the
+    oldest day), blocked as not recorded, with Given…/Cancel/Reschedule at hand and a button
+    to the patient's Visits tab."""
+    screen = window.worklist
+    loaded(qtbot, screen)
+    v = visit_with(screen, BlockerKind.NOT_RECORDED)
+    assert v.on < TODAY and v.status == "planned"
+    assert screen.visit_model.row_of(v.visit_id) == 0  # the oldest day first
+    click_visit(qtbot, screen, v.visit_id)
+    model = screen.visit_model
+    heads = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    assert "Not recorded" in model.index(0, heads.index("Readiness")).data()
+    button = blocker_button(qtbot, screen, "fix_not_recorded")
+    shot(window, "wl-not-recorded.png")
+    click(qtbot, button)
+    page = window.patients.page
+    assert window.stack.currentWidget() is window.patients
+    assert page.record is not None and page.record.id == v.patient_id
+    assert page.tabs.currentWidget() is page.visits
+
+
 def test_a_verification_link_opens_the_checklist(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     from infudesk.ui.verification.verification_dialog import VerificationDialog
 
@@ -518,7 +542,10 @@ def test_days_setting_saved_and_used_on_the_next_refresh(  # type: ignore[no-unt
     data = screen.data
     assert data is not None and data.days == 3 and screen.days_spin.value() == 3
     assert data.worklist.visits
-    assert all(TODAY <= v.on < TODAY + timedelta(days=3) for v in data.worklist.visits)
+    assert all(v.on < TODAY + timedelta(days=3) for v in data.worklist.visits)
+    assert all(  # before today: only the visits nobody recorded
+        v.blockers[0].kind is BlockerKind.NOT_RECORDED for v in data.worklist.visits if v.on < TODAY
+    )
     assert "next 3 days" in screen.visit_summary.text()
 
 
@@ -581,3 +608,24 @@ def test_first_load_settles_the_heap_once(  # type: ignore[no-untyped-def]
     qtbot.wait(50)
     assert settled == [1]
     wait_for_background()
+
+
+def test_no_visit_selected_widens_the_screen(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Each visit of the demo selected in turn at 1366×728: the screen never scrolls sideways
+    and the task pane's buttons stay inside the window (the visit's line wraps)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    screen = window.worklist
+    loaded(qtbot, screen)
+    scroll = window.findChild(QScrollArea, "screenScroll")
+    assert scroll is not None and screen.data is not None
+    buttons = (screen.assign_button, screen.done_button, screen.open_task_button)
+    for v in screen.data.worklist.visits:
+        if not screen.select_visit(v.visit_id):
+            continue  # filtered out of the shown list
+        qtbot.wait(10)  # the layout settles
+        assert scroll.horizontalScrollBar().maximum() == 0, v.patient_name
+        assert v.patient_name in screen.visit_line.text()
+        for b in buttons:
+            right = b.mapTo(window, b.rect().topRight()).x()
+            assert right <= window.width(), (v.patient_name, b.objectName())

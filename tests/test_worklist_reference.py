@@ -352,6 +352,34 @@ def reference(s: Session, today: date, days: int) -> dw.Worklist:
                 wt.status,
                 found.target,
             )
+    # the days before: visits nobody recorded, each blocked as such (its own day's payer)
+    since = today - timedelta(days=dw.UNRECORDED_DAYS)
+    for v in s.scalars(
+        select(PlannedVisit).where(PlannedVisit.on >= since, PlannedVisit.on < today)
+    ):
+        if v.status not in dw.ACTIVE:
+            continue
+        order = s.get(TherapyOrder, v.order_id)
+        assert order is not None
+        patient = s.get(Patient, order.patient_id)
+        assert patient is not None
+        cov = _primary(s, patient.id, v.on, v.on)
+        payer_row = s.get(Payer, cov.payer_id) if cov is not None else None
+        visits.append(
+            dw.VisitRow(
+                v.id,
+                patient.id,
+                filed_name(patient.last_name, patient.first_name),
+                patient.mrn,
+                v.on,
+                v.order_id,
+                order.drug_name,
+                order.site_of_care,
+                payer_row.name if payer_row is not None else wsv.SELF_PAY,
+                v.status,
+                (dw.not_recorded(patient.id, v.on, v.status, today),),
+            )
+        )
     visits.sort(key=lambda x: (x.on, x.patient_name, x.visit_id))
     ordered = sorted(tasks.values(), key=lambda t: (t.due, t.key))
     return dw.Worklist(tuple(visits), tuple(ordered), dw.counts(visits, ordered))
@@ -388,6 +416,7 @@ def test_fast_build_equals_the_rules_one_visit_at_a_time(store: Store) -> None:
     # the generated morning really exercises the rules (not an empty comparison)
     assert n_visits > 100 and n_tasks > 100
     assert len(seen) >= 8, seen
+    assert dw.BlockerKind.NOT_RECORDED in seen  # days gone by with visits nobody recorded
 
 
 def test_remembered_results_follow_changes(store: Store) -> None:
@@ -396,8 +425,8 @@ def test_remembered_results_follow_changes(store: Store) -> None:
     wsv.forget_worked_out()
     before = compare(store, TODAY, 14)
     compare(store, TODAY, 14)  # all remembered
-    blocked = [v for v in before.visits if v.status == "planned" and v.blockers]
-    ready = [v for v in before.visits if v.status == "planned" and v.ready]
+    blocked = [v for v in before.visits if v.status == "planned" and v.on >= TODAY and v.blockers]
+    ready = [v for v in before.visits if v.status == "planned" and v.on >= TODAY and v.ready]
     assert blocked and ready
     with store.session() as s:
         vsv.cancel(s, DESK, blocked[0].visit_id, "Patient asked to move it")
@@ -480,7 +509,7 @@ def test_an_unchanged_database_returns_the_last_worklist(store: Store) -> None:
     assert n[0] <= 3  # BEGIN, the counter, COMMIT: no row of the worklist read
     with store.session() as s:
         assert wsv.build(s, DESK, TODAY, 7) is not first  # another window: built
-    planned = next(v for v in first.visits if v.status == "planned")
+    planned = next(v for v in first.visits if v.status == "planned" and v.on >= TODAY)
     with store.session() as s:
         vsv.cancel(s, DESK, planned.visit_id, "Patient asked to move it")
     after = compare(store, TODAY, 14)
@@ -493,7 +522,7 @@ def test_a_rolled_back_build_is_never_reused(store: Store) -> None:
     shows the saved change, not the rolled-back one."""
     wsv.forget_worked_out()
     before = compare(store, TODAY, 14)
-    planned = [v for v in before.visits if v.status == "planned"]
+    planned = [v for v in before.visits if v.status == "planned" and v.on >= TODAY]
     x, y = planned[0].visit_id, planned[1].visit_id
     s = store._factory()
     try:
@@ -517,7 +546,7 @@ def test_a_bulk_write_in_the_session_is_seen(store: Store) -> None:
 
     wsv.forget_worked_out()
     before = compare(store, TODAY, 14)
-    planned = next(v for v in before.visits if v.status == "planned")
+    planned = next(v for v in before.visits if v.status == "planned" and v.on >= TODAY)
     s = store._factory()
     try:
         s.execute(
@@ -553,7 +582,7 @@ def test_a_refresh_works_out_again_only_what_changed(
         calls["cases"] += 1
         return case_tasks(*a, **k)
 
-    planned = next(v for v in before.visits if v.status == "planned")
+    planned = next(v for v in before.visits if v.status == "planned" and v.on >= TODAY)
     with store.session() as s:
         vsv.cancel(s, DESK, planned.visit_id, "Patient asked to move it")
     with monkeypatch.context() as m:  # the build's own calls (not the reference's)
@@ -569,7 +598,8 @@ def test_a_refresh_works_out_again_only_what_changed(
         wsv.forget_worked_out()
         with store.session() as s:
             assert wsv.build(s, DESK, TODAY, 14) == refreshed
-    assert calls["orders"] == 1 + len({v.order_id for v in refreshed.visits})
+    upcoming = {v.order_id for v in refreshed.visits if v.on >= TODAY}  # not the unrecorded
+    assert calls["orders"] == 1 + len(upcoming)
     assert calls["cases"] > 10
     after = compare(store, TODAY, 14)
     assert after == refreshed

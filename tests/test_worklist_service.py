@@ -66,7 +66,15 @@ def print_letter(store: Store, patient_id: int, kind: str) -> None:
 
 def test_window_visits_have_their_blockers(store: Store) -> None:
     wl = build(store)
-    assert all(TODAY <= v.on < TODAY + timedelta(days=14) for v in wl.visits)
+    assert all(v.on < TODAY + timedelta(days=14) for v in wl.visits)
+    # before today: only the visits nobody recorded (the demo has one, about two weeks ago)
+    gone_by = [v for v in wl.visits if v.on < TODAY]
+    assert gone_by and all(
+        v.on >= TODAY - timedelta(days=dw.UNRECORDED_DAYS)
+        and v.status in dw.ACTIVE
+        and [b.kind for b in v.blockers] == [K.NOT_RECORDED]
+        for v in gone_by
+    )
     assert [v.on for v in wl.visits] == sorted(v.on for v in wl.visits)
     medicare = row(wl, pid(store, "D0002"))
     assert [b.kind for b in medicare.blockers] == [K.ESTIMATE_MISSING]
@@ -82,6 +90,44 @@ def test_window_visits_have_their_blockers(store: Store) -> None:
     assert wl.counts["prior_auth"] == sum(
         1 for t in wl.tasks if dw.AREA_OF[t.kind] == "prior_auth" and t.status == "open"
     )
+
+
+def test_a_visit_nobody_recorded_stays_on_the_worklist_until_recorded(store: Store) -> None:
+    """Three days on, the visits of the days between that are still planned are blocked as
+    not recorded (with the payer of their day and the patient's Visits tab as the fix),
+    for UNRECORDED_DAYS; recording one (here: cancelling it) takes it off."""
+    later = TODAY + timedelta(days=3)
+    wl = build(store, later)
+    gone_by = [v for v in wl.visits if v.on < later]
+    between = [v for v in gone_by if v.on >= TODAY]
+    assert between, "the demo has visits in the three days"
+    for v in gone_by:
+        (b,) = v.blockers
+        assert b.kind is K.NOT_RECORDED and b.target == dw.Target("visits", v.patient_id)
+        assert f"was on {v.on:%m/%d/%Y}" in b.text and "still planned" in b.text
+    yesterday = [v for v in gone_by if v.on == later - timedelta(days=1)]
+    assert all("(yesterday)" in v.blockers[0].text for v in yesterday)
+    assert wl.counts["worklist"] == sum(1 for v in wl.visits if not v.ready)
+    # none of them in a window that asks for none, nor on the day's summary
+    with store.session() as s:
+        none = wsv.build(s, DESK, later, 14, unrecorded_days=0)
+        sheet = wsv.day_summary_data(s, DESK, later)
+    assert all(v.on >= later for v in none.visits)
+    assert len(sheet.visits) == sum(1 for v in wl.visits if v.on == later)
+    # recorded (cancelled: the patient did not come): off the worklist
+    first = between[0]
+    with store.session() as s:
+        vsv.cancel(s, DESK, first.visit_id, "no-show, rebooked by phone")
+    after = build(store, later)
+    assert first.visit_id not in {v.visit_id for v in after.visits}
+    assert len([v for v in after.visits if v.on < later]) == len(gone_by) - 1
+    # the boundary: on its day + UNRECORDED_DAYS it is still shown, the day after it is not
+    other = between[-1]
+    last_day = other.on + timedelta(days=dw.UNRECORDED_DAYS)
+    assert other.visit_id in {v.visit_id for v in build(store, last_day, 1).visits}
+    assert other.visit_id not in {
+        v.visit_id for v in build(store, last_day + timedelta(days=1), 1).visits
+    }
 
 
 def test_a_printed_cost_letter_makes_the_visit_ready(store: Store) -> None:

@@ -147,7 +147,8 @@ SCENARIOS: tuple[tuple[str, str], ...] = (
     ("grant_expired", "infliximab"),
     ("grant_applied", "actemra-harbor"),
 )
-# patients whose next visit is after the window: approved, some near reauthorization
+# patients whose next visit is after the window: approved, some near reauthorization, one
+# whose last visit (about two weeks before the seed day) nobody recorded
 LATER: tuple[str, ...] = ("infliximab", "tocilizumab", "actemra-harbor") * 4
 
 DIRECTORY: tuple[asv.DirectoryData, ...] = (
@@ -253,7 +254,7 @@ def seed_demo_morning(session: Session, actor: Actor, *, today: date) -> int:
             session,
             actor,
             ids[len(SCENARIOS) + j],
-            "later_reauth" if j % 3 == 0 else "later",
+            "later_reauth" if j % 3 == 0 else "later_unrecorded" if j == 1 else "later",
             THERAPIES[therapy],
             today,
             offset,
@@ -341,6 +342,8 @@ def _patient(
     case = None
     if cov is not None and t.pa_lines and scenario not in ("pa_missing",):
         case = _prior_auth(session, actor, patient_id, cov.id, order, scenario, t, today, given)
+    if scenario == "later_unrecorded":  # its last visit came and went: nobody recorded it
+        past = past[:-1]
     for v in past:
         if case is not None and pa.State(case.case.state) in pa.APPROVAL_STATES:
             try:

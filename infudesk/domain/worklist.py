@@ -16,12 +16,15 @@ from infudesk.domain import readiness as rd
 from infudesk.domain.validation import normalize_code
 from infudesk.domain.verification import us_date
 
-Screen = Literal["patient", "verification", "prior_auth", "quote", "assistance", "letters"]
+Screen = Literal[
+    "patient", "verification", "prior_auth", "quote", "assistance", "letters", "visits"
+]
 
 
 class BlockerKind(enum.StrEnum):
     """What stands between a planned visit and the chair (most serious first)."""
 
+    NOT_RECORDED = "not_recorded"  # a past visit still planned or arrived: never recorded
     COVERAGE_ENDED = "coverage_ended"  # the coverage ends before the visit
     UNVERIFIED = "unverified"
     VERIFICATION_DUE = "verification_due"
@@ -225,6 +228,7 @@ _PA_KIND: dict[rd.Kind, BlockerKind] = {
     rd.Kind.VERIFICATION_DUE: BlockerKind.VERIFICATION_DUE,
 }
 ACTIONS: dict[BlockerKind, str] = {
+    BlockerKind.NOT_RECORDED: "Open the patient's visits…",
     BlockerKind.COVERAGE_ENDED: "Update coverage…",
     BlockerKind.UNVERIFIED: "Verify now…",
     BlockerKind.VERIFICATION_DUE: "Re-verify…",
@@ -248,6 +252,25 @@ _DECIDING = frozenset({pa.State.DRAFT, pa.State.SUBMITTED, pa.State.PENDING})
 
 def _blocker(kind: BlockerKind, text: str, target: Target) -> Blocker:
     return Blocker(kind, text, ACTIONS[kind], target)
+
+
+UNRECORDED_DAYS = 30  # how far back a visit never recorded stays on the worklist
+
+
+def not_recorded(patient_id: int, on: date, status: str, today: date) -> Blocker:
+    """A visit whose day has passed while it is still planned (or arrived): nobody recorded
+    it as given, cancelled or rescheduled, so its authorization units and assistance were
+    never used up and nothing else reminds the desk of it."""
+    ago = (today - on).days
+    when = "yesterday" if ago == 1 else f"{ago} days ago"
+    state = "marked arrived" if status == VisitStatus.ARRIVED else "still planned"
+    return _blocker(
+        BlockerKind.NOT_RECORDED,
+        f"Not recorded: this visit was on {us_date(on)} ({when}) and is {state}. Record what "
+        "happened — Given…, Cancel visit… or Reschedule… — so that the authorization's units "
+        "and the assistance balance are right.",
+        Target("visits", patient_id),
+    )
 
 
 def _pa_codes(day: date, f: OrderFacts) -> Blocker | None:

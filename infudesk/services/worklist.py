@@ -130,31 +130,43 @@ _CASE_COLUMNS = (
 )
 
 
-def build(session: Session, actor: Actor, today: date, days: int = 14) -> dw.Worklist:
+def build(
+    session: Session,
+    actor: Actor,
+    today: date,
+    days: int = 14,
+    *,
+    unrecorded_days: int = dw.UNRECORDED_DAYS,
+) -> dw.Worklist:
     """The visits from ``today`` through ``today + days - 1`` (every status; given and
-    cancelled ones have no blockers), and the tasks due by the window's last day (overdue
-    ones included, done ones too with their status), with the counts per area."""
+    cancelled ones have no blockers), the visits of the ``unrecorded_days`` before today that
+    nobody recorded (still planned or arrived: blocked as not recorded), and the tasks due by
+    the window's last day (overdue ones included, done ones too with their status), with the
+    counts per area."""
     require(actor, Permission.WORKLIST)
     if days < 1:
         raise ValidationFailed({"days": "Show at least one day."})
+    if unrecorded_days < 0:
+        raise ValueError(unrecorded_days)
     # tens of thousands of small immutable objects and no cycles among them: the cyclic
     # garbage collector would walk the growing heap again and again for nothing
     token = _unchanged_token(session)
     engine = session.get_bind().engine  # an Engine's .engine is itself (a Connection's: its own)
+    window = (days, unrecorded_days)
     if token is not None:
-        last = _LAST.get(engine, today, days, token)
+        last = _LAST.get(engine, today, window, token)
         if last is not None:
             return last
     paused = gc.isenabled()
     if paused:
         gc.disable()
     try:
-        built = _build(session, today, days)
+        built = _build(session, today, days, unrecorded_days)
     finally:
         if paused:
             gc.enable()
     if token is not None:
-        _LAST.put(engine, today, days, token, built)
+        _LAST.put(engine, today, window, token, built)
     return built
 
 
@@ -205,7 +217,9 @@ class _LastBuilt:
             weakref.WeakKeyDictionary()
         )
 
-    def get(self, engine: Any, today: date, days: int, token: int) -> dw.Worklist | None:
+    def get(
+        self, engine: Any, today: date, days: tuple[int, int], token: int
+    ) -> dw.Worklist | None:
         with self.lock:
             windows = self.by_engine.get(engine)
             found = windows.get((today, days)) if windows is not None else None
@@ -213,7 +227,9 @@ class _LastBuilt:
             return None
         return found[1]  # type: ignore[no-any-return]
 
-    def put(self, engine: Any, today: date, days: int, token: int, wl: dw.Worklist) -> None:
+    def put(
+        self, engine: Any, today: date, days: tuple[int, int], token: int, wl: dw.Worklist
+    ) -> None:
         with self.lock:
             windows = self.by_engine.setdefault(engine, OrderedDict())
             windows[(today, days)] = (token, wl)
@@ -229,7 +245,7 @@ class _LastBuilt:
 _LAST = _LastBuilt()
 
 
-def _build(session: Session, today: date, days: int) -> dw.Worklist:
+def _build(session: Session, today: date, days: int, unrecorded_days: int) -> dw.Worklist:
     end = today + timedelta(days=days)
     horizon = end - timedelta(days=1)
     g = _Window(session, today, end, horizon)
@@ -550,6 +566,8 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
             memo.put(ident, key, done)
         visits_out += done[0]
         tasks += done[1]
+    if unrecorded_days:
+        visits_out += _unrecorded(g, today - timedelta(days=unrecorded_days), names)
     visits_out.sort(key=_visit_key)
 
     # --- tasks from the cases and the enrollments ---------------------------------------------
@@ -595,6 +613,80 @@ def _build(session: Session, today: date, days: int) -> dw.Worklist:
     tasks = _with_assignments(session, tasks)
     tasks.sort(key=_due_key)
     return dw.Worklist(tuple(visits_out), tuple(tasks), dw.counts(visits_out, tasks))
+
+
+def _unrecorded(g: _Window, since: date, names: _Names) -> list[dw.VisitRow]:
+    """The visits from ``since`` to the day before the window that are still planned or
+    arrived, each blocked as not recorded (no other rule runs on a day gone by), with the
+    primary payer current on its day."""
+    today = g.today
+    rows = g.rows(
+        select(
+            PlannedVisit.id,
+            PlannedVisit.on,
+            PlannedVisit.status,
+            PlannedVisit.order_id,
+            TherapyOrder.patient_id,
+            TherapyOrder.drug_name,
+            TherapyOrder.site_of_care,
+            Patient.mrn,
+            Patient.last_name,
+            Patient.first_name,
+        )
+        .join(TherapyOrder, TherapyOrder.id == PlannedVisit.order_id)
+        .join(Patient, Patient.id == TherapyOrder.patient_id)
+        .where(
+            PlannedVisit.on >= since,
+            PlannedVisit.on < today,
+            PlannedVisit.status.in_(sorted(dw.ACTIVE)),
+        )
+    )
+    if not rows:
+        return []
+    covs: dict[int, list[Any]] = defaultdict(list)
+    for r in g.rows(
+        select(
+            Coverage.id,
+            Coverage.patient_id,
+            Coverage.effective_on,
+            Coverage.terminates_on,
+            Payer.name.label("payer"),
+        )
+        .join(Payer, Payer.id == Coverage.payer_id)
+        .where(
+            Coverage.status == "active",
+            Coverage.rank == 1,
+            Coverage.effective_on < today,
+            Coverage.patient_id.in_(sorted({r.patient_id for r in rows})),
+        )
+    ):
+        covs[r.patient_id].append(r)
+
+    def payer_on(pid: int, day: date) -> str:
+        current = [
+            c
+            for c in covs.get(pid, ())
+            if c.effective_on <= day and (c.terminates_on is None or c.terminates_on >= day)
+        ]
+        best = max(current, key=lambda c: (c.effective_on, c.id), default=None)
+        return best.payer if best is not None else SELF_PAY
+
+    return [
+        dw.VisitRow(
+            visit_id=r.id,
+            patient_id=r.patient_id,
+            patient_name=names(r.last_name, r.first_name),
+            mrn=r.mrn,
+            on=r.on,
+            order_id=r.order_id,
+            drug=r.drug_name,
+            site=r.site_of_care,
+            payer=payer_on(r.patient_id, r.on),
+            status=r.status,
+            blockers=(dw.not_recorded(r.patient_id, r.on, r.status, today),),
+        )
+        for r in rows
+    ]
 
 
 _TASK_OF_REMINDER = dw.TASK_OF_REMINDER
@@ -1074,6 +1166,7 @@ def day_summary_data(session: Session, actor: Actor, day: date) -> DaySummaryDat
             details=tuple(b.text for b in v.blockers),
         )
         for v in sorted(wl.visits, key=lambda v: (v.ready, v.patient_name, v.visit_id))
+        if v.on == day  # not the days before that nobody recorded
     )
     open_tasks = sum(1 for t in wl.tasks if t.status == dw.TaskStatus.OPEN)
     return DaySummaryData(letters.letterhead(session), day, lines, open_tasks)

@@ -316,7 +316,7 @@ class ScreeningDialog(QDialog):
         )
         self.results.clear()
         for f in r.fits:
-            text = f"✓ {f.name}: fits" if f.fits else f"✗ {f.name}: " + "; ".join(f.reasons)
+            text = f"✓ {f.name}: fits" if f.fits else f"✗ {f.name}: " + " ".join(f.reasons)
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, f.program_id if f.fits else None)
             item.setForeground(QColor(FIT_COLOR if f.fits else NOT_COLOR))

@@ -85,6 +85,8 @@ def open_target(window: Window, target: Target, letter: str = "cost-letter") -> 
         dialog = show_letter(parent, backend, letter, pid, today=window.today())
         if dialog is not None:
             dialog.finished.connect(lambda _r: wl.refresh())
+    elif target.screen == "visits":  # a visit gone by that nobody recorded
+        window.show_patient_tab(pid, "visits")
     else:  # "patient": the coverage to update
         window.show_patient_tab(pid, "coverages")
 

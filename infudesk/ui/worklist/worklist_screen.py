@@ -292,6 +292,13 @@ class WorklistScreen(QWidget):
         self.blocker_box.setObjectName("blockerBox")
         box_lay = QVBoxLayout(self.blocker_box)
         box_lay.setContentsMargins(6, 6, 6, 6)
+        # the selected visit's line wraps here (a group box's title never does, and would
+        # widen the screen past a 1366-px display)
+        self.visit_line = QLabel("")
+        self.visit_line.setObjectName("visitLine")
+        self.visit_line.setWordWrap(True)
+        self.visit_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box_lay.addWidget(self.visit_line)
         self.blocker_area = QScrollArea()
         self.blocker_area.setObjectName("blockerArea")
         self.blocker_area.setWidgetResizable(True)
@@ -554,12 +561,16 @@ class WorklistScreen(QWidget):
         self.blocker_buttons = []
         if v is None:
             self.blocker_box.setTitle("What blocks a visit")
+            self.visit_line.setText("")
+            self.visit_line.hide()
             self._blocker_note("Select a visit to see what still blocks it and fix it here.")
             return
-        self.blocker_box.setTitle(
+        self.blocker_box.setTitle("The selected visit")
+        self.visit_line.setText(
             f"{v.patient_name} ({v.mrn}) · {v.on:%a %m/%d/%Y} · {v.drug} · "
             f"{v.site.replace('_', ' ')} · {v.payer}"
         )
+        self.visit_line.show()
         if c.done(v):
             self._blocker_note(f"{c.STATUS_LABELS.get(v.status, v.status)}: nothing to do.")
             return
