@@ -122,9 +122,12 @@ class VisitsTab(_Tab):
 
     def _update_buttons(self) -> None:
         v = self.current()
-        enabled = c.enabled_actions(v.status if v else None)
+        today = self.today()
+        enabled = c.enabled_actions(v.status if v else None, v.on if v else None, today)
+        tips = c.action_tips(v.status if v else None, v.on if v else None, today)
         for action, b in self.buttons.items():
             b.setEnabled(enabled[action])
+            b.setToolTip(tips[action])
 
     def act(self, action: VisitAction) -> None:
         v = self.current()
