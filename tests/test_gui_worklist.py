@@ -46,9 +46,13 @@ def paths(data_dir: Path, memory_keyring: MemoryKeyring, seeded_template: Templa
     return copy_template(seeded_template, data_dir, memory_keyring)
 
 
+CLOCK: list[date] = [TODAY]  # the app's today in these tests (a visit's day can come)
+
+
 @pytest.fixture
 def window(qtbot, store: Store) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    w = MainWindow(Backend(store, Actor("desk.clerk")), today=lambda: TODAY)
+    CLOCK[0] = TODAY
+    w = MainWindow(Backend(store, Actor("desk.clerk")), today=lambda: CLOCK[0])
     qtbot.addWidget(w)
     w.resize(SCREEN_W, SCREEN_H)
     w.show()
@@ -59,6 +63,14 @@ def window(qtbot, store: Store) -> Iterator[MainWindow]:  # type: ignore[no-unty
 def loaded(qtbot, screen: WorklistScreen) -> None:  # type: ignore[no-untyped-def]
     """Wait until the newest refresh is shown."""
     qtbot.waitUntil(lambda: screen.data is not None and not screen.busy, timeout=20_000)
+
+
+def the_day_comes(qtbot, screen: WorklistScreen, day: date) -> None:  # type: ignore[no-untyped-def]
+    """The app's clock moves to ``day`` and the worklist is computed again (Refresh)."""
+    CLOCK[0] = day
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        screen.refresh_button.click()
+    loaded(qtbot, screen)
 
 
 def reload(qtbot, screen: WorklistScreen) -> None:  # type: ignore[no-untyped-def]
@@ -200,7 +212,17 @@ def test_blocked_visit_followed_fixed_then_given(qtbot, window: MainWindow, stor
         == "Ready"
     )
 
-    # recorded as given: the authorization's units and the grant's balance go down
+    # ahead of its day the visit cannot be recorded as given; the button says why
+    assert v.on > TODAY
+    given = screen.action_buttons[VisitAction.GIVEN]
+    assert not given.isEnabled() and f"{v.on:%m/%d/%Y}" in given.toolTip()
+    assert not screen.action_buttons[VisitAction.ARRIVED].isEnabled()
+    shot(window, "wl-ahead.png")
+
+    # its day comes, recorded as given: the authorization's units and the grant's balance go down
+    the_day_comes(qtbot, screen, v.on)
+    click_visit(qtbot, screen, v.visit_id)
+    assert given.isEnabled() and not given.toolTip()
     before_units = units_left(store, v.patient_id)
     before_balance = enrollment(store, enrollment_id).data.balance
     assert before_balance == 5000
@@ -257,6 +279,7 @@ def test_given_beyond_the_approval_asks_why(qtbot, window: MainWindow, store: St
     screen = window.worklist
     loaded(qtbot, screen)
     v = visit_with(screen, BlockerKind.PA_EXHAUSTED)
+    the_day_comes(qtbot, screen, max(v.on, TODAY))
     click_visit(qtbot, screen, v.visit_id)
     prompts: list[str] = []
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from infudesk.domain.worklist import (
     Blocker,
@@ -98,6 +98,8 @@ def test_visit_filters_and_summary() -> None:
         "3 visits to come in the next 14 days · 2 blocked · 1 ready · 3 shown"
     )
     assert "No visits planned in the next 14 days" in c.empty_visits_text(0, c.VisitFilter(), 14)
+    assert "No visits planned in the next 1 day." in c.empty_visits_text(0, c.VisitFilter(), 1)
+    assert c.visits_summary([], 0, 1).startswith("0 visits to come in the next 1 day ")
     assert "every visit is ready" in c.empty_visits_text(
         4, c.VisitFilter(readiness=c.Readiness.BLOCKED), 14
     )
@@ -120,6 +122,32 @@ def test_actions_by_status() -> None:
     assert not any(c.enabled_actions("given").values())
     assert not any(c.enabled_actions("cancelled").values())
     assert not any(c.enabled_actions(None).values())
+
+
+def test_actions_by_day() -> None:
+    """Arrived on the visit's day only; Given on its day or late, never ahead; the buttons
+    say why on a day that does not allow them."""
+    a = c.VisitAction
+    day = date(2026, 12, 8)  # a Tuesday
+    before, after = day - timedelta(days=1), day + timedelta(days=1)
+    assert c.enabled_actions("planned", day, day) == dict.fromkeys(a, True)
+    ahead = c.enabled_actions("planned", day, before)
+    assert ahead == {a.ARRIVED: False, a.GIVEN: False, a.CANCEL: True, a.RESCHEDULE: True}
+    late = c.enabled_actions("planned", day, after)
+    assert late == {a.ARRIVED: False, a.GIVEN: True, a.CANCEL: True, a.RESCHEDULE: True}
+    assert c.enabled_actions("arrived", day, after)[a.GIVEN]
+    assert not any(c.enabled_actions("given", day, day).values())
+    tips = c.action_tips("planned", day, before)
+    assert tips[a.ARRIVED] == "Arrived is recorded on the visit's day, Tue 12/08/2026."
+    assert tips[a.GIVEN] == "Given is recorded on or after the visit's day, Tue 12/08/2026."
+    assert tips[a.CANCEL] == tips[a.RESCHEDULE] == ""
+    assert not any(c.action_tips("planned", day, day).values())
+    assert c.action_tips("given", day, before)[a.GIVEN] == ""  # the status says it already
+    # the words match the service's rule at every distance from the day
+    for delta in range(-3, 4):
+        today = day + timedelta(days=delta)
+        got = c.enabled_actions("planned", day, today)
+        assert got[a.ARRIVED] == (delta == 0) and got[a.GIVEN] == (delta >= 0)
 
 
 def test_prompts_and_checks() -> None:

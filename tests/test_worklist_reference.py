@@ -431,7 +431,7 @@ def test_remembered_results_follow_changes(store: Store) -> None:
     with store.session() as s:
         vsv.cancel(s, DESK, blocked[0].visit_id, "Patient asked to move it")
     with store.session() as s:
-        vsv.mark_given(s, DESK, ready[0].visit_id, reason="Given as ordered")
+        vsv.mark_given(s, DESK, ready[0].visit_id, reason="Given as ordered", today=ready[0].on)
     target = next(
         v
         for v in blocked

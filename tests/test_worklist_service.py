@@ -194,9 +194,9 @@ def test_given_uses_authorization_units_and_card(store: Store) -> None:
         before = pas.get_case(s, case_row.id).remaining()
         card_before = asv.list_programs(s, p)[0].data.used
     with store.session() as s:
-        vsv.mark_arrived(s, DESK, visit.visit_id)
+        vsv.mark_arrived(s, DESK, visit.visit_id, today=visit.on)
     with store.session() as s:
-        got = vsv.mark_given(s, DESK, visit.visit_id)
+        got = vsv.mark_given(s, DESK, visit.visit_id, today=visit.on)
     assert got.status == "given" and got.status_by == DESK.name
     with store.session() as s:
         after = pas.get_case(s, case_row.id).remaining()
@@ -221,18 +221,20 @@ def test_given_uses_authorization_units_and_card(store: Store) -> None:
         s.add(PlannedVisit(order_id=visit.order_id, on=visit.on + timedelta(days=1)))
     nxt = first_planned(store, p)
     with store.session() as s, pytest.raises(vsv.OverApproved) as refused:
-        vsv.mark_given(s, DESK, nxt.visit_id)
+        vsv.mark_given(s, DESK, nxt.visit_id, today=nxt.on)
     whats = {(e.what, e.code) for e in refused.value.exceeded}
     assert ("visits", "") in whats and ("units", "J1745") in whats
     (visits,) = [e for e in refused.value.exceeded if e.what == "visits"]
     assert (visits.approved, visits.would_use) == (7, 8)
     with store.session() as s:
-        vsv.mark_given(s, DESK, nxt.visit_id, reason="Payer extension by phone, ref 123")
+        vsv.mark_given(
+            s, DESK, nxt.visit_id, reason="Payer extension by phone, ref 123", today=nxt.on
+        )
     with store.session() as s:
         assert pas.get_case(s, case_row.id).remaining().visits_over == 1  # type: ignore[union-attr]
         assert s.get(PlannedVisit, nxt.visit_id).reason.startswith("Payer extension")  # type: ignore[union-attr]
     with store.session() as s, pytest.raises(ValidationFailed):
-        vsv.mark_given(s, DESK, nxt.visit_id, reason="again")
+        vsv.mark_given(s, DESK, nxt.visit_id, reason="again", today=nxt.on)
 
 
 def test_given_takes_the_grant_balance_down(store: Store) -> None:
@@ -241,7 +243,7 @@ def test_given_takes_the_grant_balance_down(store: Store) -> None:
         (grant,) = [x for x in asv.list_programs(s, p) if x.data.kind == "foundation_grant"]
     visit = first_planned(store, p)
     with store.session() as s:
-        vsv.mark_given(s, DESK, visit.visit_id, reason="given anyway")
+        vsv.mark_given(s, DESK, visit.visit_id, reason="given anyway", today=visit.on)
     with store.session() as s:
         (after,) = [x for x in asv.list_programs(s, p) if x.id == grant.id]
         used = asv.usages_for_enrollment(s, grant.id)
@@ -265,7 +267,7 @@ def test_cancel_reschedule_arrive(store: Store) -> None:
         gone = vsv.cancel(s, DESK, visit.visit_id, "Patient in hospital")
     assert (gone.status, gone.reason) == ("cancelled", "Patient in hospital")
     with store.session() as s, pytest.raises(ValidationFailed):
-        vsv.mark_arrived(s, DESK, visit.visit_id)
+        vsv.mark_arrived(s, DESK, visit.visit_id, today=visit.on)
     wl = build(store)
     (cancelled,) = [v for v in wl.visits if v.visit_id == visit.visit_id]
     assert cancelled.status == "cancelled" and cancelled.ready
@@ -278,7 +280,7 @@ def test_permissions(store: Store) -> None:
         with pytest.raises(PermissionDenied):
             wsv.build(s, nobody, TODAY)
         with pytest.raises(PermissionDenied):
-            vsv.mark_given(s, nobody, visit.visit_id)
+            vsv.mark_given(s, nobody, visit.visit_id, today=visit.on)
         with pytest.raises(PermissionDenied):
             wsv.set_task_status(s, nobody, "k", "done")
         with pytest.raises(PermissionDenied):
@@ -311,3 +313,20 @@ def test_queries_do_not_grow_with_the_visits(store: Store) -> None:
         assert (n_after or 0) > (n_before or 0)
     assert count_queries() == first
     assert first < 30
+
+
+def test_arrived_only_on_the_visits_day_and_given_not_before_it(store: Store) -> None:
+    visit = first_planned(store, pid(store, "D0001"))
+    day = visit.on
+    for wrong in (day - timedelta(days=1), day + timedelta(days=1)):
+        with store.session() as s, pytest.raises(ValidationFailed) as arrived:
+            vsv.mark_arrived(s, DESK, visit.visit_id, today=wrong)
+        assert f"{day:%a %m/%d}" in str(arrived.value.errors["on"])
+    with store.session() as s, pytest.raises(ValidationFailed) as given:
+        vsv.mark_given(s, DESK, visit.visit_id, today=day - timedelta(days=1))
+    assert "Given is for the visit's day" in str(given.value.errors["on"])
+    with store.session() as s:
+        vsv.mark_arrived(s, DESK, visit.visit_id, today=day)
+    with store.session() as s:  # given late, the day after, stays allowed
+        got = vsv.mark_given(s, DESK, visit.visit_id, today=day + timedelta(days=1))
+    assert got.status == "given"

@@ -128,11 +128,15 @@ def _refuse(v: PlannedVisit, *allowed: VisitStatus) -> None:
         raise ValidationFailed({"status": f"The visit of {v.on:%m/%d/%Y} is already {v.status}."})
 
 
-def mark_arrived(session: Session, actor: Actor, visit_id: int) -> VisitRecord:
-    """The patient is here."""
+def mark_arrived(
+    session: Session, actor: Actor, visit_id: int, *, today: date | None = None
+) -> VisitRecord:
+    """The patient is here: only on the visit's own day."""
     require(actor, Permission.WORKLIST)
     v, o = _load(session, visit_id, lock=True)
     _refuse(v, VisitStatus.PLANNED)
+    if v.on != (today or date.today()):
+        raise ValidationFailed({"on": f"Arrived is for the visit's day: {v.on:%a %m/%d}."})
     _set(v, actor, VisitStatus.ARRIVED)
     session.flush()
     audit.record(session, actor, "arrived", "visit", v.id, patient_id=o.patient_id)
@@ -270,7 +274,12 @@ def _use_assistance(session: Session, actor: Actor, v: PlannedVisit, o: TherapyO
 
 
 def mark_given(
-    session: Session, actor: Actor, visit_id: int, *, reason: str | None = None
+    session: Session,
+    actor: Actor,
+    visit_id: int,
+    *,
+    reason: str | None = None,
+    today: date | None = None,
 ) -> VisitRecord:
     """The visit was given: its units per approved code and one visit are used on the order's
     approval, and what its assistance programs pay is taken off their balance. Beyond what
@@ -279,6 +288,8 @@ def mark_given(
     require(actor, Permission.WORKLIST)
     v, o = _load(session, visit_id, lock=True)
     _refuse(v, VisitStatus.PLANNED, VisitStatus.ARRIVED)
+    if v.on > (today or date.today()):  # given late (after its day) stays allowed
+        raise ValidationFailed({"on": f"Given is for the visit's day: {v.on:%a %m/%d}."})
     why = (reason or "").strip()
     case = _approving_case(session, o, v.on)
     if case is not None:

@@ -201,11 +201,15 @@ def filter_visits(visits: Iterable[VisitRow], f: VisitFilter) -> list[VisitRow]:
     return [v for v in visits if f.keeps(v)]
 
 
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
 def visits_summary(visits: Sequence[VisitRow], shown: int, days: int) -> str:
     """'36 visits in the next 14 days · 12 blocked · 24 ready' (and how many are shown)."""
     active = [v for v in visits if not done(v)]
     blocked = sum(1 for v in active if not v.ready)
-    head = f"{len(active)} visit{'s' if len(active) != 1 else ''} to come in the next {days} days"
+    head = f"{len(active)} visit{_s(len(active))} to come in the next {days} day{_s(days)}"
     text = f"{head} · {blocked} blocked · {len(active) - blocked} ready"
     if shown != len(visits):
         text += f" · {shown} shown"
@@ -216,8 +220,8 @@ def empty_visits_text(total: int, f: VisitFilter, days: int) -> str:
     """The sentence shown instead of an empty list: why it is empty and what to do."""
     if total == 0:
         return (
-            f"No visits planned in the next {days} days. Plan visits from a patient's Therapy "
-            "orders tab (Add order…), or look further ahead with Days."
+            f"No visits planned in the next {days} day{_s(days)}. Plan visits from a patient's "
+            "Therapy orders tab (Add order…), or look further ahead with Days."
         )
     if f.readiness is Readiness.BLOCKED:
         return "Nothing blocks a visit with these filters: every visit is ready."
@@ -248,9 +252,39 @@ _ALLOWED: dict[VisitAction, frozenset[str]] = {
 }
 
 
-def enabled_actions(status: str | None) -> dict[VisitAction, bool]:
-    """Which actions a visit in ``status`` allows (None: no visit chosen, none)."""
-    return {a: status is not None and status in allowed for a, allowed in _ALLOWED.items()}
+def date_refusal(action: VisitAction, on: date, today: date) -> str | None:
+    """Why ``action`` cannot be recorded today for a visit planned ``on`` (None: it can).
+    The patient arrives on the visit's day; a visit is given on its day or recorded late,
+    never ahead of it (the same rules as the visits service)."""
+    if action is VisitAction.ARRIVED and on != today:
+        return f"Arrived is recorded on the visit's day, {on:%a %m/%d/%Y}."
+    if action is VisitAction.GIVEN and on > today:
+        return f"Given is recorded on or after the visit's day, {on:%a %m/%d/%Y}."
+    return None
+
+
+def enabled_actions(
+    status: str | None, on: date | None = None, today: date | None = None
+) -> dict[VisitAction, bool]:
+    """Which actions a visit in ``status`` allows (None: no visit chosen, none); with the
+    visit's day and today, also which the day allows (see :func:`date_refusal`)."""
+    return {
+        a: status is not None
+        and status in allowed
+        and (on is None or today is None or date_refusal(a, on, today) is None)
+        for a, allowed in _ALLOWED.items()
+    }
+
+
+def action_tips(status: str | None, on: date | None, today: date) -> dict[VisitAction, str]:
+    """The buttons' tooltips: why an action the status allows is off on this day."""
+    tips = dict.fromkeys(VisitAction, "")
+    if status is None or on is None:
+        return tips
+    for a, allowed in _ALLOWED.items():
+        if status in allowed:
+            tips[a] = date_refusal(a, on, today) or ""
+    return tips
 
 
 @dataclass(frozen=True)

@@ -161,13 +161,13 @@ def record(
         run_change(
             parent,
             backend,
-            lambda s, a: vsv.mark_arrived(s, a, vid),
+            lambda s, a: vsv.mark_arrived(s, a, vid, today=today),
             lambda _r: done(c.done_text(action, visit)),
         )
     elif action is VisitAction.GIVEN:
         if confirm and not _confirm_given(parent, visit):
             return
-        _give(parent, backend, visit, None, done)
+        _give(parent, backend, visit, None, done, today)
     elif action is VisitAction.CANCEL:
         why = _ask_reason(
             parent,
@@ -198,7 +198,12 @@ def record(
 
 
 def _give(
-    parent: QWidget | None, backend: Backend, visit: VisitRef, reason: str | None, done: Done
+    parent: QWidget | None,
+    backend: Backend,
+    visit: VisitRef,
+    reason: str | None,
+    done: Done,
+    today: date,
 ) -> None:
     vid = visit.visit_id
 
@@ -211,14 +216,14 @@ def _give(
                 "Record as given",
             )
             if why is not None:
-                _give(parent, backend, visit, why, done)
+                _give(parent, backend, visit, why, done, today)
             return
         report(parent, exc)
 
     run_change(
         parent,
         backend,
-        lambda s, a: vsv.mark_given(s, a, vid, reason=reason),
+        lambda s, a: vsv.mark_given(s, a, vid, reason=reason, today=today),
         lambda _r: done(c.done_text(VisitAction.GIVEN, visit)),
         failed,
     )

@@ -97,9 +97,8 @@ class VisitsTab(_Tab):
                     item = self.table.item(r, col)
                     if item is not None:
                         item.setForeground(QColor(c.DONE_COLOR))
-        if isinstance(held, int):
-            self.select_visit(held)
-        elif self.records:  # the next visit to come
+        kept = isinstance(held, int) and self.select_visit(held)
+        if not kept and self.records:  # another patient's visit was held: the next to come
             upcoming = [
                 i
                 for i, v in enumerate(self.records)
@@ -123,9 +122,12 @@ class VisitsTab(_Tab):
 
     def _update_buttons(self) -> None:
         v = self.current()
-        enabled = c.enabled_actions(v.status if v else None)
+        today = self.today()
+        enabled = c.enabled_actions(v.status if v else None, v.on if v else None, today)
+        tips = c.action_tips(v.status if v else None, v.on if v else None, today)
         for action, b in self.buttons.items():
             b.setEnabled(enabled[action])
+            b.setToolTip(tips[action])
 
     def act(self, action: VisitAction) -> None:
         v = self.current()

@@ -545,9 +545,12 @@ class WorklistScreen(QWidget):
         self, _new: QItemSelection | None = None, _old: QItemSelection | None = None
     ) -> None:
         v = self.selected_visit()
-        enabled = c.enabled_actions(v.status if v else None)
+        today = self.today()
+        enabled = c.enabled_actions(v.status if v else None, v.on if v else None, today)
+        tips = c.action_tips(v.status if v else None, v.on if v else None, today)
         for action, button in self.action_buttons.items():
             button.setEnabled(enabled[action])
+            button.setToolTip(tips[action])
         self.patient_button.setEnabled(v is not None)
         self._show_blockers(v)
 
