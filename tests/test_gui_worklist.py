@@ -605,6 +605,10 @@ def test_key_columns_visible_at_1366_by_728(qtbot, window: MainWindow) -> None: 
     t = screen.task_model.shown()[0]
     tip = screen.task_model.index(0, TaskColumns.PATIENT).data(Qt.ItemDataRole.ToolTipRole)
     assert t.text in tip and t.patient_name in tip
+    # every status a visit can have reads whole (no 'Cancel…')
+    fm = screen.visit_table.fontMetrics()
+    status_w = screen.visit_table.columnWidth(VisitColumns.STATUS)
+    assert all(fm.horizontalAdvance(x) + 8 <= status_w for x in c.STATUS_LABELS.values())
     shot(window, "wl-1366.png")
 
 

@@ -62,7 +62,6 @@ VISIT_WIDTHS = {
     VisitColumns.DRUG: 92,
     VisitColumns.SITE: 90,
     VisitColumns.PAYER: 112,
-    VisitColumns.STATUS: 62,
 }
 HIDDEN_VISIT_COLUMNS = (VisitColumns.MRN, VisitColumns.SITE)  # in the tooltip and the details
 TASK_WIDTHS = {
@@ -263,6 +262,9 @@ class WorklistScreen(QWidget):
         )
         for col, width in VISIT_WIDTHS.items():
             self.visit_table.setColumnWidth(col, width)
+        metrics = self.visit_table.fontMetrics()  # 'Cancelled' whole, whatever the font
+        status_w = max(metrics.horizontalAdvance(t) for t in c.STATUS_LABELS.values()) + 16
+        self.visit_table.setColumnWidth(VisitColumns.STATUS, max(status_w, 62))
         for col in HIDDEN_VISIT_COLUMNS:
             self.visit_table.setColumnHidden(col, True)
         self.visit_empty = QLabel("")
