@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QPushButton, QSpinBox, QWidget
 
 from infudesk.domain.worklist import BlockerKind, VisitRow
 from infudesk.errors import ValidationFailed
@@ -656,3 +656,32 @@ def test_no_visit_selected_widens_the_screen(qtbot, window: MainWindow) -> None:
         for b in buttons:
             right = b.mapTo(window, b.rect().topRight()).x()
             assert right <= window.width(), (v.patient_name, b.objectName())
+
+
+def test_filter_choices_read_whole_on_every_screen(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """At 1366x728 every choice of a screen's filters reads whole in its box when chosen (no
+    'Needs attention (overdue…'); a short label's full meaning is its tooltip. Payer names
+    are the center's own data and may be elided."""
+    loaded(qtbot, window.worklist)
+    cut: list[str] = []
+    for i in range(window.nav.count()):
+        window.nav.setCurrentRow(i)
+        qtbot.wait(50)
+        screen = window.stack.currentWidget()
+        for box in screen.findChildren(QComboBox):
+            if not box.isVisible() or box.objectName() in ("payerFilter", "feePayerFilter"):
+                continue
+            room = box.width() - 24  # the arrow and the frame
+            cut += [
+                f"{box.objectName()}: {box.itemText(j)!r}"
+                for j in range(box.count())
+                if box.fontMetrics().horizontalAdvance(box.itemText(j)) > room
+            ]
+    assert cut == []
+    pa_screen = window.prior_auths
+    box = pa_screen.show_combo
+    box.setCurrentIndex(box.findData("appeal"))
+    assert box.toolTip() == "Appeal, external-review and fair-hearing deadlines"
+    assert pa_screen.state_combo.itemData(
+        pa_screen.state_combo.findData("pending"), Qt.ItemDataRole.ToolTipRole
+    ) == ("Pending (more information requested)")

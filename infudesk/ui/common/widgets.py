@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -23,12 +23,25 @@ from infudesk.domain.patients import parse_date
 from infudesk.ui.common.forms import FieldBox
 
 
-def choice_combo(name: str, choices: Iterable[tuple[object, str]]) -> QComboBox:
-    """A combo box of (value, label) choices, named for tests and style sheets."""
+def choice_combo(
+    name: str, choices: Iterable[tuple[object, str]], tips: Mapping[object, str] | None = None
+) -> QComboBox:
+    """A combo box of (value, label) choices, named for tests and style sheets. ``tips``
+    says in full what a short label stands for: on the item in the open list, and on the box
+    while that item is chosen."""
     combo = QComboBox()
     combo.setObjectName(name)
     for value, label in choices:
         combo.addItem(label, value)
+        if tips and value in tips:
+            combo.setItemData(combo.count() - 1, tips[value], Qt.ItemDataRole.ToolTipRole)
+    if tips:
+
+        def tip(_i: int = 0) -> None:
+            combo.setToolTip(tips.get(combo.currentData(), ""))
+
+        combo.currentIndexChanged.connect(tip)
+        tip()
     # about 16 characters wide whatever its longest choice (a filter bar stays on screen with
     # a large font); the list that opens shows every choice in full
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)

@@ -63,13 +63,21 @@ from infudesk.ui.prior_auth.prior_auth_dialog import (
 )
 
 Index = QModelIndex | QPersistentModelIndex
-SHOW = (
+SHOW = (  # short enough for the filter bar; the tips say what each takes in
     ("open", "Open cases"),
-    ("expiring", f"Approvals ending within {EXPIRING_DAYS} days"),
-    ("follow_up", f"Follow-ups and payer decisions due (next {pa.SOON_DAYS} days)"),
-    ("appeal", "Appeal, external-review and fair-hearing deadlines"),
-    ("all", "All, including expired and cancelled"),
+    ("expiring", f"Ending in {EXPIRING_DAYS} days"),
+    ("follow_up", f"Due in {pa.SOON_DAYS} days"),
+    ("appeal", "Appeal deadlines"),
+    ("all", "All cases"),
 )
+SHOW_TIPS = {
+    "open": "Cases not closed yet",
+    "expiring": f"Approvals ending within {EXPIRING_DAYS} days",
+    "follow_up": f"Follow-ups and payer decisions due in the next {pa.SOON_DAYS} days",
+    "appeal": "Appeal, external-review and fair-hearing deadlines",
+    "all": "All cases, including expired and cancelled",
+}
+FILTER_STATE_LABELS = {**STATE_LABELS, State.PENDING: "Pending (more info)"}
 SEVERITY_ORDER = {"overdue": 0, "due": 1, "soon": 2, "info": 3}
 
 
@@ -367,10 +375,12 @@ class PriorAuthScreen(QWidget):
         self.backend = backend
         self.today = today
         lay = QVBoxLayout(self)
-        self.show_combo = choice_combo("showFilter", SHOW)
+        self.show_combo = choice_combo("showFilter", SHOW, SHOW_TIPS)
         self.payer_combo = choice_combo("payerFilter", [(None, "All payers")])
         self.state_combo = choice_combo(
-            "stateFilter", [(None, "All states"), *((s.value, STATE_LABELS[s]) for s in State)]
+            "stateFilter",
+            [(None, "All states"), *((s.value, FILTER_STATE_LABELS[s]) for s in State)],
+            {State.PENDING.value: STATE_LABELS[State.PENDING]},
         )
         lay.addLayout(
             title_bar(

@@ -26,10 +26,12 @@ from infudesk.ui.verification import controller as ctl
 
 COLUMNS = ("Patient", "MRN", "Coverage", "Therapy order", "Next visit", "Due", "Why", "Checklist")
 SHOW = (
-    ("attention", "Needs attention (overdue, due, due soon, in progress, problems)"),
+    ("attention", "Needs attention"),
     ("problems", "Problems found"),
     ("all", "Everything"),
 )
+# the short label fits the filter bar; what it takes in is said here
+ATTENTION_TIP = "Needs attention: overdue, due, due soon, in progress or with problems found"
 
 
 class VerificationsScreen(QWidget):
@@ -43,7 +45,7 @@ class VerificationsScreen(QWidget):
         self.backend = backend
         self.today = today
         lay = QVBoxLayout(self)
-        self.show_combo = choice_combo("showFilter", SHOW)
+        self.show_combo = choice_combo("showFilter", SHOW, {"attention": ATTENTION_TIP})
         self.payer_combo = choice_combo("payerFilter", [])
         self.due_by = QLineEdit()
         self.due_by.setObjectName("dueBy")
