@@ -668,6 +668,7 @@ def test_filter_choices_read_whole_on_every_screen(qtbot, window: MainWindow) ->
         window.nav.setCurrentRow(i)
         qtbot.wait(50)
         screen = window.stack.currentWidget()
+        assert screen is not None
         for box in screen.findChildren(QComboBox):
             if not box.isVisible() or box.objectName() in ("payerFilter", "feePayerFilter"):
                 continue
@@ -685,3 +686,59 @@ def test_filter_choices_read_whole_on_every_screen(qtbot, window: MainWindow) ->
     assert pa_screen.state_combo.itemData(
         pa_screen.state_combo.findData("pending"), Qt.ItemDataRole.ToolTipRole
     ) == ("Pending (more information requested)")
+
+
+def test_used_up_approval_starts_a_new_case_following_it(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, store: Store
+) -> None:
+    """'Ask for more units…' on a visit past what was approved starts a new case for the same
+    coverage and order, its notes naming the case and authorization it follows (the old
+    approved case cannot be changed); the new draft opens and the worklist reloads."""
+    from infudesk.ui.prior_auth.prior_auth_dialog import PriorAuthDialog
+    from infudesk.ui.prior_auth.prior_auth_tab import NewCaseDialog
+
+    screen = window.worklist
+    loaded(qtbot, screen)
+    v = visit_with(screen, BlockerKind.PA_EXHAUSTED)
+    b = next(b for b in v.blockers if b.kind is BlockerKind.PA_EXHAUSTED)
+    old_id = b.target.record_id
+    assert old_id is not None and b.target.screen == "new_prior_auth"
+    with store.session() as s:
+        old = pas.get_case(s, old_id)
+        before = {r.id for r in pas.list_cases(s, today=TODAY) if r.patient_id == v.patient_id}
+    assert old.case.approval is not None
+    click_visit(qtbot, screen, v.visit_id)
+    button = blocker_button(qtbot, screen, "fix_pa_exhausted")
+    assert button.text() == "Ask for more units…" and "new prior-auth case" in button.toolTip()
+    seen: dict[str, object] = {}
+
+    def create(dlg: QWidget) -> None:
+        assert isinstance(dlg, NewCaseDialog)
+        f = dlg.form
+        seen["coverage"] = f.choice("coverage_id")
+        seen["order"] = f.choice("order_id")
+        seen["notes"] = f.value("notes")
+        shot(dlg, "wl-new-case.png")
+        when_dialog(PriorAuthDialog, look)
+        dlg.save_button.click()
+
+    def look(dlg: QWidget) -> None:
+        assert isinstance(dlg, PriorAuthDialog)
+        seen["opened"] = dlg.windowTitle()
+        dlg.reject()
+
+    when_dialog(NewCaseDialog, create)
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        click(qtbot, button)
+    assert seen["coverage"] == old.coverage_id and seen["order"] == old.order_id
+    auth = old.case.approval.auth_number
+    assert f"Follows case #{old_id}, authorization {auth} (" in str(seen["notes"])
+    assert "opened" in seen
+    with store.session() as s:
+        after = [r for r in pas.list_cases(s, today=TODAY) if r.patient_id == v.patient_id]
+    (new,) = [r for r in after if r.id not in before]
+    assert new.state == "draft"
+    with store.session() as s:
+        got = pas.get_case(s, new.id)
+    assert got.order_id == old.order_id and got.coverage_id == old.coverage_id
+    assert f"Follows case #{old_id}" in got.notes

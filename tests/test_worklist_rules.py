@@ -134,6 +134,10 @@ def test_pa_dates_boundaries() -> None:
         visit(D(2026, 12, 5), 4),
     )
     assert got == [[K.PA_EXPIRED], [], [], [K.PA_EXPIRED]]
+    # an approval that ended cannot be changed: the button starts a new case following it
+    (b,) = wl.order_blockers([visit(D(2026, 12, 5), 4)], f, today=TODAY)[4]
+    assert b.action == "Request a new one…"
+    assert b.target == wl.Target("new_prior_auth", f.patient_id, 7, f.coverage_id, f.order_id)
 
 
 def test_pa_other_site_and_codes_not_covered() -> None:
@@ -142,6 +146,7 @@ def test_pa_other_site_and_codes_not_covered() -> None:
     f = facts(codes=("J1745", "J3490"))
     (b,) = wl.order_blockers([visit(D(2026, 11, 20))], f, today=TODAY)[1]
     assert b.kind is K.PA_CODES and "J3490" in b.text
+    assert b.target.screen == "new_prior_auth" and b.target.record_id == 7
 
 
 def test_units_and_visits_used_up_by_given_and_earlier_planned() -> None:
@@ -153,6 +158,8 @@ def test_units_and_visits_used_up_by_given_and_earlier_planned() -> None:
     # units: 100 units at 40 a visit → two visits
     f = facts(cases=(case(approval=approval(visits=None, units=100)),))
     assert kinds(f, *days) == [[], [], [K.PA_EXHAUSTED]]
+    (b,) = wl.order_blockers(days, f, today=TODAY)[3]
+    assert b.target.screen == "new_prior_auth" and b.target.record_id == 7
 
 
 def test_given_and_cancelled_visits_have_no_blockers_and_use_nothing() -> None:

@@ -17,7 +17,14 @@ from infudesk.domain.validation import normalize_code
 from infudesk.domain.verification import us_date
 
 Screen = Literal[
-    "patient", "verification", "prior_auth", "quote", "assistance", "letters", "visits"
+    "patient",
+    "verification",
+    "prior_auth",
+    "new_prior_auth",
+    "quote",
+    "assistance",
+    "letters",
+    "visits",
 ]
 
 
@@ -47,7 +54,9 @@ class BlockerKind(enum.StrEnum):
 class Target:
     """Where the one-click fix opens. ``record_id`` is the record the screen opens on (None:
     the screen starts a new one): "verification" the verification id, "prior_auth" the case
-    id, "assistance" the enrollment id, "patient" the coverage id, "quote"/"letters" None.
+    id, "new_prior_auth" the case a new request follows (an approval ended, used up or short
+    of a code: the old case cannot be changed, a new one is asked for), "assistance" the
+    enrollment id, "patient" the coverage id, "quote"/"letters" None.
     ``coverage_id`` and ``order_id`` say what a new verification, case or estimate is for."""
 
     screen: Screen
@@ -247,6 +256,8 @@ ACTIONS: dict[BlockerKind, str] = {
     BlockerKind.ASSISTANCE_LOW: "Find more assistance…",
 }
 _ORDER = tuple(BlockerKind)
+# an approval that ended or was used up cannot be changed: the fix is a new request
+_NEW_REQUEST = frozenset({BlockerKind.PA_EXPIRED, BlockerKind.PA_EXHAUSTED})
 _DECIDING = frozenset({pa.State.DRAFT, pa.State.SUBMITTED, pa.State.PENDING})
 
 
@@ -288,7 +299,7 @@ def _pa_codes(day: date, f: OrderFacts) -> Blocker | None:
                 BlockerKind.PA_CODES,
                 f"Authorization {a.auth_number} does not name {', '.join(missing)}: ask the "
                 "payer to add it before this visit.",
-                Target("prior_auth", f.patient_id, c.case_id, f.coverage_id, f.order_id),
+                Target("new_prior_auth", f.patient_id, c.case_id, f.coverage_id, f.order_id),
             )
         return None
     return None
@@ -397,7 +408,7 @@ def order_blockers(
                 )
             else:
                 target = Target(
-                    "prior_auth",
+                    "new_prior_auth" if kind in _NEW_REQUEST else "prior_auth",
                     facts.patient_id,
                     fnd.fix.target if fnd.fix.kind in ("prior_auth", "site") else None,
                     facts.coverage_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,7 +25,7 @@ from infudesk.ui.common.forms import FieldBox
 
 
 def choice_combo(
-    name: str, choices: Iterable[tuple[object, str]], tips: Mapping[object, str] | None = None
+    name: str, choices: Iterable[tuple[object, str]], tips: Mapping[Any, str] | None = None
 ) -> QComboBox:
     """A combo box of (value, label) choices, named for tests and style sheets. ``tips``
     says in full what a short label stands for: on the item in the open list, and on the box

@@ -15,6 +15,7 @@ from infudesk.domain.verification import Status
 from infudesk.domain.worklist import Target
 from infudesk.services import coverages as cvs
 from infudesk.services import orders as ors
+from infudesk.services import prior_auths as pas
 from infudesk.services import verifications as vs
 from infudesk.ui.common.ops import Backend, attempt
 from infudesk.ui.worklist import controller as c
@@ -69,7 +70,7 @@ def open_target(window: Window, target: Target, letter: str = "cost-letter") -> 
     if target.screen == "verification":
         open_verification(parent, backend, window.today, target)
         wl.refresh()
-    elif target.screen == "prior_auth":
+    elif target.screen in ("prior_auth", "new_prior_auth"):
         open_prior_auth(parent, backend, window.today, target)
         wl.refresh()
     elif target.screen == "quote":
@@ -125,12 +126,19 @@ def open_verification(
 def open_prior_auth(
     parent: QWidget, backend: Backend, today: Callable[[], date], target: Target
 ) -> bool:
-    """The case named by the target, or a new case for its coverage and order."""
+    """The case named by the target, or a new case for its coverage and order ("new_prior_auth":
+    a new request following the case named, which the notes say)."""
     from infudesk.ui.prior_auth.prior_auth_dialog import open_case
     from infudesk.ui.prior_auth.prior_auth_tab import NewCaseDialog
 
+    follows = None
     if target.record_id is not None:
-        return open_case(parent, backend, target.record_id, today)
+        if target.screen != "new_prior_auth":
+            return open_case(parent, backend, target.record_id, today)
+        old = target.record_id
+        follows = attempt(parent, lambda: backend.query(pas.get_case, old))
+        if follows is None:
+            return False
     pid = target.patient_id
     covs = attempt(parent, lambda: backend.query(cvs.list_coverages, pid))
     orders = attempt(parent, lambda: backend.query(ors.list_orders, pid))
@@ -141,6 +149,8 @@ def open_prior_auth(
         combo = dlg.form.widgets.get(name)
         if value is not None and isinstance(combo, QComboBox) and combo.findData(value) >= 0:
             combo.setCurrentIndex(combo.findData(value))
+    if follows is not None:
+        dlg.form.set("notes", c.follow_up_note(follows.id, follows.case.approval))
     if dlg.exec() != QDialog.DialogCode.Accepted or dlg.saved is None:
         return False
     open_case(parent, backend, dlg.saved.id, today)

@@ -595,7 +595,7 @@ class WorklistScreen(QWidget):
             rl.addWidget(text, 1)
             button = QPushButton(b.action)
             button.setObjectName(f"fix_{b.kind.value}")
-            button.setToolTip(f"Opens the {b.target.screen.replace('_', ' ')} screen")
+            button.setToolTip(c.target_tip(b.target.screen))
             kind = c.letter_kind(b.kind, v.payer)
             button.clicked.connect(
                 lambda _c=False, t=b.target, k=kind: self.target_requested.emit(t, k)
