@@ -742,3 +742,40 @@ def test_used_up_approval_starts_a_new_case_following_it(  # type: ignore[no-unt
         got = pas.get_case(s, new.id)
     assert got.order_id == old.order_id and got.coverage_id == old.coverage_id
     assert f"Follows case #{old_id}" in got.notes
+
+
+def test_given_from_the_visits_tab_lists_what_is_open(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, store: Store
+) -> None:
+    """On its day, a visit still blocked asks, from the patient's Visits tab as from the
+    worklist, before it is recorded given, listing what is still open; Cancel leaves it planned."""
+    screen = window.worklist
+    loaded(qtbot, screen)
+    v = next(
+        x
+        for x in screen.data.worklist.visits  # type: ignore[union-attr]
+        if x.on >= TODAY and x.status == "planned" and x.blockers
+    )
+    the_day_comes(qtbot, screen, v.on)
+    v = shown_visit(screen, v.visit_id)
+    assert v.blockers
+    click_visit(qtbot, screen, v.visit_id)
+    click(qtbot, screen.patient_button)
+    page = window.patients.page
+    page.tabs.setCurrentWidget(page.visits)
+    tab = page.visits
+    assert tab.select_visit(v.visit_id)
+    asked: list[str] = []
+
+    def decline(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox) and box.objectName() == "givenBox"
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.Cancel).click()
+
+    when_dialog(QMessageBox, decline)
+    click(qtbot, tab.buttons[VisitAction.GIVEN])
+    qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
+    assert f"{len(v.blockers)} open item(s)" in asked[0]
+    assert all(b.text in asked[0] for b in v.blockers)
+    qtbot.waitUntil(lambda: tab.buttons[VisitAction.GIVEN].isEnabled(), timeout=5_000)
+    assert tab.current() is not None and tab.current().status == "planned"  # type: ignore[union-attr]

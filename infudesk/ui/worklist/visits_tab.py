@@ -4,14 +4,19 @@ given, cancelled or rescheduled here as on the Worklist (the same actions)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from sqlalchemy.orm import Session
 
+from infudesk.domain.worklist import BlockerKind
 from infudesk.services import patients as ps
 from infudesk.services import visits as vsv
-from infudesk.ui.common.ops import Backend, attempt
+from infudesk.services import worklist as wsv
+from infudesk.services.audit import Actor
+from infudesk.ui.common.ops import Backend, attempt, report, run_query
 from infudesk.ui.patients.patient_tabs import _fill, _selected, _Tab, _table
 from infudesk.ui.worklist import controller as c
 from infudesk.ui.worklist import visit_actions
@@ -29,6 +34,15 @@ def recorded_text(v: vsv.VisitRecord) -> str:
 def reason_text(v: vsv.VisitRecord) -> str:
     moved = f"moved from {v.rescheduled_from:%m/%d/%Y}" if v.rescheduled_from else ""
     return " · ".join(x for x in (v.reason, moved) if x) or "—"
+
+
+def open_items(session: Session, actor: Actor, visit_id: int, today: date) -> tuple[str, ...]:
+    """What still blocks a visit of today (or one gone by), in the worklist's words."""
+    wl = wsv.build(session, actor, today, 1)
+    row = next((r for r in wl.visits if r.visit_id == visit_id), None)
+    if row is None:
+        return ()
+    return tuple(b.text for b in row.blockers if b.kind is not BlockerKind.NOT_RECORDED)
 
 
 class VisitsTab(_Tab):
@@ -134,7 +148,28 @@ class VisitsTab(_Tab):
         if v is None:
             return
         ref = VisitRef(v.visit_id, v.on, self.patient_name, v.drug, v.status)
-        visit_actions.record(self, self.backend, action, ref, self.today(), self._done)
+        today = self.today()
+        if action is not VisitAction.GIVEN:
+            visit_actions.record(self, self.backend, action, ref, today, self._done)
+            return
+        # the confirmation lists what is still open, as on the worklist: worked out first, off
+        # the GUI thread (the buttons wait meanwhile)
+        for b in self.buttons.values():
+            b.setEnabled(False)
+
+        def ask(blockers: tuple[str, ...]) -> None:
+            self._update_buttons()
+            given = replace(ref, blockers=blockers)
+            visit_actions.record(self, self.backend, action, given, today, self._done)
+
+        def failed(exc: BaseException) -> None:
+            self._update_buttons()
+            report(self, exc)
+
+        actor = self.backend.actor
+        run_query(
+            self, self.backend, lambda s: open_items(s, actor, v.visit_id, today), ask, failed
+        )
 
     def _done(self, text: str) -> None:
         self.refresh()
