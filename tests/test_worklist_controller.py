@@ -12,6 +12,7 @@ from infudesk.domain.worklist import (
     TaskKind,
     TaskStatus,
     VisitRow,
+    not_recorded,
 )
 from infudesk.ui.worklist import controller as c
 
@@ -100,6 +101,15 @@ def test_visit_filters_and_summary() -> None:
     assert "No visits planned in the next 14 days" in c.empty_visits_text(0, c.VisitFilter(), 14)
     assert "No visits planned in the next 1 day." in c.empty_visits_text(0, c.VisitFilter(), 1)
     assert c.visits_summary([], 0, 1).startswith("0 visits to come in the next 1 day ")
+    # a past visit nobody recorded is not one to come: counted apart
+    gone = VisitRow(
+        9, 1, "Patient 9", "M9", TODAY - timedelta(days=3), 3, "Infliximab", "office", "A",
+        "planned", (not_recorded(1, TODAY - timedelta(days=3), "planned", TODAY),),
+    )  # fmt: skip
+    assert c.visits_summary([*rows, gone], 4, 14) == (
+        "3 visits to come in the next 14 days · 2 blocked · 1 ready · 1 past visit not "
+        "recorded · 4 shown"
+    )
     assert "every visit is ready" in c.empty_visits_text(
         4, c.VisitFilter(readiness=c.Readiness.BLOCKED), 14
     )

@@ -207,12 +207,21 @@ def _s(n: int) -> str:
     return "" if n == 1 else "s"
 
 
+def unrecorded(v: VisitRow) -> bool:
+    """A visit gone by that nobody recorded (listed to be recorded, not to come)."""
+    return any(b.kind is BlockerKind.NOT_RECORDED for b in v.blockers)
+
+
 def visits_summary(visits: Sequence[VisitRow], shown: int, days: int) -> str:
-    """'36 visits in the next 14 days · 12 blocked · 24 ready' (and how many are shown)."""
-    active = [v for v in visits if not done(v)]
+    """'36 visits to come in the next 14 days · 12 blocked · 24 ready' (then the past visits
+    nobody recorded, and how many are shown)."""
+    past = sum(1 for v in visits if unrecorded(v))
+    active = [v for v in visits if not done(v) and not unrecorded(v)]
     blocked = sum(1 for v in active if not v.ready)
     head = f"{len(active)} visit{_s(len(active))} to come in the next {days} day{_s(days)}"
     text = f"{head} · {blocked} blocked · {len(active) - blocked} ready"
+    if past:
+        text += f" · {past} past visit{_s(past)} not recorded"
     if shown != len(visits):
         text += f" · {shown} shown"
     return text
