@@ -483,6 +483,25 @@ def test_day_summary_saved_and_printed(  # type: ignore[no-untyped-def]
     assert actions == ["print", "render", "save"], kept  # made, saved, printed
     assert all(who == "desk.clerk" and TODAY.isoformat() in d for _a, who, d in kept)
     assert any("printed.pdf" in d for _a, _who, d in kept)
+    assert not dlg.note.isVisibleTo(dlg)  # today is booked: no note
+
+    # a day nobody is booked: the summary opens on the next booked day and says so
+    booked = sorted({v.on for v in screen.data.worklist.visits if v.status == "planned"})  # type: ignore[union-attr]
+    free = next(d for d in (TODAY + timedelta(days=i) for i in range(1, 14)) if d not in booked)
+    the_day_comes(qtbot, screen, free)
+    nxt = min(d for d in booked if d > free)
+    click(qtbot, screen.print_button)
+    dlg = screen.day_summary
+    assert isinstance(dlg, DaySummaryDialog)
+    qtbot.waitUntil(lambda: dlg.ready, timeout=20_000)
+    assert dlg.day == nxt and dlg.date_edit.date() == QDate(nxt.year, nxt.month, nxt.day)
+    assert dlg.note.isVisibleTo(dlg) and f"{nxt:%m/%d}" in dlg.note.text()
+    assert dlg.width() <= SCREEN_W
+    shot(dlg, "wl-day-summary-next.png")
+    dlg.date_edit.setDate(QDate(free.year, free.month, free.day))  # the user's choice
+    assert not dlg.note.isVisibleTo(dlg)
+    qtbot.waitUntil(lambda: dlg.ready, timeout=20_000)
+    dlg.close()
 
 
 def test_every_window_fits_1366_by_728(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

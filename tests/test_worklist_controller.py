@@ -233,3 +233,17 @@ def test_navigation_counts() -> None:
     assert c.nav_text("Payers", counts) == "Payers"
     assert "blocked" in c.nav_tooltip("Worklist", counts)
     assert c.clamp_days(None) == 14 and c.clamp_days(200) == c.MAX_DAYS and c.clamp_days(7) == 7
+
+
+def test_summary_day_is_today_or_the_next_booked_day() -> None:
+    monday = TODAY + timedelta(days=3)
+    later = [visit(1, monday), visit(2, monday + timedelta(days=1))]
+    assert c.summary_day([visit(3, TODAY), *later], TODAY) == (TODAY, "")
+    day, why = c.summary_day(later, TODAY)
+    assert day == monday
+    assert why == "Nobody is booked today: this is Mon 11/30, the next day with visits."
+    # cancelled today and past visits nobody recorded do not count; nothing ahead: today
+    gone = visit(4, TODAY - timedelta(days=2))
+    assert c.summary_day([visit(5, TODAY, status="cancelled"), *later], TODAY)[0] == monday
+    assert c.summary_day([gone], TODAY) == (TODAY, "")
+    assert c.summary_day([], TODAY) == (TODAY, "")

@@ -207,6 +207,16 @@ def _s(n: int) -> str:
     return "" if n == 1 else "s"
 
 
+def summary_day(visits: Sequence[VisitRow], today: date) -> tuple[date, str]:
+    """The day the start-of-day summary opens on, and why when it is not today: today if
+    anyone is booked today, else the next day of the list with a visit to come."""
+    to_come = sorted({v.on for v in visits if v.status in ACTIVE and v.on >= today})
+    if not to_come or to_come[0] == today:
+        return today, ""
+    nxt = to_come[0]
+    return nxt, f"Nobody is booked today: this is {nxt:%a %m/%d}, the next day with visits."
+
+
 def unrecorded(v: VisitRow) -> bool:
     """A visit gone by that nobody recorded (listed to be recorded, not to come)."""
     return any(b.kind is BlockerKind.NOT_RECORDED for b in v.blockers)

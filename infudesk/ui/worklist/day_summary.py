@@ -68,7 +68,9 @@ def record_summary_print(session: Session, actor: Actor, day: date, target: str)
 class DaySummaryDialog(PdfPreview):
     """Signals: none. ``ready`` is True once the PDF is shown."""
 
-    def __init__(self, backend: Backend, day: date, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, backend: Backend, day: date, parent: QWidget | None = None, *, note: str = ""
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("daySummaryDialog")
         self.setWindowTitle("Start-of-day summary")
@@ -82,15 +84,24 @@ class DaySummaryDialog(PdfPreview):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("ddd MM/dd/yyyy")
         self.top.addWidget(self.date_edit)
+        self.note = QLabel(note)  # why the summary opened on another day than today
+        self.note.setObjectName("summaryNote")
+        self.note.setStyleSheet("color: #555;")
+        self.note.setVisible(bool(note))
+        self.top.addWidget(self.note)
         self.top.addStretch(1)
         self.add_view_and_buttons(LOOK)
-        self.date_edit.dateChanged.connect(lambda d: self.load(date(d.year(), d.month(), d.day())))
+        self.date_edit.dateChanged.connect(self._day_chosen)
         self.resize(760, 700)  # fits a 1366x768 screen with its task bar (728 px)
         self.load(day)
 
     @property
     def ready(self) -> bool:
         return self.document is not None and not self.latest.busy
+
+    def _day_chosen(self, d: QDate) -> None:
+        self.note.hide()  # the user chose the day
+        self.load(date(d.year(), d.month(), d.day()))
 
     def load(self, day: date) -> None:
         self.day = day

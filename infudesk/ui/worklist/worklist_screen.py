@@ -703,7 +703,9 @@ class WorklistScreen(QWidget):
     def print_day_summary(self) -> None:
         from infudesk.ui.worklist.day_summary import DaySummaryDialog
 
-        dlg = DaySummaryDialog(self.backend, self.today(), self)
+        visits = self.data.worklist.visits if self.data is not None else ()
+        day, why = c.summary_day(visits, self.today())
+        dlg = DaySummaryDialog(self.backend, day, self, note=why)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.day_summary = dlg
         dlg.open()
