@@ -95,6 +95,23 @@ def test_screening_fits_and_why_not() -> None:
     assert by[3].reasons == ("Income is 292.8% of the 2026 poverty guideline; the limit is 250%.",)
 
 
+def test_a_program_without_rules_is_to_ask_about_not_a_fit() -> None:
+    """Added to the directory with no rule at all: screening cannot say it fits; it says to
+    ask the sponsor and lists it after the programs that fit, before those that do not."""
+    bare = da.ProgramRules(9, "Hospital fund", "foundation_grant")
+    s = da.screen([CARD, bare, CHARITY], who(income=D("80000")), year=2026)
+    assert [(f.name, f.fits, f.unknown) for f in s.fits] == [
+        ("Actemra co-pay card", True, False),
+        ("Hospital fund", False, True),
+        ("Charity care", False, False),
+    ]
+    assert s.fits[1].reasons == (da.NO_RULES,)
+    # one rule is enough to judge
+    capped = da.ProgramRules(9, "Hospital fund", "foundation_grant", fpl_limit=400)
+    (fit,) = da.screen([capped], who(), year=2026).fits
+    assert fit.fits and not fit.unknown
+
+
 def test_screening_alaska_hawaii_and_year_fallback() -> None:
     ak = da.screen([CHARITY], who(state="AK", income=D("40000")), year=2026)
     assert ak.guideline == 19950 + 2 * 7100

@@ -533,9 +533,15 @@ def test_every_window_fits_1366_by_728(qtbot, window: MainWindow) -> None:  # ty
         dlg.close()
 
 
-def test_screening_says_which_programs_fit(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_screening_says_which_programs_fit(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
     from infudesk.ui.fees.enrollment_dialogs import ScreeningDialog
 
+    with store.session() as s:  # added without any rule: to ask about, not a fit
+        asv.add_directory_entry(
+            s,
+            Actor("counselor", role="counselor"),
+            asv.DirectoryData(kind="foundation_grant", name="Hospital fund"),
+        )
     screen = window.worklist
     loaded(qtbot, screen)
     v = screen.data.worklist.visits[0]  # type: ignore[union-attr]
@@ -549,8 +555,19 @@ def test_screening_says_which_programs_fit(qtbot, window: MainWindow) -> None:  
     assert dlg.run()
     assert "poverty guideline" in dlg.summary.text()
     texts = [dlg.results.item(i).text() for i in range(dlg.results.count())]
-    assert texts and all(t.startswith(("✓", "✗")) for t in texts)
+    assert texts and all(t.startswith(("✓", "✗", "?")) for t in texts)
     assert any(t.startswith("✗") and ": " in t for t in texts)  # why not, for the others
+    asks = [i for i, t in enumerate(texts) if t.startswith("?")]
+    ask = next(i for i in asks if texts[i].startswith("? Hospital fund: "))
+    assert texts[ask].endswith("No eligibility rules on file: ask the sponsor whether the "
+                               "patient qualifies.")  # fmt: skip
+    assert f"{len(asks)} without rules on file to ask about" in dlg.summary.text()
+    # those that fit first, then those to ask about, then the others
+    kinds = [t[0] for t in texts]
+    assert kinds == sorted(kinds, key="✓?✗".index)
+    dlg.results.setCurrentRow(ask)
+    assert dlg.enroll_button.isEnabled()  # it may still be applied for
+    qtbot.wait(50)  # the wrapped summary laid out again
     shot(dlg, "wl-screening.png")
 
 

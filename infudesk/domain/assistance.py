@@ -184,14 +184,20 @@ class Applicant:
     diagnosis: str = ""
 
 
+NO_RULES = "No eligibility rules on file: ask the sponsor whether the patient qualifies."
+
+
 @dataclass(frozen=True)
 class Fit:
-    """One program: whether it fits and, when it does not, every reason why."""
+    """One program: whether it fits and, when it does not, every reason why. A program with no
+    rule on file (no drug, diagnosis, income or coverage rule) neither fits nor fails:
+    ``unknown``, with :data:`NO_RULES` as its reason."""
 
     program_id: int
     name: str
     fits: bool
     reasons: tuple[str, ...] = ()
+    unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,7 +205,7 @@ class Screening:
     year: int
     guideline: int
     fpl_percent: Decimal
-    fits: tuple[Fit, ...]  # the programs that fit first, then the others, each by name
+    fits: tuple[Fit, ...]  # those that fit, those without rules, the others; each by name
 
 
 def region_of(state: str) -> str:
@@ -254,6 +260,13 @@ def screen(
             why.append(f"Only for {', '.join(p.drugs)}.")
         if p.diagnoses and not any(dx.startswith(x.upper().replace(".", "")) for x in p.diagnoses):
             why.append(f"Only for diagnoses {', '.join(p.diagnoses)}.")
-        out.append(Fit(p.program_id, p.name, not why, tuple(why)))
-    out.sort(key=lambda f: (not f.fits, f.name.casefold(), f.program_id))
+        ruled = bool(p.drugs or p.diagnoses or p.no_government or p.fpl_limit is not None)
+        if not ruled:
+            out.append(Fit(p.program_id, p.name, False, (NO_RULES,), unknown=True))
+        else:
+            out.append(Fit(p.program_id, p.name, not why, tuple(why)))
+    # the programs that fit, then those to ask about, then the others
+    out.sort(
+        key=lambda f: (0 if f.fits else 1 if f.unknown else 2, f.name.casefold(), f.program_id)
+    )
     return Screening(used_year, g, pct, tuple(out))

@@ -42,6 +42,7 @@ KIND_LABELS = {
 }
 FIT_COLOR = "#2e7d32"
 NOT_COLOR = "#8a1c1c"
+UNKNOWN_COLOR = "#8a5a00"  # no rules on file: ask the sponsor
 HINT = "color: #555;"
 
 
@@ -309,17 +310,26 @@ class ScreeningDialog(QDialog):
     def show_result(self, r: da.Screening) -> None:
         self.screening = r
         fits = [f for f in r.fits if f.fits]
+        unknown = sum(1 for f in r.fits if f.unknown)
         self.summary.setStyleSheet(HINT)
         self.summary.setText(
             f"{r.fpl_percent}% of the {r.year} poverty guideline (${r.guideline:,} for this "
-            f"household). {len(fits)} of {len(r.fits)} programs fit."
+            f"household). {len(fits)} of {len(r.fits)} programs fit"
+            + (f"; {unknown} without rules on file to ask about." if unknown else ".")
         )
         self.results.clear()
         for f in r.fits:
-            text = f"✓ {f.name}: fits" if f.fits else f"✗ {f.name}: " + " ".join(f.reasons)
+            if f.fits:
+                text, color = f"✓ {f.name}: fits", FIT_COLOR
+            elif f.unknown:
+                text, color = f"? {f.name}: " + " ".join(f.reasons), UNKNOWN_COLOR
+            else:
+                text, color = f"✗ {f.name}: " + " ".join(f.reasons), NOT_COLOR
             item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, f.program_id if f.fits else None)
-            item.setForeground(QColor(FIT_COLOR if f.fits else NOT_COLOR))
+            # a program to ask about may still be applied for
+            can_enroll = f.fits or f.unknown
+            item.setData(Qt.ItemDataRole.UserRole, f.program_id if can_enroll else None)
+            item.setForeground(QColor(color))
             self.results.addItem(item)
         if not r.fits:
             self.results.addItem("The directory has no active program: add one with Directory….")
