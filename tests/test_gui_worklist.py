@@ -815,3 +815,50 @@ def test_given_from_the_visits_tab_lists_what_is_open(  # type: ignore[no-untype
     assert all(b.text in asked[0] for b in v.blockers)
     qtbot.waitUntil(lambda: tab.buttons[VisitAction.GIVEN].isEnabled(), timeout=5_000)
     assert tab.current() is not None and tab.current().status == "planned"  # type: ignore[union-attr]
+
+
+def test_directory_programs_corrected_and_retired(qtbot, window: MainWindow, store: Store) -> None:  # type: ignore[no-untyped-def]
+    """A program added without rules is chosen in the directory, given its rules and saved
+    (what the form does not show is kept); an empty name is refused with the typing kept;
+    clearing Offered retires it."""
+    from infudesk.ui.fees.enrollment_dialogs import DirectoryDialog
+
+    with store.session() as s:
+        added = asv.add_directory_entry(
+            s,
+            Actor("counselor", role="counselor"),
+            asv.DirectoryData(kind="foundation_grant", name="Hospital fund", per_visit_max=None),
+        )
+    dlg = DirectoryDialog(window.backend, window)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    f = dlg.form
+    assert dlg.add_button.text() == "Add to the directory" and f.value("name") == ""
+    row = next(i for i, r in enumerate(dlg.records) if r.id == added.id)
+    assert dlg.table.item(row, 4).text() == "—"  # no rule on file
+    dlg.table.selectRow(row)
+    assert dlg.editing is not None and dlg.editing.id == added.id
+    assert f.value("name") == "Hospital fund" and dlg.add_button.text() == "Save changes"
+    f.set("diagnoses", "K50, K51")
+    f.set("fpl_limit", "400")
+    f.set("name", "  ")
+    dlg.add_button.click()  # refused: the name is required; what was typed stays
+    assert f.value("diagnoses") == "K50, K51" and "Saved" not in dlg.status.text()
+    f.set("name", "Hospital fund — IBD")
+    dlg.add_button.click()
+    assert dlg.status.text() == "Saved the changes to Hospital fund — IBD."
+    with store.session() as s:
+        got = next(r for r in asv.list_directory(s, active_only=False) if r.id == added.id)
+    assert got.data.diagnoses == ("K50", "K51") and got.data.fpl_limit == 400
+    assert got.data.kind == "foundation_grant" and got.data.active
+    row = next(i for i, r in enumerate(dlg.records) if r.id == added.id)
+    assert "diagnoses K50, K51" in dlg.table.item(row, 4).text()
+    shot(dlg, "wl-directory-edit.png")
+    f.set("active", False)
+    dlg.add_button.click()
+    with store.session() as s:
+        assert added.id not in {r.id for r in asv.list_directory(s)}  # retired: not offered
+    row = next(i for i, r in enumerate(dlg.records) if r.id == added.id)
+    assert dlg.table.item(row, 1).text().endswith("(retired)")
+    dlg.new_button.click()
+    assert dlg.editing is None and f.value("name") == "" and not dlg.table.selectedItems()

@@ -33,7 +33,7 @@ from infudesk.services import assistance as asv
 from infudesk.ui.common.ops import Backend, attempt, report
 from infudesk.ui.common.screen import fit_to_screen
 from infudesk.ui.common.widgets import Form
-from infudesk.ui.patients.patient_tabs import _fill, _table
+from infudesk.ui.patients.patient_tabs import _fill, _selected, _table
 
 KIND_LABELS = {
     "copay_card": "Copay card",
@@ -351,7 +351,8 @@ class ScreeningDialog(QDialog):
 
 
 class DirectoryDialog(QDialog):
-    """The programs every patient can be enrolled in (shared), and a form to add one."""
+    """The programs every patient can be enrolled in (shared): choose one to correct its rules
+    or retire it, or add one (New program)."""
 
     COLUMNS = ("Kind", "Program", "Sponsor", "Drugs", "Rules", "Renewal")
 
@@ -360,16 +361,22 @@ class DirectoryDialog(QDialog):
         self.setObjectName("directoryDialog")
         self.setWindowTitle("Assistance program directory")
         self.backend = backend
+        self.records: list[asv.DirectoryRecord] = []
+        self.editing: asv.DirectoryRecord | None = None
         lay = QVBoxLayout(self)
         hint = QLabel(
             "Programs listed here are offered to every patient: screening checks their rules, "
-            "and a patient is enrolled in one from the Assistance tab."
+            "and a patient is enrolled in one from the Assistance tab. Choose a program to "
+            "correct it."
         )
         hint.setWordWrap(True)
         hint.setStyleSheet(HINT)
         lay.addWidget(hint)
         self.table = _table(self.COLUMNS, "directoryTable")
         lay.addWidget(self.table, 1)
+        self.form_title = QLabel("<b>New program</b>")
+        self.form_title.setObjectName("directoryFormTitle")
+        lay.addWidget(self.form_title)
         self.form = f = Form()
         fl = QFormLayout()
         fl.addRow("Kind", f.combo("kind", list(KIND_LABELS.items())))
@@ -381,55 +388,99 @@ class DirectoryDialog(QDialog):
         fl.addRow("", f.check("no_government", "Not with Medicare, Medicaid or other government"))
         fl.addRow("Annual maximum", f.line("annual_max", "$"))
         fl.addRow("Renewal", f.combo("renewal", list(asv.RENEWALS.items())))
+        fl.addRow("", f.check("active", "Offered to patients (clear it to retire the program)"))
         lay.addLayout(fl)
         bar = QHBoxLayout()
         self.status = QLabel("")
         self.status.setObjectName("directoryStatus")
         bar.addWidget(self.status, 1)
+        self.new_button = QPushButton("New program")
+        self.new_button.setObjectName("newDirectoryButton")
         self.add_button = QPushButton("Add to the directory")
         self.add_button.setObjectName("addDirectoryButton")
         close = QPushButton("Close")
+        bar.addWidget(self.new_button)
         bar.addWidget(self.add_button)
         bar.addWidget(close)
         lay.addLayout(bar)
         self.add_button.clicked.connect(self.add)
+        self.new_button.clicked.connect(self.start_new)
+        self.table.itemSelectionChanged.connect(self._chosen)
         close.clicked.connect(self.accept)
         self.refresh()
+        self.start_new()
         fit_to_screen(self, 820, 640)
 
     def refresh(self) -> None:
         rows = attempt(self, lambda: self.backend.query(asv.list_directory, active_only=False))
-        records = rows or []
+        records = self.records = rows or []
+        self.table.blockSignals(True)  # refilling is not the user choosing a program
         _fill(
             self.table,
             [
                 (
                     KIND_LABELS.get(r.data.kind, r.data.kind),
-                    r.data.name + ("" if r.data.active else " (inactive)"),
+                    r.data.name + ("" if r.data.active else " (retired)"),
                     r.data.sponsor,
                     ", ".join(r.data.drugs) or "any",
-                    "; ".join(
-                        x
-                        for x in (
-                            "no government coverage" if r.data.no_government else "",
-                            f"income ≤ {r.data.fpl_limit}% FPL" if r.data.fpl_limit else "",
-                            f"{format_money(r.data.annual_max)}/year" if r.data.annual_max else "",
-                        )
-                        if x
-                    )
-                    or "—",
+                    rules_text(r.data),
                     asv.RENEWALS.get(r.data.renewal, r.data.renewal),
                 )
                 for r in records
             ],
             [r.id for r in records],
         )
+        self.table.blockSignals(False)
+
+    def _chosen(self) -> None:
+        ident = _selected(self.table)
+        rec = next((r for r in self.records if r.id == ident), None)
+        if rec is not None:
+            self.edit(rec)
+
+    def edit(self, rec: asv.DirectoryRecord) -> None:
+        """Load a program into the form to correct it."""
+        self.editing = rec
+        d, f = rec.data, self.form
+        f.show_errors({})
+        f.set("kind", d.kind)
+        f.set("name", d.name)
+        f.set("sponsor", d.sponsor)
+        f.set("drugs", ", ".join(d.drugs))
+        f.set("diagnoses", ", ".join(d.diagnoses))
+        f.set("fpl_limit", "" if d.fpl_limit is None else str(d.fpl_limit))
+        f.set("no_government", d.no_government)
+        f.set_money("annual_max", d.annual_max)
+        f.set("renewal", d.renewal)
+        f.set("active", d.active)
+        self.form_title.setText(f"<b>{d.name}</b> — correct it, then Save changes")
+        self.add_button.setText("Save changes")
+        self.status.setText("")
+
+    def start_new(self) -> None:
+        """An empty form to add a program."""
+        self.editing = None
+        self.table.blockSignals(True)
+        self.table.clearSelection()
+        self.table.setCurrentCell(-1, -1)
+        self.table.blockSignals(False)
+        f = self.form
+        f.show_errors({})
+        for name in ("name", "sponsor", "drugs", "diagnoses", "fpl_limit", "annual_max"):
+            f.set(name, "")
+        f.set("no_government", False)
+        f.set("active", True)
+        self.form_title.setText("<b>New program</b>")
+        self.add_button.setText("Add to the directory")
 
     def add(self) -> None:
+        """Add the form's program, or save the changes to the program chosen."""
         f = self.form
         f.begin_read()
         limit = f.integer("fpl_limit")
-        d = asv.DirectoryData(
+        base = self.editing.data if self.editing is not None else asv.DirectoryData()
+        d = replace(  # what the form does not show (per-visit maximum, percent…) is kept
+            base,
             kind=str(f.choice("kind")),
             name=f.value("name").strip(),
             sponsor=f.value("sponsor").strip(),
@@ -439,12 +490,17 @@ class DirectoryDialog(QDialog):
             fpl_limit=limit,
             annual_max=f.money("annual_max"),
             renewal=str(f.choice("renewal")),
+            active=f.flag("active"),
         )
         if f.parse_errors:
             f.show_errors(dict(f.parse_errors))
             return
+        editing = self.editing
         try:
-            saved = self.backend.mutate(asv.add_directory_entry, d)
+            if editing is None:
+                saved = self.backend.mutate(asv.add_directory_entry, d)
+            else:
+                saved = self.backend.mutate(asv.update_directory_entry, editing.id, d)
         except ValidationFailed as exc:
             f.show_errors(exc.errors)
             return
@@ -453,4 +509,26 @@ class DirectoryDialog(QDialog):
             return
         f.show_errors({})
         self.refresh()
-        self.status.setText(f"Added {saved.data.name}.")
+        if editing is None:
+            self.start_new()
+            self.status.setText(f"Added {saved.data.name}.")
+        else:
+            self.select(saved.id)
+            self.status.setText(f"Saved the changes to {saved.data.name}.")
+
+    def select(self, entry_id: int) -> None:
+        for row, r in enumerate(self.records):
+            if r.id == entry_id:
+                self.table.selectRow(row)
+                return
+
+
+def rules_text(d: asv.DirectoryData) -> str:
+    """A program's rules in a few words ("—": none on file)."""
+    parts = (
+        f"diagnoses {', '.join(d.diagnoses)}" if d.diagnoses else "",
+        "no government coverage" if d.no_government else "",
+        f"income ≤ {d.fpl_limit}% FPL" if d.fpl_limit else "",
+        f"{format_money(d.annual_max)}/year" if d.annual_max else "",
+    )
+    return "; ".join(x for x in parts if x) or "—"
