@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QWidget,
+)
 
 from infudesk.domain.worklist import BlockerKind, VisitRow
 from infudesk.errors import ValidationFailed
@@ -835,7 +843,7 @@ def test_directory_programs_corrected_and_retired(qtbot, window: MainWindow, sto
     f = dlg.form
     assert dlg.add_button.text() == "Add to the directory" and f.value("name") == ""
     row = next(i for i, r in enumerate(dlg.records) if r.id == added.id)
-    assert dlg.table.item(row, 4).text() == "—"  # no rule on file
+    assert cell(dlg.table, row, 4) == "—"  # no rule on file
     dlg.table.selectRow(row)
     assert dlg.editing is not None and dlg.editing.id == added.id
     assert f.value("name") == "Hospital fund" and dlg.add_button.text() == "Save changes"
@@ -852,13 +860,19 @@ def test_directory_programs_corrected_and_retired(qtbot, window: MainWindow, sto
     assert got.data.diagnoses == ("K50", "K51") and got.data.fpl_limit == 400
     assert got.data.kind == "foundation_grant" and got.data.active
     row = next(i for i, r in enumerate(dlg.records) if r.id == added.id)
-    assert "diagnoses K50, K51" in dlg.table.item(row, 4).text()
+    assert "diagnoses K50, K51" in cell(dlg.table, row, 4)
     shot(dlg, "wl-directory-edit.png")
     f.set("active", False)
     dlg.add_button.click()
     with store.session() as s:
         assert added.id not in {r.id for r in asv.list_directory(s)}  # retired: not offered
     row = next(i for i, r in enumerate(dlg.records) if r.id == added.id)
-    assert dlg.table.item(row, 1).text().endswith("(retired)")
+    assert cell(dlg.table, row, 1).endswith("(retired)")
     dlg.new_button.click()
     assert dlg.editing is None and f.value("name") == "" and not dlg.table.selectedItems()
+
+
+def cell(table: QTableWidget, row: int, col: int) -> str:
+    item = table.item(row, col)
+    assert item is not None
+    return item.text()
