@@ -358,10 +358,17 @@ def test_visit_actions_on_the_patient_screen(qtbot, window: MainWindow, store: S
     with qtbot.waitSignal(tab.changed, timeout=10_000):
         click(qtbot, tab.buttons[VisitAction.ARRIVED])
     assert tab.current() is not None and tab.current().status == "arrived"  # type: ignore[union-attr]
-    assert not tab.buttons[VisitAction.ARRIVED].isEnabled()
+    arrived = tab.buttons[VisitAction.ARRIVED]
+    assert arrived.isEnabled() and arrived.text() == "Undo arrival"  # a mis-click is undone
     assert tab.buttons[VisitAction.GIVEN].isEnabled()
     assert "has arrived" in tab.status.text()
     shot(window, "wl-patient-visits.png")
+    with qtbot.waitSignal(tab.changed, timeout=10_000):
+        click(qtbot, arrived)
+    assert tab.current() is not None and tab.current().status == "planned"  # type: ignore[union-attr]
+    assert arrived.text() == "Arrived" and "arrival is undone" in tab.status.text()
+    with qtbot.waitSignal(tab.changed, timeout=10_000):
+        click(qtbot, arrived)  # arrived after all
     with qtbot.waitSignal(screen.loaded, timeout=20_000):
         window.nav.setCurrentRow(0)
     loaded(qtbot, screen)

@@ -124,7 +124,7 @@ def test_actions_by_status() -> None:
         a.RESCHEDULE: True,
     }
     assert c.enabled_actions("arrived") == {
-        a.ARRIVED: False,
+        a.ARRIVED: True,  # Undo arrival
         a.GIVEN: True,
         a.CANCEL: True,
         a.RESCHEDULE: False,
@@ -146,6 +146,15 @@ def test_actions_by_day() -> None:
     late = c.enabled_actions("planned", day, after)
     assert late == {a.ARRIVED: False, a.GIVEN: True, a.CANCEL: True, a.RESCHEDULE: True}
     assert c.enabled_actions("arrived", day, after)[a.GIVEN]
+    # an arrival is undone any day; the button says so
+    assert c.enabled_actions("arrived", day, after)[a.ARRIVED]
+    assert c.action_label(a.ARRIVED, "arrived") == "Undo arrival"
+    assert c.action_label(a.ARRIVED, "planned") == c.action_label(a.ARRIVED, None) == "Arrived"
+    assert "back to planned" in c.action_tips("arrived", day, after)[a.ARRIVED]
+    ref = c.VisitRef(5, day, "Lee, Ann", "Infliximab", "arrived")
+    assert c.done_text(a.ARRIVED, ref) == (
+        "Lee, Ann's arrival is undone: Lee, Ann's visit of 12/08/2026 is planned again."
+    )
     assert not any(c.enabled_actions("given", day, day).values())
     tips = c.action_tips("planned", day, before)
     assert tips[a.ARRIVED] == "Arrived is recorded on the visit's day, Tue 12/08/2026."

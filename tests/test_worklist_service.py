@@ -27,7 +27,7 @@ from infudesk.services import worklist as wsv
 from infudesk.services.access import PermissionDenied, Role
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store
-from infudesk.store.models import AssistanceUsage, PlannedVisit, PriorAuthUsage
+from infudesk.store.models import AssistanceUsage, AuditEvent, PlannedVisit, PriorAuthUsage
 from tests.conftest import TODAY, MemoryKeyring
 from tests.seeded import Template, copy_template, seed_template
 
@@ -327,6 +327,24 @@ def test_arrived_only_on_the_visits_day_and_given_not_before_it(store: Store) ->
     assert "Given is for the visit's day" in str(given.value.errors["on"])
     with store.session() as s:
         vsv.mark_arrived(s, DESK, visit.visit_id, today=day)
+    with store.session() as s:  # marked arrived by mistake: undone, planned again, audited
+        assert vsv.undo_arrival(s, DESK, visit.visit_id).status == "planned"
+    with store.session() as s, pytest.raises(ValidationFailed):
+        vsv.undo_arrival(s, DESK, visit.visit_id)  # not arrived: nothing to undo
+    with store.session() as s:
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(
+                    AuditEvent.action == "arrival_undone", AuditEvent.entity_id == visit.visit_id
+                )
+            )
+            == 1
+        )
+        vsv.mark_arrived(s, DESK, visit.visit_id, today=day)
     with store.session() as s:  # given late, the day after, stays allowed
         got = vsv.mark_given(s, DESK, visit.visit_id, today=day + timedelta(days=1))
     assert got.status == "given"
+    with store.session() as s, pytest.raises(ValidationFailed):
+        vsv.undo_arrival(s, DESK, visit.visit_id)  # given: not undone this way

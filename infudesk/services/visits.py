@@ -273,6 +273,17 @@ def _use_assistance(session: Session, actor: Actor, v: PlannedVisit, o: TherapyO
         enrollment.updated_by = actor.name
 
 
+def undo_arrival(session: Session, actor: Actor, visit_id: int) -> VisitRecord:
+    """Marked arrived by mistake: the visit is planned again (kept in the audit trail)."""
+    require(actor, Permission.WORKLIST)
+    v, o = _load(session, visit_id, lock=True)
+    _refuse(v, VisitStatus.ARRIVED)
+    _set(v, actor, VisitStatus.PLANNED)
+    session.flush()
+    audit.record(session, actor, "arrival_undone", "visit", v.id, patient_id=o.patient_id)
+    return _record(v, o)
+
+
 def mark_given(
     session: Session,
     actor: Actor,

@@ -266,17 +266,21 @@ ACTION_LABELS: dict[VisitAction, str] = {
     VisitAction.RESCHEDULE: "Reschedule…",
 }
 _ALLOWED: dict[VisitAction, frozenset[str]] = {
-    VisitAction.ARRIVED: frozenset({VisitStatus.PLANNED}),
+    VisitAction.ARRIVED: frozenset({VisitStatus.PLANNED, VisitStatus.ARRIVED}),  # arrived: undo
     VisitAction.GIVEN: frozenset({VisitStatus.PLANNED, VisitStatus.ARRIVED}),
     VisitAction.CANCEL: frozenset({VisitStatus.PLANNED, VisitStatus.ARRIVED}),
     VisitAction.RESCHEDULE: frozenset({VisitStatus.PLANNED}),
 }
 
 
-def date_refusal(action: VisitAction, on: date, today: date) -> str | None:
+def date_refusal(
+    action: VisitAction, on: date, today: date, status: str = VisitStatus.PLANNED
+) -> str | None:
     """Why ``action`` cannot be recorded today for a visit planned ``on`` (None: it can).
     The patient arrives on the visit's day; a visit is given on its day or recorded late,
-    never ahead of it (the same rules as the visits service)."""
+    never ahead of it (the same rules as the visits service). An arrival is undone any day."""
+    if action is VisitAction.ARRIVED and status == VisitStatus.ARRIVED:
+        return None
     if action is VisitAction.ARRIVED and on != today:
         return f"Arrived is recorded on the visit's day, {on:%a %m/%d/%Y}."
     if action is VisitAction.GIVEN and on > today:
@@ -292,7 +296,7 @@ def enabled_actions(
     return {
         a: status is not None
         and status in allowed
-        and (on is None or today is None or date_refusal(a, on, today) is None)
+        and (on is None or today is None or date_refusal(a, on, today, status) is None)
         for a, allowed in _ALLOWED.items()
     }
 
@@ -304,7 +308,9 @@ def action_tips(status: str | None, on: date | None, today: date) -> dict[VisitA
         return tips
     for a, allowed in _ALLOWED.items():
         if status in allowed:
-            tips[a] = date_refusal(a, on, today) or ""
+            tips[a] = date_refusal(a, on, today, status) or ""
+    if status == VisitStatus.ARRIVED:
+        tips[VisitAction.ARRIVED] = "Marked arrived by mistake: the visit goes back to planned"
     return tips
 
 
@@ -365,9 +371,21 @@ def check_new_date(new: date | None, current: date, today: date) -> str | None:
     return None
 
 
+def action_label(action: VisitAction, status: str | None) -> str:
+    """A button's words for the chosen visit: Arrived turns into Undo arrival once arrived."""
+    if action is VisitAction.ARRIVED and status == VisitStatus.ARRIVED:
+        return UNDO_ARRIVAL
+    return ACTION_LABELS[action]
+
+
+UNDO_ARRIVAL = "Undo arrival"
+
+
 def done_text(action: VisitAction, v: VisitRef, new_date: date | None = None) -> str:
-    """The status line after an action."""
+    """The status line after an action (on ``v`` as it was before it)."""
     who = f"{v.patient_name}'s visit of {v.on:%m/%d/%Y}"
+    if action is VisitAction.ARRIVED and v.status == VisitStatus.ARRIVED:
+        return f"{v.patient_name}'s arrival is undone: {who} is planned again."
     if action is VisitAction.ARRIVED:
         return f"{v.patient_name} has arrived."
     if action is VisitAction.GIVEN:

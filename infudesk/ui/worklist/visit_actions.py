@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from infudesk.domain.worklist import VisitStatus
 from infudesk.services import visits as vsv
 from infudesk.ui.common.ops import Backend, report, run_change
 from infudesk.ui.worklist import controller as c
@@ -157,7 +158,14 @@ def record(
 ) -> None:
     """Do ``action`` on ``visit`` (asking what it needs first); ``done(status line)`` after."""
     vid = visit.visit_id
-    if action is VisitAction.ARRIVED:
+    if action is VisitAction.ARRIVED and visit.status == VisitStatus.ARRIVED:
+        run_change(
+            parent,
+            backend,
+            lambda s, a: vsv.undo_arrival(s, a, vid),
+            lambda _r: done(c.done_text(action, visit)),
+        )
+    elif action is VisitAction.ARRIVED:
         run_change(
             parent,
             backend,

@@ -142,6 +142,7 @@ class VisitsTab(_Tab):
         for action, b in self.buttons.items():
             b.setEnabled(enabled[action])
             b.setToolTip(tips[action])
+            b.setText(c.action_label(action, v.status if v else None))
 
     def act(self, action: VisitAction) -> None:
         v = self.current()

@@ -553,6 +553,7 @@ class WorklistScreen(QWidget):
         for action, button in self.action_buttons.items():
             button.setEnabled(enabled[action])
             button.setToolTip(tips[action])
+            button.setText(c.action_label(action, v.status if v else None))
         self.patient_button.setEnabled(v is not None)
         self._show_blockers(v)
 
