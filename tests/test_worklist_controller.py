@@ -241,6 +241,12 @@ def test_navigation_counts() -> None:
     assert c.nav_text("Worklist", counts) == "Worklist 5"
     assert c.nav_text("Payers", counts) == "Payers"
     assert "blocked" in c.nav_tooltip("Worklist", counts)
+    assert c.nav_tooltip("Quotes", counts) == (
+        "2 open tasks on the Worklist's task list: estimates to give (cost letters or Good "
+        "Faith Estimates)"
+    )
+    assert c.nav_tooltip("Verifications", counts) == ""  # none open
+    assert all(c.nav_tooltip(t, dict.fromkeys(counts, 1)) for t in c.NAV_AREAS)
     assert c.clamp_days(None) == 14 and c.clamp_days(200) == c.MAX_DAYS and c.clamp_days(7) == 7
 
 

@@ -563,7 +563,15 @@ def nav_tooltip(title: str, counts: Mapping[str, int]) -> str:
         return ""
     if area == "worklist":
         return f"{n} visit{'s' if n != 1 else ''} in the coming days still blocked"
-    return f"{n} open task{'s' if n != 1 else ''} on the Worklist"
+    # the count is the Worklist's tasks (due within its days), not this screen's whole list
+    return f"{n} open task{_s(n)} on the Worklist's task list: {_NAV_WHAT[area]}"
+
+
+_NAV_WHAT = {
+    "verification": "benefits verifications due",
+    "prior_auth": "prior-auth follow-ups, decisions, reauthorizations and appeal deadlines",
+    "quote": "estimates to give (cost letters or Good Faith Estimates)",
+}
 
 
 def clamp_days(value: object) -> int:
