@@ -529,7 +529,11 @@ def test_list_filters_and_a_cancelled_case(
         m = screen.model
         return {m.row_at(r).id: m.index(r, Columns.STATE).data() for r in range(m.rowCount())}
 
-    assert shown()[mine.id] == "Pending (more information requested)"
+    assert shown()[mine.id] == "Pending (more info)"  # whole in the tooltip
+    tip = screen.model.index(screen.model.row_of(mine.id), Columns.STATE).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
+    assert tip == "Pending (more information requested)"
     assert other.id not in shown()  # open cases only
     row = screen.model.row_of(mine.id)
     assert "overdue" in screen.model.index(row, Columns.NEXT).data()

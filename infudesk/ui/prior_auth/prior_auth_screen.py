@@ -77,6 +77,7 @@ SHOW_TIPS = {
     "appeal": "Appeal, external-review and fair-hearing deadlines",
     "all": "All cases, including expired and cancelled",
 }
+# the filter and the State column say it short (the tooltips whole)
 FILTER_STATE_LABELS = {**STATE_LABELS, State.PENDING: "Pending (more info)"}
 SEVERITY_ORDER = {"overdue": 0, "due": 1, "soon": 2, "info": 3}
 
@@ -174,7 +175,9 @@ class CaseTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if col is Columns.NEXT and r.reminders:
                 return "\n\n".join(f"{reminder_line(x)}\n{x.text}" for x in r.reminders)
-            if col in (Columns.UNITS, Columns.VISITS, Columns.ORDER, Columns.STATE):
+            if col is Columns.STATE:
+                return STATE_LABELS[r.state]
+            if col in (Columns.UNITS, Columns.VISITS, Columns.ORDER):
                 return self._text(r, col)
             return None
         if role == self.BAR_ROLE:
@@ -197,8 +200,8 @@ class CaseTableModel(QAbstractTableModel):
             return r.payer_name
         if col is Columns.ORDER:
             return r.order_label
-        if col is Columns.STATE:
-            return STATE_LABELS[r.state]
+        if col is Columns.STATE:  # short in the column, whole in the tooltip
+            return FILTER_STATE_LABELS[r.state]
         if col is Columns.AUTH:
             return r.auth_number or "—"
         if col is Columns.END:
