@@ -883,3 +883,38 @@ def cell(table: QTableWidget, row: int, col: int) -> str:
     item = table.item(row, col)
     assert item is not None
     return item.text()
+
+
+def test_given_beyond_the_approval_from_the_visits_tab_asks_why(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, store: Store
+) -> None:
+    """The patient's Visits tab records a visit past what was approved as the worklist does:
+    the confirmation lists what is open, then the reason is asked and kept with the usage."""
+    screen = window.worklist
+    loaded(qtbot, screen)
+    v = visit_with(screen, BlockerKind.PA_EXHAUSTED)
+    the_day_comes(qtbot, screen, max(v.on, TODAY))
+    click_visit(qtbot, screen, v.visit_id)
+    click(qtbot, screen.patient_button)
+    page = window.patients.page
+    page.tabs.setCurrentWidget(page.visits)
+    tab = page.visits
+    assert tab.select_visit(v.visit_id)
+    prompts: list[str] = []
+    asked: list[str] = []
+
+    def confirm(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox) and box.objectName() == "givenBox"
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.Yes).click()
+        answer_reason("Extension requested by phone, ref 5512", prompts)
+
+    when_dialog(QMessageBox, confirm)
+    with qtbot.waitSignal(tab.changed, timeout=20_000):
+        click(qtbot, tab.buttons[VisitAction.GIVEN])
+    assert asked and "open item" in asked[0]
+    assert prompts and "goes beyond what the payer approved" in prompts[0]
+    assert tab.current() is not None and tab.current().status == "given"  # type: ignore[union-attr]
+    with store.session() as s:
+        case = pas.get_case(s, v.blockers[0].target.record_id)  # type: ignore[arg-type]
+    assert any(u.reason == "Extension requested by phone, ref 5512" for u in case.usages)
