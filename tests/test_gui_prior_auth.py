@@ -167,7 +167,8 @@ def test_case_from_denial_through_appeal_to_visits(
     ids = [tab.model.row_at(r).id for r in range(tab.model.rowCount())]
     assert case_id in ids
 
-    dlg = PriorAuthDialog(backend, case_id, today)
+    clock = [TODAY]  # the dialog's today: a planned visit's day comes before it is given
+    dlg = PriorAuthDialog(backend, case_id, lambda: clock[0])
     qtbot.addWidget(dlg)
     dlg.show()
     assert action_buttons(dlg) == {"action_submit", "action_cancel"}
@@ -405,6 +406,17 @@ def test_case_from_denial_through_appeal_to_visits(
 
     # the order's one planned visit left (the demo case used the others), then extra dates
     (planned,) = [v for v in order.visits if v.status == "planned"]
+    assert planned.on > TODAY  # ahead of its day it cannot be given: the dialog says so
+
+    def too_early(d: QWidget) -> None:
+        assert isinstance(d, RecordVisitDialog) and d.form.choice("visit") == planned.id
+        d.save_button.click()
+        assert d.isVisible() and "Given is for the visit's day" in d.warning.text()
+        d.reject()
+
+    in_dialog(RecordVisitDialog, too_early)
+    qtbot.mouseClick(dlg.record_button, LEFT)
+    clock[0] = planned.on  # its day comes
     extra = ["12/01/2026", "12/08/2026", "12/15/2026", "12/29/2026", "01/05/2027", "01/12/2027"]
     for n, day in enumerate([None, *extra], start=1):
 
@@ -425,6 +437,15 @@ def test_case_from_denial_through_appeal_to_visits(
             assert dlg.usage_list.rowCount() == 3
     with store.session() as s:
         assert ors.get_order(s, order.id).visits[-1].status == "given"
+        # given from the case as from the worklist: the copay card paid its part
+        from sqlalchemy import select
+
+        from infudesk.store.models import AssistanceUsage
+
+        paid = s.scalars(
+            select(AssistanceUsage.amount).where(AssistanceUsage.planned_visit_id == planned.id)
+        ).all()
+    assert paid and sum(paid) > 0
     assert left_of("J1745") == ("280", "280", "0", 0, 280)
     assert dlg.visits_label.text() == "Visits: 0 of 7 left"
 

@@ -348,3 +348,22 @@ def test_arrived_only_on_the_visits_day_and_given_not_before_it(store: Store) ->
     assert got.status == "given"
     with store.session() as s, pytest.raises(ValidationFailed):
         vsv.undo_arrival(s, DESK, visit.visit_id)  # given: not undone this way
+
+
+def test_given_on_a_named_case_only_if_it_approves_the_visits_order(store: Store) -> None:
+    """Recorded from a prior-auth case, the visit's units go on that case; a case of another
+    order (or one not approved) is refused and nothing is recorded."""
+    visit = first_planned(store, pid(store, "D0001"))
+    with store.session() as s:
+        cases = pas.list_cases(s, today=TODAY, include_closed=True)
+        order_of = {c.id: pas.get_case(s, c.id).order_id for c in cases}
+    others = [cid for cid, oid in order_of.items() if oid != visit.order_id]
+    assert others
+    with store.session() as s, pytest.raises(ValidationFailed) as refused:
+        vsv.mark_given(s, DESK, visit.visit_id, today=visit.on, case_id=others[0])
+    assert "approved case of the visit's order" in str(refused.value.errors["case"])
+    with store.session() as s:
+        assert s.get(PlannedVisit, visit.visit_id).status == "planned"  # type: ignore[union-attr]
+        assert not s.scalars(
+            select(PriorAuthUsage).where(PriorAuthUsage.planned_visit_id == visit.visit_id)
+        ).all()

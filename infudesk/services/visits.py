@@ -143,17 +143,24 @@ def mark_arrived(
     return _record(v, o)
 
 
-def _approving_case(session: Session, o: TherapyOrder, on: date) -> pas.CaseRecord | None:
+def _approving_case(
+    session: Session, o: TherapyOrder, on: date, case_id: int | None = None
+) -> pas.CaseRecord | None:
     """The order's approved case for the day: one whose dates and site cover it, else any
-    approved one (the visit then goes beyond it), None when the order has none."""
-    ids = session.scalars(
-        select(PriorAuthCase.id)
-        .where(
-            PriorAuthCase.order_id == o.id,
-            PriorAuthCase.state.in_([s.value for s in pa.APPROVAL_STATES]),
-        )
-        .order_by(PriorAuthCase.id.desc())
-    ).all()
+    approved one (the visit then goes beyond it), None when the order has none. ``case_id``:
+    that case, which must be one of the order's approved cases."""
+    stmt = select(PriorAuthCase.id).where(
+        PriorAuthCase.order_id == o.id,
+        PriorAuthCase.state.in_([s.value for s in pa.APPROVAL_STATES]),
+    )
+    if case_id is not None:
+        if session.scalar(stmt.where(PriorAuthCase.id == case_id)) is None:
+            raise ValidationFailed(
+                {"case": "Visits are recorded against an approved case of the visit's order."}
+            )
+        found = pas.get_case(session, case_id)
+        return found if found.case.approval is not None else None
+    ids = session.scalars(stmt.order_by(PriorAuthCase.id.desc())).all()
     cases = [pas.get_case(session, i) for i in ids]
     cases = [c for c in cases if c.case.approval is not None]
     for c in cases:
@@ -291,9 +298,11 @@ def mark_given(
     *,
     reason: str | None = None,
     today: date | None = None,
+    case_id: int | None = None,
 ) -> VisitRecord:
     """The visit was given: its units per approved code and one visit are used on the order's
-    approval, and what its assistance programs pay is taken off their balance. Beyond what
+    approval (``case_id``: that approved case of the order, as when recorded from the case
+    itself), and what its assistance programs pay is taken off their balance. Beyond what
     was approved (units, visits, dates, codes) raises :class:`OverApproved` unless a
     ``reason`` is given, which is then kept with the usage and the visit."""
     require(actor, Permission.WORKLIST)
@@ -302,7 +311,7 @@ def mark_given(
     if v.on > (today or date.today()):  # given late (after its day) stays allowed
         raise ValidationFailed({"on": f"Given is for the visit's day: {v.on:%a %m/%d}."})
     why = (reason or "").strip()
-    case = _approving_case(session, o, v.on)
+    case = _approving_case(session, o, v.on, case_id)
     if case is not None:
         lock_writers(session)
         session.execute(

@@ -53,6 +53,7 @@ from infudesk.domain.validation import normalize_code
 from infudesk.errors import UserError, ValidationFailed
 from infudesk.services import orders as ors
 from infudesk.services import prior_auths as pas
+from infudesk.services import visits as vsv
 from infudesk.ui.common.forms import FieldBox
 from infudesk.ui.common.ops import Backend, report
 from infudesk.ui.common.screen import fit_to_screen
@@ -1148,9 +1149,25 @@ class PriorAuthDialog(QDialog):
         """Record a visit of the order (or another date) under the approval."""
 
         def record(on: date, planned: int | None, reason: str) -> pas.CaseRecord:
-            return self.backend.mutate(
-                pas.record_visit, self.case_id, on=on, planned_visit_id=planned, reason=reason
-            )
+            if planned is None:  # an extra visit on another date: its units on this case
+                return self.backend.mutate(
+                    pas.record_visit, self.case_id, on=on, planned_visit_id=None, reason=reason
+                )
+            # a planned visit is recorded given as from the worklist or the Visits tab: its
+            # units, what assistance pays off the balance, and not ahead of its day
+            try:
+                self.backend.mutate(
+                    vsv.mark_given,
+                    planned,
+                    reason=reason or None,
+                    today=self.today(),
+                    case_id=self.case_id,
+                )
+            except vsv.OverApproved as exc:
+                raise ValidationFailed(
+                    {"reason": " ".join(e.message for e in exc.exceeded)}
+                ) from exc
+            return self.backend.query(pas.get_case, self.case_id)
 
         dlg = RecordVisitDialog(self.order, record, today=self.today, parent=self)
         if dlg.exec() != QDialog.DialogCode.Accepted or dlg.saved is None:
