@@ -431,6 +431,7 @@ def test_case_from_denial_through_appeal_to_visits(
 
         in_dialog(RecordVisitDialog, record)
         qtbot.mouseClick(dlg.record_button, LEFT)
+        clock[0] = date(2027, 1, 13)  # the extra visits are recorded once they took place
         if n == 3:
             assert left_of("J1745") == ("280", "120", "160", 160, 280)
             assert dlg.visits_label.text() == "Visits: 4 of 7 left"
@@ -450,6 +451,16 @@ def test_case_from_denial_through_appeal_to_visits(
     assert dlg.visits_label.text() == "Visits: 0 of 7 left"
 
     # one more is beyond the approval: it asks why, and records it with the reason
+    def ahead(d: QWidget) -> None:  # an extra visit is not recorded ahead of its day
+        assert isinstance(d, RecordVisitDialog)
+        fill(d.form.widgets, {"visit": RecordVisitDialog.OTHER, "on": "01/14/2027"})
+        d.save_button.click()
+        assert d.isVisible() and "not a day ahead" in d.form.boxes["on"].message
+        d.reject()
+
+    in_dialog(RecordVisitDialog, ahead)
+    qtbot.mouseClick(dlg.record_button, LEFT)
+
     def beyond(d: QWidget) -> None:
         assert isinstance(d, RecordVisitDialog)
         assert d.form.choice("visit") == RecordVisitDialog.OTHER  # no planned visit is left

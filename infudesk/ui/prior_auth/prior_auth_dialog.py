@@ -501,6 +501,9 @@ class RecordVisitDialog(QDialog):
             return
         vid = f.choice("visit")
         planned = vid if isinstance(vid, int) and vid != self.OTHER else None
+        if planned is None and on > self.today():
+            f.show_errors({"on": "A visit is recorded on or after its day: not a day ahead."})
+            return
         reason = f.value("reason").strip() if self.asking_reason() else ""
         try:
             self.saved = self._record(on, planned, reason)
