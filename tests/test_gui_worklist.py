@@ -918,3 +918,54 @@ def test_given_beyond_the_approval_from_the_visits_tab_asks_why(  # type: ignore
     with store.session() as s:
         case = pas.get_case(s, v.blockers[0].target.record_id)  # type: ignore[arg-type]
     assert any(u.reason == "Extension requested by phone, ref 5512" for u in case.usages)
+
+
+def test_reauthorization_asked_from_the_approved_case(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, store: Store
+) -> None:
+    """A reauthorization task opens its approved case; New request… there starts the new case
+    for the same coverage and order, noting the case it follows, and opens it."""
+    from infudesk.domain.worklist import TaskKind
+    from infudesk.ui.prior_auth.prior_auth_dialog import PriorAuthDialog
+    from infudesk.ui.prior_auth.prior_auth_tab import NewCaseDialog
+
+    screen = window.worklist
+    loaded(qtbot, screen)
+    task = next(t for t in screen.data.worklist.tasks if t.kind is TaskKind.REAUTH)  # type: ignore[union-attr]
+    case_id = task.target.record_id
+    assert case_id is not None
+    with store.session() as s:
+        old = pas.get_case(s, case_id)
+    dlg = PriorAuthDialog(window.backend, case_id, lambda: TODAY, window)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    again = dlg.findChild(QPushButton, "newRequestButton")
+    assert again is not None and again.isVisible()
+    shot(dlg, "pa-new-request.png")
+    seen: dict[str, object] = {}
+
+    def create(new: QWidget) -> None:
+        assert isinstance(new, NewCaseDialog)
+        seen["coverage"], seen["order"] = (
+            new.form.choice("coverage_id"),
+            new.form.choice("order_id"),
+        )
+        seen["notes"] = new.form.value("notes")
+        when_dialog(PriorAuthDialog, opened)
+        new.save_button.click()
+
+    def opened(d: QWidget) -> None:
+        assert isinstance(d, PriorAuthDialog)
+        seen["opened"] = d.case_id
+        d.reject()
+
+    when_dialog(NewCaseDialog, create)
+    with qtbot.waitSignal(dlg.changed, timeout=10_000):
+        click(qtbot, again)
+    qtbot.waitUntil(lambda: "opened" in seen, timeout=10_000)
+    assert (seen["coverage"], seen["order"]) == (old.coverage_id, old.order_id)
+    assert str(seen["notes"]).startswith(f"Follows case #{case_id}")
+    with store.session() as s:
+        new = pas.get_case(s, seen["opened"])  # type: ignore[arg-type]
+    assert new.case.state.value == "draft" and new.order_id == old.order_id
+    dlg.close()

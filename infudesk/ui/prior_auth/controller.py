@@ -17,6 +17,21 @@ from infudesk.services import orders as ors
 from infudesk.services import prior_auths as pas
 
 
+def follow_up_note(case_id: int, approval: pa.Approval | None) -> str:
+    """The notes of a new case asked for because an older one ended, was used up or lacks a
+    code (an approval is not amended: a new request follows it): which case it follows."""
+    if approval is None:
+        return f"Follows case #{case_id}."
+    return (
+        f"Follows case #{case_id}, authorization {approval.auth_number} "
+        f"({approval.start:%m/%d/%Y}–{approval.end:%m/%d/%Y})."
+    )
+
+
+# the states whose case a new request can follow: an approval (in force or ended)
+FOLLOWED_STATES = frozenset(pa.APPROVAL_STATES | {pa.State.EXPIRED})
+
+
 def us(day: date | None, blank: str = "—") -> str:
     return f"{day:%m/%d/%Y}" if day else blank
 

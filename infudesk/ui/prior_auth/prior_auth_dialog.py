@@ -61,6 +61,7 @@ from infudesk.ui.common.widgets import Form
 from infudesk.ui.letters.letter_preview import LetterPreview, show_letter
 from infudesk.ui.patients.patient_tabs import _fill, _selected, _table
 from infudesk.ui.prior_auth.controller import (
+    FOLLOWED_STATES,
     file_size,
     prefill_approval,
     reminder_line,
@@ -964,6 +965,16 @@ class PriorAuthDialog(QDialog):
             self.actions_bar.addWidget(button)
             button.show()  # now, not on the next turn of the event loop
             self.action_buttons[action] = button
+        if rec.case.state in FOLLOWED_STATES:  # an approval is not amended: asked again
+            again = QPushButton("New request…")
+            again.setObjectName("newRequestButton")
+            again.setToolTip(
+                "Ask the payer again (a new period, more units, another code): a new case for "
+                "the same coverage and order, its notes naming this one"
+            )
+            again.clicked.connect(self.new_request)
+            self.actions_bar.addWidget(again)
+            again.show()
         self.steps_label.setText(
             "Next step:" if allowed else "This case is closed: start a new case for a new request."
         )
@@ -1147,6 +1158,16 @@ class PriorAuthDialog(QDialog):
             return False
         self._saved(dlg.saved)
         return True
+
+    def new_request(self) -> None:
+        """A new case following this one (pre-filled), opened once created."""
+        from infudesk.ui.prior_auth.prior_auth_tab import new_case_following
+
+        saved = new_case_following(self, self.backend, self.today, self.case_id)
+        if saved is None:
+            return
+        self.changed.emit()  # the lists behind show the new case
+        open_case(self, self.backend, saved.id, self.today)
 
     def record_visit(self) -> bool:
         """Record a visit of the order (or another date) under the approval."""

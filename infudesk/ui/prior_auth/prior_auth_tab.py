@@ -7,6 +7,7 @@ from datetime import date
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,6 +26,7 @@ from infudesk.ui.common.ops import Backend, attempt, report
 from infudesk.ui.common.screen import fit_to_screen
 from infudesk.ui.common.widgets import Form
 from infudesk.ui.patients.patient_tabs import _Tab
+from infudesk.ui.prior_auth.controller import follow_up_note
 from infudesk.ui.prior_auth.prior_auth_dialog import open_case, tell
 from infudesk.ui.prior_auth.prior_auth_screen import (
     CaseTableModel,
@@ -83,6 +85,13 @@ class NewCaseDialog(QDialog):
         lay.addWidget(buttons)
         fit_to_screen(self, 560)
 
+    def preselect(self, coverage_id: int | None, order_id: int | None) -> None:
+        """Choose the coverage and the order (when they are among the choices)."""
+        for name, value in (("coverage_id", coverage_id), ("order_id", order_id)):
+            combo = self.form.widgets.get(name)
+            if value is not None and isinstance(combo, QComboBox) and combo.findData(value) >= 0:
+                combo.setCurrentIndex(combo.findData(value))
+
     def save(self) -> None:
         f = self.form
         order = f.choice("order_id")
@@ -106,6 +115,28 @@ class NewCaseDialog(QDialog):
             report(self, exc)
             return
         self.accept()
+
+
+def new_case_following(
+    parent: QWidget, backend: Backend, today: Callable[[], date], follows_id: int
+) -> pas.CaseRecord | None:
+    """Ask the payer again: a new case for the same coverage and order as case ``follows_id``
+    (an approval that ended, ran out or lacks a code is not amended), its notes naming the
+    case it follows; the new draft once created (None: cancelled, or refused and said)."""
+    old = attempt(parent, lambda: backend.query(pas.get_case, follows_id))
+    if old is None:
+        return None
+    pid = old.patient_id
+    covs = attempt(parent, lambda: backend.query(cs.list_coverages, pid))
+    orders = attempt(parent, lambda: backend.query(ors.list_orders, pid))
+    if covs is None or orders is None:
+        return None
+    dlg = NewCaseDialog(backend, pid, covs, orders, today=today, parent=parent)
+    dlg.preselect(old.coverage_id, old.order_id)
+    dlg.form.set("notes", follow_up_note(old.id, old.case.approval))
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dlg.saved
 
 
 class PriorAuthTab(_Tab):

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from infudesk.domain.prior_auth import Approval
-from infudesk.domain.verification import us_date
 from infudesk.domain.worklist import (
     ACTIVE,
     BlockerKind,
@@ -403,17 +401,6 @@ def letter_kind(kind: BlockerKind | None, payer: str) -> str:
     if kind is BlockerKind.GFE_DUE or (kind is None and payer == SELF_PAY):
         return "gfe"
     return "cost-letter"
-
-
-def follow_up_note(case_id: int, approval: Approval | None) -> str:
-    """The notes of a new prior-auth case asked for because an older one ended, was used up or
-    lacks a code: which case and authorization it follows."""
-    if approval is None:
-        return f"Follows case #{case_id}."
-    return (
-        f"Follows case #{case_id}, authorization {approval.auth_number} "
-        f"({us_date(approval.start)}–{us_date(approval.end)})."
-    )
 
 
 def target_tip(screen: str) -> str:

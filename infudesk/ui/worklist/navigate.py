@@ -9,13 +9,12 @@ from datetime import date
 from typing import Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QListWidget, QWidget
+from PySide6.QtWidgets import QDialog, QListWidget, QWidget
 
 from infudesk.domain.verification import Status
 from infudesk.domain.worklist import Target
 from infudesk.services import coverages as cvs
 from infudesk.services import orders as ors
-from infudesk.services import prior_auths as pas
 from infudesk.services import verifications as vs
 from infudesk.ui.common.ops import Backend, attempt
 from infudesk.ui.worklist import controller as c
@@ -129,28 +128,23 @@ def open_prior_auth(
     """The case named by the target, or a new case for its coverage and order ("new_prior_auth":
     a new request following the case named, which the notes say)."""
     from infudesk.ui.prior_auth.prior_auth_dialog import open_case
-    from infudesk.ui.prior_auth.prior_auth_tab import NewCaseDialog
+    from infudesk.ui.prior_auth.prior_auth_tab import NewCaseDialog, new_case_following
 
-    follows = None
-    if target.record_id is not None:
-        if target.screen != "new_prior_auth":
-            return open_case(parent, backend, target.record_id, today)
-        old = target.record_id
-        follows = attempt(parent, lambda: backend.query(pas.get_case, old))
-        if follows is None:
+    if target.record_id is not None and target.screen == "new_prior_auth":
+        saved = new_case_following(parent, backend, today, target.record_id)
+        if saved is None:
             return False
+        open_case(parent, backend, saved.id, today)
+        return True
+    if target.record_id is not None:
+        return open_case(parent, backend, target.record_id, today)
     pid = target.patient_id
     covs = attempt(parent, lambda: backend.query(cvs.list_coverages, pid))
     orders = attempt(parent, lambda: backend.query(ors.list_orders, pid))
     if covs is None or orders is None:
         return False
     dlg = NewCaseDialog(backend, pid, covs, orders, today=today, parent=parent)
-    for name, value in (("coverage_id", target.coverage_id), ("order_id", target.order_id)):
-        combo = dlg.form.widgets.get(name)
-        if value is not None and isinstance(combo, QComboBox) and combo.findData(value) >= 0:
-            combo.setCurrentIndex(combo.findData(value))
-    if follows is not None:
-        dlg.form.set("notes", c.follow_up_note(follows.id, follows.case.approval))
+    dlg.preselect(target.coverage_id, target.order_id)
     if dlg.exec() != QDialog.DialogCode.Accepted or dlg.saved is None:
         return False
     open_case(parent, backend, dlg.saved.id, today)
