@@ -106,6 +106,8 @@ def test_visit_filters_and_summary() -> None:
         9, 1, "Patient 9", "M9", TODAY - timedelta(days=3), 3, "Infliximab", "office", "A",
         "planned", (not_recorded(1, TODAY - timedelta(days=3), "planned", TODAY),),
     )  # fmt: skip
+    assert c.ref_of(gone).blockers == ()  # recording it is what the action does
+    assert c.ref_of(rows[1]).blockers == ("Benefits not verified (0)",)
     assert c.visits_summary([*rows, gone], 4, 14) == (
         "3 visits to come in the next 14 days · 2 blocked · 1 ready · 1 past visit not "
         "recorded · 4 shown"
@@ -261,4 +263,7 @@ def test_summary_day_is_today_or_the_next_booked_day() -> None:
     gone = visit(4, TODAY - timedelta(days=2))
     assert c.summary_day([visit(5, TODAY, status="cancelled"), *later], TODAY)[0] == monday
     assert c.summary_day([gone], TODAY) == (TODAY, "")
+    # today's visits all recorded (printing at the day's end): not "nobody is booked"
+    done_today = visit(6, TODAY, status="given")
+    assert c.summary_day([done_today, *later], TODAY)[1].startswith("No visits left today: ")
     assert c.summary_day([], TODAY) == (TODAY, "")

@@ -149,6 +149,26 @@ def test_pa_other_site_and_codes_not_covered() -> None:
     assert b.target.screen == "new_prior_auth" and b.target.record_id == 7
 
 
+def test_a_code_added_by_a_later_approval_and_a_request_open() -> None:
+    """Each approval in force counts for the codes (a later one may add the code); while a
+    request to add it is open, the button leads to it rather than to yet another case."""
+    day = visit(D(2026, 11, 20))
+    old = case()  # #7 names J1745 only
+    added = rd.AuthCase(
+        case_id=9,
+        state=pa.State.APPROVED,
+        site=SITE,
+        approval=approval(lines=(pa.ApprovedLine("J3490", 10),), auth_number="A-2"),
+    )
+    f = facts(codes=("J1745", "J3490"), cases=(old, added), documents={9: DOCS})
+    assert K.PA_CODES not in kinds(f, day)[0]
+    draft = rd.AuthCase(case_id=12, state=pa.State.DRAFT, site=SITE)
+    f = facts(codes=("J1745", "J3490"), cases=(old, draft), documents={12: DOCS})
+    (b,) = [b for b in wl.order_blockers([day], f, today=TODAY)[1] if b.kind is K.PA_CODES]
+    assert b.target == wl.Target("prior_auth", f.patient_id, 12, f.coverage_id, f.order_id)
+    assert b.action == "Open the request…" and "case #12" in b.text
+
+
 def test_units_and_visits_used_up_by_given_and_earlier_planned() -> None:
     # 3 visits approved, one given already: the 2nd and 3rd planned visits … the 3rd is over
     given_ = (pa.Usage(D(2026, 11, 3), "J1745", 40, True),)

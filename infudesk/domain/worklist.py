@@ -285,24 +285,45 @@ def not_recorded(patient_id: int, on: date, status: str, today: date) -> Blocker
 
 
 def _pa_codes(day: date, f: OrderFacts) -> Blocker | None:
-    """An approval that covers the day and site but not every drug code the visit bills."""
-    for c in f.cases:
-        a = c.approval
-        if c.state not in pa.APPROVAL_STATES or a is None:
-            continue
-        if not (a.start <= day <= a.end and (not a.site or a.site == f.site)):
-            continue
-        approved = a.units()
-        missing = [x for x in (normalize_code(x) for x in f.codes) if x not in approved]
-        if missing:
-            return _blocker(
-                BlockerKind.PA_CODES,
-                f"Authorization {a.auth_number} does not name {', '.join(missing)}: ask the "
-                "payer to add it before this visit.",
-                Target("new_prior_auth", f.patient_id, c.case_id, f.coverage_id, f.order_id),
-            )
+    """A drug code the visit bills that no approval covering the day and site names (each
+    approval in force counts: a later one may add the code). The fix is a new request; once
+    one is open (draft, submitted, pending), the button leads to it instead of another."""
+    covering = [
+        c
+        for c in f.cases
+        if c.state in pa.APPROVAL_STATES
+        and c.approval is not None
+        and c.approval.start <= day <= c.approval.end
+        and (not c.approval.site or c.approval.site == f.site)
+    ]
+    if not covering:
         return None
-    return None
+    named: set[str] = set()
+    for c in covering:
+        assert c.approval is not None
+        named |= set(c.approval.units())
+    missing = [x for x in dict.fromkeys(normalize_code(x) for x in f.codes) if x not in named]
+    if not missing:
+        return None
+    first = covering[0]
+    assert first.approval is not None
+    asked = [c for c in f.cases if c.state in _DECIDING and c.case_id > first.case_id]
+    text = (
+        f"Authorization {first.approval.auth_number} does not name {', '.join(missing)}: ask "
+        "the payer to add it before this visit."
+    )
+    if asked:
+        return Blocker(
+            BlockerKind.PA_CODES,
+            f"{text} A request is open (case #{asked[-1].case_id}): follow it up.",
+            "Open the request…",
+            Target("prior_auth", f.patient_id, asked[-1].case_id, f.coverage_id, f.order_id),
+        )
+    return _blocker(
+        BlockerKind.PA_CODES,
+        text,
+        Target("new_prior_auth", f.patient_id, first.case_id, f.coverage_id, f.order_id),
+    )
 
 
 def _documents(f: OrderFacts) -> list[Blocker]:

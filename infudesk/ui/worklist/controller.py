@@ -206,13 +206,15 @@ def _s(n: int) -> str:
 
 
 def summary_day(visits: Sequence[VisitRow], today: date) -> tuple[date, str]:
-    """The day the start-of-day summary opens on, and why when it is not today: today if
-    anyone is booked today, else the next day of the list with a visit to come."""
+    """The day the start-of-day summary opens on, and why when it is not today: today if a
+    visit is still to come today, else the next day of the list with one."""
     to_come = sorted({v.on for v in visits if v.status in ACTIVE and v.on >= today})
     if not to_come or to_come[0] == today:
         return today, ""
     nxt = to_come[0]
-    return nxt, f"Nobody is booked today: this is {nxt:%a %m/%d}, the next day with visits."
+    booked_today = any(v.on == today and v.status != VisitStatus.CANCELLED for v in visits)
+    why = "No visits left today" if booked_today else "Nobody is booked today"
+    return nxt, f"{why}: this is {nxt:%a %m/%d}, the next day with visits."
 
 
 def unrecorded(v: VisitRow) -> bool:
@@ -325,9 +327,10 @@ class VisitRef:
 
 
 def ref_of(v: VisitRow) -> VisitRef:
-    return VisitRef(
-        v.visit_id, v.on, v.patient_name, v.drug, v.status, tuple(b.text for b in v.blockers)
-    )
+    """The visit for the actions; its open items without "not recorded" (recording it is what
+    the action does)."""
+    open_items = tuple(b.text for b in v.blockers if b.kind is not BlockerKind.NOT_RECORDED)
+    return VisitRef(v.visit_id, v.on, v.patient_name, v.drug, v.status, open_items)
 
 
 def given_question(v: VisitRef) -> str:

@@ -53,6 +53,7 @@ class VisitsTab(_Tab):
         self.setObjectName("visitsTab")
         self.records: list[vsv.VisitRecord] = []
         self.patient_name = ""
+        self.checking: int | None = None  # the visit whose open items are being worked out
         lay = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.buttons: dict[VisitAction, QPushButton] = {}
@@ -138,6 +139,8 @@ class VisitsTab(_Tab):
         v = self.current()
         today = self.today()
         enabled = c.enabled_actions(v.status if v else None, v.on if v else None, today)
+        if self.checking is not None:  # Given… is on its way: no second action meanwhile
+            enabled = dict.fromkeys(enabled, False)
         tips = c.action_tips(v.status if v else None, v.on if v else None, today)
         for action, b in self.buttons.items():
             b.setEnabled(enabled[action])
@@ -155,16 +158,28 @@ class VisitsTab(_Tab):
             return
         # the confirmation lists what is still open, as on the worklist: worked out first, off
         # the GUI thread (the buttons wait meanwhile)
-        for b in self.buttons.values():
-            b.setEnabled(False)
+        if self.checking is not None:
+            return
+        self.checking, pid = v.visit_id, self.patient_id
+        self._update_buttons()
+        self.status.setText("Checking what is still open for this visit…")
+
+        def settle() -> bool:
+            """Done checking; False when the user has moved to another patient or visit."""
+            self.checking = None
+            self.status.setText("")
+            self._update_buttons()
+            chosen = self.current()
+            return self.patient_id == pid and chosen is not None and chosen.visit_id == ref.visit_id
 
         def ask(blockers: tuple[str, ...]) -> None:
-            self._update_buttons()
+            if not settle():
+                return  # the question would be about a visit no longer shown
             given = replace(ref, blockers=blockers)
             visit_actions.record(self, self.backend, action, given, today, self._done)
 
         def failed(exc: BaseException) -> None:
-            self._update_buttons()
+            settle()
             report(self, exc)
 
         actor = self.backend.actor
