@@ -878,6 +878,30 @@ def test_directory_programs_corrected_and_retired(qtbot, window: MainWindow, sto
     dlg.new_button.click()
     assert dlg.editing is None and f.value("name") == "" and not dlg.table.selectedItems()
 
+    # typing not saved is never dropped without asking: Cancel stays, Discard moves on
+    dlg.table.selectRow(row)
+    f.set("sponsor", "Riverside Hospital Foundation")
+    other = next(i for i, r in enumerate(dlg.records) if r.id != added.id)
+    answers = iter((QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard))
+    asked: list[str] = []
+
+    def answer(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox) and box.objectName() == "unsavedBox"
+        asked.append(box.text())
+        box.button(next(answers)).click()
+
+    when_dialog(QMessageBox, answer)
+    dlg.table.selectRow(other)
+    assert asked == ["Save the changes to Hospital fund — IBD first?"]
+    assert dlg.editing is not None and dlg.editing.id == added.id
+    assert f.value("sponsor") == "Riverside Hospital Foundation"  # kept
+    when_dialog(QMessageBox, answer)
+    dlg.table.selectRow(other)
+    assert len(asked) == 2 and dlg.editing is not None and dlg.editing.id != added.id
+    with store.session() as s:
+        kept = next(r for r in asv.list_directory(s, active_only=False) if r.id == added.id)
+    assert kept.data.sponsor == ""  # discarded, as answered
+
 
 def cell(table: QTableWidget, row: int, col: int) -> str:
     item = table.item(row, col)

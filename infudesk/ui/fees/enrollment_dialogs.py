@@ -30,7 +30,7 @@ from infudesk.domain import assistance as da
 from infudesk.domain.money import format_money
 from infudesk.errors import ValidationFailed
 from infudesk.services import assistance as asv
-from infudesk.ui.common.ops import Backend, attempt, report
+from infudesk.ui.common.ops import Backend, ask_unsaved, attempt, report
 from infudesk.ui.common.screen import fit_to_screen
 from infudesk.ui.common.widgets import Form
 from infudesk.ui.patients.patient_tabs import _fill, _selected, _table
@@ -404,12 +404,57 @@ class DirectoryDialog(QDialog):
         bar.addWidget(close)
         lay.addLayout(bar)
         self.add_button.clicked.connect(self.add)
-        self.new_button.clicked.connect(self.start_new)
+        self.new_button.clicked.connect(self._new_clicked)
         self.table.itemSelectionChanged.connect(self._chosen)
         close.clicked.connect(self.accept)
+        self._shown: tuple[object, ...] = ()
         self.refresh()
         self.start_new()
         fit_to_screen(self, 820, 640)
+
+    # what the form shows, to tell typed changes from what was loaded
+    _FIELDS = ("kind", "name", "sponsor", "drugs", "diagnoses", "fpl_limit", "no_government")
+    _MORE = ("annual_max", "renewal", "active")
+
+    def _form_state(self) -> tuple[object, ...]:
+        f = self.form
+        return tuple(
+            f.choice(n) if n in ("kind", "renewal") else f.flag(n) if n in ("no_government",
+            "active") else f.value(n).strip()
+            for n in (*self._FIELDS, *self._MORE)
+        )  # fmt: skip
+
+    def unsaved(self) -> bool:
+        """The form holds typing not saved (a new program with a name, or a changed one)."""
+        if self.editing is None and not self.form.value("name").strip():
+            return False
+        return self._form_state() != self._shown
+
+    def _keep_or_drop(self) -> bool:
+        """Before the form shows something else: True to go on (saved or discarded)."""
+        if not self.unsaved():
+            return True
+        name = self.editing.data.name if self.editing is not None else "the new program"
+        answer = ask_unsaved(self, f"Save the changes to {name} first?")
+        if answer == "save":
+            return self.add()
+        return answer == "discard"
+
+    def _reselect(self) -> None:
+        """Show the program being edited as chosen again (the user stayed on it)."""
+        self.table.blockSignals(True)
+        self.table.clearSelection()
+        if self.editing is not None:
+            self.select(self.editing.id)
+        self.table.blockSignals(False)
+
+    def _new_clicked(self) -> None:
+        if self._keep_or_drop():
+            self.start_new()
+
+    def done(self, result: int) -> None:  # Close, Esc and the window's close button
+        if self._keep_or_drop():
+            super().done(result)
 
     def refresh(self) -> None:
         rows = attempt(self, lambda: self.backend.query(asv.list_directory, active_only=False))
@@ -435,8 +480,14 @@ class DirectoryDialog(QDialog):
     def _chosen(self) -> None:
         ident = _selected(self.table)
         rec = next((r for r in self.records if r.id == ident), None)
-        if rec is not None:
-            self.edit(rec)
+        if rec is None or (self.editing is not None and rec.id == self.editing.id):
+            return
+        if not self._keep_or_drop():
+            self._reselect()
+            return
+        rec = next((r for r in self.records if r.id == ident), rec)  # as saved meanwhile
+        self.edit(rec)
+        self._reselect()
 
     def edit(self, rec: asv.DirectoryRecord) -> None:
         """Load a program into the form to correct it."""
@@ -456,6 +507,7 @@ class DirectoryDialog(QDialog):
         self.form_title.setText(f"<b>{d.name}</b> — correct it, then Save changes")
         self.add_button.setText("Save changes")
         self.status.setText("")
+        self._shown = self._form_state()
 
     def start_new(self) -> None:
         """An empty form to add a program."""
@@ -470,11 +522,15 @@ class DirectoryDialog(QDialog):
             f.set(name, "")
         f.set("no_government", False)
         f.set("active", True)
+        f.set("kind", next(iter(KIND_LABELS)))
+        f.set("renewal", asv.DirectoryData().renewal)
         self.form_title.setText("<b>New program</b>")
         self.add_button.setText("Add to the directory")
+        self._shown = self._form_state()
 
-    def add(self) -> None:
-        """Add the form's program, or save the changes to the program chosen."""
+    def add(self) -> bool:
+        """Add the form's program, or save the changes to the program chosen (False: refused,
+        the form says why and keeps what was typed)."""
         f = self.form
         f.begin_read()
         limit = f.integer("fpl_limit")
@@ -494,7 +550,7 @@ class DirectoryDialog(QDialog):
         )
         if f.parse_errors:
             f.show_errors(dict(f.parse_errors))
-            return
+            return False
         editing = self.editing
         try:
             if editing is None:
@@ -503,18 +559,21 @@ class DirectoryDialog(QDialog):
                 saved = self.backend.mutate(asv.update_directory_entry, editing.id, d)
         except ValidationFailed as exc:
             f.show_errors(exc.errors)
-            return
+            return False
         except Exception as exc:
             report(self, exc)
-            return
+            return False
         f.show_errors({})
         self.refresh()
         if editing is None:
             self.start_new()
             self.status.setText(f"Added {saved.data.name}.")
         else:
-            self.select(saved.id)
+            self.editing = saved
+            self._shown = self._form_state()
+            self._reselect()
             self.status.setText(f"Saved the changes to {saved.data.name}.")
+        return True
 
     def select(self, entry_id: int) -> None:
         for row, r in enumerate(self.records):
