@@ -409,14 +409,28 @@ def test_case_from_denial_through_appeal_to_visits(
     assert planned.on > TODAY  # ahead of its day it cannot be given: the dialog says so
 
     def too_early(d: QWidget) -> None:
-        assert isinstance(d, RecordVisitDialog) and d.form.choice("visit") == planned.id
+        assert isinstance(d, RecordVisitDialog)
+        combo = d.form.widgets["visit"]
+        assert isinstance(combo, QComboBox) and combo.findData(planned.id) < 0  # not offered
+        assert d.form.choice("visit") == RecordVisitDialog.OTHER
+        fill(d.form.widgets, {"on": f"{planned.on:%m/%d/%Y}"})
         d.save_button.click()
-        assert d.isVisible() and "Given is for the visit's day" in d.warning.text()
+        assert d.isVisible() and "not a day ahead" in d.form.boxes["on"].message
         d.reject()
 
     in_dialog(RecordVisitDialog, too_early)
     qtbot.mouseClick(dlg.record_button, LEFT)
     clock[0] = planned.on  # its day comes
+
+    def twice(d: QWidget) -> None:  # the planned visit's day as an extra: counted twice
+        assert isinstance(d, RecordVisitDialog) and d.form.choice("visit") == planned.id
+        fill(d.form.widgets, {"visit": RecordVisitDialog.OTHER, "on": f"{planned.on:%m/%d/%Y}"})
+        d.save_button.click()
+        assert d.isVisible() and "is planned on" in d.form.boxes["on"].message
+        d.reject()
+
+    in_dialog(RecordVisitDialog, twice)
+    qtbot.mouseClick(dlg.record_button, LEFT)
     extra = ["12/01/2026", "12/08/2026", "12/15/2026", "12/29/2026", "01/05/2027", "01/12/2027"]
     for n, day in enumerate([None, *extra], start=1):
 

@@ -875,6 +875,18 @@ def test_directory_programs_corrected_and_retired(qtbot, window: MainWindow, sto
         assert added.id not in {r.id for r in asv.list_directory(s)}  # retired: not offered
     row = next(i for i, r in enumerate(dlg.records) if r.id == added.id)
     assert cell(dlg.table, row, 1).endswith("(retired)")
+    from sqlalchemy import select
+
+    from infudesk.store.models import AuditEvent
+
+    with store.session() as s:  # the trail tells a correction from a retirement
+        trail = s.execute(
+            select(AuditEvent.action, AuditEvent.detail)
+            .where(AuditEvent.entity == "assistance_directory", AuditEvent.entity_id == added.id)
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [a for a, _d in trail] == ["create", "update", "retire"], trail
+    assert all(x in trail[1][1] for x in ('"diagnoses"', '"fpl_limit"', '"name"'))
     dlg.new_button.click()
     assert dlg.editing is None and f.value("name") == "" and not dlg.table.selectedItems()
 

@@ -384,10 +384,16 @@ def update_directory_entry(
     errors = validate_entry(data)
     if errors:
         raise ValidationFailed(errors)
+    changed = sorted(k for k, v in _entry_values(data).items() if getattr(row, k) != v)
+    was_active = row.active
     for k, v in _entry_values(data).items():
         setattr(row, k, v)
     session.flush()
-    audit.record(session, actor, "update", "assistance_directory", row.id)
+    # retiring or bringing back a program says so; a correction names the fields it changed
+    action = "update"
+    if was_active != row.active:
+        action = "retire" if not row.active else "reinstate"
+    audit.record(session, actor, action, "assistance_directory", row.id, detail={"fields": changed})
     return directory_record(row)
 
 

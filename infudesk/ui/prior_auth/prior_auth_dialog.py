@@ -433,8 +433,16 @@ class RecordVisitDialog(QDialog):
         self.saved: pas.CaseRecord | None = None
         self.form = Form(today)
         f = self.form
-        visits = [v for v in (order.visits if order else ()) if v.status == "planned"]
-        choices: list[tuple[object, str]] = [(v.id, f"Planned visit of {us(v.on)}") for v in visits]
+        # the order's visits not recorded yet whose day has come (given is not recorded ahead)
+        open_visits = [
+            v for v in (order.visits if order else ()) if v.status in ("planned", "arrived")
+        ]
+        self.open_days = {v.on: v for v in open_visits}
+        visits = [v for v in open_visits if v.on <= today()]
+        choices: list[tuple[object, str]] = [
+            (v.id, f"{'Arrived' if v.status == 'arrived' else 'Planned'} visit of {us(v.on)}")
+            for v in visits
+        ]
         choices.append((self.OTHER, "Another date…"))
         self.dates = {v.id: v.on for v in visits}
         lay = QVBoxLayout(self)
@@ -504,6 +512,14 @@ class RecordVisitDialog(QDialog):
         planned = vid if isinstance(vid, int) and vid != self.OTHER else None
         if planned is None and on > self.today():
             f.show_errors({"on": "A visit is recorded on or after its day: not a day ahead."})
+            return
+        if planned is None and on in self.open_days:  # its units would be counted twice
+            f.show_errors(
+                {
+                    "on": f"A visit of this order is planned on {us(on)}: record that one "
+                    "(choose it under Visit once its day has come)."
+                }
+            )
             return
         reason = f.value("reason").strip() if self.asking_reason() else ""
         try:

@@ -85,12 +85,18 @@ class NewCaseDialog(QDialog):
         lay.addWidget(buttons)
         fit_to_screen(self, 560)
 
-    def preselect(self, coverage_id: int | None, order_id: int | None) -> None:
-        """Choose the coverage and the order (when they are among the choices)."""
+    def preselect(
+        self, coverage_id: int | None, order_id: int | None, *, no_order: bool = False
+    ) -> None:
+        """Choose the coverage and the order when they are among the choices (``no_order``:
+        "No therapy order", as for a case that had none)."""
         for name, value in (("coverage_id", coverage_id), ("order_id", order_id)):
             combo = self.form.widgets.get(name)
             if value is not None and isinstance(combo, QComboBox) and combo.findData(value) >= 0:
                 combo.setCurrentIndex(combo.findData(value))
+        orders = self.form.widgets.get("order_id")
+        if no_order and isinstance(orders, QComboBox):
+            orders.setCurrentIndex(orders.count() - 1)  # the last choice: no therapy order
 
     def save(self) -> None:
         f = self.form
@@ -118,11 +124,17 @@ class NewCaseDialog(QDialog):
 
 
 def new_case_following(
-    parent: QWidget, backend: Backend, today: Callable[[], date], follows_id: int
+    parent: QWidget,
+    backend: Backend,
+    today: Callable[[], date],
+    follows_id: int,
+    *,
+    coverage_id: int | None = None,
 ) -> pas.CaseRecord | None:
-    """Ask the payer again: a new case for the same coverage and order as case ``follows_id``
-    (an approval that ended, ran out or lacks a code is not amended), its notes naming the
-    case it follows; the new draft once created (None: cancelled, or refused and said)."""
+    """Ask the payer again: a new case for the same order as case ``follows_id`` (an approval
+    that ended, ran out or lacks a code is not amended) under ``coverage_id`` (the order's
+    coverage now; default the old case's), its notes naming the case it follows; the new
+    draft once created (None: cancelled, or refused and said)."""
     old = attempt(parent, lambda: backend.query(pas.get_case, follows_id))
     if old is None:
         return None
@@ -132,7 +144,7 @@ def new_case_following(
     if covs is None or orders is None:
         return None
     dlg = NewCaseDialog(backend, pid, covs, orders, today=today, parent=parent)
-    dlg.preselect(old.coverage_id, old.order_id)
+    dlg.preselect(coverage_id or old.coverage_id, old.order_id, no_order=old.order_id is None)
     dlg.form.set("notes", follow_up_note(old.id, old.case.approval))
     if dlg.exec() != QDialog.DialogCode.Accepted:
         return None

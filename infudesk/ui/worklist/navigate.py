@@ -131,7 +131,9 @@ def open_prior_auth(
     from infudesk.ui.prior_auth.prior_auth_tab import NewCaseDialog, new_case_following
 
     if target.record_id is not None and target.screen == "new_prior_auth":
-        saved = new_case_following(parent, backend, today, target.record_id)
+        saved = new_case_following(
+            parent, backend, today, target.record_id, coverage_id=target.coverage_id
+        )
         if saved is None:
             return False
         open_case(parent, backend, saved.id, today)
