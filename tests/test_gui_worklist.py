@@ -34,6 +34,7 @@ from infudesk.ui.main_window import MainWindow
 from infudesk.ui.worklist import controller as c
 from infudesk.ui.worklist.controller import VisitAction
 from infudesk.ui.worklist.visit_actions import ReasonDialog, RescheduleDialog
+from infudesk.ui.worklist.visits_tab import VisitsTab
 from infudesk.ui.worklist.worklist_screen import WorklistScreen
 from tests.conftest import TODAY, MemoryKeyring
 from tests.qt_helpers import when_modal
@@ -71,6 +72,18 @@ def window(qtbot, store: Store) -> Iterator[MainWindow]:  # type: ignore[no-unty
 def loaded(qtbot, screen: WorklistScreen) -> None:  # type: ignore[no-untyped-def]
     """Wait until the newest refresh is shown."""
     qtbot.waitUntil(lambda: screen.data is not None and not screen.busy, timeout=20_000)
+
+
+def visits_tab_on(qtbot, window: MainWindow, v: VisitRow) -> VisitsTab:  # type: ignore[no-untyped-def]
+    """From the worklist, the visit's patient (Open patient), its Visits tab, the visit chosen."""
+    click_visit(qtbot, window.worklist, v.visit_id)
+    click(qtbot, window.worklist.patient_button)
+    page = window.patients.page
+    assert page.record is not None and page.record.id == v.patient_id
+    page.tabs.setCurrentWidget(page.visits)
+    tab = page.visits
+    assert tab.select_visit(v.visit_id)
+    return tab
 
 
 def the_day_comes(qtbot, screen: WorklistScreen, day: date) -> None:  # type: ignore[no-untyped-def]
@@ -347,13 +360,7 @@ def test_visit_actions_on_the_patient_screen(qtbot, window: MainWindow, store: S
     screen = window.worklist
     loaded(qtbot, screen)
     v = next(x for x in screen.data.worklist.visits if x.on == TODAY and x.status == "planned")  # type: ignore[union-attr]
-    click_visit(qtbot, screen, v.visit_id)
-    click(qtbot, screen.patient_button)
-    page = window.patients.page
-    assert page.record is not None and page.record.id == v.patient_id
-    page.tabs.setCurrentWidget(page.visits)
-    tab = page.visits
-    assert tab.select_visit(v.visit_id)
+    tab = visits_tab_on(qtbot, window, v)
     assert tab.buttons[VisitAction.ARRIVED].isEnabled()
     with qtbot.waitSignal(tab.changed, timeout=10_000):
         click(qtbot, tab.buttons[VisitAction.ARRIVED])
@@ -810,12 +817,7 @@ def test_given_from_the_visits_tab_lists_what_is_open(  # type: ignore[no-untype
     the_day_comes(qtbot, screen, v.on)
     v = shown_visit(screen, v.visit_id)
     assert v.blockers
-    click_visit(qtbot, screen, v.visit_id)
-    click(qtbot, screen.patient_button)
-    page = window.patients.page
-    page.tabs.setCurrentWidget(page.visits)
-    tab = page.visits
-    assert tab.select_visit(v.visit_id)
+    tab = visits_tab_on(qtbot, window, v)
     asked: list[str] = []
 
     def decline(box: QWidget) -> None:
@@ -930,12 +932,7 @@ def test_given_beyond_the_approval_from_the_visits_tab_asks_why(  # type: ignore
     loaded(qtbot, screen)
     v = visit_with(screen, BlockerKind.PA_EXHAUSTED)
     the_day_comes(qtbot, screen, max(v.on, TODAY))
-    click_visit(qtbot, screen, v.visit_id)
-    click(qtbot, screen.patient_button)
-    page = window.patients.page
-    page.tabs.setCurrentWidget(page.visits)
-    tab = page.visits
-    assert tab.select_visit(v.visit_id)
+    tab = visits_tab_on(qtbot, window, v)
     prompts: list[str] = []
     asked: list[str] = []
 

@@ -265,6 +265,12 @@ def _blocker(kind: BlockerKind, text: str, target: Target) -> Blocker:
     return Blocker(kind, text, ACTIONS[kind], target)
 
 
+def open_items(blockers: Sequence[Blocker]) -> tuple[str, ...]:
+    """What a visit's confirmation lists as still open: its blockers' words, without "not
+    recorded" (which recording the visit settles)."""
+    return tuple(b.text for b in blockers if b.kind is not BlockerKind.NOT_RECORDED)
+
+
 UNRECORDED_DAYS = 30  # how far back a visit never recorded stays on the worklist
 
 

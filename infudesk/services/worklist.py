@@ -245,6 +245,23 @@ class _LastBuilt:
 _LAST = _LastBuilt()
 
 
+def _newest(old: Any, new: Any) -> Any:
+    """Of two primary coverages in force together, the one that counts: the latest effective
+    (then the latest entered)."""
+    if old is None or (new.effective_on, new.id) > (old.effective_on, old.id):
+        return new
+    return old
+
+
+def open_items(session: Session, actor: Actor, visit_id: int, today: date) -> tuple[str, ...]:
+    """What still blocks a visit of ``today`` (or one gone by), in the worklist's words (the
+    one-day build, remembered under the change counter like the worklist's own)."""
+    row = next((r for r in build(session, actor, today, 1).visits if r.visit_id == visit_id), None)
+    if row is None:
+        return ()
+    return dw.open_items(row.blockers)
+
+
 def _build(session: Session, today: date, days: int, unrecorded_days: int) -> dw.Worklist:
     end = today + timedelta(days=days)
     horizon = end - timedelta(days=1)
@@ -285,9 +302,7 @@ def _build(session: Session, today: date, days: int, unrecorded_days: int) -> dw
         .join(Payer, Payer.id == Coverage.payer_id)
         .where(current)
     ):
-        old = primary.get(r.patient_id)
-        if old is None or (r.effective_on, r.id) > (old.effective_on, old.id):
-            primary[r.patient_id] = r
+        primary[r.patient_id] = _newest(primary.get(r.patient_id), r)
     coverage_ids = {c.id for c in primary.values()}
 
     # verifications of those coverages
@@ -663,12 +678,10 @@ def _unrecorded(g: _Window, since: date, names: _Names) -> list[dw.VisitRow]:
         covs[r.patient_id].append(r)
 
     def payer_on(pid: int, day: date) -> str:
-        current = [
-            c
-            for c in covs.get(pid, ())
-            if c.effective_on <= day and (c.terminates_on is None or c.terminates_on >= day)
-        ]
-        best = max(current, key=lambda c: (c.effective_on, c.id), default=None)
+        best = None
+        for c in covs.get(pid, ()):
+            if c.effective_on <= day and (c.terminates_on is None or c.terminates_on >= day):
+                best = _newest(best, c)
         return best.payer if best is not None else SELF_PAY
 
     return [

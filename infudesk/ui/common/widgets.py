@@ -209,5 +209,18 @@ class Form:
         if first is not None:
             self.widgets[first].setFocus()
 
+    def snapshot(self) -> tuple[object, ...]:
+        """Every field as shown (texts stripped, choices' values, ticks): two snapshots differ
+        when the user changed something in between."""
+        out: list[object] = []
+        for name, w in self.widgets.items():
+            if isinstance(w, QComboBox):
+                out.append(w.currentData())
+            elif isinstance(w, QCheckBox):
+                out.append(w.isChecked())
+            else:
+                out.append(self.value(name).strip())
+        return tuple(out)
+
     def begin_read(self) -> None:
         self.parse_errors = {}

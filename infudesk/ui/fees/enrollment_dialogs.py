@@ -412,23 +412,11 @@ class DirectoryDialog(QDialog):
         self.start_new()
         fit_to_screen(self, 820, 640)
 
-    # what the form shows, to tell typed changes from what was loaded
-    _FIELDS = ("kind", "name", "sponsor", "drugs", "diagnoses", "fpl_limit", "no_government")
-    _MORE = ("annual_max", "renewal", "active")
-
-    def _form_state(self) -> tuple[object, ...]:
-        f = self.form
-        return tuple(
-            f.choice(n) if n in ("kind", "renewal") else f.flag(n) if n in ("no_government",
-            "active") else f.value(n).strip()
-            for n in (*self._FIELDS, *self._MORE)
-        )  # fmt: skip
-
     def unsaved(self) -> bool:
         """The form holds typing not saved (a new program with a name, or a changed one)."""
         if self.editing is None and not self.form.value("name").strip():
             return False
-        return self._form_state() != self._shown
+        return self.form.snapshot() != self._shown
 
     def _keep_or_drop(self) -> bool:
         """Before the form shows something else: True to go on (saved or discarded)."""
@@ -507,7 +495,7 @@ class DirectoryDialog(QDialog):
         self.form_title.setText(f"<b>{d.name}</b> — correct it, then Save changes")
         self.add_button.setText("Save changes")
         self.status.setText("")
-        self._shown = self._form_state()
+        self._shown = self.form.snapshot()
 
     def start_new(self) -> None:
         """An empty form to add a program."""
@@ -526,7 +514,7 @@ class DirectoryDialog(QDialog):
         f.set("renewal", asv.DirectoryData().renewal)
         self.form_title.setText("<b>New program</b>")
         self.add_button.setText("Add to the directory")
-        self._shown = self._form_state()
+        self._shown = self.form.snapshot()
 
     def add(self) -> bool:
         """Add the form's program, or save the changes to the program chosen (False: refused,
@@ -570,7 +558,7 @@ class DirectoryDialog(QDialog):
             self.status.setText(f"Added {saved.data.name}.")
         else:
             self.editing = saved
-            self._shown = self._form_state()
+            self._shown = self.form.snapshot()
             self._reselect()
             self.status.setText(f"Saved the changes to {saved.data.name}.")
         return True

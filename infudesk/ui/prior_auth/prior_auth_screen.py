@@ -78,7 +78,7 @@ SHOW_TIPS = {
     "all": "All cases, including expired and cancelled",
 }
 # the filter and the State column say it short (the tooltips whole)
-FILTER_STATE_LABELS = {**STATE_LABELS, State.PENDING: "Pending (more info)"}
+SHORT_STATE_LABELS = {**STATE_LABELS, State.PENDING: "Pending (more info)"}
 SEVERITY_ORDER = {"overdue": 0, "due": 1, "soon": 2, "info": 3}
 
 
@@ -201,7 +201,7 @@ class CaseTableModel(QAbstractTableModel):
         if col is Columns.ORDER:
             return r.order_label
         if col is Columns.STATE:  # short in the column, whole in the tooltip
-            return FILTER_STATE_LABELS[r.state]
+            return SHORT_STATE_LABELS[r.state]
         if col is Columns.AUTH:
             return r.auth_number or "—"
         if col is Columns.END:
@@ -382,7 +382,7 @@ class PriorAuthScreen(QWidget):
         self.payer_combo = choice_combo("payerFilter", [(None, "All payers")])
         self.state_combo = choice_combo(
             "stateFilter",
-            [(None, "All states"), *((s.value, FILTER_STATE_LABELS[s]) for s in State)],
+            [(None, "All states"), *((s.value, SHORT_STATE_LABELS[s]) for s in State)],
             {State.PENDING.value: STATE_LABELS[State.PENDING]},
         )
         lay.addLayout(

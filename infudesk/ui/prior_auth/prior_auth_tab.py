@@ -123,6 +123,32 @@ class NewCaseDialog(QDialog):
         self.accept()
 
 
+def ask_new_case(
+    parent: QWidget,
+    backend: Backend,
+    today: Callable[[], date],
+    patient_id: int,
+    *,
+    coverage_id: int | None = None,
+    order_id: int | None = None,
+    no_order: bool = False,
+    notes: str = "",
+) -> pas.CaseRecord | None:
+    """New prior authorization for a patient, pre-filled (see :meth:`NewCaseDialog.preselect`);
+    the draft once created (None: cancelled, or refused and said)."""
+    covs = attempt(parent, lambda: backend.query(cs.list_coverages, patient_id))
+    orders = attempt(parent, lambda: backend.query(ors.list_orders, patient_id))
+    if covs is None or orders is None:
+        return None
+    dlg = NewCaseDialog(backend, patient_id, covs, orders, today=today, parent=parent)
+    dlg.preselect(coverage_id, order_id, no_order=no_order)
+    if notes:
+        dlg.form.set("notes", notes)
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dlg.saved
+
+
 def new_case_following(
     parent: QWidget,
     backend: Backend,
@@ -133,22 +159,20 @@ def new_case_following(
 ) -> pas.CaseRecord | None:
     """Ask the payer again: a new case for the same order as case ``follows_id`` (an approval
     that ended, ran out or lacks a code is not amended) under ``coverage_id`` (the order's
-    coverage now; default the old case's), its notes naming the case it follows; the new
-    draft once created (None: cancelled, or refused and said)."""
+    coverage now; default the old case's), its notes naming the case it follows."""
     old = attempt(parent, lambda: backend.query(pas.get_case, follows_id))
     if old is None:
         return None
-    pid = old.patient_id
-    covs = attempt(parent, lambda: backend.query(cs.list_coverages, pid))
-    orders = attempt(parent, lambda: backend.query(ors.list_orders, pid))
-    if covs is None or orders is None:
-        return None
-    dlg = NewCaseDialog(backend, pid, covs, orders, today=today, parent=parent)
-    dlg.preselect(coverage_id or old.coverage_id, old.order_id, no_order=old.order_id is None)
-    dlg.form.set("notes", follow_up_note(old.id, old.case.approval))
-    if dlg.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return dlg.saved
+    return ask_new_case(
+        parent,
+        backend,
+        today,
+        old.patient_id,
+        coverage_id=coverage_id or old.coverage_id,
+        order_id=old.order_id,
+        no_order=old.order_id is None,
+        notes=follow_up_note(old.id, old.case.approval),
+    )
 
 
 class PriorAuthTab(_Tab):

@@ -18,6 +18,7 @@ from infudesk.domain.worklist import (
     TaskStatus,
     VisitRow,
     VisitStatus,
+    open_items,
 )
 
 DEFAULT_DAYS = 14
@@ -329,8 +330,7 @@ class VisitRef:
 def ref_of(v: VisitRow) -> VisitRef:
     """The visit for the actions; its open items without "not recorded" (recording it is what
     the action does)."""
-    open_items = tuple(b.text for b in v.blockers if b.kind is not BlockerKind.NOT_RECORDED)
-    return VisitRef(v.visit_id, v.on, v.patient_name, v.drug, v.status, open_items)
+    return VisitRef(v.visit_id, v.on, v.patient_name, v.drug, v.status, open_items(v.blockers))
 
 
 def given_question(v: VisitRef) -> str:
@@ -372,14 +372,14 @@ def check_new_date(new: date | None, current: date, today: date) -> str | None:
     return None
 
 
+UNDO_ARRIVAL = "Undo arrival"
+
+
 def action_label(action: VisitAction, status: str | None) -> str:
     """A button's words for the chosen visit: Arrived turns into Undo arrival once arrived."""
     if action is VisitAction.ARRIVED and status == VisitStatus.ARRIVED:
         return UNDO_ARRIVAL
     return ACTION_LABELS[action]
-
-
-UNDO_ARRIVAL = "Undo arrival"
 
 
 def done_text(action: VisitAction, v: VisitRef, new_date: date | None = None) -> str:
@@ -546,6 +546,13 @@ def nav_text(title: str, counts: Mapping[str, int]) -> str:
     return f"{title} {n}" if n else title
 
 
+_NAV_WHAT = {
+    "verification": "benefits verifications due",
+    "prior_auth": "prior-auth follow-ups, decisions, reauthorizations and appeal deadlines",
+    "quote": "estimates to give (cost letters or Good Faith Estimates)",
+}
+
+
 def nav_tooltip(title: str, counts: Mapping[str, int]) -> str:
     area = NAV_AREAS.get(title)
     n = counts.get(area, 0) if area else 0
@@ -555,13 +562,6 @@ def nav_tooltip(title: str, counts: Mapping[str, int]) -> str:
         return f"{n} visit{'s' if n != 1 else ''} in the coming days still blocked"
     # the count is the Worklist's tasks (due within its days), not this screen's whole list
     return f"{n} open task{_s(n)} on the Worklist's task list: {_NAV_WHAT[area]}"
-
-
-_NAV_WHAT = {
-    "verification": "benefits verifications due",
-    "prior_auth": "prior-auth follow-ups, decisions, reauthorizations and appeal deadlines",
-    "quote": "estimates to give (cost letters or Good Faith Estimates)",
-}
 
 
 def clamp_days(value: object) -> int:

@@ -9,12 +9,10 @@ from datetime import date
 from typing import Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QListWidget, QWidget
+from PySide6.QtWidgets import QListWidget, QWidget
 
 from infudesk.domain.verification import Status
 from infudesk.domain.worklist import Target
-from infudesk.services import coverages as cvs
-from infudesk.services import orders as ors
 from infudesk.services import verifications as vs
 from infudesk.ui.common.ops import Backend, attempt
 from infudesk.ui.worklist import controller as c
@@ -126,28 +124,26 @@ def open_prior_auth(
     parent: QWidget, backend: Backend, today: Callable[[], date], target: Target
 ) -> bool:
     """The case named by the target, or a new case for its coverage and order ("new_prior_auth":
-    a new request following the case named, which the notes say)."""
+    a new request following the case named, which the notes say), opened once created."""
     from infudesk.ui.prior_auth.prior_auth_dialog import open_case
-    from infudesk.ui.prior_auth.prior_auth_tab import NewCaseDialog, new_case_following
+    from infudesk.ui.prior_auth.prior_auth_tab import ask_new_case, new_case_following
 
-    if target.record_id is not None and target.screen == "new_prior_auth":
+    if target.screen == "prior_auth" and target.record_id is not None:
+        return open_case(parent, backend, target.record_id, today)
+    if target.record_id is not None:  # "new_prior_auth"
         saved = new_case_following(
             parent, backend, today, target.record_id, coverage_id=target.coverage_id
         )
-        if saved is None:
-            return False
-        open_case(parent, backend, saved.id, today)
-        return True
-    if target.record_id is not None:
-        return open_case(parent, backend, target.record_id, today)
-    pid = target.patient_id
-    covs = attempt(parent, lambda: backend.query(cvs.list_coverages, pid))
-    orders = attempt(parent, lambda: backend.query(ors.list_orders, pid))
-    if covs is None or orders is None:
+    else:
+        saved = ask_new_case(
+            parent,
+            backend,
+            today,
+            target.patient_id,
+            coverage_id=target.coverage_id,
+            order_id=target.order_id,
+        )
+    if saved is None:
         return False
-    dlg = NewCaseDialog(backend, pid, covs, orders, today=today, parent=parent)
-    dlg.preselect(target.coverage_id, target.order_id)
-    if dlg.exec() != QDialog.DialogCode.Accepted or dlg.saved is None:
-        return False
-    open_case(parent, backend, dlg.saved.id, today)
+    open_case(parent, backend, saved.id, today)
     return True

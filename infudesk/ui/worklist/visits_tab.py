@@ -9,13 +9,10 @@ from datetime import date
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
-from sqlalchemy.orm import Session
 
-from infudesk.domain.worklist import BlockerKind
 from infudesk.services import patients as ps
 from infudesk.services import visits as vsv
 from infudesk.services import worklist as wsv
-from infudesk.services.audit import Actor
 from infudesk.ui.common.ops import Backend, attempt, report, run_query
 from infudesk.ui.patients.patient_tabs import _fill, _selected, _Tab, _table
 from infudesk.ui.worklist import controller as c
@@ -34,15 +31,6 @@ def recorded_text(v: vsv.VisitRecord) -> str:
 def reason_text(v: vsv.VisitRecord) -> str:
     moved = f"moved from {v.rescheduled_from:%m/%d/%Y}" if v.rescheduled_from else ""
     return " · ".join(x for x in (v.reason, moved) if x) or "—"
-
-
-def open_items(session: Session, actor: Actor, visit_id: int, today: date) -> tuple[str, ...]:
-    """What still blocks a visit of today (or one gone by), in the worklist's words."""
-    wl = wsv.build(session, actor, today, 1)
-    row = next((r for r in wl.visits if r.visit_id == visit_id), None)
-    if row is None:
-        return ()
-    return tuple(b.text for b in row.blockers if b.kind is not BlockerKind.NOT_RECORDED)
 
 
 class VisitsTab(_Tab):
@@ -184,7 +172,7 @@ class VisitsTab(_Tab):
 
         actor = self.backend.actor
         run_query(
-            self, self.backend, lambda s: open_items(s, actor, v.visit_id, today), ask, failed
+            self, self.backend, lambda s: wsv.open_items(s, actor, v.visit_id, today), ask, failed
         )
 
     def _done(self, text: str) -> None:
