@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 2000
 # not copied: the schema version (made by the migrations) and the identity row (claimed anew)
-SKIPPED = {"alembic_version", "store_state"}
+SKIPPED = {"alembic_version", "store_state", "change_log"}  # the source's own books
 Progress = Callable[[str, int, int], None]  # table, rows done, rows in it
 
 

@@ -20,6 +20,7 @@ import threading
 import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,7 @@ from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.services.prior_auths import CASE_COLUMNS, _case_state
 from infudesk.services.sync import change_token
+from infudesk.store import changes
 from infudesk.store.models import (
     AssistanceDirectoryEntry,
     AssistanceEnrollment,
@@ -75,11 +77,18 @@ class _Window:
     the window (subqueries, never a long list of ids sent back), only the columns used, and
     run on the session's connection (plain rows, no ORM entities)."""
 
-    def __init__(self, session: Session, today: date, end: date, horizon: date) -> None:
+    def __init__(
+        self, session: Session, today: date, end: date, horizon: date, only: set[int] | None
+    ) -> None:
         self.conn = session.connection()
         self.today = today
         self.horizon = horizon
+        self.only = sorted(only) if only is not None else None
         in_window = (PlannedVisit.on >= today) & (PlannedVisit.on < end)
+        if self.only is not None:
+            in_window &= PlannedVisit.order_id.in_(
+                select(TherapyOrder.id).where(TherapyOrder.patient_id.in_(self.only))
+            )
         self.in_window = in_window
         self.orders = select(PlannedVisit.order_id).where(in_window)
         self.patients = (
@@ -91,6 +100,8 @@ class _Window:
         self.cases = PriorAuthCase.state.in_(_OPEN_CASE_STATES) | PriorAuthCase.order_id.in_(
             self.orders
         )
+        if self.only is not None:
+            self.cases = self.cases & PriorAuthCase.patient_id.in_(self.only)
         self.enrollments = AssistanceEnrollment.active.is_(True) & (
             AssistanceEnrollment.patient_id.in_(self.patients)
         )
@@ -153,21 +164,43 @@ def build(
     token = _unchanged_token(session)
     engine = session.get_bind().engine  # an Engine's .engine is itself (a Connection's: its own)
     window = (days, unrecorded_days)
-    if token is not None:
-        last = _LAST.get(engine, today, window, token)
-        if last is not None:
-            return last
+    last = _LAST.get(engine, today, window) if token is not None else None
+    if last is not None and last.token == token:
+        return last.worklist
     paused = gc.isenabled()
     if paused:
         gc.disable()
     try:
-        built = _build(session, today, days, unrecorded_days)
+        changed = None
+        if token is not None and last is not None and last.token < token:
+            changed = changes.patients_changed(session, last.token, token)
+        if changed is not None and last is not None and len(changed) <= CATCH_UP_MAX:
+            # only these patients' records changed since the last build: work out theirs again
+            visits, bare = _build(session, today, days, unrecorded_days, changed)
+            visits += (v for v in last.worklist.visits if v.patient_id not in changed)
+            bare += (t for t in last.bare_tasks if t.patient_id not in changed)
+        else:
+            visits, bare = _build(session, today, days, unrecorded_days)
+        built, bare_tasks = _finish(session, visits, bare)
     finally:
         if paused:
             gc.enable()
     if token is not None:
-        _LAST.put(engine, today, window, token, built)
+        _LAST.put(engine, today, window, _Built(token, built, bare_tasks))
     return built
+
+
+CATCH_UP_MAX = 300  # patients changed since the last build beyond which it is built whole
+
+
+@dataclass(frozen=True)
+class _Built:
+    """A worklist, the change counter it was built at, and its tasks before their
+    assignments (the rows a later build keeps of the patients unchanged since)."""
+
+    token: int
+    worklist: dw.Worklist
+    bare_tasks: tuple[dw.Task, ...]
 
 
 def _unchanged_token(session: Session) -> int | None:
@@ -206,33 +239,31 @@ def _bulk_write_forgotten(session: Session, transaction: Any) -> None:
 class _LastBuilt:
     """The last worklist built per database (its engine, held weakly) and window (the day and
     the number of days), with the change counter it was built at: a build at the same counter
-    (nothing saved since, by this workstation or another) returns it at once. Worklists are
-    immutable (frozen dataclasses and tuples), so one can be handed to several callers."""
+    (nothing saved since, by this workstation or another) returns it at once, and a build at a
+    newer one works out again only the patients the change log names in between
+    (:func:`infudesk.store.changes.patients_changed`). Worklists are immutable (frozen
+    dataclasses and tuples), so one can be handed to several callers."""
 
     WINDOWS = 2  # as the memo: the Worklist's days and the one-day summary
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.by_engine: weakref.WeakKeyDictionary[Any, OrderedDict[Any, Any]] = (
+        self.by_engine: weakref.WeakKeyDictionary[Any, OrderedDict[Any, _Built]] = (
             weakref.WeakKeyDictionary()
         )
 
-    def get(
-        self, engine: Any, today: date, days: tuple[int, int], token: int
-    ) -> dw.Worklist | None:
+    def get(self, engine: Any, today: date, days: tuple[int, int]) -> _Built | None:
         with self.lock:
             windows = self.by_engine.get(engine)
-            found = windows.get((today, days)) if windows is not None else None
-        if found is None or found[0] != token:
-            return None
-        return found[1]  # type: ignore[no-any-return]
+            return windows.get((today, days)) if windows is not None else None
 
-    def put(
-        self, engine: Any, today: date, days: tuple[int, int], token: int, wl: dw.Worklist
-    ) -> None:
+    def put(self, engine: Any, today: date, days: tuple[int, int], built: _Built) -> None:
         with self.lock:
             windows = self.by_engine.setdefault(engine, OrderedDict())
-            windows[(today, days)] = (token, wl)
+            old = windows.get((today, days))
+            if old is not None and old.token > built.token:
+                return  # another thread built a newer one meanwhile
+            windows[(today, days)] = built
             windows.move_to_end((today, days))
             while len(windows) > self.WINDOWS:
                 windows.popitem(last=False)
@@ -262,10 +293,14 @@ def open_items(session: Session, actor: Actor, visit_id: int, today: date) -> tu
     return dw.open_items(row.blockers)
 
 
-def _build(session: Session, today: date, days: int, unrecorded_days: int) -> dw.Worklist:
+def _build(
+    session: Session, today: date, days: int, unrecorded_days: int, only: set[int] | None = None
+) -> tuple[list[dw.VisitRow], list[dw.Task]]:
+    """The window's visit rows and tasks (before their assignments), of every patient or
+    ``only`` of those."""
     end = today + timedelta(days=days)
     horizon = end - timedelta(days=1)
-    g = _Window(session, today, end, horizon)
+    g = _Window(session, today, end, horizon, only)
     visit_rows = g.visits()
     order_ids = {r.order_id for r in visit_rows}
     names = _Names()
@@ -454,17 +489,14 @@ def _build(session: Session, today: date, days: int, unrecorded_days: int) -> dw
     )
     enrollments: dict[int, Any] = {r.id: r for r in g.rows(enroll_stmt.where(g.enrollments))}
     notice = today + timedelta(days=dw.REENROLL_NOTICE_DAYS)
-    renewing: dict[int, Any] = {
-        r.id: r
-        for r in g.rows(
-            enroll_stmt.where(
-                AssistanceEnrollment.active.is_(True),
-                AssistanceEnrollment.status == "approved",
-                (AssistanceEnrollment.reenroll_on <= notice)
-                | (AssistanceEnrollment.expires <= notice),
-            )
-        )
-    }
+    renewal_due = (
+        AssistanceEnrollment.active.is_(True)
+        & (AssistanceEnrollment.status == "approved")
+        & ((AssistanceEnrollment.reenroll_on <= notice) | (AssistanceEnrollment.expires <= notice))
+    )
+    if g.only is not None:
+        renewal_due &= AssistanceEnrollment.patient_id.in_(g.only)
+    renewing: dict[int, Any] = {r.id: r for r in g.rows(enroll_stmt.where(renewal_due))}
     drawn: dict[int, Decimal] = {}
     for eid, total, n in g.rows(
         select(
@@ -583,7 +615,6 @@ def _build(session: Session, today: date, days: int, unrecorded_days: int) -> dw
         tasks += done[1]
     if unrecorded_days:
         visits_out += _unrecorded(g, today - timedelta(days=unrecorded_days), names)
-    visits_out.sort(key=_visit_key)
 
     # --- tasks from the cases and the enrollments ---------------------------------------------
     # a case's reminders are remembered with every value they read (its row, lines, usages
@@ -624,10 +655,19 @@ def _build(session: Session, today: date, days: int, unrecorded_days: int) -> dw
             )
         )
 
-    memo.done()
-    tasks = _with_assignments(session, tasks)
-    tasks.sort(key=_due_key)
-    return dw.Worklist(tuple(visits_out), tuple(tasks), dw.counts(visits_out, tasks))
+    memo.done(partial=only is not None)
+    return visits_out, tasks
+
+
+def _finish(
+    session: Session, visits: list[dw.VisitRow], bare: list[dw.Task]
+) -> tuple[dw.Worklist, tuple[dw.Task, ...]]:
+    """The worklist of these visit rows and tasks, in order, with the tasks' assignments;
+    and the tasks in order without them (for catching up later)."""
+    visits.sort(key=_visit_key)
+    bare.sort(key=_due_key)
+    tasks = _with_assignments(session, bare)
+    return dw.Worklist(tuple(visits), tuple(tasks), dw.counts(visits, tasks)), tuple(bare)
 
 
 def _unrecorded(g: _Window, since: date, names: _Names) -> list[dw.VisitRow]:
@@ -635,7 +675,7 @@ def _unrecorded(g: _Window, since: date, names: _Names) -> list[dw.VisitRow]:
     arrived, each blocked as not recorded (no other rule runs on a day gone by), with the
     primary payer current on its day."""
     today = g.today
-    rows = g.rows(
+    stmt = (
         select(
             PlannedVisit.id,
             PlannedVisit.on,
@@ -656,6 +696,9 @@ def _unrecorded(g: _Window, since: date, names: _Names) -> list[dw.VisitRow]:
             PlannedVisit.status.in_(sorted(dw.ACTIVE)),
         )
     )
+    if g.only is not None:
+        stmt = stmt.where(TherapyOrder.patient_id.in_(g.only))
+    rows = g.rows(stmt)
     if not rows:
         return []
     covs: dict[int, list[Any]] = defaultdict(list)
@@ -797,8 +840,9 @@ class _MemoRun:
     def put(self, ident: tuple[str, int], key: tuple[Any, ...], value: Any) -> None:
         self.used[ident] = (key, value)
 
-    def done(self) -> None:
-        self.memo.keep(self.window, self.used)
+    def done(self, *, partial: bool = False) -> None:
+        """Keep what this build used; a build of some patients only keeps the rest too."""
+        self.memo.keep(self.window, {**self.old, **self.used} if partial else self.used)
 
 
 _MEMO = _Memo()

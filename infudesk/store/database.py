@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, update
+from sqlalchemy import Engine, event, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from infudesk.errors import Conflict, DatabaseOpenError
 from infudesk.paths import DataPaths
-from infudesk.store import auditchain, keys, migrate, openlog, writers  # noqa: F401 (listeners)
+from infudesk.store import auditchain, changes, keys, migrate, openlog, writers  # noqa: F401
 from infudesk.store import recovery as recovery_mod
 from infudesk.store.engine import make_engine
 from infudesk.store.files import fsync_dir, secure_file, secure_tree, write_atomic
@@ -118,23 +118,30 @@ def _refuse_bulk_writes(state: Any) -> None:
 @event.listens_for(Session, "after_flush")
 def _count_change(session: Session, _context: Any) -> None:
     """One more in store_state.changes for a transaction that writes (once per transaction):
-    other workstations poll it to refresh their lists. On a server the row stays locked to
+    other workstations poll it to refresh their lists; and at every flush, whose records it
+    wrote, under that number (store/changes.py). On a server the row stays locked to
     the commit; the writers' lock (store/writers.py) is always taken first, so two writers
     never wait on each other in opposite orders."""
-    if not session.info.get("count_changes") or session.info.get("change_counted"):
+    if not session.info.get("count_changes"):
         return
     if not (session.new or session.dirty or session.deleted):
         return
-    session.connection().execute(
-        update(StoreState).where(StoreState.id == 1).values(changes=StoreState.changes + 1)
-    )
-    session.info["change_counted"] = True
+    conn = session.connection()
+    token: int = session.info.get("change_counted") or 0  # this transaction's number
+    if not token:
+        conn.execute(
+            update(StoreState).where(StoreState.id == 1).values(changes=StoreState.changes + 1)
+        )
+        token = int(conn.scalar(select(StoreState.changes).where(StoreState.id == 1)) or 0)
+        session.info["change_counted"] = token
+    changes.log(session, conn, token)  # whose records, under the same number
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_change(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         session.info.pop("change_counted", None)
+        changes.forget(session)
 
 
 def _id_file(paths: DataPaths, demo: bool) -> Path:

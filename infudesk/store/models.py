@@ -213,6 +213,21 @@ class StoreState(Base):
     audit_key_wrapped: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
+class ChangeLog(Base):
+    """Whose records each counted transaction changed (migration 0014): one row per patient
+    under the transaction's number in ``store_state.changes``; patient_id 0 when it changed no
+    patient's records, NULL when it may have changed anyone's (a payer, a setting, the
+    assistance directory). A list built at one number catches up with a newer one by working
+    out again only those patients (services.worklist); old rows are pruned
+    (store/changes.py)."""
+
+    __tablename__ = "change_log"
+
+    id: Mapped[IntPK]
+    token: Mapped[int] = mapped_column(index=True)
+    patient_id: Mapped[int | None] = mapped_column(default=None)
+
+
 Rate = Annotated[Decimal, mapped_column(Numeric(7, 4))]
 MoneyOpt = Annotated[Decimal | None, mapped_column(Numeric(12, 2), nullable=True)]
 
