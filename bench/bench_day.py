@@ -3,11 +3,14 @@
 printed estimates), and about 20,000 open items (prior-auth cases with follow-ups,
 reauthorizations and appeal deadlines, enrollments up for renewal, saved task assignments);
 prints the median time of one ``services.worklist.build`` beside a floor measured in the
-same run: loading the same visit and case rows in one query each. Three figures: a first
-build (the memo of worked-out orders and cases emptied before each run, as after a start), a
-refresh after one saved change (a case's follow-up date moved: the change counter moved, the
-unchanged orders and cases come from the memo) and a refresh with nothing saved since (the
-last worklist, kept under the change counter).
+same run: loading the same visit and case rows in one query each. The figures: a first build
+(the memo of worked-out orders and cases emptied before each run, as after a start or on a
+new day); a refresh after one saved change (a case's follow-up date moved: the change log
+names its patient, whose rows alone are worked out again); the same after 25 saves on 25
+patients (a workstation that was busy a while); a refresh after a payer was edited (that
+may change anyone's visits: everything is looked at again, unchanged orders and cases from
+the memo); and a refresh with nothing saved since (the last worklist, by the change
+counter).
 
     uv run python bench/bench_day.py [--patients 100000] [--visits 3000] [--cases 14000]
         [--enrollments 5000] [--repeat 5] [--profile] [--keep DIR] [--baseline OLD.py]
@@ -54,6 +57,7 @@ from infudesk.store.models import (  # noqa: E402
     Coverage,
     OrderLine,
     Patient,
+    Payer,
     PlannedVisit,
     PriorAuthCase,
     PriorAuthLine,
@@ -368,13 +372,32 @@ def main() -> None:
                 .order_by(PriorAuthCase.id)
             )
 
-        def save_one_change(i: int) -> None:
-            """A desk's save: one pending case's follow-up date moved (through the ORM, so the
-            change counter moves as with any service's save)."""
+        with store.session() as s:
+            pendings = list(
+                s.scalars(
+                    select(PriorAuthCase.id)
+                    .where(PriorAuthCase.state == "pending")
+                    .order_by(PriorAuthCase.id)
+                    .limit(25)
+                )
+            )
+            payer_id = s.scalar(select(Payer.id).where(Payer.name == "Lakeshore Health"))
+
+        def save_one_change(i: int, cases: list[int | None] = [pending]) -> None:  # noqa: B006
+            """Desk saves, one per case: a pending case's follow-up date moved (through the
+            ORM, so the change counter moves and the change log fills as with any service's
+            save)."""
+            for cid in cases:
+                with store.session() as s:
+                    case = s.get(PriorAuthCase, cid)
+                    assert case is not None
+                    case.follow_up = TODAY + timedelta(days=1 + i % 5)
+
+        def edit_payer(i: int) -> None:
             with store.session() as s:
-                case = s.get(PriorAuthCase, pending)
-                assert case is not None
-                case.follow_up = TODAY + timedelta(days=1 + i % 5)
+                payer = s.get(Payer, payer_id)
+                assert payer is not None
+                payer.phone = f"555-010{i % 10}"
 
         # interleaved, so that a machine busy for a while weighs on every figure alike
         runs: dict[str, list[float]] = {
@@ -382,6 +405,8 @@ def main() -> None:
             "baseline": [],
             "cold": [],
             "changed": [],
+            "many": [],
+            "payer": [],
             "warm": [],
         }
         for i in range(args.repeat):
@@ -393,6 +418,10 @@ def main() -> None:
             save_one_change(i)  # not timed
             runs["changed"].append(timed(build))
             runs["warm"].append(timed(build))
+            save_one_change(i + 1, list(pendings))  # not timed
+            runs["many"].append(timed(build))
+            edit_payer(i)  # not timed
+            runs["payer"].append(timed(build))
         floor_ms = statistics.median(runs["floor"])
         open_tasks = sum(1 for t in wl.tasks if t.status == "open")
         print(
@@ -405,7 +434,9 @@ def main() -> None:
         for key, label in (
             ("baseline", f"baseline {args.baseline}"),
             ("cold", "first build (nothing worked out yet)"),
-            ("changed", "refresh after one saved change (unchanged orders and cases remembered)"),
+            ("changed", "refresh after one saved change (its patient worked out again)"),
+            ("many", f"refresh after {len(pendings)} saves on {len(pendings)} patients"),
+            ("payer", "refresh after a payer was edited (everyone looked at; memo)"),
             ("warm", "refresh, nothing saved since (the last worklist, by the change counter)"),
         ):
             if not runs[key]:

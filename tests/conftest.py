@@ -117,6 +117,7 @@ NO_PG = (
 # modules whose `store` tests run on both engines (the GUI tests stay on SQLite)
 BOTH_ENGINES = {
     "test_audit_chain",
+    "test_change_log",
     "test_coverage_terms_issue9",
     "test_coverages_service",
     "test_deadlines_service",

@@ -203,6 +203,20 @@ class _Built:
     bare_tasks: tuple[dw.Task, ...]
 
 
+def build_afresh(
+    session: Session,
+    actor: Actor,
+    today: date,
+    days: int = 14,
+    *,
+    unrecorded_days: int = dw.UNRECORDED_DAYS,
+) -> dw.Worklist:
+    """The same worklist as :func:`build`, worked out from the rows alone: no memo, no last
+    build, no change log (what a build that caught up must equal; tests and benches)."""
+    require(actor, Permission.WORKLIST)
+    return _finish(session, *_build(session, today, days, unrecorded_days, remember=False))[0]
+
+
 def _unchanged_token(session: Session) -> int | None:
     """The change counter as this build reads the database (:func:`infudesk.services.sync.
     change_token`, read before any row so that the rows are at least as new as it), or None
@@ -294,10 +308,16 @@ def open_items(session: Session, actor: Actor, visit_id: int, today: date) -> tu
 
 
 def _build(
-    session: Session, today: date, days: int, unrecorded_days: int, only: set[int] | None = None
+    session: Session,
+    today: date,
+    days: int,
+    unrecorded_days: int,
+    only: set[int] | None = None,
+    *,
+    remember: bool = True,
 ) -> tuple[list[dw.VisitRow], list[dw.Task]]:
     """The window's visit rows and tasks (before their assignments), of every patient or
-    ``only`` of those."""
+    ``only`` of those; with the memo, or (``remember`` False) each worked out afresh."""
     end = today + timedelta(days=days)
     horizon = end - timedelta(days=1)
     g = _Window(session, today, end, horizon, only)
@@ -524,7 +544,7 @@ def _build(
         cases_by_order[case_rows[cid].order_id].append(cid)
     visits_out: list[dw.VisitRow] = []
     tasks: list[dw.Task] = []
-    memo = _MEMO.begin(today, horizon)
+    memo: _MemoRun | _NoMemo = _MEMO.begin(today, horizon) if remember else _NoMemo()
     for oid, rows in by_order.items():
         first = rows[0]
         pid = first.patient_id
@@ -846,6 +866,19 @@ class _MemoRun:
 
 
 _MEMO = _Memo()
+
+
+class _NoMemo:
+    """A build that remembers nothing and finds nothing (:func:`build_afresh`)."""
+
+    def get(self, ident: tuple[str, int], key: tuple[Any, ...]) -> Any:
+        return None
+
+    def put(self, ident: tuple[str, int], key: tuple[Any, ...], value: Any) -> None:
+        pass
+
+    def done(self, *, partial: bool = False) -> None:
+        pass
 
 
 def forget_worked_out() -> None:

@@ -1,0 +1,358 @@
+"""The change log (store/changes.py) and the worklist that catches up from it, on SQLite and
+PostgreSQL: each kind of save logs the patients whose records it wrote (or "anyone's"), and a
+build after any sequence of saves, by this workstation or another, equals the same worklist
+worked out afresh from the rows, having worked out again only the patients the log names."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from infudesk.domain import prior_auth as pa
+from infudesk.domain import worklist as dw
+from infudesk.paths import DataPaths
+from infudesk.services import assistance as asv
+from infudesk.services import coverages as cvs
+from infudesk.services import letters, settings
+from infudesk.services import patients as ps
+from infudesk.services import payers as pys
+from infudesk.services import prior_auths as pas
+from infudesk.services import visits as vsv
+from infudesk.services import worklist as wsv
+from infudesk.services.access import Role
+from infudesk.services.audit import Actor
+from infudesk.services.sync import change_token
+from infudesk.store import changes
+from infudesk.store.database import Store, open_server_store
+from infudesk.store.models import ChangeLog
+from tests.conftest import TODAY, MemoryKeyring
+from tests.seeded import Template, copy_template, seed_template
+
+DESK = Actor("desk.one", role=Role.FRONT_DESK.value)
+BOSS = Actor("boss", role=Role.MANAGER.value)
+
+
+@pytest.fixture(scope="module")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    return seed_template(tmp_path_factory, "changelog")
+
+
+@pytest.fixture
+def paths(data_dir: Path, memory_keyring: MemoryKeyring, seeded_template: Template) -> DataPaths:
+    return copy_template(seeded_template, data_dir, memory_keyring)
+
+
+def pid(store: Store, mrn: str) -> int:
+    with store.session() as s:
+        return ps.get_by_mrn(s, mrn).id
+
+
+def token(store: Store) -> int:
+    with store.session() as s:
+        return change_token(s)
+
+
+def logged(store: Store, since: int) -> set[int] | None:
+    with store.session() as s:
+        return changes.patients_changed(s, since, change_token(s))
+
+
+def planned(store: Store, patient_id: int) -> vsv.VisitRecord:
+    with store.session() as s:
+        return next(
+            v
+            for v in vsv.visits_for_patient(s, patient_id)
+            if v.status == "planned" and v.on >= TODAY
+        )
+
+
+# --- what each kind of save logs -----------------------------------------------------------
+
+
+def rename(store: Store, patient_id: int, last: str) -> None:
+    with store.session() as s:
+        p = ps.get_patient(s, patient_id)
+        data = dataclasses.replace(p.data, last_name=last)
+        ps.update_patient(s, DESK, patient_id, data, expected_version=p.version, today=TODAY)
+
+
+def give(store: Store, patient_id: int) -> None:
+    v = planned(store, patient_id)
+    with store.session() as s:
+        vsv.mark_given(s, DESK, v.visit_id, reason="given anyway", today=v.on)
+
+
+def reschedule(store: Store, patient_id: int) -> None:
+    v = planned(store, patient_id)
+    with store.session() as s:
+        vsv.reschedule(s, DESK, v.visit_id, v.on + timedelta(days=1), today=TODAY)
+
+
+def cancel(store: Store, patient_id: int) -> None:
+    with store.session() as s:
+        vsv.cancel(s, DESK, planned(store, patient_id).visit_id, "Patient moved away")
+
+
+def print_letter(store: Store, patient_id: int) -> None:
+    with store.session() as s:
+        letter = letters.Letter("cost-letter", patient_id, "t", "t.pdf", b"%PDF")
+        letters.record_output(s, DESK, letter, action="print")
+
+
+def pend(store: Store, patient_id: int) -> None:
+    """A case asked for more information: pending, follow up in two days."""
+    with store.session() as s:
+        row = next(
+            c
+            for c in pas.list_cases(s, today=TODAY, patient_id=patient_id)
+            if c.state in (pa.State.SUBMITTED, pa.State.PENDING)
+        )
+        case = pas.get_case(s, row.id)
+        pas.act(
+            s,
+            DESK,
+            case.id,
+            pa.Action.PEND,
+            on=TODAY,
+            expected_version=case.version,
+            follow_up=TODAY + timedelta(days=2),
+        )
+
+
+def end_coverage(store: Store, patient_id: int) -> None:
+    with store.session() as s:
+        (cov, *_) = cvs.list_coverages(s, patient_id)
+        cvs.end_coverage(s, BOSS, cov.id, TODAY + timedelta(days=3), today=TODAY)
+
+
+def spend_grant(store: Store, patient_id: int) -> None:
+    with store.session() as s:
+        e = next(x for x in asv.enrollments_for_patient(s, patient_id) if x.data.balance)
+        assert e.data.balance is not None
+        data = dataclasses.replace(
+            e.data,
+            balance=e.data.balance / 10,
+            approved_on=e.data.approved_on or TODAY - timedelta(days=30),
+        )
+        asv.update_enrollment(s, BOSS, e.id, data)
+
+
+def rename_payer(store: Store, patient_id: int) -> None:
+    with store.session() as s:
+        (cov, *_) = cvs.list_coverages(s, patient_id)
+        assert cov.data.payer_id is not None
+        p = pys.get_payer(s, cov.data.payer_id)
+        data = dataclasses.replace(p.data, name=p.data.name + " Plus")
+        pys.update_payer(s, BOSS, p.id, data, expected_version=p.version)
+
+
+def days_before(store: Store, _patient_id: int) -> None:
+    with store.session() as s:
+        settings.put(s, BOSS, "verification.days_before_visit", 10)
+
+
+def assign_first_task(store: Store, _patient_id: int) -> None:
+    with store.session() as s:
+        wl = wsv.build(s, DESK, TODAY)
+        wsv.assign_task(s, DESK, wl.tasks[0].key, DESK.name)
+
+
+SAVES: list[tuple[str, Callable[[Store, int], None], str]] = [
+    # (name, save, whose records: "patient" the one acted on, "anyone", "nobody")
+    ("rename", lambda st, p: rename(st, p, "Quillfeather"), "patient"),
+    ("give", give, "patient"),
+    ("reschedule", reschedule, "patient"),
+    ("cancel", cancel, "patient"),
+    ("print", print_letter, "patient"),
+    ("end coverage", end_coverage, "patient"),
+    ("rename payer", rename_payer, "anyone"),
+    ("setting", days_before, "anyone"),
+    ("assign a task", assign_first_task, "nobody"),
+]
+
+
+def test_each_kind_of_save_logs_whose_records_it_wrote(store: Store) -> None:
+    for mrn, (name, save, whose) in zip(
+        ("D0001", "D0002", "D0003", "D0005", "D0006", "D0002", "D0001", "D0003", "D0004"),
+        SAVES,
+        strict=True,
+    ):
+        p = pid(store, mrn)
+        before = token(store)
+        save(store, p)
+        assert token(store) > before, name
+        expected = {"patient": {p}, "anyone": None, "nobody": set()}[whose]
+        assert logged(store, before) == expected, name
+
+
+def test_a_case_and_a_grant_log_their_patient(store: Store) -> None:
+    for mrn, save in (("D0003", pend), ("D0004", spend_grant)):
+        p = pid(store, mrn)
+        before = token(store)
+        save(store, p)
+        assert logged(store, before) == {p}
+
+
+def test_a_stretch_the_log_no_longer_holds_is_unknown(store: Store) -> None:
+    p = pid(store, "D0001")
+    before = token(store)
+    rename(store, p, "Ashgrove")
+    rename(store, p, "Birchmoor")
+    assert logged(store, before) == {p}
+    with store.session() as s:  # pruned (or written before migration 0014)
+        s.execute(delete(ChangeLog).where(ChangeLog.token == before + 1))
+        s.commit()
+    assert logged(store, before) is None
+    with store.session() as s:
+        assert changes.patients_changed(s, before + 1, change_token(s)) == {p}
+        assert changes.patients_changed(s, change_token(s), change_token(s)) == set()
+        assert changes.patients_changed(s, change_token(s) + 5, change_token(s)) is None
+
+
+def test_the_log_is_pruned_as_it_grows(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(changes, "KEEP", 3)
+    monkeypatch.setattr(changes, "PRUNE_EVERY", 1)
+    p = pid(store, "D0001")
+    for i in range(6):
+        rename(store, p, f"Name{'abcdef'[i]}")
+    with store.session() as s:
+        tokens = set(s.scalars(select(ChangeLog.token)))
+        newest = change_token(s)
+    assert tokens == {newest - 2, newest - 1, newest}
+
+
+# --- the worklist catches up --------------------------------------------------------------
+
+
+@pytest.fixture
+def spied(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[set[int] | None]]:
+    """Whom each build worked out: the patients (a catch-up) or None (everyone)."""
+    seen: list[set[int] | None] = []
+    real = wsv._build
+
+    def spy(*args: Any, **kw: Any) -> Any:
+        only = args[4] if len(args) > 4 else kw.get("only")
+        if kw.get("remember", True):
+            seen.append(only)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(wsv, "_build", spy)
+    yield seen
+
+
+def same(store: Store, today: date = TODAY, days: int = 14) -> dw.Worklist:
+    """The worklist built (caught up), checked against the same worked out afresh."""
+    with store.session() as s:
+        built = wsv.build(s, DESK, today, days)
+    with store.session() as s:
+        afresh = wsv.build_afresh(s, DESK, today, days)
+    assert built.visits == afresh.visits
+    assert built.tasks == afresh.tasks
+    assert built.counts == afresh.counts
+    assert built == afresh
+    return built
+
+
+def test_each_save_is_caught_up_with_only_its_patients(
+    store: Store, spied: list[set[int] | None]
+) -> None:
+    first = same(store)
+    assert spied == [None] and first.visits and first.tasks
+    order = ["D0002", "D0001", "D0003", "D0005", "D0006", "D0004", "D0001", "D0003", "D0004"]
+    extra: list[tuple[str, Callable[[Store, int], None], str]] = [
+        ("pend", pend, "patient"),
+        ("spend grant", spend_grant, "patient"),
+    ]
+    for mrn, (name, save, whose) in zip(order + ["D0003", "D0004"], SAVES + extra, strict=True):
+        p = pid(store, mrn)
+        spied.clear()
+        save(store, p)
+        wl = same(store)
+        assert spied[-1] == ({p} if whose == "patient" else None if whose == "anyone" else set()), (
+            name
+        )
+        if name == "rename":
+            assert any(v.patient_name.startswith("Quillfeather") for v in wl.visits)
+        if name == "assign a task":
+            assert wl.tasks[0].assignee == DESK.name
+        spied.clear()
+        assert same(store) is not None and spied == []  # nothing saved since: the last one
+
+
+def test_a_catch_up_of_many_saves_and_the_day_summary_window(
+    store: Store, spied: list[set[int] | None]
+) -> None:
+    same(store)
+    same(store, days=1)
+    ps_ = [pid(store, m) for m in ("D0001", "D0002", "D0006")]
+    rename(store, ps_[0], "Hawthorne")
+    print_letter(store, ps_[1])
+    give(store, ps_[2])
+    spied.clear()
+    same(store)
+    same(store, days=1)
+    assert spied == [set(ps_), set(ps_)]
+
+
+def test_another_workstations_saves_are_caught_up(
+    store: Store, paths: DataPaths, spied: list[set[int] | None]
+) -> None:
+    """A second workstation on the same server database saves; the first one's next build
+    catches up with those patients."""
+    if store.target is None:
+        pytest.skip("a local database is open in one window at a time (its lock)")
+    same(store)
+    other = open_server_store(paths, store.target)
+    try:
+        assert other.engine is not store.engine
+        p = pid(other, "D0005")
+        rename(other, p, "Elderberry")
+        give(other, p)
+    finally:
+        other.close()
+    spied.clear()
+    wl = same(store)
+    assert spied == [{p}]
+    assert any(v.patient_name.startswith("Elderberry") for v in wl.visits)
+
+
+def test_a_catch_up_of_too_many_patients_builds_whole(
+    store: Store, spied: list[set[int] | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(wsv, "CATCH_UP_MAX", 1)
+    same(store)
+    rename(store, pid(store, "D0001"), "Larchwood")
+    rename(store, pid(store, "D0002"), "Rowanberry")
+    spied.clear()
+    same(store)
+    assert spied == [None]
+
+
+def test_a_pruned_log_builds_whole(store: Store, spied: list[set[int] | None]) -> None:
+    same(store)
+    before = token(store)
+    rename(store, pid(store, "D0002"), "Sprucewell")
+    with store.session() as s:
+        s.execute(delete(ChangeLog).where(ChangeLog.token > before))
+        s.commit()
+    spied.clear()
+    wl = same(store)
+    assert spied == [None]
+    assert any(v.patient_name.startswith("Sprucewell") for v in wl.visits)
+
+
+def test_every_counted_transaction_logs_a_row(store: Store) -> None:
+    before = token(store)
+    for save in (give, print_letter, assign_first_task, days_before):
+        save(store, pid(store, "D0006"))
+    with store.session() as s:
+        logged_tokens = set(
+            s.scalars(select(func.distinct(ChangeLog.token)).where(ChangeLog.token > before))
+        )
+        assert logged_tokens == set(range(before + 1, change_token(s) + 1))
