@@ -281,6 +281,29 @@ def load_floor(store: Any, today: date = TODAY, days: int = 14) -> None:
         ).all()
 
 
+def pending_cases(store: Any, n: int) -> list[int]:
+    """The first ``n`` pending prior-auth cases."""
+    with store.session() as s:
+        return list(
+            s.scalars(
+                select(PriorAuthCase.id)
+                .where(PriorAuthCase.state == "pending")
+                .order_by(PriorAuthCase.id)
+                .limit(n)
+            )
+        )
+
+
+def move_follow_ups(store: Any, cases: list[int], i: int) -> None:
+    """Desk saves, one per case: a pending case's follow-up date moved (through the ORM, so
+    the change counter moves and the change log fills as with any service's save)."""
+    for cid in cases:
+        with store.session() as s:
+            case = s.get(PriorAuthCase, cid)
+            assert case is not None
+            case.follow_up = TODAY + timedelta(days=1 + i % 5)
+
+
 def with_gc(fn: Callable[[], object]) -> float:
     """``fn`` in ms, with the collection of what it left to the garbage collector's young
     generations (its debt, paid by whoever runs next), starting with no debt of another
@@ -365,33 +388,9 @@ def main() -> None:
             prof = cProfile.Profile()
             prof.runcall(first_build)
             pstats.Stats(prof).sort_stats("tottime").print_stats(22)
+        pendings = pending_cases(store, 25)
         with store.session() as s:
-            pending = s.scalar(
-                select(PriorAuthCase.id)
-                .where(PriorAuthCase.state == "pending")
-                .order_by(PriorAuthCase.id)
-            )
-
-        with store.session() as s:
-            pendings = list(
-                s.scalars(
-                    select(PriorAuthCase.id)
-                    .where(PriorAuthCase.state == "pending")
-                    .order_by(PriorAuthCase.id)
-                    .limit(25)
-                )
-            )
             payer_id = s.scalar(select(Payer.id).where(Payer.name == "Lakeshore Health"))
-
-        def save_one_change(i: int, cases: list[int | None] = [pending]) -> None:  # noqa: B006
-            """Desk saves, one per case: a pending case's follow-up date moved (through the
-            ORM, so the change counter moves and the change log fills as with any service's
-            save)."""
-            for cid in cases:
-                with store.session() as s:
-                    case = s.get(PriorAuthCase, cid)
-                    assert case is not None
-                    case.follow_up = TODAY + timedelta(days=1 + i % 5)
 
         def edit_payer(i: int) -> None:
             with store.session() as s:
@@ -415,10 +414,10 @@ def main() -> None:
                 runs["baseline"].append(timed(build_baseline))
             wsv.forget_worked_out()  # not timed
             runs["cold"].append(timed(build))
-            save_one_change(i)  # not timed
+            move_follow_ups(store, pendings[:1], i)  # not timed
             runs["changed"].append(timed(build))
             runs["warm"].append(timed(build))
-            save_one_change(i + 1, list(pendings))  # not timed
+            move_follow_ups(store, pendings, i + 1)  # not timed
             runs["many"].append(timed(build))
             edit_payer(i)  # not timed
             runs["payer"].append(timed(build))
