@@ -356,3 +356,21 @@ def test_every_counted_transaction_logs_a_row(store: Store) -> None:
             s.scalars(select(func.distinct(ChangeLog.token)).where(ChangeLog.token > before))
         )
         assert logged_tokens == set(range(before + 1, change_token(s) + 1))
+
+
+def test_a_save_whose_patients_cannot_be_told_logs_anyone(
+    store: Store, monkeypatch: pytest.MonkeyPatch, allow_warnings: None
+) -> None:
+    """The bookkeeping never refuses a save: if whose records changed cannot be told, the
+    log says "anyone's" and the next build looks at everything."""
+
+    def broken(*_args: Any) -> set[int | None]:
+        raise RuntimeError("a table this module does not understand")
+
+    monkeypatch.setattr(changes, "patients_touched", broken)
+    p = pid(store, "D0002")
+    before = token(store)
+    rename(store, p, "Yarrowfield")
+    with store.session() as s:
+        assert ps.get_patient(s, p).data.last_name == "Yarrowfield"
+    assert logged(store, before) is None

@@ -25,6 +25,7 @@ from infudesk.domain.worklist import BlockerKind, VisitRow
 from infudesk.errors import ValidationFailed
 from infudesk.paths import DataPaths
 from infudesk.services import assistance as asv
+from infudesk.services import letters
 from infudesk.services import prior_auths as pas
 from infudesk.services import settings as st
 from infudesk.services.audit import Actor
@@ -1002,3 +1003,30 @@ def test_reauthorization_asked_from_the_approved_case(  # type: ignore[no-untype
         new = pas.get_case(s, seen["opened"])  # type: ignore[arg-type]
     assert new.case.state.value == "draft" and new.order_id == old.order_id
     dlg.close()
+
+
+def test_a_save_on_another_workstation_shows_on_the_worklist(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, store: Store
+) -> None:
+    """On a shared server the Worklist polls the change counter; another workstation prints
+    a patient's cost letter and the visit turns Ready at the next poll (the build catching
+    up with that patient only)."""
+    screen = window.worklist
+    loaded(qtbot, screen)
+    screen.watcher.enabled = True  # as on a server (a local database has no one else)
+    screen.watcher.mark()
+    v = next(
+        v
+        for v in screen.data.worklist.visits  # type: ignore[union-attr]
+        if [b.kind for b in v.blockers] == [BlockerKind.ESTIMATE_MISSING]
+    )
+    with store.session() as s:  # the other workstation's save
+        letter = letters.Letter("cost-letter", v.patient_id, "t", "t.pdf", b"%PDF")
+        letters.record_output(s, Actor("desk.two"), letter, action="print")
+    with qtbot.waitSignal(screen.loaded, timeout=20_000):
+        screen.watcher.poll()
+    loaded(qtbot, screen)
+    after = shown_visit(screen, v.visit_id)
+    assert after.ready and not after.blockers
+    with qtbot.assertNotEmitted(screen.loaded, wait=200):
+        screen.watcher.poll()  # nothing saved since: no reload

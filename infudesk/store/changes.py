@@ -19,6 +19,7 @@ on a clear, the demo's bulk seed before anything is built)."""
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from typing import Any
 
@@ -26,6 +27,8 @@ from sqlalchemy import Connection, delete, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from infudesk.store import models as m
+
+log_ = logging.getLogger(__name__)
 
 KEEP = 20_000  # transactions kept in the log; a list older than that is built whole
 PRUNE_EVERY = 500  # the log is pruned on every this many-th transaction
@@ -99,7 +102,11 @@ def log(session: Session, conn: Connection, token: int) -> None:
     first = logged is None
     if logged is None:
         logged = session.info["change_logged"] = set()
-    touched = patients_touched(session, conn)
+    try:
+        touched = patients_touched(session, conn)
+    except Exception:  # never a save refused for its bookkeeping: then anyone's may have changed
+        log_.exception("could not tell whose records a save changed")
+        touched = {None}
     if first and not touched:
         touched = {0}
     new = touched - logged
