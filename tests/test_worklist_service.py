@@ -367,3 +367,20 @@ def test_given_on_a_named_case_only_if_it_approves_the_visits_order(store: Store
         assert not s.scalars(
             select(PriorAuthUsage).where(PriorAuthUsage.planned_visit_id == visit.visit_id)
         ).all()
+
+
+def test_open_items_are_the_worklists_for_every_visit_of_the_day(store: Store) -> None:
+    """Given…'s confirmation lists what the Worklist's row shows, worked out for the visit's
+    patient alone; a visit of another day (not one gone by unrecorded) has none to list."""
+    listed = 0
+    for day in (TODAY + timedelta(days=n) for n in range(14)):
+        wl = build(store, day, 1)
+        with store.session() as s:
+            for v in wl.visits:
+                assert wsv.open_items(s, DESK, v.visit_id, day) == dw.open_items(v.blockers)
+                listed += bool(v.blockers)
+    assert listed >= 5  # not a check of empty lists only
+    later = next(v for v in build(store).visits if v.on > TODAY + timedelta(days=3))
+    with store.session() as s:
+        assert wsv.open_items(s, DESK, later.visit_id, TODAY) == ()
+        assert wsv.open_items(s, DESK, 10**9, TODAY) == ()

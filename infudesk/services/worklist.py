@@ -299,12 +299,21 @@ def _newest(old: Any, new: Any) -> Any:
 
 
 def open_items(session: Session, actor: Actor, visit_id: int, today: date) -> tuple[str, ...]:
-    """What still blocks a visit of ``today`` (or one gone by), in the worklist's words (the
-    one-day build, remembered under the change counter like the worklist's own)."""
-    row = next((r for r in build(session, actor, today, 1).visits if r.visit_id == visit_id), None)
-    if row is None:
+    """What still blocks a visit of ``today`` (or one gone by, not recorded), in the
+    worklist's words: the one-day worklist of the visit's patient alone (a few queries on one
+    patient's rows, whatever the center's size; the same rules, so the same words as the
+    Worklist's row)."""
+    require(actor, Permission.WORKLIST)
+    patient = session.scalar(
+        select(TherapyOrder.patient_id)
+        .join(PlannedVisit, PlannedVisit.order_id == TherapyOrder.id)
+        .where(PlannedVisit.id == visit_id)
+    )
+    if patient is None:
         return ()
-    return dw.open_items(row.blockers)
+    visits, _tasks = _build(session, today, 1, dw.UNRECORDED_DAYS, {patient}, remember=False)
+    row = next((r for r in visits if r.visit_id == visit_id), None)
+    return dw.open_items(row.blockers) if row is not None else ()
 
 
 def _build(
