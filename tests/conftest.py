@@ -137,12 +137,18 @@ BOTH_ENGINES = {
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     module = metafunc.module.__name__.rsplit(".", 1)[-1]
     both = module in BOTH_ENGINES and metafunc.definition.get_closest_marker("sqlite_only") is None
-    if both and "store" in metafunc.fixturenames:
+    server_only = metafunc.definition.get_closest_marker("postgresql_only") is not None
+    if server_only and "store" in metafunc.fixturenames:
+        metafunc.parametrize("store", ["postgresql"], indirect=True)
+    elif both and "store" in metafunc.fixturenames:
         metafunc.parametrize("store", ["sqlite", "postgresql"], indirect=True)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: a store test about the SQLite file itself")
+    config.addinivalue_line(
+        "markers", "postgresql_only: a store test of several workstations on one server"
+    )
 
 
 def pg_admin_target() -> ServerTarget:
