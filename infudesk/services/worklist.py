@@ -1,11 +1,14 @@
 """The worklist: the planned visits of the next days with what blocks each, and the tasks
 beside them, gathered in a fixed number of bulk queries (never one per visit or per case) for
 the pure rules of :mod:`infudesk.domain.worklist`. What the rules made of an order or a case
-is remembered for the next build under a key of every value they read (:class:`_Memo`), so a
-refresh works out again only what changed; and the last worklist itself is kept under the
-store's change counter (:class:`_LastBuilt`), so a build with nothing saved since returns it at
-once. tests/test_worklist_reference.py checks the result against the rules applied one visit
-at a time.
+is remembered for the next build under a key of every value they read (:class:`_Memo`); the
+last worklist itself is kept under the store's change counter (:class:`_LastBuilt`), so a build
+with nothing saved since returns it at once, and a build after some saves (here or on another
+workstation) works out again only the patients the change log names in between
+(:mod:`infudesk.store.changes`), keeping every other patient's rows. tests/test_worklist_
+reference.py checks the result against the rules applied one visit at a time, and tests/
+test_change_log.py a build that caught up against the same worked out afresh
+(:func:`build_afresh`).
 
 Filtering by payer, assignee and status is the caller's, on the returned tuples
 (:func:`infudesk.domain.worklist.filter_tasks`): the build is the same whatever is shown, and
@@ -159,14 +162,14 @@ def build(
         raise ValidationFailed({"days": "Show at least one day."})
     if unrecorded_days < 0:
         raise ValueError(unrecorded_days)
-    # tens of thousands of small immutable objects and no cycles among them: the cyclic
-    # garbage collector would walk the growing heap again and again for nothing
     token = _unchanged_token(session)
     engine = session.get_bind().engine  # an Engine's .engine is itself (a Connection's: its own)
     window = (days, unrecorded_days)
     last = _LAST.get(engine, today, window) if token is not None else None
     if last is not None and last.token == token:
         return last.worklist
+    # tens of thousands of small immutable objects and no cycles among them: the cyclic
+    # garbage collector would walk the growing heap again and again for nothing
     paused = gc.isenabled()
     if paused:
         gc.disable()
@@ -176,7 +179,10 @@ def build(
             changed = changes.patients_changed(session, last.token, token)
         if changed is not None and last is not None and len(changed) <= CATCH_UP_MAX:
             # only these patients' records changed since the last build: work out theirs again
-            visits, bare = _build(session, today, days, unrecorded_days, changed)
+            # (none: only task assignments, or rows no list reads, were saved)
+            visits, bare = (
+                _build(session, today, days, unrecorded_days, changed) if changed else ([], [])
+            )
             visits += (v for v in last.worklist.visits if v.patient_id not in changed)
             bare += (t for t in last.bare_tasks if t.patient_id not in changed)
         else:
