@@ -99,7 +99,10 @@ class _Window:
             .join(PlannedVisit, PlannedVisit.order_id == TherapyOrder.id)
             .where(in_window)
         )
-        # every open case (for the tasks) and every case of a window's order (readiness)
+        # every open case (for the tasks) and every case of a window's order (readiness);
+        # narrowed to ``only`` by the case's patient, which is its order's and its coverage's
+        # (prior_auths.create_case checks it; nothing moves a case, an order or a coverage to
+        # another patient: if something ever does, log both patients in store/changes.py)
         self.cases = PriorAuthCase.state.in_(_OPEN_CASE_STATES) | PriorAuthCase.order_id.in_(
             self.orders
         )
@@ -903,8 +906,11 @@ def forget_worked_out() -> None:
     _LAST.clear()
 
 
-def _due_key(t: dw.Task) -> tuple[date, str]:
-    return (t.due, t.key)
+def _due_key(t: dw.Task) -> tuple[date, str, int, int, str]:
+    """Due first; a total order (two orders of a patient may both raise a grant's low-balance
+    task, same key and day), so that a build that caught up lists them as one worked out
+    afresh, whatever order the rows came in."""
+    return (t.due, t.key, t.patient_id, t.target.order_id or 0, t.text)
 
 
 class _Names:

@@ -104,7 +104,8 @@ def log(session: Session, conn: Connection, token: int) -> None:
         logged = session.info["change_logged"] = set()
     try:
         touched = patients_touched(session, conn)
-    except Exception:  # never a save refused for its bookkeeping: then anyone's may have changed
+    except Exception:  # no save refused for its bookkeeping: anyone's may have changed (a
+        # database error fails the save anyway, as it would have without the log)
         log_.exception("could not tell whose records a save changed")
         touched = {None}
     if first and not touched:
