@@ -43,6 +43,7 @@ from infudesk.store.models import (
 from tests.conftest import TODAY, MemoryKeyring
 from tests.seeded import Template, copy_template, seed_template
 
+RECORDED = date(2027, 6, 30)  # the day extra visits are recorded: after every one of them
 LEAD = Actor("pat.lead")
 
 PDF = b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -629,7 +630,7 @@ def test_a_visit_beyond_the_approved_units_needs_a_reason(
     )
     case = approved_case(store, actor, demo, approval)
     with store.session() as s:
-        case = pas.record_visit(s, actor, case.id, on=date(2026, 11, 24))
+        case = pas.record_visit(s, actor, case.id, on=date(2026, 11, 24), today=RECORDED)
     rem = case.remaining()
     assert rem is not None
     assert rem.units_by_code == {"J1745": 0, "96365": 0, "96366": 0} and rem.visits is None
@@ -673,12 +674,12 @@ def test_a_visit_beyond_the_approved_visits_needs_a_reason(
     )
     case = approved_case(store, actor, demo, approval)
     with store.session() as s:
-        case = pas.record_visit(s, actor, case.id, on=date(2026, 11, 24))
+        case = pas.record_visit(s, actor, case.id, on=date(2026, 11, 24), today=RECORDED)
     rem = case.remaining()
     assert rem is not None and rem.visits == 0 and rem.units_by_code["J1745"] == 360
 
     with pytest.raises(ValidationFailed) as exc, store.session() as s:
-        pas.record_visit(s, actor, case.id, on=date(2026, 12, 22))
+        pas.record_visit(s, actor, case.id, on=date(2026, 12, 21), today=RECORDED)
     assert exc.value.errors == {
         "reason": "No visits left on this approval (all 1 used) — give a reason to record it"
         " anyway."
@@ -687,7 +688,12 @@ def test_a_visit_beyond_the_approved_visits_needs_a_reason(
 
     with store.session() as s:
         case = pas.record_visit(
-            s, actor, case.id, on=date(2026, 12, 22), reason="Second visit approved verbally."
+            s,
+            actor,
+            case.id,
+            on=date(2026, 12, 21),
+            reason="Second visit approved verbally.",
+            today=RECORDED,
         )
     rem = case.remaining()
     assert rem is not None
@@ -706,7 +712,7 @@ def test_a_visit_outside_the_approval_dates_needs_a_reason(
     approval = infliximab_approval("LKH-D-1", start=date(2026, 12, 1), end=date(2026, 12, 31))
     case = approved_case(store, actor, demo, approval)
     with pytest.raises(ValidationFailed) as exc, store.session() as s:
-        pas.record_visit(s, actor, case.id, on=on)
+        pas.record_visit(s, actor, case.id, on=on, today=RECORDED)
     message = exc.value.errors["reason"]
     assert set(exc.value.errors) == {"reason"}
     assert message == pa.check_usage(approval, (), pa.Usage(on, "J1745", 36, True))
@@ -715,7 +721,9 @@ def test_a_visit_outside_the_approval_dates_needs_a_reason(
     assert load(store, case.id).usages == ()
 
     with store.session() as s:
-        case = pas.record_visit(s, actor, case.id, on=on, reason="Rescheduled by the payer.")
+        case = pas.record_visit(
+            s, actor, case.id, on=on, reason="Rescheduled by the payer.", today=RECORDED
+        )
     rem = case.remaining()
     assert rem is not None and rem.visits == 2 and rem.units_by_code["J1745"] == 80
     assert {u.reason for u in case.usages} == {"Rescheduled by the payer."}
@@ -726,7 +734,7 @@ def test_a_visit_is_recorded_only_against_an_approved_case_with_an_order(
 ) -> None:
     draft = new_case(store, actor, demo, "D0001")
     with pytest.raises(ValidationFailed) as exc, store.session() as s:
-        pas.record_visit(s, actor, draft.id, on=date(2026, 12, 22))
+        pas.record_visit(s, actor, draft.id, on=date(2026, 12, 22), today=RECORDED)
     assert set(exc.value.errors) == {"visit"}
 
     no_order = new_case(store, actor, demo, "D0001", with_order=False)
@@ -752,7 +760,7 @@ def test_a_visit_is_recorded_only_against_an_approved_case_with_an_order(
         ),
     )
     with pytest.raises(ValidationFailed) as exc, store.session() as s:
-        pas.record_visit(s, actor, other_codes.id, on=date(2026, 12, 22))
+        pas.record_visit(s, actor, other_codes.id, on=date(2026, 12, 22), today=RECORDED)
     assert exc.value.errors == {"visit": "None of the order's codes are on the approval."}
 
     with pytest.raises(NotFound), store.session() as s:
@@ -1183,3 +1191,28 @@ def test_list_cases_filters(store: Store, demo: Demo, worklist: dict[str, pas.Ca
     cancelled = listed(store, states=frozenset({State.CANCELLED}), include_closed=True)
     assert ids["cancelled"] in {r.id for r in cancelled}
     assert {r.state for r in cancelled} == {State.CANCELLED}
+
+
+def test_an_extra_visit_is_not_recorded_ahead_nor_on_a_planned_visits_day(
+    store: Store, actor: Actor, demo: Demo
+) -> None:
+    """An extra visit (no planned visit named) is recorded on or after its day, and never on
+    a day the order has a visit planned: that one is recorded instead (its units would be
+    counted twice). Nothing is recorded when refused."""
+    approval = infliximab_approval("LKH-X-1", j1745=4000, admin=100, start=date(2026, 11, 1))
+    case = approved_case(store, actor, demo, approval)
+    visit = next_planned_visit(store, demo.order["D0001"])
+    with pytest.raises(ValidationFailed) as exc, store.session() as s:
+        pas.record_visit(s, actor, case.id, on=visit.on, today=visit.on - timedelta(days=1))
+    assert set(exc.value.errors) == {"on"} and "not a day ahead" in exc.value.errors["on"]
+    with pytest.raises(ValidationFailed) as exc, store.session() as s:
+        pas.record_visit(s, actor, case.id, on=visit.on, today=RECORDED)
+    assert exc.value.errors == {
+        "on": f"A visit of this order is planned on {visit.on:%m/%d/%Y}: record that one "
+        "(choose it under Visit once its day has come)."
+    }
+    assert load(store, case.id).usages == ()
+    with store.session() as s:  # the day after: an extra visit, its day come
+        after = visit.on + timedelta(days=1)
+        case = pas.record_visit(s, actor, case.id, on=after, today=after)
+    assert {u.on for u in case.usages} == {after}

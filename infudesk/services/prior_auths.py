@@ -411,10 +411,14 @@ def record_visit(
     on: date,
     planned_visit_id: int | None = None,
     reason: str = "",
+    today: date | None = None,
 ) -> CaseRecord:
     """Record a visit given under the approval: its units per approved code and one visit.
 
-    Beyond the approved units or visits (or outside the dates) needs a ``reason``.
+    Beyond the approved units or visits (or outside the dates) needs a ``reason``. An extra
+    visit (no planned visit named) is not recorded ahead of ``today`` (default: the clock's),
+    nor on a day the order has a visit planned or arrived: that one is recorded (given)
+    instead, or its units would be counted twice.
     The case row is locked first (the writers' lock, then SELECT … FOR UPDATE on a server;
     SQLite has one writer anyway), so two workstations recording at once are checked one
     after the other against the units used so far: together they never go past the approval
@@ -445,6 +449,24 @@ def record_visit(
     new = usages_for_visit(case, ors.get_order(session, case.order_id), on)
     if not new:
         raise ValidationFailed({"visit": "None of the order's codes are on the approval."})
+    if planned_visit_id is None:
+        if on > (today or date.today()):
+            raise ValidationFailed(
+                {"on": "A visit is recorded on or after its day: not a day ahead."}
+            )
+        if session.scalar(
+            select(PlannedVisit.id).where(
+                PlannedVisit.order_id == case.order_id,
+                PlannedVisit.on == on,
+                PlannedVisit.status.in_(("planned", "arrived")),
+            )
+        ):
+            raise ValidationFailed(
+                {
+                    "on": f"A visit of this order is planned on {on:%m/%d/%Y}: record that one "
+                    "(choose it under Visit once its day has come)."
+                }
+            )
     # check the visit per code (a drug's given and wasted lines together), store each line
     by_code: dict[str, pa.Usage] = {}
     for u in new:

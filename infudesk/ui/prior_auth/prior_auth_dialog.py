@@ -437,7 +437,6 @@ class RecordVisitDialog(QDialog):
         open_visits = [
             v for v in (order.visits if order else ()) if v.status in ("planned", "arrived")
         ]
-        self.open_days = {v.on: v for v in open_visits}
         visits = [v for v in open_visits if v.on <= today()]
         choices: list[tuple[object, str]] = [
             (v.id, f"{'Arrived' if v.status == 'arrived' else 'Planned'} visit of {us(v.on)}")
@@ -510,17 +509,6 @@ class RecordVisitDialog(QDialog):
             return
         vid = f.choice("visit")
         planned = vid if isinstance(vid, int) and vid != self.OTHER else None
-        if planned is None and on > self.today():
-            f.show_errors({"on": "A visit is recorded on or after its day: not a day ahead."})
-            return
-        if planned is None and on in self.open_days:  # its units would be counted twice
-            f.show_errors(
-                {
-                    "on": f"A visit of this order is planned on {us(on)}: record that one "
-                    "(choose it under Visit once its day has come)."
-                }
-            )
-            return
         reason = f.value("reason").strip() if self.asking_reason() else ""
         try:
             self.saved = self._record(on, planned, reason)
@@ -537,6 +525,8 @@ class RecordVisitDialog(QDialog):
                 )
                 f.widgets["reason"].setFocus()
                 self.adjustSize()
+            elif "on" in exc.errors:  # the day (ahead, or an open visit's): on its field
+                f.show_errors({"on": exc.errors["on"]})
             else:
                 f.show_errors({})
                 self.warning.setText(" ".join(exc.errors.values()))
@@ -1191,7 +1181,12 @@ class PriorAuthDialog(QDialog):
         def record(on: date, planned: int | None, reason: str) -> pas.CaseRecord:
             if planned is None:  # an extra visit on another date: its units on this case
                 return self.backend.mutate(
-                    pas.record_visit, self.case_id, on=on, planned_visit_id=None, reason=reason
+                    pas.record_visit,
+                    self.case_id,
+                    on=on,
+                    planned_visit_id=None,
+                    reason=reason,
+                    today=self.today(),
                 )
             # a planned visit is recorded given as from the worklist or the Visits tab: its
             # units, what assistance pays off the balance, and not ahead of its day
