@@ -51,6 +51,12 @@ def copy_template(template: Template, data_dir: Path, memory_keyring: MemoryKeyr
     return DataPaths(data_dir)
 
 
+def patient_id(store: Store, mrn: str) -> int:
+    """A seeded patient's id by MRN."""
+    with store.session() as s:
+        return ps.get_by_mrn(s, mrn).id
+
+
 @dataclass(frozen=True)
 class Seeded:
     """The demo's showcase patients seeded on ``day``: the open store and their ids by MRN."""

@@ -33,7 +33,7 @@ from infudesk.store import changes
 from infudesk.store.database import Store, open_server_store
 from infudesk.store.models import ChangeLog
 from tests.conftest import TODAY, MemoryKeyring
-from tests.seeded import Template, copy_template, seed_template
+from tests.seeded import Template, copy_template, patient_id, seed_template
 
 DESK = Actor("desk.one", role=Role.FRONT_DESK.value)
 BOSS = Actor("boss", role=Role.MANAGER.value)
@@ -47,11 +47,6 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
 @pytest.fixture
 def paths(data_dir: Path, memory_keyring: MemoryKeyring, seeded_template: Template) -> DataPaths:
     return copy_template(seeded_template, data_dir, memory_keyring)
-
-
-def pid(store: Store, mrn: str) -> int:
-    with store.session() as s:
-        return ps.get_by_mrn(s, mrn).id
 
 
 def token(store: Store) -> int:
@@ -184,7 +179,7 @@ def test_each_kind_of_save_logs_whose_records_it_wrote(store: Store) -> None:
         SAVES,
         strict=True,
     ):
-        p = pid(store, mrn)
+        p = patient_id(store, mrn)
         before = token(store)
         save(store, p)
         assert token(store) > before, name
@@ -194,14 +189,14 @@ def test_each_kind_of_save_logs_whose_records_it_wrote(store: Store) -> None:
 
 def test_a_case_and_a_grant_log_their_patient(store: Store) -> None:
     for mrn, save in (("D0003", pend), ("D0004", spend_grant)):
-        p = pid(store, mrn)
+        p = patient_id(store, mrn)
         before = token(store)
         save(store, p)
         assert logged(store, before) == {p}
 
 
 def test_a_stretch_the_log_no_longer_holds_is_unknown(store: Store) -> None:
-    p = pid(store, "D0001")
+    p = patient_id(store, "D0001")
     before = token(store)
     rename(store, p, "Ashgrove")
     rename(store, p, "Birchmoor")
@@ -219,7 +214,7 @@ def test_a_stretch_the_log_no_longer_holds_is_unknown(store: Store) -> None:
 def test_the_log_is_pruned_as_it_grows(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(changes, "KEEP", 3)
     monkeypatch.setattr(changes, "PRUNE_EVERY", 1)
-    p = pid(store, "D0001")
+    p = patient_id(store, "D0001")
     for i in range(6):
         rename(store, p, f"Name{'abcdef'[i]}")
     with store.session() as s:
@@ -271,7 +266,7 @@ def test_each_save_is_caught_up_with_only_its_patients(
         ("spend grant", spend_grant, "patient"),
     ]
     for mrn, (name, save, whose) in zip(order + ["D0003", "D0004"], SAVES + extra, strict=True):
-        p = pid(store, mrn)
+        p = patient_id(store, mrn)
         spied.clear()
         save(store, p)
         wl = same(store)
@@ -290,7 +285,7 @@ def test_a_catch_up_of_many_saves_and_the_day_summary_window(
 ) -> None:
     same(store)
     same(store, days=1)
-    ps_ = [pid(store, m) for m in ("D0001", "D0002", "D0006")]
+    ps_ = [patient_id(store, m) for m in ("D0001", "D0002", "D0006")]
     rename(store, ps_[0], "Hawthorne")
     print_letter(store, ps_[1])
     give(store, ps_[2])
@@ -311,7 +306,7 @@ def test_another_workstations_saves_are_caught_up(
     other = open_server_store(paths, store.target)
     try:
         assert other.engine is not store.engine
-        p = pid(other, "D0005")
+        p = patient_id(other, "D0005")
         rename(other, p, "Elderberry")
         give(other, p)
     finally:
@@ -327,8 +322,8 @@ def test_a_catch_up_of_too_many_patients_builds_whole(
 ) -> None:
     monkeypatch.setattr(wsv, "CATCH_UP_MAX", 1)
     same(store)
-    rename(store, pid(store, "D0001"), "Larchwood")
-    rename(store, pid(store, "D0002"), "Rowanberry")
+    rename(store, patient_id(store, "D0001"), "Larchwood")
+    rename(store, patient_id(store, "D0002"), "Rowanberry")
     spied.clear()
     same(store)
     assert spied == [None]
@@ -337,7 +332,7 @@ def test_a_catch_up_of_too_many_patients_builds_whole(
 def test_a_pruned_log_builds_whole(store: Store, spied: list[set[int] | None]) -> None:
     same(store)
     before = token(store)
-    rename(store, pid(store, "D0002"), "Sprucewell")
+    rename(store, patient_id(store, "D0002"), "Sprucewell")
     with store.session() as s:
         s.execute(delete(ChangeLog).where(ChangeLog.token > before))
         s.commit()
@@ -350,7 +345,7 @@ def test_a_pruned_log_builds_whole(store: Store, spied: list[set[int] | None]) -
 def test_every_counted_transaction_logs_a_row(store: Store) -> None:
     before = token(store)
     for save in (give, print_letter, assign_first_task, days_before):
-        save(store, pid(store, "D0006"))
+        save(store, patient_id(store, "D0006"))
     with store.session() as s:
         logged_tokens = set(
             s.scalars(select(func.distinct(ChangeLog.token)).where(ChangeLog.token > before))
@@ -368,7 +363,7 @@ def test_a_save_whose_patients_cannot_be_told_logs_anyone(
         raise RuntimeError("a table this module does not understand")
 
     monkeypatch.setattr(changes, "patients_touched", broken)
-    p = pid(store, "D0002")
+    p = patient_id(store, "D0002")
     before = token(store)
     rename(store, p, "Yarrowfield")
     with store.session() as s:
@@ -383,7 +378,7 @@ def test_builds_racing_saves_catch_up_with_every_one(store: Store) -> None:
     same(store)
     done = threading.Event()
     errors: list[BaseException] = []
-    ids = [pid(store, m) for m in ("D0001", "D0002", "D0003", "D0005", "D0006")]
+    ids = [patient_id(store, m) for m in ("D0001", "D0002", "D0003", "D0005", "D0006")]
 
     def saver() -> None:
         try:

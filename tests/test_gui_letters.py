@@ -27,7 +27,6 @@ from infudesk.demo.showcase import seed_demo
 from infudesk.domain.prior_auth import State
 from infudesk.errors import UserError
 from infudesk.services import letters, settings
-from infudesk.services import patients as ps
 from infudesk.services import prior_auths as pas
 from infudesk.services import quotes as qs
 from infudesk.services.audit import Actor
@@ -43,6 +42,7 @@ from infudesk.ui.quote.quote_screen import QuoteScreen
 from infudesk.ui.settings.settings_screen import SettingsScreen
 from tests.conftest import TODAY
 from tests.qt_helpers import MODAL_GENERATION, when_modal
+from tests.seeded import patient_id
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -82,11 +82,6 @@ def closing() -> Iterator[list[QWidget]]:
     for w in opened:
         with contextlib.suppress(RuntimeError):  # already deleted on close
             w.close()
-
-
-def patient_id(store: Store, mrn: str) -> int:
-    with store.session() as s:
-        return ps.get_by_mrn(s, mrn).id
 
 
 def text_of(pdf: bytes | Path) -> str:

@@ -28,6 +28,7 @@ from infudesk.ui.main_window import MainWindow
 from infudesk.ui.quote.compare_dialog import CHEAPEST_STYLE, CompareDialog
 from infudesk.ui.quote.quote_screen import LineCol, QuoteScreen, VisitCol
 from tests.conftest import TODAY
+from tests.seeded import patient_id
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -52,11 +53,6 @@ def screen(qtbot: QtBot, backend: Backend) -> QuoteScreen:
     w.resize(1400, 860)
     w.show()
     return w
-
-
-def patient_id(store: Store, mrn: str) -> int:
-    with store.session() as s:
-        return ps.get_by_mrn(s, mrn).id
 
 
 def visit_rows(screen: QuoteScreen) -> list[list[str]]:

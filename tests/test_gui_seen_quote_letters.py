@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
 
 from infudesk.demo.showcase import seed_demo
 from infudesk.domain import business_days as bd
-from infudesk.services import patients as ps
 from infudesk.services import quotes as qs
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store
@@ -22,6 +21,7 @@ from infudesk.ui.letters.letter_preview import LetterPreview
 from infudesk.ui.quote.quote_screen import QuoteScreen
 from tests.conftest import TODAY
 from tests.qt_helpers import MODAL_GENERATION, when_modal
+from tests.seeded import patient_id
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -39,11 +39,6 @@ def seeded(store: Store) -> Store:
 @pytest.fixture
 def backend(seeded: Store) -> Backend:
     return Backend(seeded, Actor("desk.clerk"))
-
-
-def patient_id(store: Store, mrn: str) -> int:
-    with store.session() as s:
-        return ps.get_by_mrn(s, mrn).id
 
 
 def test_no_save_question_when_nothing_changed(

@@ -19,7 +19,6 @@ from infudesk.paths import DataPaths
 from infudesk.services import assistance as asv
 from infudesk.services import letters
 from infudesk.services import orders as ors
-from infudesk.services import patients as ps
 from infudesk.services import prior_auths as pas
 from infudesk.services import staff as ssv
 from infudesk.services import visits as vsv
@@ -29,7 +28,7 @@ from infudesk.services.audit import Actor
 from infudesk.store.database import Store
 from infudesk.store.models import AssistanceUsage, AuditEvent, PlannedVisit, PriorAuthUsage
 from tests.conftest import TODAY, MemoryKeyring
-from tests.seeded import Template, copy_template, seed_template
+from tests.seeded import Template, copy_template, patient_id, seed_template
 
 DESK = Actor("desk.one", role=Role.FRONT_DESK.value)
 
@@ -42,11 +41,6 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
 @pytest.fixture
 def paths(data_dir: Path, memory_keyring: MemoryKeyring, seeded_template: Template) -> DataPaths:
     return copy_template(seeded_template, data_dir, memory_keyring)
-
-
-def pid(store: Store, mrn: str) -> int:
-    with store.session() as s:
-        return ps.get_by_mrn(s, mrn).id
 
 
 def build(store: Store, today: date = TODAY, days: int = 14) -> dw.Worklist:
@@ -76,13 +70,13 @@ def test_window_visits_have_their_blockers(store: Store) -> None:
         for v in gone_by
     )
     assert [v.on for v in wl.visits] == sorted(v.on for v in wl.visits)
-    medicare = row(wl, pid(store, "D0002"))
+    medicare = row(wl, patient_id(store, "D0002"))
     assert [b.kind for b in medicare.blockers] == [K.ESTIMATE_MISSING]
     assert medicare.payer.startswith("Medicare")
-    self_pay = row(wl, pid(store, "D0005"))
+    self_pay = row(wl, patient_id(store, "D0005"))
     assert self_pay.payer == "Self-pay"
     assert [b.kind for b in self_pay.blockers] == [K.GFE_DUE]
-    pending = row(wl, pid(store, "D0003"))
+    pending = row(wl, patient_id(store, "D0003"))
     assert K.PA_PENDING in [b.kind for b in pending.blockers]
     pa_block = next(b for b in pending.blockers if b.kind is K.PA_PENDING)
     assert pa_block.target.screen == "prior_auth" and pa_block.target.record_id is not None
@@ -131,7 +125,7 @@ def test_a_visit_nobody_recorded_stays_on_the_worklist_until_recorded(store: Sto
 
 
 def test_a_printed_cost_letter_makes_the_visit_ready(store: Store) -> None:
-    p = pid(store, "D0002")
+    p = patient_id(store, "D0002")
     assert not row(build(store), p).ready
     assert any(t.kind is dw.TaskKind.ESTIMATE_DUE and t.patient_id == p for t in build(store).tasks)
     print_letter(store, p, "cost-letter")
@@ -139,7 +133,7 @@ def test_a_printed_cost_letter_makes_the_visit_ready(store: Store) -> None:
     assert row(wl, p).ready
     assert not any(t.kind is dw.TaskKind.ESTIMATE_DUE and t.patient_id == p for t in wl.tasks)
     # a Good Faith Estimate given resolves the self-pay patient's
-    p5 = pid(store, "D0005")
+    p5 = patient_id(store, "D0005")
     print_letter(store, p5, "gfe")
     assert row(build(store), p5).ready
 
@@ -187,7 +181,7 @@ def first_planned(store: Store, patient_id: int) -> vsv.VisitRecord:
 
 
 def test_given_uses_authorization_units_and_card(store: Store) -> None:
-    p = pid(store, "D0001")  # approved 7 visits, 1 left; copay card
+    p = patient_id(store, "D0001")  # approved 7 visits, 1 left; copay card
     visit = first_planned(store, p)
     with store.session() as s:
         (case_row,) = [c for c in pas.list_cases(s, today=TODAY, patient_id=p)]
@@ -238,7 +232,7 @@ def test_given_uses_authorization_units_and_card(store: Store) -> None:
 
 
 def test_given_takes_the_grant_balance_down(store: Store) -> None:
-    p = pid(store, "D0004")  # foundation grant; hospital PA denied
+    p = patient_id(store, "D0004")  # foundation grant; hospital PA denied
     with store.session() as s:
         (grant,) = [x for x in asv.list_programs(s, p) if x.data.kind == "foundation_grant"]
     visit = first_planned(store, p)
@@ -253,7 +247,7 @@ def test_given_takes_the_grant_balance_down(store: Store) -> None:
 
 
 def test_cancel_reschedule_arrive(store: Store) -> None:
-    p = pid(store, "D0006")
+    p = patient_id(store, "D0006")
     visit = first_planned(store, p)
     with store.session() as s, pytest.raises(ValidationFailed):
         vsv.cancel(s, DESK, visit.visit_id, "  ")
@@ -275,7 +269,7 @@ def test_cancel_reschedule_arrive(store: Store) -> None:
 
 def test_permissions(store: Store) -> None:
     nobody = Actor("x", role="visitor")
-    visit = first_planned(store, pid(store, "D0006"))
+    visit = first_planned(store, patient_id(store, "D0006"))
     with store.session() as s:
         with pytest.raises(PermissionDenied):
             wsv.build(s, nobody, TODAY)
@@ -304,7 +298,7 @@ def test_queries_do_not_grow_with_the_visits(store: Store) -> None:
     first = count_queries()
     with store.session() as s:  # every order gets more visits in the window
         n_before = s.scalar(select(func.count()).select_from(PlannedVisit))
-        for p in (pid(store, m) for m in ("D0001", "D0002", "D0003", "D0004", "D0006")):
+        for p in (patient_id(store, m) for m in ("D0001", "D0002", "D0003", "D0004", "D0006")):
             for o in ors.list_orders(s, p):
                 for k in range(5):
                     s.add(PlannedVisit(order_id=o.id, on=TODAY + timedelta(days=30 + k)))
@@ -316,7 +310,7 @@ def test_queries_do_not_grow_with_the_visits(store: Store) -> None:
 
 
 def test_arrived_only_on_the_visits_day_and_given_not_before_it(store: Store) -> None:
-    visit = first_planned(store, pid(store, "D0001"))
+    visit = first_planned(store, patient_id(store, "D0001"))
     day = visit.on
     for wrong in (day - timedelta(days=1), day + timedelta(days=1)):
         with store.session() as s, pytest.raises(ValidationFailed) as arrived:
@@ -353,7 +347,7 @@ def test_arrived_only_on_the_visits_day_and_given_not_before_it(store: Store) ->
 def test_given_on_a_named_case_only_if_it_approves_the_visits_order(store: Store) -> None:
     """Recorded from a prior-auth case, the visit's units go on that case; a case of another
     order (or one not approved) is refused and nothing is recorded."""
-    visit = first_planned(store, pid(store, "D0001"))
+    visit = first_planned(store, patient_id(store, "D0001"))
     with store.session() as s:
         cases = pas.list_cases(s, today=TODAY, include_closed=True)
         order_of = {c.id: pas.get_case(s, c.id).order_id for c in cases}

@@ -160,11 +160,7 @@ def build(
     nobody recorded (still planned or arrived: blocked as not recorded), and the tasks due by
     the window's last day (overdue ones included, done ones too with their status), with the
     counts per area."""
-    require(actor, Permission.WORKLIST)
-    if days < 1:
-        raise ValidationFailed({"days": "Show at least one day."})
-    if unrecorded_days < 0:
-        raise ValueError(unrecorded_days)
+    _check_window(actor, days, unrecorded_days)
     token = _unchanged_token(session)
     engine = session.get_bind().engine  # an Engine's .engine is itself (a Connection's: its own)
     window = (days, unrecorded_days)
@@ -212,6 +208,14 @@ class _Built:
     bare_tasks: tuple[dw.Task, ...]
 
 
+def _check_window(actor: Actor, days: int, unrecorded_days: int) -> None:
+    require(actor, Permission.WORKLIST)
+    if days < 1:
+        raise ValidationFailed({"days": "Show at least one day."})
+    if unrecorded_days < 0:
+        raise ValueError(unrecorded_days)
+
+
 def build_afresh(
     session: Session,
     actor: Actor,
@@ -222,7 +226,7 @@ def build_afresh(
 ) -> dw.Worklist:
     """The same worklist as :func:`build`, worked out from the rows alone: no memo, no last
     build, no change log (what a build that caught up must equal; tests and benches)."""
-    require(actor, Permission.WORKLIST)
+    _check_window(actor, days, unrecorded_days)
     return _finish(session, *_build(session, today, days, unrecorded_days, remember=False))[0]
 
 
