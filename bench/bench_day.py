@@ -40,7 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import delete, insert, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from infudesk.demo.seed import seed_patients  # noqa: E402
@@ -64,6 +64,7 @@ from infudesk.store.models import (  # noqa: E402
     PriorAuthUsage,
     TherapyOrder,
     Verification,
+    WorklistSnapshot,
     WorkTask,
 )
 from infudesk.store.server import advance_sequences  # noqa: E402
@@ -281,6 +282,13 @@ def load_floor(store: Any, today: date = TODAY, days: int = 14) -> None:
         ).all()
 
 
+def forget_all(store: Any) -> None:
+    """As on a first start: nothing worked out in memory, no worklist kept in the database."""
+    wsv.forget_worked_out()
+    with store.session() as s:
+        s.execute(delete(WorklistSnapshot))
+
+
 def pending_cases(store: Any, n: int) -> list[int]:
     """The first ``n`` pending prior-auth cases."""
     with store.session() as s:
@@ -373,8 +381,19 @@ def main() -> None:
                 return baseline.build(s, actor, TODAY)
 
         def first_build() -> Any:
-            wsv.forget_worked_out()  # as after a start: nothing worked out yet
+            forget_all(store)  # as after a first start: nothing worked out yet, nothing kept
             return build()
+
+        def settle() -> Any:
+            with store.session() as s:
+                return wsv.settle(s, actor, TODAY)
+
+        def start(day: date) -> Callable[[], Any]:
+            def run() -> Any:
+                with store.session() as s:
+                    return wsv.build(s, actor, day)
+
+            return run
 
         timed = with_gc
 
@@ -403,6 +422,9 @@ def main() -> None:
             "floor": [],
             "baseline": [],
             "cold": [],
+            "start": [],
+            "newday": [],
+            "settle": [],
             "changed": [],
             "many": [],
             "payer": [],
@@ -412,7 +434,7 @@ def main() -> None:
             runs["floor"].append(timed(floor))
             if baseline is not None:
                 runs["baseline"].append(timed(build_baseline))
-            wsv.forget_worked_out()  # not timed
+            forget_all(store)  # not timed
             runs["cold"].append(timed(build))
             move_follow_ups(store, pendings[:1], i)  # not timed
             runs["changed"].append(timed(build))
@@ -421,6 +443,13 @@ def main() -> None:
             runs["many"].append(timed(build))
             edit_payer(i)  # not timed
             runs["payer"].append(timed(build))
+            settle()  # not timed: today's and tomorrow's worklists kept in the database
+            move_follow_ups(store, pendings[:1], i + 7)  # not timed
+            wsv.forget_worked_out()  # not timed: a start
+            runs["start"].append(timed(start(TODAY)))
+            runs["settle"].append(timed(settle))
+            wsv.forget_worked_out()  # not timed: a start on the next day
+            runs["newday"].append(timed(start(TODAY + timedelta(days=1))))
         floor_ms = statistics.median(runs["floor"])
         open_tasks = sum(1 for t in wl.tasks if t.status == "open")
         print(
@@ -432,7 +461,10 @@ def main() -> None:
         )
         for key, label in (
             ("baseline", f"baseline {args.baseline}"),
-            ("cold", "first build (nothing worked out yet)"),
+            ("cold", "first build (nothing worked out yet, nothing kept)"),
+            ("start", "start: today's worklist kept in the database, one save since"),
+            ("newday", "start on a new day: its worklist kept the day before, one save since"),
+            ("settle", "check behind the screen after a start (built afresh; worker thread)"),
             ("changed", "refresh after one saved change (its patient worked out again)"),
             ("many", f"refresh after {len(pendings)} saves on {len(pendings)} patients"),
             ("payer", "refresh after a payer was edited (everyone looked at; memo)"),

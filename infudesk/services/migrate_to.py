@@ -41,7 +41,8 @@ log = logging.getLogger(__name__)
 
 BATCH = 2000
 # not copied: the schema version (made by the migrations) and the identity row (claimed anew)
-SKIPPED = {"alembic_version", "store_state", "change_log"}  # the source's own books
+# the source's own books, and the worklist it kept (built at the source's change counter)
+SKIPPED = {"alembic_version", "store_state", "change_log", "worklist_snapshot"}
 Progress = Callable[[str, int, int], None]  # table, rows done, rows in it
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import io
 import json
+import logging
 import threading
 import weakref
 from collections import OrderedDict, defaultdict
@@ -29,6 +30,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from infudesk.domain import prior_auth as pa
@@ -39,6 +41,7 @@ from infudesk.domain.patients import filed_name
 from infudesk.domain.verification import us_date
 from infudesk.errors import ValidationFailed
 from infudesk.services import audit, settings
+from infudesk.services import worklist_kept as kept
 from infudesk.services.access import Permission, require
 from infudesk.services.audit import Actor
 from infudesk.services.prior_auths import CASE_COLUMNS, _case_state
@@ -69,6 +72,7 @@ from infudesk.store.writers import lock_writers
 if TYPE_CHECKING:  # the documents package imports reportlab: not on the start's path
     from infudesk.documents.data import DaySummaryData
 
+log = logging.getLogger(__name__)
 AREAS = dw.AREAS
 SELF_PAY = "Self-pay"
 ESTIMATE_KINDS = {"cost-letter": "estimates", "gfe": "gfes"}
@@ -161,38 +165,65 @@ def build(
     the window's last day (overdue ones included, done ones too with their status), with the
     counts per area."""
     _check_window(actor, days, unrecorded_days)
+    return _kept_or_built(session, today, (days, unrecorded_days)).worklist
+
+
+def _kept_or_built(
+    session: Session, today: date, window: tuple[int, int], *, remember: bool = True
+) -> _Built:
+    """The worklist of ``today`` and ``window`` as kept in memory, caught up, or loaded from the
+    database and caught up (:mod:`infudesk.services.worklist_kept`), or built whole."""
+    days, unrecorded_days = window
     token = _unchanged_token(session)
     engine = session.get_bind().engine  # an Engine's .engine is itself (a Connection's: its own)
-    window = (days, unrecorded_days)
     last = _LAST.get(engine, today, window) if token is not None else None
     if last is not None and last.token == token:
-        return last.worklist
+        return last
     # tens of thousands of small immutable objects and no cycles among them: the cyclic
     # garbage collector would walk the growing heap again and again for nothing
     paused = gc.isenabled()
     if paused:
         gc.disable()
     try:
+        base: tuple[int, Sequence[dw.VisitRow], Sequence[dw.Task], bool] | None = None
         changed = None
-        if token is not None and last is not None and last.token < token:
-            changed = changes.patients_changed(session, last.token, token)
-        if changed is not None and last is not None and len(changed) <= CATCH_UP_MAX:
+        if last is not None:
+            base = (last.token, last.worklist.visits, last.bare_tasks, last.checked)
+        if token is not None and base is None:
+            # a start (or a new day): the worklist this database kept, if near enough
+            saved = kept.kept_token(session, today, window)
+            if saved is not None and saved <= token:
+                changed = (
+                    changes.patients_changed(session, saved, token) if saved < token else set()
+                )
+                if changed is not None and len(changed) <= CATCH_UP_MAX:
+                    found = kept.load(session, today, window, saved)
+                    if found is not None:
+                        base = (found.token, found.visits, found.tasks, False)
+        elif token is not None and base is not None and base[0] < token:
+            changed = changes.patients_changed(session, base[0], token)
+        if base is not None and changed is not None and len(changed) <= CATCH_UP_MAX:
             # only these patients' records changed since the last build: work out theirs again
             # (none: only task assignments, or rows no list reads, were saved)
             visits, bare = (
-                _build(session, today, days, unrecorded_days, changed) if changed else ([], [])
+                _build(session, today, days, unrecorded_days, changed, remember=remember)
+                if changed
+                else ([], [])
             )
-            visits += (v for v in last.worklist.visits if v.patient_id not in changed)
-            bare += (t for t in last.bare_tasks if t.patient_id not in changed)
+            visits += (v for v in base[1] if v.patient_id not in changed)
+            bare += (t for t in base[2] if t.patient_id not in changed)
+            checked = base[3]
         else:
-            visits, bare = _build(session, today, days, unrecorded_days)
+            visits, bare = _build(session, today, days, unrecorded_days, remember=remember)
+            checked = True
         built, bare_tasks = _finish(session, visits, bare)
     finally:
         if paused:
             gc.enable()
+    made = _Built(token if token is not None else -1, built, bare_tasks, checked)
     if token is not None:
-        _LAST.put(engine, today, window, _Built(token, built, bare_tasks))
-    return built
+        _LAST.put(engine, today, window, made)
+    return made
 
 
 CATCH_UP_MAX = 300  # patients changed since the last build beyond which it is built whole
@@ -201,11 +232,88 @@ CATCH_UP_MAX = 300  # patients changed since the last build beyond which it is b
 @dataclass(frozen=True)
 class _Built:
     """A worklist, the change counter it was built at, and its tasks before their
-    assignments (the rows a later build keeps of the patients unchanged since)."""
+    assignments (the rows a later build keeps of the patients unchanged since); ``checked``
+    False when it was loaded from the database (or caught up from one that was), until
+    :func:`settle` built the same afresh."""
 
     token: int
     worklist: dw.Worklist
     bare_tasks: tuple[dw.Task, ...]
+    checked: bool = True
+
+
+def settle(
+    session: Session,
+    actor: Actor,
+    today: date,
+    days: int = 14,
+    *,
+    unrecorded_days: int = dw.UNRECORDED_DAYS,
+) -> bool:
+    """What follows a worklist shown, on a worker thread (each step only when due, so most
+    calls cost two small queries): a worklist loaded from the database (or caught up from
+    one) is built afresh and compared, and replaced if it differs (True: show it again; the
+    difference is logged as an error); then the worklists of ``today`` and of tomorrow are
+    kept in the database when the ones kept there are too far behind to catch up quickly
+    (:data:`KEEP_AFTER` patients), so that the next start, or tomorrow's first, loads one.
+    Tomorrow's is built here whole the first time (not remembered: no memo held for it)."""
+    _check_window(actor, days, unrecorded_days)
+    token = _unchanged_token(session)
+    if token is None:
+        return False
+    window = (days, unrecorded_days)
+    engine = session.get_bind().engine
+    differed = False
+    last = _LAST.get(engine, today, window)
+    if last is not None and not last.checked:
+        last = _kept_or_built(session, today, window)  # caught up to this counter
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            whole, bare = _finish(session, *_build(session, today, days, unrecorded_days))
+        finally:
+            if paused:
+                gc.enable()
+        if change_token(session) == last.token == token:  # both of the same rows
+            if whole != last.worklist:
+                differed = True
+                log.error(
+                    "the worklist of %s kept from an earlier run differed from the records "
+                    "(%d visit rows, %d tasks differ); built again",
+                    today,
+                    len(set(whole.visits) ^ set(last.worklist.visits)),
+                    len(set(whole.tasks) ^ set(last.worklist.tasks)),
+                )
+            _LAST.put(engine, today, window, _Built(token, whole, bare, True))
+    for day, remember in ((today, True), (today + timedelta(days=1), False)):
+        try:
+            _keep(session, engine, day, window, token, remember)
+        except SQLAlchemyError as exc:  # best effort: a locked or busy database keeps nothing
+            session.rollback()
+            log.info("worklist of %s not kept: %s", day, type(exc).__name__)
+            break
+    return differed
+
+
+KEEP_AFTER = 100  # patients changed since the kept worklist beyond which it is kept again
+
+
+def _keep(
+    session: Session, engine: Any, day: date, window: tuple[int, int], token: int, remember: bool
+) -> None:
+    """Keep the worklist of ``day`` in the database unless the one kept there catches up to
+    ``token`` with at most :data:`KEEP_AFTER` patients (built or caught up here if need be)."""
+    saved = kept.kept_token(session, day, window)
+    if saved is not None and saved <= token:
+        since = changes.patients_changed(session, saved, token) if saved < token else set()
+        if since is not None and len(since) <= KEEP_AFTER:
+            return
+    built = _kept_or_built(session, day, window, remember=remember)
+    if built.token != token:
+        return  # built at another counter (a save meanwhile): the next settle keeps it
+    if kept.save(session, day, window, token, built.worklist.visits, built.bare_tasks):
+        session.commit()
 
 
 def _check_window(actor: Actor, days: int, unrecorded_days: int) -> None:
@@ -271,7 +379,7 @@ class _LastBuilt:
     (:func:`infudesk.store.changes.patients_changed`). Worklists are immutable (frozen
     dataclasses and tuples), so one can be handed to several callers."""
 
-    WINDOWS = 2  # as the memo: the Worklist's days and the one-day summary
+    WINDOWS = 3  # the Worklist's days, the one-day summary and tomorrow's (kept: settle)
 
     def __init__(self) -> None:
         self.lock = threading.Lock()

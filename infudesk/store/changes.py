@@ -57,7 +57,14 @@ _OWN = (
 )
 # rows no patient list reads: the books of the database itself, staff accounts and task
 # assignments (the worklist applies those to every build)
-_NOBODYS = (m.StoreState, m.ChangeLog, m.AuditChainTail, m.Staff, m.WorkTask)
+_NOBODYS = (
+    m.StoreState,
+    m.ChangeLog,
+    m.AuditChainTail,
+    m.Staff,
+    m.WorkTask,
+    m.WorklistSnapshot,
+)
 
 
 def _values(obj: Any, attr: str) -> list[Any]:

@@ -228,6 +228,24 @@ class ChangeLog(Base):
     patient_id: Mapped[int | None] = mapped_column(default=None)
 
 
+class WorklistSnapshot(Base):
+    """A worklist kept from one run to the next (migration 0015): the visit rows and tasks
+    (before their assignments) of one day and window, built at ``token`` by the rules whose
+    code hashes to ``rules``, as compressed JSON (services/worklist_kept.py). A start loads it
+    and catches up from the change log instead of working out every visit and case again;
+    a check behind the screen builds the same afresh and replaces it if it ever differs.
+    Derived data: dropped, stale or of other rules, it is simply built again."""
+
+    __tablename__ = "worklist_snapshot"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    days: Mapped[int] = mapped_column(primary_key=True)
+    unrecorded_days: Mapped[int] = mapped_column(primary_key=True)
+    rules: Mapped[str] = mapped_column(String(64))
+    token: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
 Rate = Annotated[Decimal, mapped_column(Numeric(7, 4))]
 MoneyOpt = Annotated[Decimal | None, mapped_column(Numeric(12, 2), nullable=True)]
 
