@@ -90,6 +90,15 @@ def no_heap_freeze(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_worklist_settle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Worklist screen does not settle in the background after each load (services.
+    worklist.settle: a check and two kept worklists written); a test of it turns it on."""
+    from infudesk.ui.worklist import controller
+
+    monkeypatch.setattr(controller, "SETTLE_AFTER_MS", None)
+
+
+@pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data dir; INFUDESK_DATA_DIR points there too."""
     d = tmp_path / "data"
@@ -129,6 +138,7 @@ BOTH_ENGINES = {
     "test_quotes_service",
     "test_verifications_service",
     "test_verified_quote_service",
+    "test_worklist_kept",
     "test_worklist_service",
     "test_server_store",
 }

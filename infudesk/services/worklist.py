@@ -286,6 +286,13 @@ def settle(
                     len(set(whole.tasks) ^ set(last.worklist.tasks)),
                 )
             _LAST.put(engine, today, window, _Built(token, whole, bare, True))
+            if differed:  # the wrong one must not be loaded again
+                try:
+                    if kept.save(session, today, window, token, whole.visits, bare, replace=True):
+                        session.commit()
+                except SQLAlchemyError as exc:
+                    session.rollback()
+                    log.info("worklist of %s not kept: %s", today, type(exc).__name__)
     for day, remember in ((today, True), (today + timedelta(days=1), False)):
         try:
             _keep(session, engine, day, window, token, remember)

@@ -289,12 +289,14 @@ def save(
     token: int,
     visits: Sequence[dw.VisitRow],
     tasks: Sequence[dw.Task],
+    *,
+    replace: bool = False,
 ) -> bool:
-    """Keep this worklist of ``day`` built at ``token`` (replacing an older one; a newer one
-    kept meanwhile, by another workstation, stays), and drop those of days gone by. Written
-    on the session's connection, outside the unit of work: not a change any list must see
-    (not counted, not logged). False when it was not written (writes refused, unknown rules,
-    a newer one kept)."""
+    """Keep this worklist of ``day`` built at ``token`` (replacing an older one, or with
+    ``replace`` one at the same counter found wrong; a newer one kept meanwhile, by another
+    workstation, stays), and drop those of days gone by. Written on the session's connection,
+    outside the unit of work: not a change any list must see (not counted, not logged). False
+    when it was not written (writes refused, unknown rules, a newer one kept)."""
     fp = rules_fingerprint()
     if fp is None or session.info.get("refuse_writes"):
         return False
@@ -303,7 +305,11 @@ def save(
     old = conn.execute(
         select(WorklistSnapshot.token, WorklistSnapshot.rules).where(_where(day, window))
     ).first()
-    if old is not None and old.rules == fp and old.token >= token:
+    if (
+        old is not None
+        and old.rules == fp
+        and (old.token > token or old.token == token and not replace)
+    ):
         return False
     data = encode(visits, tasks)
     conn.execute(delete(WorklistSnapshot).where(_where(day, window)))

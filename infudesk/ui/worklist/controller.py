@@ -24,6 +24,10 @@ from infudesk.domain.worklist import (
 DEFAULT_DAYS = 14
 DAYS_SETTING = "worklist.days"
 MAX_DAYS = 60
+# after a load is shown, the screen waits this long, then settles on a worker thread
+# (services.worklist.settle: check a worklist loaded from the database, keep today's and
+# tomorrow's for the next start); None: never (tests, whose databases are thrown away)
+SETTLE_AFTER_MS: int | None = 2_000
 SELF_PAY = "Self-pay"
 
 READY_COLOR = "#2e7d32"

@@ -156,13 +156,15 @@ class WorklistScreen(QWidget):
         (for a "letters" target);
     patient_requested(int): the user wants the patient's record;
     counts_changed(object): the counts per navigation area (a dict) after each load;
-    loaded(): a load was shown (tests wait on it).
+    loaded(): a load was shown (tests wait on it);
+    settled(): the settle after a load ended (tests wait on it).
     """
 
     target_requested = Signal(object, str)
     patient_requested = Signal(int)
     counts_changed = Signal(object)
     loaded = Signal()
+    settled = Signal()
 
     def __init__(self, backend: Backend, today: Callable[[], date] = date.today) -> None:
         super().__init__()
@@ -170,6 +172,7 @@ class WorklistScreen(QWidget):
         self.backend = backend
         self.today = today
         self.latest = Latest()
+        self.settling = Latest()
         self.data: Loaded | None = None
         self.days: int | None = None  # None: the setting's
         self.names: dict[str, str] = {}
@@ -454,7 +457,36 @@ class WorklistScreen(QWidget):
         ms = (time.perf_counter() - started) * 1000
         self.gui_ms.append(ms)
         log.debug("worklist built in %.0f ms, shown in %.0f ms", data.took_ms, ms)
+        if c.SETTLE_AFTER_MS is not None:
+            QTimer.singleShot(c.SETTLE_AFTER_MS, self, lambda: self._settle(data))
         self.loaded.emit()
+
+    def _settle(self, data: Loaded) -> None:
+        """Once the desk has its list: check it if it was loaded from the database, and keep
+        today's and tomorrow's for the next start (slow only now and then; never shown but
+        when the check found a difference, and then as a fresh load)."""
+        if self.data is not data or self.latest.busy or self.settling.busy:
+            return  # a newer load is coming (it settles in turn)
+        actor, today, days = self.backend.actor, self.today(), data.days
+        self.settling.replace(
+            run_query(
+                self,
+                self.backend,
+                lambda s: wls.settle(s, actor, today, days),
+                self._settled,
+                self._settle_failed,
+            )
+        )
+
+    def _settled(self, differed: bool) -> None:
+        if differed:
+            self.refresh()
+        self.settled.emit()
+
+    def _settle_failed(self, exc: BaseException) -> None:
+        # nothing the desk must act on: the list shown stands, and the next start builds whole
+        log.info("worklist not settled: %s", type(exc).__name__)
+        self.settled.emit()
 
     def _fill_combos(self, wl: Worklist) -> None:
         combo = self.payer_combo
