@@ -153,6 +153,12 @@ def days_before(store: Store, _patient_id: int) -> None:
         settings.put(s, BOSS, "verification.days_before_visit", 10)
 
 
+def backup_date(store: Store, _patient_id: int) -> None:
+    """The automatic backup's date, written at the day's first close of the app."""
+    with store.session() as s:
+        settings.put(s, Actor.system("backup"), "backup.last", "2026-11-27T18:00:00+00:00")
+
+
 def assign_first_task(store: Store, _patient_id: int) -> None:
     with store.session() as s:
         wl = wsv.build(s, DESK, TODAY)
@@ -170,12 +176,13 @@ SAVES: list[tuple[str, Callable[[Store, int], None], str]] = [
     ("rename payer", rename_payer, "anyone"),
     ("setting", days_before, "anyone"),
     ("assign a task", assign_first_task, "nobody"),
+    ("backup date", backup_date, "nobody"),
 ]
 
 
 def test_each_kind_of_save_logs_whose_records_it_wrote(store: Store) -> None:
     for mrn, (name, save, whose) in zip(
-        ("D0001", "D0002", "D0003", "D0005", "D0006", "D0002", "D0001", "D0003", "D0004"),
+        ("D0001", "D0002", "D0003", "D0005", "D0006", "D0002", "D0001", "D0003", "D0004", "D0005"),
         SAVES,
         strict=True,
     ):
@@ -261,6 +268,7 @@ def test_each_save_is_caught_up_with_only_its_patients(
     first = same(store)
     assert spied == [None] and first.visits and first.tasks
     order = ["D0002", "D0001", "D0003", "D0005", "D0006", "D0004", "D0001", "D0003", "D0004"]
+    order.append("D0001")
     extra: list[tuple[str, Callable[[Store, int], None], str]] = [
         ("pend", pend, "patient"),
         ("spend grant", spend_grant, "patient"),

@@ -5,6 +5,7 @@ the patient screen, tasks assigned and filtered, the day summary, and the sizes 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QWidget,
 )
+from sqlalchemy import select, update
 
 from infudesk.domain.worklist import BlockerKind, VisitRow
 from infudesk.errors import ValidationFailed
@@ -28,8 +30,11 @@ from infudesk.services import assistance as asv
 from infudesk.services import letters
 from infudesk.services import prior_auths as pas
 from infudesk.services import settings as st
+from infudesk.services import worklist as wsv
+from infudesk.services import worklist_kept as kept
 from infudesk.services.audit import Actor
 from infudesk.store.database import Store
+from infudesk.store.models import WorklistSnapshot
 from infudesk.ui.common.ops import Backend, wait_for_background
 from infudesk.ui.main_window import MainWindow
 from infudesk.ui.worklist import controller as c
@@ -1030,3 +1035,55 @@ def test_a_save_on_another_workstation_shows_on_the_worklist(  # type: ignore[no
     assert after.ready and not after.blockers
     with qtbot.assertNotEmitted(screen.loaded, wait=200):
         screen.watcher.poll()  # nothing saved since: no reload
+
+
+def test_the_next_start_shows_the_kept_worklist_and_a_wrong_one_is_put_right(  # type: ignore[no-untyped-def]
+    qtbot, store: Store, monkeypatch: pytest.MonkeyPatch, allow_warnings: None
+) -> None:
+    """A load shown, the screen settles in the background: today's and tomorrow's worklists
+    are kept in the database. The next start shows the kept one (caught up); if it was wrong
+    (here: a blocker removed by hand), the check behind the screen shows the right one."""
+    monkeypatch.setattr(c, "SETTLE_AFTER_MS", 0)
+    wsv.forget_worked_out()
+
+    def start() -> MainWindow:
+        w = MainWindow(Backend(store, Actor("desk.clerk")), today=lambda: TODAY)
+        qtbot.addWidget(w)
+        w.resize(SCREEN_W, SCREEN_H)
+        w.show()
+        return w
+
+    def kept_days() -> set[date]:
+        with store.session() as s:
+            return set(s.scalars(select(WorklistSnapshot.day)))
+
+    first = start()
+    loaded(qtbot, first.worklist)
+    right = first.worklist.data.worklist  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: kept_days() == {TODAY, TODAY + timedelta(days=1)}, timeout=20_000)
+    first.close()
+    wait_for_background()
+    blocked = next(v for v in right.visits if v.blockers)
+    with store.session() as s:  # a hand edit of the kept worklist: one visit shown Ready
+        data = s.scalar(select(WorklistSnapshot.data).where(WorklistSnapshot.day == TODAY))
+        visits, tasks = kept.decode(data)  # type: ignore[arg-type]
+        wrong = tuple(
+            dataclasses.replace(v, blockers=()) if v.visit_id == blocked.visit_id else v
+            for v in visits
+        )
+        s.execute(
+            update(WorklistSnapshot)
+            .where(WorklistSnapshot.day == TODAY)
+            .values(data=kept.encode(wrong, tasks))
+        )
+    wsv.forget_worked_out()  # the app closed: nothing in memory
+    second = start()
+    screen = second.worklist
+    loaded(qtbot, screen)
+    assert shown_visit(screen, blocked.visit_id).ready  # as kept
+    qtbot.waitUntil(lambda: not shown_visit(screen, blocked.visit_id).ready, timeout=20_000)
+    loaded(qtbot, screen)
+    assert screen.data is not None and screen.data.worklist == right
+    shot(second, "worklist-kept-start.png")
+    second.close()
+    wait_for_background()

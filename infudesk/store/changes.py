@@ -55,6 +55,12 @@ _OWN = (
     m.SavedQuote,
     m.AuditEvent,  # a patient's audit events (a printed estimate); others name nobody
 )
+# settings no patient list reads (the rest may change anyone's: e.g. the days before a visit
+# to verify again). The backup's own date is written at the day's first close: were it
+# anyone's, the next start could not catch up with the worklist kept the day before.
+BOOKKEEPING_SETTINGS = frozenset(
+    {"backup.last", "backup.folder", "backup.keep", "security.idle_minutes"}
+)
 # rows no patient list reads: the books of the database itself, staff accounts and task
 # assignments (the worklist applies those to every build)
 _NOBODYS = (
@@ -83,7 +89,7 @@ def patients_touched(session: Session, conn: Connection) -> set[int | None]:
     parents: dict[Any, set[int]] = defaultdict(set)
     for obj in (*session.new, *session.dirty, *session.deleted):
         cls = type(obj)
-        if cls in _NOBODYS:
+        if cls in _NOBODYS or (cls is m.Setting and obj.key in BOOKKEEPING_SETTINGS):
             continue
         if cls is m.Patient:
             found.update(v for v in _values(obj, "id") if v is not None)
