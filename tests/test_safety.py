@@ -80,6 +80,7 @@ def test_check_reports_ok_with_counts(paths: DataPaths, capsys: pytest.CaptureFi
     assert f"schema revision {migrate.HEAD}" in out
     assert "documents:" in out and "match their SHA-256" in out
     assert "patients" in out and "OK" in out
+    assert "worklist kept between runs: rules " in out and "kept for none yet" in out
 
 
 @pytest.mark.usefixtures("allow_warnings")

@@ -179,6 +179,25 @@ def _audit_chain(session: Session, report: CheckReport) -> None:
         report.ok("audit chain: every entry is in place and unchanged")
 
 
+def _kept_worklist(session: Session, report: CheckReport) -> None:
+    """Whether this app can keep the worklist between runs (its rules' code readable), and
+    which days are kept (derived data: a note, never a failure)."""
+    from infudesk.services import worklist_kept as kept
+    from infudesk.store.models import WorklistSnapshot
+
+    fp = kept.rules_fingerprint()
+    if fp is None:
+        report.note("worklist kept between runs: no (rules unreadable: each start builds it)")
+        return
+    days = sorted(
+        d
+        for d, rules in session.execute(select(WorklistSnapshot.day, WorklistSnapshot.rules))
+        if rules == fp
+    )
+    kept_for = ", ".join(d.isoformat() for d in days) if days else "none yet"
+    report.note(f"worklist kept between runs: rules {fp[:12]}; kept for {kept_for}")
+
+
 def check_database(session: Session) -> CheckReport:
     """Run every check on the open database (reads only)."""
     report = CheckReport()
@@ -189,6 +208,7 @@ def check_database(session: Session) -> CheckReport:
     if report.problem is None or not report.problem.startswith("schema"):
         _documents(session, report)
         _audit_chain(session, report)
+        _kept_worklist(session, report)
         report.counts = counts(session)
         report.lines.append(
             "      counts: " + ", ".join(f"{k} {v:,}" for k, v in report.counts.items())
