@@ -298,7 +298,15 @@ def bench_worklist(root: Path, patients: int, runs: int) -> list[Row]:
     down with fewer patients), filled by bench_day's own generator in a database of its own
     (its rows take their ids from 1, beside no demo). The floor, as in bench_day: the same
     visit and case rows loaded in one query each."""
-    from bench.bench_day import TODAY, fill, load_floor, move_follow_ups, pending_cases, with_gc
+    from bench.bench_day import (
+        TODAY,
+        fill,
+        forget_all,
+        load_floor,
+        move_follow_ups,
+        pending_cases,
+        with_gc,
+    )
     from infudesk.paths import DataPaths
     from infudesk.services import worklist as wsv
     from infudesk.services.audit import Actor
@@ -324,26 +332,40 @@ def bench_worklist(root: Path, patients: int, runs: int) -> list[Row]:
             with store.session() as s:
                 wsv.build(s, actor, TODAY)
 
+        def settle() -> None:
+            with store.session() as s:
+                wsv.settle(s, actor, TODAY)
+
         build()  # the first build after the fill: tables and statements warmed
         pending = pending_cases(store, 1)
-        low, cold, saved, warm = [], [], [], []
+        low, cold, started, saved, warm = [], [], [], [], []
         for i in range(runs):  # interleaved, as bench_day
             low.append(with_gc(floor))
-            wsv.forget_worked_out()  # as after a start: nothing worked out yet (not timed)
+            forget_all(store)  # a first start: nothing worked out, nothing kept (not timed)
             cold.append(with_gc(build))
+            settle()  # today's worklist kept in the database (not timed)
             move_follow_ups(store, pending, i)  # a desk's save (not timed)
+            wsv.forget_worked_out()  # the app closed and started again (not timed)
+            started.append(with_gc(build))
+            move_follow_ups(store, pending, i + 7)  # not timed
             saved.append(with_gc(build))
             warm.append(with_gc(build))
     finally:
         store.close()
     f, c, w = statistics.median(low), statistics.median(cold), statistics.median(warm)
-    a = statistics.median(saved)
+    a, k = statistics.median(saved), statistics.median(started)
     return [
         (
             f"the worklist at {patients:,} patients ({shape.visits:,} visits), first build",
             f"{c:.0f} ms",
             f"{f:.0f} ms its visit and case rows",
             ratio(c, f),
+        ),
+        (
+            "  a start: the worklist kept in the database, caught up (target < 300 ms)",
+            f"{k:.0f} ms",
+            f"{f:.0f} ms",
+            ratio(k, f),
         ),
         (
             "  refresh after one saved change (target < 300 ms)",

@@ -4,8 +4,10 @@ printed estimates), and about 20,000 open items (prior-auth cases with follow-up
 reauthorizations and appeal deadlines, enrollments up for renewal, saved task assignments);
 prints the median time of one ``services.worklist.build`` beside a floor measured in the
 same run: loading the same visit and case rows in one query each. The figures: a first build
-(the memo of worked-out orders and cases emptied before each run, as after a start or on a
-new day); a refresh after one saved change (a case's follow-up date moved: the change log
+(nothing worked out in memory, nothing kept in the database: the very first start); a start
+that loads the worklist kept in the database (``worklist.settle`` kept it) and catches up with
+one save; the same on a new day, from the worklist kept the day before; the check a start runs
+behind the screen (the same built afresh, on a worker thread); a refresh after one saved change (a case's follow-up date moved: the change log
 names its patient, whose rows alone are worked out again); the same after 25 saves on 25
 patients (a workstation that was busy a while); a refresh after a payer was edited (that
 may change anyone's visits: everything is looked at again, unchanged orders and cases from
