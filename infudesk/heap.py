@@ -27,3 +27,15 @@ def settle_heap() -> None:
     gc.collect()
     gc.freeze()
     log.debug("heap settled in %.0f ms", (time.perf_counter() - started) * 1000)
+
+
+def keep_young() -> None:
+    """``gc.freeze()`` without a collection, for work done on a worker thread with the
+    collector paused whose results live on (the worklist checked afresh and its memo): they
+    leave the collector's sight without anyone scanning them, where re-enabling the collector
+    would have had the next thread to allocate (often the GUI thread) scan them all at once
+    (bench/bench_worklist_gui.py: the settle's longest GUI-thread block 97–123 ms before).
+    The few garbage cycles made meanwhile (about 150 objects a build) stay until the app
+    ends."""
+    if ENABLED:
+        gc.freeze()

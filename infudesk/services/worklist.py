@@ -33,6 +33,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from infudesk import heap
 from infudesk.domain import prior_auth as pa
 from infudesk.domain import readiness as rd
 from infudesk.domain import verification as dv
@@ -261,20 +262,32 @@ def settle(
     token = _unchanged_token(session)
     if token is None:
         return False
-    window = (days, unrecorded_days)
+    # the collector paused throughout; what was built (if anything) is then frozen, not
+    # scanned (heap.keep_young): no thread pays for a collection of it later
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    built: list[bool] = []
+    try:
+        return _settle(session, today, (days, unrecorded_days), token, built)
+    finally:
+        if paused:
+            if built:
+                heap.keep_young()
+            gc.enable()
+
+
+def _settle(
+    session: Session, today: date, window: tuple[int, int], token: int, built: list[bool]
+) -> bool:
+    days, unrecorded_days = window
     engine = session.get_bind().engine
     differed = False
     last = _LAST.get(engine, today, window)
     if last is not None and not last.checked:
+        built.append(True)
         last = _kept_or_built(session, today, window)  # caught up to this counter
-        paused = gc.isenabled()
-        if paused:
-            gc.disable()
-        try:
-            whole, bare = _finish(session, *_build(session, today, days, unrecorded_days))
-        finally:
-            if paused:
-                gc.enable()
+        whole, bare = _finish(session, *_build(session, today, days, unrecorded_days))
         if change_token(session) == last.token == token:  # both of the same rows
             if whole != last.worklist:
                 differed = True
@@ -295,7 +308,8 @@ def settle(
                     log.info("worklist of %s not kept: %s", today, type(exc).__name__)
     for day, remember in ((today, True), (today + timedelta(days=1), False)):
         try:
-            _keep(session, engine, day, window, token, remember)
+            if _keep(session, engine, day, window, token, remember):
+                built.append(True)
         except SQLAlchemyError as exc:  # best effort: a locked or busy database keeps nothing
             session.rollback()
             log.info("worklist of %s not kept: %s", day, type(exc).__name__)
@@ -308,19 +322,22 @@ KEEP_AFTER = 100  # patients changed since the kept worklist beyond which it is 
 
 def _keep(
     session: Session, engine: Any, day: date, window: tuple[int, int], token: int, remember: bool
-) -> None:
+) -> bool:
     """Keep the worklist of ``day`` in the database unless the one kept there catches up to
-    ``token`` with at most :data:`KEEP_AFTER` patients (built or caught up here if need be)."""
+    ``token`` with at most :data:`KEEP_AFTER` patients (built or caught up here if need be);
+    whether it was looked at again."""
     saved = kept.kept_token(session, day, window)
     if saved is not None and saved <= token:
         since = changes.patients_changed(session, saved, token) if saved < token else set()
         if since is not None and len(since) <= KEEP_AFTER:
-            return
+            return False
     built = _kept_or_built(session, day, window, remember=remember)
-    if built.token != token:
-        return  # built at another counter (a save meanwhile): the next settle keeps it
-    if kept.save(session, day, window, token, built.worklist.visits, built.bare_tasks):
+    if built.token == token and kept.save(
+        session, day, window, token, built.worklist.visits, built.bare_tasks
+    ):
         session.commit()
+    # (built at another counter, a save meanwhile: the next settle keeps it)
+    return True
 
 
 def _check_window(actor: Actor, days: int, unrecorded_days: int) -> None:
