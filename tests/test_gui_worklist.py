@@ -1087,3 +1087,24 @@ def test_the_next_start_shows_the_kept_worklist_and_a_wrong_one_is_put_right(  #
     shot(second, "worklist-kept-start.png")
     second.close()
     wait_for_background()
+
+
+def test_the_screen_keeps_the_worklist_now_and_then(  # type: ignore[no-untyped-def]
+    qtbot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not only after a load: while the desk works on other screens, the Worklist settles
+    now and then, so the worklist kept for the next start stays near the records."""
+    monkeypatch.setattr(c, "SETTLE_AFTER_MS", 600_000)  # not after the load, in this test
+    monkeypatch.setattr(c, "KEEP_EVERY_MS", 300)
+    wsv.forget_worked_out()
+    w = MainWindow(Backend(store, Actor("desk.clerk")), today=lambda: TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    loaded(qtbot, w.worklist)
+    with qtbot.waitSignal(w.worklist.settled, timeout=20_000):
+        pass
+    with store.session() as s:
+        days = set(s.scalars(select(WorklistSnapshot.day)))
+    assert days == {TODAY, TODAY + timedelta(days=1)}
+    w.close()
+    wait_for_background()

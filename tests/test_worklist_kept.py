@@ -195,6 +195,10 @@ def test_one_kept_by_other_rules_or_damaged_or_too_far_behind_is_not_used(
     wsv.forget_worked_out()
     spied.clear()
     assert build(store) == afresh(store) and spied == [None]
+    settle(store)  # a readable one kept in its place
+    wsv.forget_worked_out()
+    spied.clear()
+    assert build(store) == afresh(store) and spied == []
     # too many patients changed since it was kept
     with store.session() as s:
         s.execute(update(WorklistSnapshot).values(token=0))  # before every logged change
@@ -365,3 +369,25 @@ def test_the_fingerprint_is_the_same_in_every_run_and_moves_with_the_code(
     monkeypatch.setattr(kept, "_FINGERPRINT", [])
     monkeypatch.setattr(kept, "RULE_MODULES", ("infudesk.no_such_module",))
     assert kept.rules_fingerprint() is None
+
+
+def test_settle_keeps_them_again_once_too_far_behind(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(store)
+    settle(store)
+    first = token(store)
+    rename(store, patient_id(store, "D0003"), "Oakhurst")
+    settle(store)  # one patient behind: near enough, not kept again
+    assert kept_tokens(store) == {TODAY: first, TOMORROW: first}
+    monkeypatch.setattr(wsv, "KEEP_AFTER", 0)
+    settle(store)
+    now = token(store)
+    assert now > first and kept_tokens(store) == {TODAY: now, TOMORROW: now}
+    with store.session() as s:
+        found = kept.load(s, TOMORROW, WINDOW, now)
+    assert found is not None
+    assert any(v.patient_name.startswith("Oakhurst") for v in found.visits)
+    fresh = afresh(store, TOMORROW)  # (its tasks with their assignments applied)
+    assert found.visits == fresh.visits
+    assert [t.key for t in found.tasks] == [t.key for t in fresh.tasks]

@@ -317,7 +317,7 @@ def _settle(
     return differed
 
 
-KEEP_AFTER = 100  # patients changed since the kept worklist beyond which it is kept again
+KEEP_AFTER = 50  # patients changed since the kept worklist beyond which it is kept again
 
 
 def _keep(
@@ -333,7 +333,7 @@ def _keep(
             return False
     built = _kept_or_built(session, day, window, remember=remember)
     if built.token == token and kept.save(
-        session, day, window, token, built.worklist.visits, built.bare_tasks
+        session, day, window, token, built.worklist.visits, built.bare_tasks, replace=True
     ):
         session.commit()
     # (built at another counter, a save meanwhile: the next settle keeps it)

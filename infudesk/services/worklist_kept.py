@@ -243,9 +243,15 @@ def _where(day: date, window: tuple[int, int]) -> Any:
     )
 
 
+# kept worklists found unreadable in this run, (engine, day, window, token): not offered again
+# (the next settle keeps a good one in their place)
+_UNREADABLE: set[tuple[Any, date, tuple[int, int], int]] = set()
+_UNREADABLE_LOCK = threading.Lock()
+
+
 def kept_token(session: Session, day: date, window: tuple[int, int]) -> int | None:
     """The change counter of the worklist kept for this day and window under these rules
-    (None: none kept, or kept by other rules)."""
+    (None: none kept, kept by other rules, or found unreadable)."""
     fp = rules_fingerprint()
     if fp is None:
         return None
@@ -256,6 +262,9 @@ def kept_token(session: Session, day: date, window: tuple[int, int]) -> int | No
     )
     if row is None or row.rules != fp:
         return None
+    with _UNREADABLE_LOCK:
+        if (session.get_bind().engine, day, window, row.token) in _UNREADABLE:
+            return None
     return int(row.token)
 
 
@@ -278,6 +287,8 @@ def load(session: Session, day: date, window: tuple[int, int], token: int) -> Ke
         visits, tasks = decode(bytes(row.data))
     except ValueError as exc:
         log.info("kept worklist of %s not used: %s", day, exc)
+        with _UNREADABLE_LOCK:
+            _UNREADABLE.add((session.get_bind().engine, day, window, row.token))
         return None
     return Kept(token, visits, tasks)
 
@@ -324,4 +335,6 @@ def save(
         )
     )
     conn.execute(delete(WorklistSnapshot).where(WorklistSnapshot.day < day - timedelta(days=1)))
+    with _UNREADABLE_LOCK:
+        _UNREADABLE.discard((session.get_bind().engine, day, window, token))
     return True

@@ -28,6 +28,7 @@ MAX_DAYS = 60
 # (services.worklist.settle: check a worklist loaded from the database, keep today's and
 # tomorrow's for the next start); None: never (tests, whose databases are thrown away)
 SETTLE_AFTER_MS: int | None = 2_000
+KEEP_EVERY_MS = 5 * 60_000  # and settles this often meanwhile (cheap when nothing is due)
 SELF_PAY = "Self-pay"
 
 READY_COLOR = "#2e7d32"

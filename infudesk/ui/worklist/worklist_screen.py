@@ -179,6 +179,12 @@ class WorklistScreen(QWidget):
         self.gui_ms: list[float] = []  # GUI-thread time of each load shown (measured)
         self._build()
         self.watcher = ChangeWatcher(self, backend, self.refresh)
+        # the kept worklists stay near enough to the records while the desk works elsewhere
+        # (a local database's list reloads only when looked at): settle now and then
+        self.keeper = QTimer(self)
+        self.keeper.setInterval(c.KEEP_EVERY_MS)
+        self.keeper.timeout.connect(self._keep_now)
+        self.keeper.start()
 
     # -- construction --------------------------------------------------------------------
     def _build(self) -> None:
@@ -477,6 +483,10 @@ class WorklistScreen(QWidget):
                 self._settle_failed,
             )
         )
+
+    def _keep_now(self) -> None:
+        if c.SETTLE_AFTER_MS is not None and self.data is not None:
+            self._settle(self.data)
 
     def _settled(self, differed: bool) -> None:
         if differed:
