@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import os
 import subprocess
 import sys
@@ -30,6 +31,7 @@ from infudesk.services import worklist_kept as kept
 from infudesk.services.access import Role
 from infudesk.services.audit import Actor
 from infudesk.services.sync import change_token
+from infudesk.store import changes
 from infudesk.store.database import Store
 from infudesk.store.models import ChangeLog, WorklistSnapshot
 from tests.conftest import TODAY, MemoryKeyring
@@ -199,38 +201,42 @@ def test_one_kept_by_other_rules_or_damaged_or_too_far_behind_is_not_used(
     wsv.forget_worked_out()
     spied.clear()
     assert build(store) == afresh(store) and spied == []
-    # too many patients changed since it was kept
-    with store.session() as s:
-        s.execute(update(WorklistSnapshot).values(token=0))  # before every logged change
-    settle(store)
-    monkeypatch.setattr(wsv, "CATCH_UP_MAX", 0)
+    # too many patients changed since it was kept (the log names more than a catch-up takes)
     rename(store, patient_id(store, "D0001"), "Farbehind")
+    real = changes.patients_changed
+
+    def many(session: Any, since: int, upto: int) -> set[int] | None:
+        named = real(session, since, upto)
+        return None if named is None else named | set(range(10**6, 10**6 + wsv.CATCH_UP_MAX))
+
+    monkeypatch.setattr(changes, "patients_changed", many)
     wsv.forget_worked_out()
     spied.clear()
     assert build(store) == afresh(store) and spied == [None]
+    monkeypatch.setattr(changes, "patients_changed", real)
+    wsv.forget_worked_out()  # as many as a catch-up takes: the kept one is used
+    spied.clear()
+    assert build(store) == afresh(store) and spied == [{patient_id(store, "D0001")}]
 
 
 def test_a_kept_worklist_that_is_wrong_is_found_and_replaced(
-    store: Store, spied: list[set[int] | None], allow_warnings: None
+    store: Store,
+    spied: list[set[int] | None],
+    allow_warnings: None,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Whatever made it wrong (a write outside the unit of work, a hand edit), the check
     behind the screen builds it afresh, says so in the log, and keeps the right one."""
     right = build(store)
     settle(store)
-    with store.session() as s:
-        data = s.scalar(select(WorklistSnapshot.data).where(WorklistSnapshot.day == TODAY))
-        assert data is not None
-        visits, tasks = kept.decode(data)
-        wrong = (dataclasses.replace(visits[0], blockers=()), *visits[1:])
-        s.execute(
-            update(WorklistSnapshot)
-            .where(WorklistSnapshot.day == TODAY)
-            .values(data=kept.encode(wrong, tasks))
-        )
+    _spoil_kept(store)
     wsv.forget_worked_out()
     shown = build(store)
     assert shown != right and shown.visits[0].blockers == ()  # what was kept, as kept
+    caplog.clear()
     assert settle(store) is True  # differed: show it again
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(errors) == 1 and "differed from the records (1 visits, 0 tasks" in errors[0]
     assert build(store) == right == afresh(store)
     wsv.forget_worked_out()  # the next start loads the right one
     spied.clear()
@@ -391,3 +397,52 @@ def test_settle_keeps_them_again_once_too_far_behind(
     fresh = afresh(store, TOMORROW)  # (its tasks with their assignments applied)
     assert found.visits == fresh.visits
     assert [t.key for t in found.tasks] == [t.key for t in fresh.tasks]
+
+
+def test_a_save_during_the_check_neither_hides_nor_keeps_a_wrong_worklist(
+    store: Store,
+    spied: list[set[int] | None],
+    monkeypatch: pytest.MonkeyPatch,
+    allow_warnings: None,
+) -> None:
+    """Another desk saves while the check builds afresh (on a server: REPEATABLE READ, the
+    counter and the rows of one snapshot; SQLite's reads are one snapshot anyway): the check
+    still compares, finds the kept worklist wrong, and the next start does not load it."""
+    right = build(store)
+    settle(store)
+    _spoil_kept(store)
+    wsv.forget_worked_out()
+    assert build(store) != right
+    other = patient_id(store, "D0005")
+    real = wsv._build
+    saved: list[int] = []
+
+    def during(*args: Any, **kw: Any) -> Any:
+        if len(args) <= 4 and kw.get("only") is None and not saved:  # the check's whole build
+            saved.append(other)
+            rename(store, other, "Midcheck")  # committed on another connection meanwhile
+        return real(*args, **kw)
+
+    monkeypatch.setattr(wsv, "_build", during)
+    assert settle(store) is True and saved == [other]
+    monkeypatch.setattr(wsv, "_build", real)
+    now = build(store)  # caught up with the save made during the check
+    assert now == afresh(store)
+    assert any(v.patient_name.startswith("Midcheck") for v in now.visits)
+    settle(store)  # kept again (the wrong one was refused)
+    wsv.forget_worked_out()
+    assert build(store) == afresh(store)
+
+
+def _spoil_kept(store: Store) -> None:
+    """A hand edit of today's kept worklist: its first visit shown without blockers."""
+    with store.session() as s:
+        data = s.scalar(select(WorklistSnapshot.data).where(WorklistSnapshot.day == TODAY))
+        assert data is not None
+        visits, tasks = kept.decode(data)
+        wrong = (dataclasses.replace(visits[0], blockers=()), *visits[1:])
+        s.execute(
+            update(WorklistSnapshot)
+            .where(WorklistSnapshot.day == TODAY)
+            .values(data=kept.encode(wrong, tasks))
+        )

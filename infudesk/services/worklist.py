@@ -252,13 +252,15 @@ def settle(
     unrecorded_days: int = dw.UNRECORDED_DAYS,
 ) -> bool:
     """What follows a worklist shown, on a worker thread (each step only when due, so most
-    calls cost two small queries): a worklist loaded from the database (or caught up from
+    calls cost a few small queries): a worklist loaded from the database (or caught up from
     one) is built afresh and compared, and replaced if it differs (True: show it again; the
-    difference is logged as an error); then the worklists of ``today`` and of tomorrow are
-    kept in the database when the ones kept there are too far behind to catch up quickly
-    (:data:`KEEP_AFTER` patients), so that the next start, or tomorrow's first, loads one.
-    Tomorrow's is built here whole the first time (not remembered: no memo held for it)."""
+    difference is logged as an error, and the kept one is never used again); then the
+    worklists of ``today`` and of tomorrow are kept in the database when the ones kept there
+    are too far behind to catch up quickly (:data:`KEEP_AFTER` patients), so that the next
+    start, or tomorrow's first, loads one. Only a checked worklist is kept. Tomorrow's is
+    built here whole the first time (not remembered: no memo held for it)."""
     _check_window(actor, days, unrecorded_days)
+    _one_snapshot(session)
     token = _unchanged_token(session)
     if token is None:
         return False
@@ -280,35 +282,14 @@ def settle(
 def _settle(
     session: Session, today: date, window: tuple[int, int], token: int, built: list[bool]
 ) -> bool:
-    days, unrecorded_days = window
-    engine = session.get_bind().engine
     differed = False
-    last = _LAST.get(engine, today, window)
+    last = _LAST.get(session.get_bind().engine, today, window)
     if last is not None and not last.checked:
         built.append(True)
-        last = _kept_or_built(session, today, window)  # caught up to this counter
-        whole, bare = _finish(session, *_build(session, today, days, unrecorded_days))
-        if change_token(session) == last.token == token:  # both of the same rows
-            if whole != last.worklist:
-                differed = True
-                log.error(
-                    "the worklist of %s kept from an earlier run differed from the records "
-                    "(%d visit rows, %d tasks differ); built again",
-                    today,
-                    len(set(whole.visits) ^ set(last.worklist.visits)),
-                    len(set(whole.tasks) ^ set(last.worklist.tasks)),
-                )
-            _LAST.put(engine, today, window, _Built(token, whole, bare, True))
-            if differed:  # the wrong one must not be loaded again
-                try:
-                    if kept.save(session, today, window, token, whole.visits, bare, replace=True):
-                        session.commit()
-                except SQLAlchemyError as exc:
-                    session.rollback()
-                    log.info("worklist of %s not kept: %s", today, type(exc).__name__)
+        differed = _check(session, today, window, token, remember=True)
     for day, remember in ((today, True), (today + timedelta(days=1), False)):
         try:
-            if _keep(session, engine, day, window, token, remember):
+            if _keep(session, day, window, remember):
                 built.append(True)
         except SQLAlchemyError as exc:  # best effort: a locked or busy database keeps nothing
             session.rollback()
@@ -317,25 +298,67 @@ def _settle(
     return differed
 
 
+def _one_snapshot(session: Session) -> None:
+    """On a server, the transaction about to begin reads one snapshot (REPEATABLE READ), as
+    SQLite's do: the change counter and the rows it reads agree, however busy the others."""
+    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+def _check(
+    session: Session, day: date, window: tuple[int, int], token: int, *, remember: bool
+) -> bool:
+    """Build the worklist of ``day`` afresh and compare it with the one kept in memory (loaded
+    from the database, caught up to ``token``): the fresh one replaces it, checked; whether
+    they differed (then logged as an error, and the kept one refused)."""
+    engine = session.get_bind().engine
+    last = _kept_or_built(session, day, window, remember=remember)  # caught up to this counter
+    if last.checked or last.token != token:
+        return False
+    whole, bare = _finish(session, *_build(session, day, *window, remember=remember))
+    if change_token(session) != token:  # (one snapshot: never, but then nothing is compared)
+        return False
+    differed = whole != last.worklist
+    if differed:
+        log.error(
+            "the worklist of %s kept from an earlier run differed from the records "
+            "(%d visits, %d tasks differ); built again",
+            day,
+            len({v.visit_id for v in set(whole.visits) ^ set(last.worklist.visits)}),
+            len({t.key for t in set(whole.tasks) ^ set(last.worklist.tasks)}),
+        )
+        kept.refuse(engine, day, window, token)  # the next keep writes this one in its place
+    _LAST.put(engine, day, window, _Built(token, whole, bare, True))
+    return differed
+
+
 KEEP_AFTER = 50  # patients changed since the kept worklist beyond which it is kept again
 
 
-def _keep(
-    session: Session, engine: Any, day: date, window: tuple[int, int], token: int, remember: bool
-) -> bool:
-    """Keep the worklist of ``day`` in the database unless the one kept there catches up to
-    ``token`` with at most :data:`KEEP_AFTER` patients (built or caught up here if need be);
-    whether it was looked at again."""
+def _keep(session: Session, day: date, window: tuple[int, int], remember: bool) -> bool:
+    """Keep the worklist of ``day`` in the database unless the one kept there catches up
+    with at most :data:`KEEP_AFTER` patients (built, caught up or checked here if need be:
+    one loaded from the database is checked before it is kept again); whether it was
+    looked at again."""
+    _one_snapshot(session)
+    token = _unchanged_token(session)
+    if token is None:
+        return False
     saved = kept.kept_token(session, day, window)
     if saved is not None and saved <= token:
         since = changes.patients_changed(session, saved, token) if saved < token else set()
         if since is not None and len(since) <= KEEP_AFTER:
             return False
     built = _kept_or_built(session, day, window, remember=remember)
-    if built.token == token and kept.save(
-        session, day, window, token, built.worklist.visits, built.bare_tasks, replace=True
-    ):
+    if not built.checked:
+        _check(session, day, window, token, remember=remember)
+        built = _LAST.get(session.get_bind().engine, day, window) or built
+    if built.checked and built.token == token:
+        # the long read ends here: the write gets a short transaction of its own (on SQLite a
+        # write late in a read transaction fails if anyone committed meanwhile)
         session.commit()
+        kept.save(session, day, window, token, built.worklist.visits, built.bare_tasks)
+        session.commit()  # (when nothing was written too: no lock is held on)
     # (built at another counter, a save meanwhile: the next settle keeps it)
     return True
 

@@ -18,13 +18,13 @@ import json
 import logging
 import sys
 import threading
-import time
 import types
 import zlib
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
+import sqlalchemy
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
@@ -61,6 +61,7 @@ RULE_MODULES = (
     "infudesk.services.worklist",
     "infudesk.services.worklist_kept",
     "infudesk.store.changes",
+    "infudesk.store.models",
 )
 
 
@@ -81,9 +82,9 @@ _FINGERPRINT_LOCK = threading.Lock()
 def rules_fingerprint() -> str | None:
     """A hash of the code of :data:`RULE_MODULES` (their compiled code as the importer holds
     it: the same from source files and from the built app's archive), the Python version, the
-    schema, this codec's format and the local time zone (printed estimates count on the local
-    day). None when some module's code cannot be read: then nothing is kept. Worked out once
-    per run."""
+    schema, SQLAlchemy's version, this codec's format and the local time zone's offsets (printed
+    estimates count on the local day). None when some module's code cannot be read: then
+    nothing is kept. Worked out once per run."""
     with _FINGERPRINT_LOCK:
         if not _FINGERPRINT:
             _FINGERPRINT.append(_fingerprint())
@@ -92,7 +93,7 @@ def rules_fingerprint() -> str | None:
 
 def _fingerprint() -> str | None:
     h = hashlib.sha256()
-    head = (sys.version_info[:2], migrate.HEAD, FORMAT, time.tzname, time.timezone, time.altzone)
+    head = (sys.version_info[:2], sqlalchemy.__version__, migrate.HEAD, FORMAT, _zone())
     h.update(repr(head).encode())
     for name in RULE_MODULES:
         try:
@@ -108,6 +109,21 @@ def _fingerprint() -> str | None:
         h.update(name.encode())
         _feed(h, code)
     return h.hexdigest()
+
+
+def _zone() -> tuple[int, ...]:
+    """The local time zone's rules as its UTC offsets (minutes) at noon on the 1st and the 15th
+    of every month of two years (names differ between systems: "EST", "Eastern Standard
+    Time")."""
+    return tuple(
+        int((datetime(y, m, d, 12, tzinfo=UTC).astimezone().utcoffset() or timedelta()) // MINUTE)
+        for y in (2026, 2027)
+        for m in range(1, 13)
+        for d in (1, 15)
+    )
+
+
+MINUTE = timedelta(minutes=1)
 
 
 def _feed(h: Any, code: types.CodeType) -> None:
@@ -227,7 +243,7 @@ def decode(data: bytes) -> tuple[tuple[dw.VisitRow, ...], tuple[dw.Task, ...]]:
             )
             for t in doc["tasks"]
         )
-    except (zlib.error, UnicodeDecodeError, KeyError, IndexError, TypeError) as exc:
+    except Exception as exc:  # whatever is wrong in it (bad zlib, JSON, shape, values)
         raise ValueError(f"not a kept worklist: {type(exc).__name__}") from exc
     return visits, tasks
 
@@ -235,60 +251,67 @@ def decode(data: bytes) -> tuple[tuple[dw.VisitRow, ...], tuple[dw.Task, ...]]:
 # --- in the database ---------------------------------------------------------------------------
 
 
-def _where(day: date, window: tuple[int, int]) -> Any:
+def _where(day: date, window: tuple[int, int], rules: str) -> Any:
     return (
         (WorklistSnapshot.day == day)
         & (WorklistSnapshot.days == window[0])
         & (WorklistSnapshot.unrecorded_days == window[1])
+        & (WorklistSnapshot.rules == rules)
     )
 
 
-# kept worklists found unreadable in this run, (engine, day, window, token): not offered again
-# (the next settle keeps a good one in their place)
-_UNREADABLE: set[tuple[Any, date, tuple[int, int], int]] = set()
-_UNREADABLE_LOCK = threading.Lock()
+# kept worklists this run will not use, per (engine, day, window): those kept at or before the
+# counter here (found unreadable, or found wrong by the check); the next keep replaces them
+_REFUSED: dict[tuple[Any, date, tuple[int, int]], int] = {}
+_REFUSED_LOCK = threading.Lock()
+
+
+def refuse(engine: Any, day: date, window: tuple[int, int], token: int) -> None:
+    """Never use the worklist kept for this day and window at ``token`` or before (in this
+    run): the next keep writes a good one in its place, even at the same counter."""
+    with _REFUSED_LOCK:
+        key = (engine, day, window)
+        _REFUSED[key] = max(token, _REFUSED.get(key, token))
+
+
+def _refused(engine: Any, day: date, window: tuple[int, int], token: int) -> bool:
+    with _REFUSED_LOCK:
+        return token <= _REFUSED.get((engine, day, window), -1)
 
 
 def kept_token(session: Session, day: date, window: tuple[int, int]) -> int | None:
     """The change counter of the worklist kept for this day and window under these rules
-    (None: none kept, kept by other rules, or found unreadable)."""
+    (None: none kept under them, or one refused)."""
     fp = rules_fingerprint()
     if fp is None:
         return None
-    row = (
-        session.connection()
-        .execute(select(WorklistSnapshot.token, WorklistSnapshot.rules).where(_where(day, window)))
-        .first()
+    token = session.connection().scalar(
+        select(WorklistSnapshot.token).where(_where(day, window, fp))
     )
-    if row is None or row.rules != fp:
+    if token is None or _refused(session.get_bind().engine, day, window, token):
         return None
-    with _UNREADABLE_LOCK:
-        if (session.get_bind().engine, day, window, row.token) in _UNREADABLE:
-            return None
-    return int(row.token)
+    return int(token)
 
 
 def load(session: Session, day: date, window: tuple[int, int], token: int) -> Kept | None:
     """The worklist kept for this day and window at ``token`` (as :func:`kept_token` said),
-    or None when it is gone, replaced meanwhile or cannot be read (then it is built whole)."""
+    or None when it is gone, replaced meanwhile or cannot be read (then it is built whole,
+    and it is refused from then on)."""
     fp = rules_fingerprint()
-    row = (
-        session.connection()
-        .execute(
-            select(WorklistSnapshot.token, WorklistSnapshot.rules, WorklistSnapshot.data).where(
-                _where(day, window)
-            )
+    if fp is None:
+        return None
+    data = session.connection().scalar(
+        select(WorklistSnapshot.data).where(
+            _where(day, window, fp), WorklistSnapshot.token == token
         )
-        .first()
     )
-    if row is None or row.rules != fp or row.token != token:
+    if data is None:
         return None
     try:
-        visits, tasks = decode(bytes(row.data))
+        visits, tasks = decode(bytes(data))
     except ValueError as exc:
         log.info("kept worklist of %s not used: %s", day, exc)
-        with _UNREADABLE_LOCK:
-            _UNREADABLE.add((session.get_bind().engine, day, window, row.token))
+        refuse(session.get_bind().engine, day, window, token)
         return None
     return Kept(token, visits, tasks)
 
@@ -300,41 +323,37 @@ def save(
     token: int,
     visits: Sequence[dw.VisitRow],
     tasks: Sequence[dw.Task],
-    *,
-    replace: bool = False,
 ) -> bool:
-    """Keep this worklist of ``day`` built at ``token`` (replacing an older one, or with
-    ``replace`` one at the same counter found wrong; a newer one kept meanwhile, by another
-    workstation, stays), and drop those of days gone by. Written on the session's connection,
-    outside the unit of work: not a change any list must see (not counted, not logged). False
-    when it was not written (writes refused, unknown rules, a newer one kept)."""
+    """Keep this worklist of ``day`` built at ``token``, in place of an older one or of one
+    refused (a newer one, kept meanwhile by another workstation, stays), and drop those of
+    days gone by. Written on the session's connection, outside the unit of work: not a change
+    any list must see (not counted, not logged); the caller commits (a short transaction: on
+    a server this takes the writers' lock). Each version of the rules keeps its own (several
+    versions or time zones on one server do not replace each other's). False when nothing
+    was written (writes refused, rules unreadable, a newer one kept)."""
     fp = rules_fingerprint()
     if fp is None or session.info.get("refuse_writes"):
         return False
+    engine = session.get_bind().engine
     conn = session.connection()
-    lock_connection(conn)  # on a server, one writer at a time (as every save)
-    old = conn.execute(
-        select(WorklistSnapshot.token, WorklistSnapshot.rules).where(_where(day, window))
-    ).first()
-    if (
-        old is not None
-        and old.rules == fp
-        and (old.token > token or old.token == token and not replace)
-    ):
-        return False
+    where = _where(day, window, fp)
+    old = conn.scalar(select(WorklistSnapshot.token).where(where))
+    if old is not None and (old > token or old == token and not _refused(engine, day, window, old)):
+        return False  # (read before the lock: nothing to write, no lock held)
     data = encode(visits, tasks)
-    conn.execute(delete(WorklistSnapshot).where(_where(day, window)))
+    lock_connection(conn)  # on a server, one writer at a time (as every save)
+    old = conn.scalar(select(WorklistSnapshot.token).where(where))
+    if old is not None and old > token:
+        return False
+    conn.execute(delete(WorklistSnapshot).where(where))
     conn.execute(
         insert(WorklistSnapshot).values(
-            day=day,
-            days=window[0],
-            unrecorded_days=window[1],
-            rules=fp,
-            token=token,
-            data=data,
+            day=day, days=window[0], unrecorded_days=window[1], rules=fp, token=token, data=data
         )
     )
     conn.execute(delete(WorklistSnapshot).where(WorklistSnapshot.day < day - timedelta(days=1)))
-    with _UNREADABLE_LOCK:
-        _UNREADABLE.discard((session.get_bind().engine, day, window, token))
+    with _REFUSED_LOCK:
+        key = (engine, day, window)
+        if _REFUSED.get(key, -1) <= token:
+            _REFUSED.pop(key, None)
     return True

@@ -231,7 +231,7 @@ class ChangeLog(Base):
 class WorklistSnapshot(Base):
     """A worklist kept from one run to the next (migration 0015): the visit rows and tasks
     (before their assignments) of one day and window, built at ``token`` by the rules whose
-    code hashes to ``rules``, as compressed JSON (services/worklist_kept.py). A start loads it
+    code hashes to ``rules`` (each version its own row), as compressed JSON (services/worklist_kept.py). A start loads it
     and catches up from the change log instead of working out every visit and case again;
     a check behind the screen builds the same afresh and replaces it if it ever differs.
     Derived data: dropped, stale or of other rules, it is simply built again."""
@@ -241,7 +241,7 @@ class WorklistSnapshot(Base):
     day: Mapped[date] = mapped_column(primary_key=True)
     days: Mapped[int] = mapped_column(primary_key=True)
     unrecorded_days: Mapped[int] = mapped_column(primary_key=True)
-    rules: Mapped[str] = mapped_column(String(64))
+    rules: Mapped[str] = mapped_column(String(64), primary_key=True)
     token: Mapped[int]
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 

@@ -4,9 +4,10 @@ Revision ID: 0015
 Revises: 0014
 
 ``worklist_snapshot`` holds, per day and window, the worklist last built (its visit rows and
-tasks before their assignments, compressed JSON), the change counter it was built at and a
-hash of the rules' code. A start loads it and catches up from the change log. It starts
-empty: the first start after this migration builds the worklist whole, as before.
+tasks before their assignments, compressed JSON) and the change counter it was built at,
+under a hash of the rules' code (two versions of infudesk on one server keep one each). A
+start loads it and catches up from the change log. It starts empty: the first start after
+this migration builds the worklist whole, as before.
 """
 
 import sqlalchemy as sa
@@ -28,7 +29,7 @@ def upgrade() -> None:
         sa.Column("token", sa.Integer(), nullable=False),
         sa.Column("data", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint(
-            "day", "days", "unrecorded_days", name=op.f("pk_worklist_snapshot")
+            "day", "days", "unrecorded_days", "rules", name=op.f("pk_worklist_snapshot")
         ),
     )
 
