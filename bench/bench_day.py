@@ -6,13 +6,14 @@ prints the median time of one ``services.worklist.build`` beside a floor measure
 same run: loading the same visit and case rows in one query each. The figures: a first build
 (nothing worked out in memory, nothing kept in the database: the very first start); a start
 that loads the worklist kept in the database (``worklist.settle`` kept it) and catches up with
-one save; the same on a new day, from the worklist kept the day before; the check a start runs
-behind the screen (the same built afresh, on a worker thread); a refresh after one saved change (a case's follow-up date moved: the change log
-names its patient, whose rows alone are worked out again); the same after 25 saves on 25
-patients (a workstation that was busy a while); a refresh after a payer was edited (that
-may change anyone's visits: everything is looked at again, unchanged orders and cases from
-the memo); and a refresh with nothing saved since (the last worklist, by the change
-counter).
+one save, and with as many saves as settle lets a kept worklist lag behind; the same on a new
+day, from the worklist kept the day before; the check a start runs behind the screen (the
+same built afresh, on a worker thread); a refresh after one saved change (a case's follow-up
+date moved: the change log names its patient, whose rows alone are worked out again); the
+same after 25 saves on 25 patients (a workstation that was busy a while); a refresh after a
+payer was edited (that may change anyone's visits: everything is looked at again, unchanged
+orders and cases from the memo); and a refresh with nothing saved since (the last worklist,
+by the change counter).
 
     uv run python bench/bench_day.py [--patients 100000] [--visits 3000] [--cases 14000]
         [--enrollments 5000] [--repeat 5] [--profile] [--keep DIR] [--baseline OLD.py]
@@ -410,6 +411,7 @@ def main() -> None:
             prof.runcall(first_build)
             pstats.Stats(prof).sort_stats("tottime").print_stats(22)
         pendings = pending_cases(store, 25)
+        lagging = pending_cases(store, wsv.KEEP_AFTER)  # as far behind as a kept one may be
         with store.session() as s:
             payer_id = s.scalar(select(Payer.id).where(Payer.name == "Lakeshore Health"))
 
@@ -426,6 +428,7 @@ def main() -> None:
             "cold": [],
             "start": [],
             "newday": [],
+            "lag": [],
             "settle": [],
             "changed": [],
             "many": [],
@@ -452,6 +455,12 @@ def main() -> None:
             runs["settle"].append(timed(settle))
             wsv.forget_worked_out()  # not timed: a start on the next day
             runs["newday"].append(timed(start(TODAY + timedelta(days=1))))
+            forget_all(store)  # not timed: today's kept again, then as many saves as it may lag
+            build()
+            settle()
+            move_follow_ups(store, lagging, i + 11)
+            wsv.forget_worked_out()
+            runs["lag"].append(timed(start(TODAY)))
         floor_ms = statistics.median(runs["floor"])
         open_tasks = sum(1 for t in wl.tasks if t.status == "open")
         print(
@@ -466,6 +475,11 @@ def main() -> None:
             ("cold", "first build (nothing worked out yet, nothing kept)"),
             ("start", "start: today's worklist kept in the database, one save since"),
             ("newday", "start on a new day: its worklist kept the day before, one save since"),
+            (
+                "lag",
+                f"start: today's worklist kept, {len(lagging)} saves on {len(lagging)} patients "
+                "since (as far behind as settle lets it)",
+            ),
             ("settle", "check behind the screen after a start (built afresh; worker thread)"),
             ("changed", "refresh after one saved change (its patient worked out again)"),
             ("many", f"refresh after {len(pendings)} saves on {len(pendings)} patients"),
