@@ -379,3 +379,39 @@ def test_open_items_are_the_worklists_for_every_visit_of_the_day(store: Store) -
     with store.session() as s:
         assert wsv.open_items(s, DESK, later.visit_id, TODAY) == ()
         assert wsv.open_items(s, DESK, 10**9, TODAY) == ()
+
+
+def test_a_grant_low_for_two_orders_is_one_task(store: Store) -> None:
+    """A patient's second order drawing on the same low grant blocks its visit too, but the
+    grant's task (one thing to do: assigned and marked done by its key) is listed once."""
+    wl = build(store)
+    low = next(v for v in wl.visits if any(b.kind is K.ASSISTANCE_LOW for b in v.blockers))
+    grant = next(b for b in low.blockers if b.kind is K.ASSISTANCE_LOW).target.record_id
+    key = f"assistance-low:{grant}"
+    assert [t.key for t in wl.tasks].count(key) == 1
+    with store.session() as s:
+        order = ors.get_order(s, low.order_id)
+        second = ors.create_order(
+            s,
+            wsv_actor(),
+            low.patient_id,
+            order.data,
+            today=TODAY,
+            lines=list(order.lines),
+            visit_dates=[low.on + timedelta(days=1)],
+        )
+    wl = build(store)
+    blocked = [
+        v
+        for v in wl.visits
+        if v.patient_id == low.patient_id and any(b.kind is K.ASSISTANCE_LOW for b in v.blockers)
+    ]
+    assert {v.order_id for v in blocked} == {low.order_id, second.id}  # both orders blocked
+    tasks = [t for t in wl.tasks if t.key == key]
+    assert len(tasks) == 1 and tasks[0].due == low.on  # once, due by the first visit
+    with store.session() as s:
+        assert wsv.build_afresh(s, DESK, TODAY) == wl
+
+
+def wsv_actor() -> Actor:
+    return Actor("test.clerk")  # a manager: may write orders

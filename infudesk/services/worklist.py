@@ -863,8 +863,22 @@ def _finish(
     and the tasks in order without them (for catching up later)."""
     visits.sort(key=_visit_key)
     bare.sort(key=_due_key)
+    bare = _one_per_key(bare)
     tasks = _with_assignments(session, bare)
     return dw.Worklist(tuple(visits), tuple(tasks), dw.counts(visits, tasks)), tuple(bare)
+
+
+def _one_per_key(tasks: list[dw.Task]) -> list[dw.Task]:
+    """The first of the tasks that share a key (in order: the one due first), alone: two
+    orders of a patient drawing on one grant both raise its low-balance task, but it is one
+    thing to do, assigned and marked done as one (by its key)."""
+    seen: set[str] = set()
+    out: list[dw.Task] = []
+    for t in tasks:
+        if t.key not in seen:
+            seen.add(t.key)
+            out.append(t)
+    return out
 
 
 def _unrecorded(g: _Window, since: date, names: _Names) -> list[dw.VisitRow]:
