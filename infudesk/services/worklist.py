@@ -186,34 +186,18 @@ def _kept_or_built(
     if paused:
         gc.disable()
     try:
-        base: tuple[int, Sequence[dw.VisitRow], Sequence[dw.Task], bool] | None = None
-        changed = None
-        if last is not None:
-            base = (last.token, last.worklist.visits, last.bare_tasks, last.checked)
-        if token is not None and base is None:
-            # a start (or a new day): the worklist this database kept, if near enough
-            saved = kept.kept_token(session, today, window)
-            if saved is not None and saved <= token:
-                changed = (
-                    changes.patients_changed(session, saved, token) if saved < token else set()
-                )
-                if changed is not None and len(changed) <= CATCH_UP_MAX:
-                    found = kept.load(session, today, window, saved)
-                    if found is not None:
-                        base = (found.token, found.visits, found.tasks, False)
-        elif token is not None and base is not None and base[0] < token:
-            changed = changes.patients_changed(session, base[0], token)
-        if base is not None and changed is not None and len(changed) <= CATCH_UP_MAX:
-            # only these patients' records changed since the last build: work out theirs again
-            # (none: only task assignments, or rows no list reads, were saved)
+        found = _catch_up_from(session, today, window, token, last)
+        if found is not None:
+            # only these patients' records changed since: work out theirs again (none: only
+            # task assignments, or rows no list reads, were saved)
+            base, checked, changed = found
             visits, bare = (
                 _build(session, today, days, unrecorded_days, changed, remember=remember)
                 if changed
                 else ([], [])
             )
-            visits += (v for v in base[1] if v.patient_id not in changed)
-            bare += (t for t in base[2] if t.patient_id not in changed)
-            checked = base[3]
+            visits += (v for v in base.visits if v.patient_id not in changed)
+            bare += (t for t in base.tasks if t.patient_id not in changed)
         else:
             visits, bare = _build(session, today, days, unrecorded_days, remember=remember)
             checked = True
@@ -225,6 +209,33 @@ def _kept_or_built(
     if token is not None:
         _LAST.put(engine, today, window, made)
     return made
+
+
+def _catch_up_from(
+    session: Session, today: date, window: tuple[int, int], token: int | None, last: _Built | None
+) -> tuple[kept.Kept, bool, set[int]] | None:
+    """What a build at ``token`` catches up from: the last worklist in memory (``last``), else
+    the one kept in the database (not checked yet); whether it was checked; and the patients
+    changed since. None when there is neither, or it is too far behind (more than
+    :data:`CATCH_UP_MAX` patients, or the change log cannot tell)."""
+    if token is None:
+        return None
+    if last is not None:
+        since = last.token
+    else:  # a start (or a new day): the worklist this database kept
+        saved = kept.kept_token(session, today, window)
+        if saved is None:
+            return None
+        since = saved
+    if since > token:
+        return None
+    changed = changes.patients_changed(session, since, token) if since < token else set()
+    if changed is None or len(changed) > CATCH_UP_MAX:
+        return None
+    if last is not None:
+        return kept.Kept(last.token, last.worklist.visits, last.bare_tasks), last.checked, changed
+    loaded = kept.load(session, today, window, since)  # read only once it is near enough
+    return (loaded, False, changed) if loaded is not None else None
 
 
 CATCH_UP_MAX = 300  # patients changed since the last build beyond which it is built whole
@@ -269,33 +280,34 @@ def settle(
     paused = gc.isenabled()
     if paused:
         gc.disable()
-    built: list[bool] = []
+    built = False
     try:
-        return _settle(session, today, (days, unrecorded_days), token, built)
+        differed, built = _settle(session, today, (days, unrecorded_days), token)
     finally:
         if paused:
             if built:
                 heap.keep_young()
             gc.enable()
+    return differed
 
 
 def _settle(
-    session: Session, today: date, window: tuple[int, int], token: int, built: list[bool]
-) -> bool:
-    differed = False
+    session: Session, today: date, window: tuple[int, int], token: int
+) -> tuple[bool, bool]:
+    """(whether the worklist shown differed from one built afresh, whether anything was
+    built)."""
+    differed = built = False
     last = _LAST.get(session.get_bind().engine, today, window)
     if last is not None and not last.checked:
-        built.append(True)
-        differed = _check(session, today, window, token, remember=True)
+        differed, built = _check(session, today, window, token, remember=True), True
     for day, remember in ((today, True), (today + timedelta(days=1), False)):
         try:
-            if _keep(session, day, window, remember):
-                built.append(True)
+            built = _keep(session, day, window, remember) or built
         except SQLAlchemyError as exc:  # best effort: a locked or busy database keeps nothing
             session.rollback()
             log.info("worklist of %s not kept: %s", day, type(exc).__name__)
             break
-    return differed
+    return differed, built
 
 
 def _one_snapshot(session: Session) -> None:
