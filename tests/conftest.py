@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -96,6 +97,24 @@ def no_worklist_settle(monkeypatch: pytest.MonkeyPatch) -> None:
     from infudesk.ui.worklist import controller
 
     monkeypatch.setattr(controller, "SETTLE_AFTER_MS", None)
+
+
+@pytest.fixture
+def spied(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[set[int] | None]]:
+    """Whom each worklist build worked out (remembered: not build_afresh's, not tomorrow's
+    in settle): the patients (a catch-up) or None (everyone)."""
+    from infudesk.services import worklist as wsv
+
+    seen: list[set[int] | None] = []
+    real = wsv._build
+
+    def spy(*args: Any, **kw: Any) -> Any:
+        if kw.get("remember", True):
+            seen.append(args[4] if len(args) > 4 else kw.get("only"))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(wsv, "_build", spy)
+    yield seen
 
 
 @pytest.fixture(autouse=True)

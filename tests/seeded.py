@@ -3,6 +3,7 @@ and the demo (its key beside it) seeded "on" a given day."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,8 +17,11 @@ import pytest
 from infudesk.demo.care import SHOWCASE_MRNS
 from infudesk.demo.showcase import seed_demo
 from infudesk.paths import DataPaths
+from infudesk.services import letters
 from infudesk.services import patients as ps
+from infudesk.services.access import Role
 from infudesk.services.audit import Actor
+from infudesk.services.sync import change_token
 from infudesk.store.database import Store, open_store
 from tests.conftest import TODAY, MemoryKeyring
 
@@ -55,6 +59,32 @@ def patient_id(store: Store, mrn: str) -> int:
     """A seeded patient's id by MRN."""
     with store.session() as s:
         return ps.get_by_mrn(s, mrn).id
+
+
+DESK = Actor("desk.one", role=Role.FRONT_DESK.value)
+
+
+def rename_patient(store: Store, patient_id: int, last: str, actor: Actor = DESK) -> None:
+    """A desk's save: the patient's last name changed (through the service)."""
+    with store.session() as s:
+        p = ps.get_patient(s, patient_id)
+        data = dataclasses.replace(p.data, last_name=last)
+        ps.update_patient(s, actor, patient_id, data, expected_version=p.version, today=TODAY)
+
+
+def print_estimate(
+    store: Store, patient_id: int, kind: str = "cost-letter", actor: Actor = DESK
+) -> None:
+    """A desk's save: an estimate (cost letter, Good Faith Estimate) recorded as printed."""
+    with store.session() as s:
+        letter = letters.Letter(kind, patient_id, "t", "t.pdf", b"%PDF")
+        letters.record_output(s, actor, letter, action="print")
+
+
+def change_count(store: Store) -> int:
+    """The store's change counter (store_state.changes)."""
+    with store.session() as s:
+        return change_token(s)
 
 
 @dataclass(frozen=True)

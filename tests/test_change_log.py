@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,10 +20,10 @@ from infudesk.domain import worklist as dw
 from infudesk.paths import DataPaths
 from infudesk.services import assistance as asv
 from infudesk.services import coverages as cvs
-from infudesk.services import letters, settings
 from infudesk.services import patients as ps
 from infudesk.services import payers as pys
 from infudesk.services import prior_auths as pas
+from infudesk.services import settings
 from infudesk.services import visits as vsv
 from infudesk.services import worklist as wsv
 from infudesk.services.access import Role
@@ -34,6 +34,9 @@ from infudesk.store.database import Store, open_server_store
 from infudesk.store.models import ChangeLog
 from tests.conftest import TODAY, MemoryKeyring
 from tests.seeded import Template, copy_template, patient_id, seed_template
+from tests.seeded import change_count as token
+from tests.seeded import print_estimate as print_letter
+from tests.seeded import rename_patient as rename
 
 DESK = Actor("desk.one", role=Role.FRONT_DESK.value)
 BOSS = Actor("boss", role=Role.MANAGER.value)
@@ -47,11 +50,6 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
 @pytest.fixture
 def paths(data_dir: Path, memory_keyring: MemoryKeyring, seeded_template: Template) -> DataPaths:
     return copy_template(seeded_template, data_dir, memory_keyring)
-
-
-def token(store: Store) -> int:
-    with store.session() as s:
-        return change_token(s)
 
 
 def logged(store: Store, since: int) -> set[int] | None:
@@ -71,13 +69,6 @@ def planned(store: Store, patient_id: int) -> vsv.VisitRecord:
 # --- what each kind of save logs -----------------------------------------------------------
 
 
-def rename(store: Store, patient_id: int, last: str) -> None:
-    with store.session() as s:
-        p = ps.get_patient(s, patient_id)
-        data = dataclasses.replace(p.data, last_name=last)
-        ps.update_patient(s, DESK, patient_id, data, expected_version=p.version, today=TODAY)
-
-
 def give(store: Store, patient_id: int) -> None:
     v = planned(store, patient_id)
     with store.session() as s:
@@ -93,12 +84,6 @@ def reschedule(store: Store, patient_id: int) -> None:
 def cancel(store: Store, patient_id: int) -> None:
     with store.session() as s:
         vsv.cancel(s, DESK, planned(store, patient_id).visit_id, "Patient moved away")
-
-
-def print_letter(store: Store, patient_id: int) -> None:
-    with store.session() as s:
-        letter = letters.Letter("cost-letter", patient_id, "t", "t.pdf", b"%PDF")
-        letters.record_output(s, DESK, letter, action="print")
 
 
 def pend(store: Store, patient_id: int) -> None:
@@ -231,22 +216,6 @@ def test_the_log_is_pruned_as_it_grows(store: Store, monkeypatch: pytest.MonkeyP
 
 
 # --- the worklist catches up --------------------------------------------------------------
-
-
-@pytest.fixture
-def spied(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[set[int] | None]]:
-    """Whom each build worked out: the patients (a catch-up) or None (everyone)."""
-    seen: list[set[int] | None] = []
-    real = wsv._build
-
-    def spy(*args: Any, **kw: Any) -> Any:
-        only = args[4] if len(args) > 4 else kw.get("only")
-        if kw.get("remember", True):
-            seen.append(only)
-        return real(*args, **kw)
-
-    monkeypatch.setattr(wsv, "_build", spy)
-    yield seen
 
 
 def same(store: Store, today: date = TODAY, days: int = 14) -> dw.Worklist:

@@ -24,18 +24,18 @@ from sqlalchemy import func, select, update
 
 from infudesk.domain import worklist as dw
 from infudesk.paths import DataPaths
-from infudesk.services import letters
-from infudesk.services import patients as ps
 from infudesk.services import worklist as wsv
 from infudesk.services import worklist_kept as kept
 from infudesk.services.access import Role
 from infudesk.services.audit import Actor
-from infudesk.services.sync import change_token
 from infudesk.store import changes
 from infudesk.store.database import Store
 from infudesk.store.models import ChangeLog, WorklistSnapshot
 from tests.conftest import TODAY, MemoryKeyring
 from tests.seeded import Template, copy_template, patient_id, seed_template
+from tests.seeded import change_count as token
+from tests.seeded import print_estimate as print_letter
+from tests.seeded import rename_patient as rename
 
 DESK = Actor("desk.one", role=Role.FRONT_DESK.value)
 WINDOW = (14, dw.UNRECORDED_DAYS)
@@ -59,22 +59,6 @@ def a_fresh_run() -> Iterator[None]:
     wsv.forget_worked_out()
 
 
-@pytest.fixture
-def spied(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[set[int] | None]]:
-    """Whom each build worked out (remembered: not afresh, not tomorrow's in settle): the
-    patients (a catch-up) or None (everyone)."""
-    seen: list[set[int] | None] = []
-    real = wsv._build
-
-    def spy(*args: Any, **kw: Any) -> Any:
-        if kw.get("remember", True):  # not build_afresh's
-            seen.append(args[4] if len(args) > 4 else kw.get("only"))
-        return real(*args, **kw)
-
-    monkeypatch.setattr(wsv, "_build", spy)
-    yield seen
-
-
 def build(store: Store, today: date = TODAY) -> dw.Worklist:
     with store.session() as s:
         return wsv.build(s, DESK, today)
@@ -93,24 +77,6 @@ def settle(store: Store, today: date = TODAY) -> bool:
 def kept_tokens(store: Store) -> dict[date, int]:
     with store.session() as s:
         return {d: t for d, t in s.execute(select(WorklistSnapshot.day, WorklistSnapshot.token))}
-
-
-def token(store: Store) -> int:
-    with store.session() as s:
-        return change_token(s)
-
-
-def rename(store: Store, pid: int, last: str) -> None:
-    with store.session() as s:
-        p = ps.get_patient(s, pid)
-        data = dataclasses.replace(p.data, last_name=last)
-        ps.update_patient(s, DESK, pid, data, expected_version=p.version, today=TODAY)
-
-
-def print_letter(store: Store, pid: int) -> None:
-    with store.session() as s:
-        letter = letters.Letter("cost-letter", pid, "t", "t.pdf", b"%PDF")
-        letters.record_output(s, DESK, letter, action="print")
 
 
 def test_settle_keeps_today_and_tomorrow_without_counting_a_change(store: Store) -> None:

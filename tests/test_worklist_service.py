@@ -17,7 +17,6 @@ from infudesk.domain.worklist import BlockerKind as K
 from infudesk.errors import ValidationFailed
 from infudesk.paths import DataPaths
 from infudesk.services import assistance as asv
-from infudesk.services import letters
 from infudesk.services import orders as ors
 from infudesk.services import prior_auths as pas
 from infudesk.services import staff as ssv
@@ -29,6 +28,7 @@ from infudesk.store.database import Store
 from infudesk.store.models import AssistanceUsage, AuditEvent, PlannedVisit, PriorAuthUsage
 from tests.conftest import TODAY, MemoryKeyring
 from tests.seeded import Template, copy_template, patient_id, seed_template
+from tests.seeded import print_estimate as print_letter
 
 DESK = Actor("desk.one", role=Role.FRONT_DESK.value)
 
@@ -50,12 +50,6 @@ def build(store: Store, today: date = TODAY, days: int = 14) -> dw.Worklist:
 
 def row(wl: dw.Worklist, patient_id: int) -> dw.VisitRow:
     return next(v for v in wl.visits if v.patient_id == patient_id and v.status == "planned")
-
-
-def print_letter(store: Store, patient_id: int, kind: str) -> None:
-    with store.session() as s:
-        letter = letters.Letter(kind, patient_id, "t", "t.pdf", b"%PDF")
-        letters.record_output(s, DESK, letter, action="print")
 
 
 def test_window_visits_have_their_blockers(store: Store) -> None:
