@@ -84,6 +84,8 @@ def test_settle_keeps_today_and_tomorrow_without_counting_a_change(store: Store)
     before, logged = token(store), _log_rows(store)
     assert settle(store) is False  # built whole here: nothing to check
     assert kept_tokens(store) == {TODAY: before, TOMORROW: before}
+    with store.session() as s:
+        assert kept.kept_days(s) == [TODAY, TOMORROW]  # (what `infudesk check` lists)
     assert token(store) == before and _log_rows(store) == logged  # not a change
     assert build(store) is first  # the kept one in memory is untouched
     # a second settle with nothing saved since writes nothing (its figures are near enough)

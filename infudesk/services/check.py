@@ -183,17 +183,12 @@ def _kept_worklist(session: Session, report: CheckReport) -> None:
     """Whether this app can keep the worklist between runs (its rules' code readable), and
     which days are kept (derived data: a note, never a failure)."""
     from infudesk.services import worklist_kept as kept
-    from infudesk.store.models import WorklistSnapshot
 
     fp = kept.rules_fingerprint()
     if fp is None:
         report.note("worklist kept between runs: no (rules unreadable: each start builds it)")
         return
-    days = sorted(
-        d
-        for d, rules in session.execute(select(WorklistSnapshot.day, WorklistSnapshot.rules))
-        if rules == fp
-    )
+    days = kept.kept_days(session)
     kept_for = ", ".join(d.isoformat() for d in days) if days else "none yet"
     report.note(f"worklist kept between runs: rules {fp[:12]}; kept for {kept_for}")
 

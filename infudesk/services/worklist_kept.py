@@ -293,6 +293,21 @@ def kept_token(session: Session, day: date, window: tuple[int, int]) -> int | No
     return int(token)
 
 
+def kept_days(session: Session) -> list[date]:
+    """The days a worklist is kept for under these rules (any window), in order."""
+    fp = rules_fingerprint()
+    if fp is None:
+        return []
+    return list(
+        session.connection().scalars(
+            select(WorklistSnapshot.day)
+            .where(WorklistSnapshot.rules == fp)
+            .distinct()
+            .order_by(WorklistSnapshot.day)
+        )
+    )
+
+
 def load(session: Session, day: date, window: tuple[int, int], token: int) -> Kept | None:
     """The worklist kept for this day and window at ``token`` (as :func:`kept_token` said),
     or None when it is gone, replaced meanwhile or cannot be read (then it is built whole,
