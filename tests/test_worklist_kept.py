@@ -337,12 +337,16 @@ def test_the_fingerprint_is_the_same_in_every_run_and_moves_with_the_code(
     assert digest(same) != digest(same.replace("'b'", "'c'"))
     assert digest(same) != digest(same.replace(">", ">="))
     # another module read: another fingerprint
-    monkeypatch.setattr(kept, "_FINGERPRINT", [])
-    monkeypatch.setattr(kept, "RULE_MODULES", (*kept.RULE_MODULES, "infudesk.services.visits"))
-    assert kept.rules_fingerprint() not in (None, here)
-    monkeypatch.setattr(kept, "_FINGERPRINT", [])
-    monkeypatch.setattr(kept, "RULE_MODULES", ("infudesk.no_such_module",))
-    assert kept.rules_fingerprint() is None
+    try:
+        kept.rules_fingerprint.cache_clear()
+        monkeypatch.setattr(kept, "RULE_MODULES", (*kept.RULE_MODULES, "infudesk.services.visits"))
+        assert kept.rules_fingerprint() not in (None, here)
+        kept.rules_fingerprint.cache_clear()
+        monkeypatch.setattr(kept, "RULE_MODULES", ("infudesk.no_such_module",))
+        assert kept.rules_fingerprint() is None
+    finally:
+        monkeypatch.undo()
+        kept.rules_fingerprint.cache_clear()  # the real rules' again for the next tests
 
 
 def test_settle_keeps_them_again_once_too_far_behind(

@@ -12,6 +12,7 @@ Derived data only: losing it costs one whole build, never a record."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
@@ -75,23 +76,14 @@ class Kept(NamedTuple):
 
 # --- the rules' fingerprint ------------------------------------------------------------------
 
-_FINGERPRINT: list[str | None] = []
-_FINGERPRINT_LOCK = threading.Lock()
 
-
+@functools.cache
 def rules_fingerprint() -> str | None:
     """A hash of the code of :data:`RULE_MODULES` (their compiled code as the importer holds
     it: the same from source files and from the built app's archive), the Python version, the
     schema, SQLAlchemy's version, this codec's format and the local time zone's offsets (printed
     estimates count on the local day). None when some module's code cannot be read: then
     nothing is kept. Worked out once per run."""
-    with _FINGERPRINT_LOCK:
-        if not _FINGERPRINT:
-            _FINGERPRINT.append(_fingerprint())
-        return _FINGERPRINT[0]
-
-
-def _fingerprint() -> str | None:
     h = hashlib.sha256()
     head = (sys.version_info[:2], sqlalchemy.__version__, migrate.HEAD, FORMAT, _zone())
     h.update(repr(head).encode())
