@@ -157,7 +157,7 @@ class WorklistScreen(QWidget):
     patient_requested(int): the user wants the patient's record;
     counts_changed(object): the counts per navigation area (a dict) after each load;
     loaded(): a load was shown (tests wait on it);
-    settled(): the settle after a load ended (tests wait on it).
+    settled(): a settle ended, after a load or the 5-minute one (tests wait on it).
     """
 
     target_requested = Signal(object, str)
